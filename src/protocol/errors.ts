@@ -1,0 +1,27 @@
+/**
+ * Kafka's error codes, by name. Values and names are Kafka's (org.apache.kafka.common.protocol.Errors).
+ * `retriable` and `definite` drive clients and the conformance histories: a definite error means the
+ * operation certainly did not happen (history `fail`); an indefinite one may have (history `info`).
+ */
+export const Errors = {
+  NONE: { code: 0, retriable: false, definite: true },
+  OFFSET_OUT_OF_RANGE: { code: 1, retriable: false, definite: true },
+  NOT_LEADER_OR_FOLLOWER: { code: 6, retriable: true, definite: true },
+  REQUEST_TIMED_OUT: { code: 7, retriable: true, definite: false },
+  INVALID_REQUEST: { code: 42, retriable: false, definite: true },
+  FENCED_LEADER_EPOCH: { code: 74, retriable: true, definite: true },
+  UNKNOWN_LEADER_EPOCH: { code: 75, retriable: true, definite: true },
+  INCONSISTENT_VOTER_SET: { code: 68, retriable: false, definite: true },
+  NOT_CONTROLLER: { code: 41, retriable: true, definite: true },
+} as const;
+
+export type ErrorName = keyof typeof Errors;
+
+export function errorCode(name: ErrorName): number {
+  return Errors[name].code;
+}
+
+export function errorName(code: number): ErrorName | `UNKNOWN_ERROR_${number}` {
+  for (const [name, info] of Object.entries(Errors)) if (info.code === code) return name as ErrorName;
+  return `UNKNOWN_ERROR_${code}`;
+}
