@@ -1,0 +1,38 @@
+/**
+ * `kspec explore [--variant NAME] [--runs N] [--seed N] [--voters N] [--out FILE]`: fast-check
+ * generates fault schedules and shrinks a failing one to a minimal counterexample, written as a
+ * trace that `kspec sim --replay` reproduces. Exit 1 when a counterexample is found.
+ */
+import { integer, parse } from '../args.js';
+import { explore } from '../../sim/explore.js';
+import { renderFault } from '../../sim/faults.js';
+import { writeTrace } from '../../sim/run.js';
+import { findVariant } from '../../variants.js';
+
+const USAGE = 'kspec explore [--variant NAME] [--runs N] [--seed N] [--voters N] [--out FILE]';
+
+export function exploreCommand(args: string[]): number {
+  const { values } = parse(args, { variant: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, voters: { type: 'string' }, out: { type: 'string' } }, USAGE);
+  const variant = findVariant(values.variant ?? 'kraft');
+  const runs = integer(values.runs, 'runs', 300, USAGE);
+  const seed = integer(values.seed, 'seed', 1, USAGE);
+  const voters = integer(values.voters, 'voters', 3, USAGE);
+  console.log(`explore: variant=${variant.name} runs<=${runs} fast-check seed=${seed} voters=${voters}${variant.breaks === null ? '' : ` (expected to break ${variant.breaks})`}`);
+  const outcome = explore({ variant: variant.name, runs, seed, voters });
+  if (outcome.counterexample === null) {
+    console.log(`no counterexample in ${outcome.runsTried} runs`);
+    return 0;
+  }
+  const { faults, result, options } = outcome.counterexample;
+  const violation = result.violations[0];
+  console.log(`found after ${outcome.runsTried} runs in ${((outcome.findMs ?? 0) / 1000).toFixed(1)}s; shrunk in ${outcome.shrinks} steps, ${(outcome.shrinkMs / 1000).toFixed(1)}s`);
+  console.log(`counterexample: sim seed ${options.seed}, ${faults.length} fault(s), violated at step ${violation?.step} (t=${violation?.time}ms):`);
+  for (const f of faults) console.log(`  t=${f.atMs}ms ${renderFault(f.fault)}`);
+  console.log(`violation: ${violation?.clauseId}: ${violation?.message}`);
+  const path = values.out ?? `traces/explore-${variant.name}.jsonl`;
+  if (result.trace !== null) {
+    writeTrace(path, result.trace);
+    console.log(`trace: ${path} (${result.trace.length - 1} steps); replay with: npx kspec sim --replay ${path}`);
+  }
+  return 1;
+}

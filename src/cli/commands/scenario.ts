@@ -1,0 +1,61 @@
+/**
+ * `kspec scenario FILE... [--update]`: run scenario scripts and compare each command's output with
+ * the expected output in the file; `--update` rewrites the expected output instead.
+ * Exit 0 when every file matches, 1 on a mismatch.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, UsageError } from '../args.js';
+import { parseScript, renderScript, ScriptError } from '../../scenario/script.js';
+import { ScenarioRunner } from '../../scenario/runner.js';
+
+const USAGE = 'kspec scenario FILE... [--update]';
+
+export interface ScenarioOutcome {
+  readonly file: string;
+  readonly mismatches: string[];
+  readonly rewritten: string;
+}
+
+export function runScenarioFile(file: string): ScenarioOutcome {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read scenario ${file}: ${(error as Error).message}`);
+  }
+  const blocks = parseScript(text);
+  const runner = new ScenarioRunner();
+  const results = blocks.map((block) => ({ block, output: runner.execute(block) }));
+  const mismatches: string[] = [];
+  for (const { block, output } of results) {
+    if (output.join('\n') !== block.expected.join('\n')) {
+      mismatches.push(`${file}:${block.line}: ${block.command} ${block.words.join(' ')}\n  expected:\n${indent(block.expected)}\n  got:\n${indent(output)}`);
+    }
+  }
+  return { file, mismatches, rewritten: renderScript(results) };
+}
+
+export function scenarioCommand(args: string[]): number {
+  const { values, positionals } = parse(args, { update: { type: 'boolean' } }, USAGE, true);
+  if (positionals.length === 0) throw new UsageError(`no scenario file given\nusage: ${USAGE}`);
+  let failed = 0;
+  for (const file of positionals) {
+    let outcome: ScenarioOutcome;
+    try {
+      outcome = runScenarioFile(file);
+    } catch (error) {
+      if (error instanceof ScriptError) throw new UsageError(`${file}: ${error.message}`);
+      throw error;
+    }
+    if (values.update) {
+      writeFileSync(file, outcome.rewritten);
+      console.log(`${file}: updated`);
+    } else if (outcome.mismatches.length > 0) {
+      failed++;
+      for (const m of outcome.mismatches) console.log(m);
+    } else console.log(`${file}: ok`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+const indent = (lines: readonly string[]): string => lines.map((l) => `    ${l}`).join('\n');

@@ -1,0 +1,102 @@
+/**
+ * `kspec sim [--seed N] [--variant NAME] [--max-steps N] [--trace FILE] [--replay FILE]`
+ * One simulated run: prints the seed and options first, then the verdict of every clause.
+ * Exit 0 when every clause holds, 1 on a violation.
+ */
+import { readFileSync } from 'node:fs';
+import { integer, parse, UsageError } from '../args.js';
+import { describeOptions, optionsFromSeed } from '../../sim/options.js';
+import { Simulation, type RunResult } from '../../sim/simulator.js';
+import { reproduceCommand, writeTrace } from '../../sim/run.js';
+import { parseTrace, TraceError, type TraceStep } from '../../sim/trace.js';
+import { quorumClauses } from '../../../spec/quorum/clauses.js';
+import { findVariant } from '../../variants.js';
+
+const USAGE = 'kspec sim [--seed N] [--variant NAME] [--max-steps N] [--trace FILE] | kspec sim --replay FILE';
+
+export function simCommand(args: string[]): number {
+  const { values } = parse(args, {
+    seed: { type: 'string' },
+    variant: { type: 'string' },
+    'max-steps': { type: 'string' },
+    trace: { type: 'string' },
+    replay: { type: 'string' },
+  }, USAGE);
+  if (values.replay !== undefined) {
+    if (values.seed !== undefined || values.variant !== undefined) throw new UsageError(`--replay takes its seed and variant from the trace\nusage: ${USAGE}`);
+    return replay(values.replay);
+  }
+  const seed = integer(values.seed, 'seed', 1, USAGE);
+  const variant = findVariant(values.variant ?? 'kraft').name;
+  const maxSteps = integer(values['max-steps'], 'max-steps', 200_000, USAGE);
+  const options = optionsFromSeed(seed, { variant, maxSteps });
+  for (const line of describeOptions(options)) console.log(line);
+  const started = performance.now();
+  const result = new Simulation({ options, recordTrace: values.trace !== undefined }).run();
+  const wallMs = performance.now() - started;
+  if (values.trace !== undefined && result.trace !== null) {
+    writeTrace(values.trace, result.trace);
+    console.log(`trace: ${values.trace} (${result.trace.length} lines)`);
+  }
+  printVerdicts(result, wallMs);
+  return result.violations.length === 0 ? 0 : 1;
+}
+
+export function printVerdicts(result: RunResult, wallMs: number): void {
+  const ok = result.history.filter((h) => h.type === 'ok').length;
+  const invoked = result.history.filter((h) => h.type === 'invoke').length;
+  console.log(
+    `steps=${result.steps} transitions=${result.transitions} virtual-time=${result.virtualTimeMs}ms wall=${wallMs.toFixed(0)}ms ` +
+      `proposals=${invoked} acknowledged=${ok} converged-at=${result.convergedAtMs === null ? 'never' : `${result.convergedAtMs}ms`}`,
+  );
+  const failed = new Map(result.violations.map((v) => [v.clauseId, v]));
+  for (const clause of quorumClauses) {
+    const violation = failed.get(clause.id);
+    console.log(`${violation === undefined ? 'PASS' : 'FAIL'} ${clause.id} ${clause.title}${violation === undefined ? '' : `\n     step ${violation.step} t=${violation.time}ms: ${violation.message}`}`);
+  }
+  if (result.violations.length > 0) {
+    const first = result.violations[0];
+    console.log(`violation of ${first?.clauseId} at seed ${result.options.seed}; reproduce with: ${reproduceCommand(result.options)}`);
+  }
+}
+
+function replay(path: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read trace ${path}: ${(error as Error).message}`);
+  }
+  let parsed: ReturnType<typeof parseTrace>;
+  try {
+    parsed = parseTrace(text);
+  } catch (error) {
+    if (error instanceof TraceError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+  const { header, steps } = parsed;
+  findVariant(header.options.variant);
+  const sim = new Simulation({ options: header.options, faults: header.faults, scripted: true, recordTrace: true });
+  for (const recorded of steps) {
+    const replayed = sim.replayStep(recorded.time, recorded.input);
+    const difference = compareSteps(recorded, replayed);
+    if (difference !== undefined) {
+      console.log(`replay of ${path} diverges at step ${recorded.step} (t=${recorded.time}ms): ${difference}`);
+      return 1;
+    }
+  }
+  const violations = steps.flatMap((s) => s.violations ?? []);
+  console.log(`replayed ${steps.length} steps of ${path}: identical${violations.length > 0 ? `; reproduced violation ${violations[0]}` : ''}`);
+  return 0;
+}
+
+function compareSteps(recorded: TraceStep, replayed: TraceStep | undefined): string | undefined {
+  if (replayed === undefined) return 'no step produced';
+  const fields = ['effects', 'changes', 'violations'] as const;
+  for (const field of fields) {
+    const a = JSON.stringify(recorded[field] ?? null);
+    const b = JSON.stringify(replayed[field] ?? null);
+    if (a !== b) return `${field} differ:\n  recorded: ${a}\n  replayed: ${b}`;
+  }
+  return undefined;
+}
