@@ -6,5 +6,5 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const result = spawnSync(tsx, [join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(tsx, [join(root, 'src', 'cli', 'kspec.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 2);

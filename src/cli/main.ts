@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The kspec command. Exit codes: 0 every clause holds, 1 a clause was violated (or a scenario
  * mismatched), 2 bad usage or input.
@@ -47,4 +46,3 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));

@@ -25,28 +25,48 @@ const Count = new t.Type<number, string, unknown>(
   String,
 );
 const Flag = t.union([t.literal('verbose'), t.literal('quiet')]);
+/** Exactly `count` positional words, each decoded by `item`. */
+function positional<A>(count: number, item: t.Type<A, string, unknown>): t.Type<A[], string[], unknown> {
+  return new t.Type<A[], string[], unknown>(
+    count === 0 ? 'no positional words' : `${count} positional word(s): ${item.name}`,
+    (u): u is A[] => Array.isArray(u),
+    (u, c) => {
+      if (!Array.isArray(u) || u.length !== count) return t.failure(u, c);
+      const out: A[] = [];
+      for (const word of u) {
+        const decoded = item.validate(word, c);
+        if (isLeft(decoded)) return decoded;
+        out.push(decoded.right);
+      }
+      return t.success(out);
+    },
+    (a) => a.map((x) => item.encode(x)),
+  );
+}
+const None = positional(0, NodeName);
+const OneNode = positional(1, NodeName);
 const Bare = <C extends t.Mixed>(items: C) => t.type({ _: items });
 
 const commands = {
-  cluster: t.intersection([t.type({ _: t.tuple([]) }), t.partial({ voters: Count, seed: Count, variant: t.string, delay: Count })]),
+  cluster: t.intersection([t.type({ _: None }), t.partial({ voters: Count, seed: Count, variant: t.string, delay: Count })]),
   run: t.intersection([t.type({ ms: Count }), t.partial({ _: t.array(Flag) })]),
   'run-until-leader': t.intersection([t.partial({ max: Count }), t.partial({ _: t.array(Flag) })]),
-  propose: t.intersection([Bare(t.tuple([NodeName])), t.partial({ count: Count })]),
-  crash: Bare(t.tuple([NodeName])),
-  restart: Bare(t.tuple([NodeName])),
-  pause: Bare(t.tuple([NodeName])),
-  resume: Bare(t.tuple([NodeName])),
-  isolate: Bare(t.tuple([NodeName])),
+  propose: t.intersection([Bare(OneNode), t.partial({ count: Count })]),
+  crash: Bare(OneNode),
+  restart: Bare(OneNode),
+  pause: Bare(OneNode),
+  resume: Bare(OneNode),
+  isolate: Bare(OneNode),
   split: Bare(t.array(NodeName)),
-  'one-way': t.type({ _: t.tuple([]), from: NodeName, to: NodeName }),
-  heal: Bare(t.tuple([])),
-  skew: t.type({ _: t.tuple([NodeName]), factor: t.string }),
-  drop: t.intersection([t.type({ _: t.tuple([]), type: t.string }), t.partial({ from: NodeName, to: NodeName })]),
-  'clear-drops': Bare(t.tuple([])),
-  status: Bare(t.tuple([])),
-  log: Bare(t.tuple([NodeName])),
-  pending: Bare(t.tuple([])),
-  check: Bare(t.tuple([])),
+  'one-way': t.type({ _: None, from: NodeName, to: NodeName }),
+  heal: Bare(None),
+  skew: t.type({ _: OneNode, factor: t.string }),
+  drop: t.intersection([t.type({ _: None, type: t.string }), t.partial({ from: NodeName, to: NodeName })]),
+  'clear-drops': Bare(None),
+  status: Bare(None),
+  log: Bare(OneNode),
+  pending: Bare(None),
+  check: Bare(None),
 } as const;
 type Commands = typeof commands;
 type Args<K extends keyof Commands> = t.TypeOf<Commands[K]>;
@@ -85,7 +105,7 @@ export class ScenarioRunner {
         return this.runUntilLeader((args as Args<'run-until-leader'>).max ?? 30_000, (args as Args<'run-until-leader'>)._ ?? []);
       case 'propose': {
         const a = args as Args<'propose'>;
-        for (let i = 0; i < (a.count ?? 1); i++) this.simulation.propose(a._[0]);
+        for (let i = 0; i < (a.count ?? 1); i++) this.simulation.propose(a._[0] as number);
         return this.newSteps(['verbose']);
       }
       case 'crash':
@@ -93,7 +113,7 @@ export class ScenarioRunner {
       case 'pause':
       case 'resume':
       case 'isolate':
-        return this.fault({ kind: name, node: (args as Args<'crash'>)._[0] });
+        return this.fault({ kind: name, node: (args as Args<'crash'>)._[0] as number });
       case 'split':
         return this.fault({ kind: 'split', side: (args as Args<'split'>)._ });
       case 'one-way':
@@ -104,7 +124,7 @@ export class ScenarioRunner {
         const a = args as Args<'skew'>;
         const factor = Number(a.factor);
         if (!(factor > 0)) throw new ScriptError(`skew: field 'factor' must be a positive number, got '${a.factor}'`);
-        return this.fault({ kind: 'clock-skew', node: a._[0], factor });
+        return this.fault({ kind: 'clock-skew', node: a._[0] as number, factor });
       }
       case 'drop': {
         const a = args as Args<'drop'>;

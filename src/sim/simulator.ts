@@ -448,7 +448,7 @@ export class Simulation {
       }
       case 'log.append':
         node.store.append(effect.records);
-        this.stepEffects.push(`n${node.id} append ${effect.records.map((r) => `${r.value}@${r.offset}/e${r.epoch}`).join(' ')}`);
+        this.stepEffects.push(`n${node.id} append ${effect.records.map((r: { value: string; offset: number; epoch: number }) => `${r.value}@${r.offset}/e${r.epoch}`).join(' ')}`);
         break;
       case 'log.truncate':
         this.stepEffects.push(`n${node.id} truncate to ${effect.toOffset} (log end offset was ${node.store.logEndOffset()})`);

@@ -8,7 +8,8 @@ import { integer, parse, UsageError } from '../args.js';
 import { describeOptions, optionsFromSeed } from '../../sim/options.js';
 import { Simulation, type RunResult } from '../../sim/simulator.js';
 import { reproduceCommand, writeTrace } from '../../sim/run.js';
-import { parseTrace, TraceError, type TraceStep } from '../../sim/trace.js';
+import { TraceError } from '../../sim/trace.js';
+import { replayTrace, type ReplayOutcome } from '../../sim/replay.js';
 import { quorumClauses } from '../../../spec/quorum/clauses.js';
 import { findVariant } from '../../variants.js';
 
@@ -67,36 +68,18 @@ function replay(path: string): number {
   } catch (error) {
     throw new UsageError(`cannot read trace ${path}: ${(error as Error).message}`);
   }
-  let parsed: ReturnType<typeof parseTrace>;
+  let outcome: ReplayOutcome;
   try {
-    parsed = parseTrace(text);
+    outcome = replayTrace(text);
   } catch (error) {
     if (error instanceof TraceError) throw new UsageError(`${path}: ${error.message}`);
     throw error;
   }
-  const { header, steps } = parsed;
-  findVariant(header.options.variant);
-  const sim = new Simulation({ options: header.options, faults: header.faults, scripted: true, recordTrace: true });
-  for (const recorded of steps) {
-    const replayed = sim.replayStep(recorded.time, recorded.input);
-    const difference = compareSteps(recorded, replayed);
-    if (difference !== undefined) {
-      console.log(`replay of ${path} diverges at step ${recorded.step} (t=${recorded.time}ms): ${difference}`);
-      return 1;
-    }
+  if (!outcome.identical) {
+    console.log(`replay of ${path} diverges at step ${outcome.step} (t=${outcome.time}ms): ${outcome.difference}`);
+    return 1;
   }
-  const violations = steps.flatMap((s) => s.violations ?? []);
-  console.log(`replayed ${steps.length} steps of ${path}: identical${violations.length > 0 ? `; reproduced violation ${violations[0]}` : ''}`);
+  const reproduced = outcome.violations.length > 0 ? `; reproduced violation ${outcome.violations[0]}` : '';
+  console.log(`replayed ${outcome.steps} steps of ${path}: identical${reproduced}`);
   return 0;
-}
-
-function compareSteps(recorded: TraceStep, replayed: TraceStep | undefined): string | undefined {
-  if (replayed === undefined) return 'no step produced';
-  const fields = ['effects', 'changes', 'violations'] as const;
-  for (const field of fields) {
-    const a = JSON.stringify(recorded[field] ?? null);
-    const b = JSON.stringify(replayed[field] ?? null);
-    if (a !== b) return `${field} differ:\n  recorded: ${a}\n  replayed: ${b}`;
-  }
-  return undefined;
 }

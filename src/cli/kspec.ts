@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+/** Entry point of the kspec command (see main.ts). */
+import { main } from './main.js';
+
+process.exitCode = main(process.argv.slice(2));
