@@ -2,4 +2,4 @@
 /** Entry point of the kspec command (see main.ts). */
 import { main } from './main.js';
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -11,7 +11,7 @@ import { variantsCommand } from './commands/variants.js';
 import { demoCommand } from './commands/demo.js';
 import { UnknownVariantError } from '../variants.js';
 
-const COMMANDS: Record<string, { run: (args: string[]) => number; summary: string }> = {
+const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<number>; summary: string }> = {
   demo: { run: demoCommand, summary: 'a narrated 3-controller quorum: election, leader crash, re-election, verdicts' },
   sim: { run: simCommand, summary: 'one simulated run of a seed (--seed N --trace FILE), or --replay FILE' },
   sweep: { run: sweepCommand, summary: 'many seeds (--seeds N --from S --variant NAME), with a summary' },
@@ -24,7 +24,7 @@ function usage(): string {
   return ['usage: kspec <command> [options]', '', ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)].join('\n');
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
@@ -36,7 +36,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   try {
-    return command.run(args);
+    return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError || error instanceof UnknownVariantError) {
       console.error(`kspec ${name}: ${error.message}`);

@@ -13,51 +13,51 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-describe('kspec command line', () => {
-  it('rejects an unknown command', () => {
-    expect(main(['frobnicate'])).toBe(2);
+describe('kspec command line', async () => {
+  it('rejects an unknown command', async () => {
+    expect(await main(['frobnicate'])).toBe(2);
     expect(output.join('\n')).toMatch(/unknown command 'frobnicate'/);
   });
 
-  it('rejects a non-numeric seed and an unknown option', () => {
-    expect(main(['sim', '--seed', 'abc'])).toBe(2);
+  it('rejects a non-numeric seed and an unknown option', async () => {
+    expect(await main(['sim', '--seed', 'abc'])).toBe(2);
     expect(output.join('\n')).toMatch(/--seed must be a non-negative integer, got 'abc'/);
-    expect(main(['sweep', '--sedes', '3'])).toBe(2);
+    expect(await main(['sweep', '--sedes', '3'])).toBe(2);
     expect(output.join('\n')).toMatch(/Unknown option '--sedes'/);
   });
 
-  it('rejects an unknown variant, listing the known ones', () => {
-    expect(main(['sim', '--variant', 'nope'])).toBe(2);
+  it('rejects an unknown variant, listing the known ones', async () => {
+    expect(await main(['sim', '--variant', 'nope'])).toBe(2);
     expect(output.join('\n')).toMatch(/unknown variant 'nope'; known variants: kraft, /);
   });
 
-  it('variants lists one variant a line', () => {
-    expect(main(['variants'])).toBe(0);
+  it('variants lists one variant a line', async () => {
+    expect(await main(['variants'])).toBe(0);
     expect(output[0]).toMatch(/^kraft\s+KRaft as Kafka implements it/);
     expect(output.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('reports a malformed trace file by line and field', () => {
+  it('reports a malformed trace file by line and field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kspec-'));
     const file = join(dir, 'bad.jsonl');
     writeFileSync(file, '{"kind":"header","version":1}\n');
-    expect(main(['sim', '--replay', file])).toBe(2);
+    expect(await main(['sim', '--replay', file])).toBe(2);
     expect(output.join('\n')).toMatch(/line 1: field 'options' is invalid/);
-    expect(main(['sim', '--replay', join(dir, 'missing.jsonl')])).toBe(2);
+    expect(await main(['sim', '--replay', join(dir, 'missing.jsonl')])).toBe(2);
     expect(output.join('\n')).toMatch(/cannot read trace/);
   });
 
-  it('reports a malformed scenario by line and field', () => {
+  it('reports a malformed scenario by line and field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kspec-'));
     const file = join(dir, 'bad.txt');
     writeFileSync(file, 'cluster voters=3\n----\n3 voters, seed 1, variant kraft, network delay 5ms\n\ncrash nine\n----\n');
-    expect(main(['scenario', file])).toBe(2);
+    expect(await main(['scenario', file])).toBe(2);
     expect(output.join('\n')).toMatch(/line 5: command 'crash': field 'positional' is invalid \(got \["nine"\]/);
     writeFileSync(file, 'cluster voters=3\nrun ms=10\n');
-    expect(main(['scenario', file])).toBe(2);
+    expect(await main(['scenario', file])).toBe(2);
     expect(output.join('\n')).toMatch(/line 1: command 'cluster voters=3' must be followed by a '----' line/);
     writeFileSync(file, 'teleport n1\n----\n');
-    expect(main(['scenario', file])).toBe(2);
+    expect(await main(['scenario', file])).toBe(2);
     expect(output.join('\n')).toMatch(/unknown command 'teleport'/);
   });
 });

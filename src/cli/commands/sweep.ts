@@ -4,12 +4,15 @@
  * The first violating seeds get their traces written to traces/.
  */
 import { integer, parse } from '../args.js';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { optionsFromSeed } from '../../sim/options.js';
+import { runOneSeed, type SeedOutcome } from '../../sim/sweep-worker.js';
 import { Simulation } from '../../sim/simulator.js';
 import { reproduceCommand, writeTrace } from '../../sim/run.js';
 import { findVariant } from '../../variants.js';
 
-const USAGE = 'kspec sweep --seeds N [--from S] [--variant NAME] [--max-steps N]';
+const USAGE = 'kspec sweep --seeds N [--from S] [--variant NAME] [--max-steps N] [--workers N]';
 const TRACES_WRITTEN_MAX = 3;
 
 export interface SweepSummary {
@@ -21,36 +24,62 @@ export interface SweepSummary {
   violationsByClause: Map<string, number[]>;
 }
 
-export function sweep(from: number, count: number, variant: string, maxSteps: number, onSeed?: (done: number, failed: number) => void): SweepSummary {
-  const summary: SweepSummary = { seeds: 0, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: 0, violationsByClause: new Map() };
+/**
+ * Run seeds from..from+count-1 over `workers` worker threads (1 = in this thread). Outcomes are
+ * folded in seed order, so the summary does not depend on scheduling.
+ */
+export async function sweep(from: number, count: number, variant: string, maxSteps: number, workers: number, onSeed?: (done: number, failed: number) => void): Promise<SweepSummary> {
   const started = performance.now();
+  const outcomes: SeedOutcome[] = [];
   let failed = 0;
-  for (let seed = from; seed < from + count; seed++) {
-    const result = new Simulation({ options: optionsFromSeed(seed, { variant, maxSteps }) }).run();
-    summary.seeds++;
-    summary.steps += result.steps;
-    summary.transitions += result.transitions;
-    summary.virtualTimeMs += result.virtualTimeMs;
-    const first = result.violations[0];
-    if (first !== undefined) {
-      failed++;
-      summary.violationsByClause.set(first.clauseId, [...(summary.violationsByClause.get(first.clauseId) ?? []), seed]);
-    }
-    onSeed?.(summary.seeds, failed);
+  const record = (outcome: SeedOutcome): void => {
+    outcomes.push(outcome);
+    if (outcome.violation !== null) failed++;
+    onSeed?.(outcomes.length, failed);
+  };
+  const seeds = Array.from({ length: count }, (_, i) => from + i);
+  if (workers <= 1) {
+    for (const seed of seeds) record(runOneSeed(seed, variant, maxSteps));
+  } else {
+    await Promise.all(
+      Array.from({ length: workers }, (_, w) => seeds.filter((_, i) => i % workers === w)).map(
+        (share) =>
+          new Promise<void>((resolve, reject) => {
+            const worker = new Worker(new URL('../../sim/sweep-worker.ts', import.meta.url), {
+              workerData: { seeds: share, variant, maxSteps },
+              execArgv: ['--import', 'tsx'],
+            });
+            worker.on('message', (outcome: SeedOutcome) => record(outcome));
+            worker.on('error', reject);
+            worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited with code ${code}`))));
+          }),
+      ),
+    );
   }
-  summary.wallMs = performance.now() - started;
+  outcomes.sort((a, b) => a.seed - b.seed);
+  const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: performance.now() - started, violationsByClause: new Map() };
+  for (const outcome of outcomes) {
+    summary.steps += outcome.steps;
+    summary.transitions += outcome.transitions;
+    summary.virtualTimeMs += outcome.virtualTimeMs;
+    if (outcome.violation !== null) {
+      const clause = outcome.violation.clauseId;
+      summary.violationsByClause.set(clause, [...(summary.violationsByClause.get(clause) ?? []), outcome.seed]);
+    }
+  }
   return summary;
 }
 
-export function sweepCommand(args: string[]): number {
-  const { values } = parse(args, { seeds: { type: 'string' }, from: { type: 'string' }, variant: { type: 'string' }, 'max-steps': { type: 'string' } }, USAGE);
+export async function sweepCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { seeds: { type: 'string' }, from: { type: 'string' }, variant: { type: 'string' }, 'max-steps': { type: 'string' }, workers: { type: 'string' } }, USAGE);
+  const workers = integer(values.workers, 'workers', Math.min(availableParallelism(), 4), USAGE);
   const count = integer(values.seeds, 'seeds', 100, USAGE);
   const from = integer(values.from, 'from', 1, USAGE);
   const variant = findVariant(values.variant ?? 'kraft').name;
   const maxSteps = integer(values['max-steps'], 'max-steps', 200_000, USAGE);
-  console.log(`sweep: seeds ${from}..${from + count - 1} variant=${variant}`);
+  console.log(`sweep: seeds ${from}..${from + count - 1} variant=${variant} workers=${workers}`);
   const progress = progressBar(count);
-  const summary = sweep(from, count, variant, maxSteps, progress);
+  const summary = await sweep(from, count, variant, maxSteps, workers, progress);
   process.stderr.write('\n');
   const violating = [...summary.violationsByClause.values()].reduce((n, seeds) => n + seeds.length, 0);
   console.log(`seeds: ${summary.seeds}`);
