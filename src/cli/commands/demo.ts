@@ -16,7 +16,7 @@ const why: Record<string, string> = {
   Leader: 'a majority granted its votes: it appends a LeaderChange record and sends BeginQuorumEpoch',
   Follower: 'it learned the epoch\'s leader and now fetches from it',
   Unattached: 'it saw a higher epoch and has no leader or vote in it yet',
-  Resigned: 'it lost contact with a majority (check quorum) and steps down',
+  Resigned: 'a leader that lost contact with a majority (check quorum), or restarted, resigns: it sends EndQuorumEpoch and will not lead this epoch again',
 };
 
 export function demoCommand(args: string[]): number {
@@ -26,14 +26,17 @@ export function demoCommand(args: string[]): number {
   const options = { ...base, network: { delayMinMs: 2, delayMeanMs: 3, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 } };
   const sim = new Simulation({ options, faults: [], scripted: true, recordTrace: true });
   let printed = 0;
+  const epochs = new Map<string, number>();
   const narrate = (): void => {
     const steps = (sim.trace ?? []).slice(1 + printed).filter((l): l is TraceStep => l.kind === 'step');
     printed += steps.length;
     for (const step of steps) {
       for (const [node, change] of Object.entries(step.changes)) {
-        if (typeof change['role'] === 'string') {
-          const view = sim.view().nodes[Number(node) - 1];
-          console.log(`  t=${String(step.time).padStart(5)}ms  n${node} -> ${change['role']} (epoch ${view?.epoch}): ${why[change['role']] ?? ''}`);
+        if (change['up'] === false) console.log(`  t=${String(step.time).padStart(5)}ms  n${node} crashed: only its durable state (epoch, vote, leader) and its flushed log survive`);
+        else if (change['up'] === true) console.log(`  t=${String(step.time).padStart(5)}ms  n${node} restarted from its durable state in epoch ${epochs.get(node)} (a former leader restarts Resigned)`);
+        if (typeof change['epoch'] === 'number') epochs.set(node, change['epoch']);
+        if (typeof change['role'] === 'string' && change['up'] !== false) {
+          console.log(`  t=${String(step.time).padStart(5)}ms  n${node} -> ${change['role']} (epoch ${epochs.get(node)}): ${why[change['role']] ?? ''}`);
         }
       }
       for (const effect of step.effects) if (/ truncate /.test(effect)) console.log(`  t=${String(step.time).padStart(5)}ms  ${effect}: its log diverged from the leader's`);

@@ -9,9 +9,16 @@
  */
 import * as t from 'io-ts';
 
-const int = t.Int;
-const nodeId = t.Int;
-const nullableNodeId = t.union([t.Int, t.null]);
+/** A safe integer (int32 and int64 fields alike: offsets are numbers checked against MAX_SAFE_INTEGER). */
+export const SafeInteger = new t.Type<number, number, unknown>(
+  'SafeInteger',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) ? t.success(u) : t.failure(u, c)),
+  (n) => n,
+);
+const int = SafeInteger;
+const nodeId = SafeInteger;
+const nullableNodeId = t.union([SafeInteger, t.null]);
 
 /** A record of the metadata log as it travels in a Fetch response. */
 export const LogRecord = t.type({ offset: int, epoch: int, value: t.string });
@@ -60,10 +67,13 @@ export const FetchRequest = t.type({
   currentLeaderEpoch: int,
   fetchOffset: int,
   lastFetchedEpoch: int,
+  /** The request header's correlation id: the answer carries it back, so a late or duplicated answer to an older fetch is recognised. */
+  correlationId: int,
 });
 export const FetchResponse = t.type({
   type: t.literal('FetchResponse'),
   errorCode: int,
+  correlationId: int,
   highWatermark: int,
   /** Set when the follower's log diverges: truncate to (epoch, endOffset). -1/-1 when absent. */
   divergingEpoch: t.type({ epoch: int, endOffset: int }),

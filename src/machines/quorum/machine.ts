@@ -1,0 +1,628 @@
+/**
+ * The KRaft controller quorum: Kafka's pull-based Raft (KIP-595), one machine per controller.
+ * States and rules follow org.apache.kafka.raft.KafkaRaftClient and QuorumState: Unattached,
+ * Voted, Candidate, Leader, Follower, Resigned. Pre-vote (KIP-996's Prospective state) is not
+ * modelled: this is the quorum as Kafka 3.x runs it.
+ *
+ * Pure: driven only through XState's transition(); messages, log writes and client answers are
+ * emitted as data ({@link QuorumEffect}); timers are `after` delays; randomness is a PRNG state in
+ * the context. The durable part of the context (epoch, vote, leader, log shape) is persisted by
+ * the shell at the end of every step, before the step's messages leave.
+ */
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import { errorCode } from '../../protocol/errors.js';
+import type {
+  BeginQuorumEpochRequest, Delivered, EndQuorumEpochRequest, FetchRequest, FetchResponse, LogRecord,
+  Propose, QuorumEvent, VoteRequest, VoteResponse,
+} from '../../protocol/quorum/messages.js';
+import type { QuorumEffect } from './effects.js';
+import {
+  appendToEpochCache, divergence, electionBackoff, endQuorumBackoff, isLogUpToDate, lastEpoch, majority,
+  majorityEndOffset, randomElectionTimeout, truncateEpochCache, truncationOffset, type EpochEntry,
+} from './logic.js';
+
+export interface QuorumConfig {
+  /** controller.quorum.election.timeout.ms */
+  readonly electionTimeoutMs: number;
+  /** controller.quorum.election.backoff.max.ms */
+  readonly electionBackoffMaxMs: number;
+  /** controller.quorum.fetch.timeout.ms */
+  readonly fetchTimeoutMs: number;
+  /** A leader resigns when no majority fetched within this time (1.5 × fetch timeout in Kafka). */
+  readonly checkQuorumTimeoutMs: number;
+  /** A leader resends BeginQuorumEpoch to voters that have not fetched (fetch timeout / 2). */
+  readonly beginQuorumEpochTimeoutMs: number;
+  /** controller.quorum.request.timeout.ms: a fetch with no answer is sent again. */
+  readonly requestTimeoutMs: number;
+  /** The follower's wait after an empty fetch: stands in for the leader's long poll (FETCH_MAX_WAIT_MS). */
+  readonly fetchIntervalMs: number;
+  /** Proposals awaiting commit, at most (Kafka bounds its append accumulator the same way). */
+  readonly maxPendingProposals: number;
+}
+
+export const defaultQuorumConfig: QuorumConfig = {
+  electionTimeoutMs: 1000,
+  electionBackoffMaxMs: 1000,
+  fetchTimeoutMs: 2000,
+  checkQuorumTimeoutMs: 3000,
+  beginQuorumEpochTimeoutMs: 1000,
+  requestTimeoutMs: 2000,
+  fetchIntervalMs: 50,
+  maxPendingProposals: 64,
+};
+
+/** What survives a crash (Kafka's quorum-state file plus the log's shape). */
+export interface QuorumDurable {
+  readonly currentEpoch: number;
+  readonly votedFor: number | null;
+  readonly leaderId: number | null;
+  readonly logEndOffset: number;
+  readonly epochCache: readonly EpochEntry[];
+}
+
+/** Known protocol bugs, switched on by the named variants (src/variants.ts). */
+export interface QuorumVariant {
+  /** Grant votes without checking that the candidate's log is at least as up to date. */
+  readonly voteWithoutLogCheck?: boolean;
+  /** Forget the vote within an epoch: a voter may vote for two candidates. */
+  readonly forgetVoteInEpoch?: boolean;
+  /** Advance the high watermark over earlier epochs' records (Raft figure 8). */
+  readonly commitPriorEpochEntries?: boolean;
+}
+
+export interface QuorumInput {
+  readonly nodeId: number;
+  readonly voters: number[];
+  readonly config: QuorumConfig;
+  readonly durable?: QuorumDurable;
+  readonly randomSeed: number;
+}
+
+export interface QuorumContext {
+  readonly nodeId: number;
+  readonly voters: readonly number[];
+  readonly config: QuorumConfig;
+  readonly durable: QuorumDurable;
+  // ---- volatile: lost in a crash ----
+  readonly highWatermark: number;
+  /** PRNG state for election timeouts and backoff. */
+  readonly random: number;
+  /** The current randomized election timeout, backoff or end-quorum wait. */
+  readonly timeoutMs: number;
+  /** Candidacies in a row without a leader (drives the backoff). */
+  readonly electionRetries: number;
+  readonly votesGranted: readonly number[];
+  readonly votesRejected: readonly number[];
+  /** Leader: each voter's acknowledged end offset (its last fetch offset), by node id. */
+  readonly replicaEndOffsets: Readonly<Record<string, number>>;
+  /** Leader: voters heard from since the last check-quorum tick (self included). */
+  readonly fetchedSinceCheck: readonly number[];
+  /** Leader: the offset of its LeaderChange record; the high watermark must pass it. */
+  readonly epochStartOffset: number;
+  /** Leader: proposals appended but not yet committed. */
+  readonly pendingProposals: readonly { readonly value: string; readonly offset: number }[];
+  /** Follower: correlation id of the fetch in flight (responses to older fetches are ignored). */
+  readonly fetchCorrelationId: number;
+  /** Follower: the last fetch came back empty, so wait before the next one. */
+  readonly nextFetchWaits: boolean;
+}
+
+type Ev = QuorumEvent;
+const as = <T>(event: Ev): Delivered<T> => event as unknown as Delivered<T>;
+const NO_LEADER = -1;
+
+const freshVolatile = {
+  votesGranted: [], votesRejected: [], replicaEndOffsets: {}, fetchedSinceCheck: [], epochStartOffset: 0,
+  pendingProposals: [], fetchCorrelationId: 0, electionRetries: 0, nextFetchWaits: false,
+} as const;
+
+/** Adopt a newer epoch: no vote and (unless named) no leader in it yet. Persisted with the step. */
+function adoptEpoch(context: QuorumContext, epoch: number, leaderId: number | null): Partial<QuorumContext> {
+  return { durable: { ...context.durable, currentEpoch: epoch, votedFor: null, leaderId }, votesGranted: [], votesRejected: [] };
+}
+
+function replicaEndOffsets(context: QuorumContext): number[] {
+  return context.voters.map((v) => (v === context.nodeId ? context.durable.logEndOffset : (context.replicaEndOffsets[String(v)] ?? 0)));
+}
+
+export function createQuorumMachine(variant: QuorumVariant = {}) {
+  /** The leader's high watermark after an acknowledgement or an append (never lower). */
+  const advancedHighWatermark = (context: QuorumContext): number => {
+    const candidate = majorityEndOffset(replicaEndOffsets(context));
+    const pastEpochStart = variant.commitPriorEpochEntries === true || candidate > context.epochStartOffset;
+    return pastEpochStart && candidate > context.highWatermark ? candidate : context.highWatermark;
+  };
+
+  return setup({
+    types: {
+      context: {} as QuorumContext,
+      events: {} as Ev,
+      input: {} as QuorumInput,
+      emitted: {} as QuorumEffect,
+    },
+    delays: {
+      electionTimeout: ({ context }) => context.timeoutMs,
+      fetchTimeout: ({ context }) => context.config.fetchTimeoutMs,
+      checkQuorumTimeout: ({ context }) => context.config.checkQuorumTimeoutMs,
+      beginQuorumEpochTimeout: ({ context }) => context.config.beginQuorumEpochTimeoutMs,
+      requestTimeout: ({ context }) => context.config.requestTimeoutMs,
+      fetchInterval: ({ context }) => context.config.fetchIntervalMs,
+    },
+    guards: {
+      wasLeaderBeforeRestart: ({ context }) => context.durable.leaderId === context.nodeId,
+      knowsLeader: ({ context }) => context.durable.leaderId !== null,
+      hasVoted: ({ context }) => context.durable.votedFor !== null,
+      isOnlyVoter: ({ context }) => context.voters.length === 1,
+      canGrantVote: ({ context, event }) => {
+        const request = as<VoteRequest>(event);
+        const { currentEpoch, votedFor, leaderId } = context.durable;
+        if (request.candidateEpoch < currentEpoch || !context.voters.includes(request.candidateId)) return false;
+        if (request.candidateEpoch === currentEpoch) {
+          if (leaderId !== null) return false;
+          if (votedFor !== null && votedFor !== request.candidateId && variant.forgetVoteInEpoch !== true) return false;
+        }
+        if (variant.voteWithoutLogCheck === true) return true;
+        return isLogUpToDate(request, { lastEpoch: lastEpoch(context.durable.epochCache), logEndOffset: context.durable.logEndOffset });
+      },
+      voteFromHigherEpoch: ({ context, event }) => as<VoteRequest>(event).candidateEpoch > context.durable.currentEpoch,
+      voteGrantedInMyEpoch: ({ context, event }) => {
+        const response = as<VoteResponse>(event);
+        return response.voteGranted && response.leaderEpoch === context.durable.currentEpoch;
+      },
+      voteRejectedInMyEpoch: ({ context, event }) => {
+        const response = as<VoteResponse>(event);
+        return !response.voteGranted && response.leaderEpoch === context.durable.currentEpoch;
+      },
+      hasMajorityOfVotes: ({ context }) => context.votesGranted.length >= majority(context.voters.length),
+      majorityRejected: ({ context, event }) => {
+        const rejected = new Set([...context.votesRejected, event.from]);
+        return rejected.size >= majority(context.voters.length);
+      },
+      responseFromHigherEpochWithLeader: ({ context, event }) => higherEpochIn(event, context) !== null && leaderIn(event) >= 0,
+      responseFromHigherEpoch: ({ context, event }) => higherEpochIn(event, context) !== null,
+      acceptsNewLeader: ({ context, event }) => {
+        const request = as<BeginQuorumEpochRequest>(event);
+        if (request.leaderEpoch > context.durable.currentEpoch) return true;
+        return request.leaderEpoch === context.durable.currentEpoch && context.durable.leaderId !== context.nodeId && request.leaderId !== context.nodeId;
+      },
+      endQuorumFromHigherEpoch: ({ context, event }) => as<EndQuorumEpochRequest>(event).leaderEpoch > context.durable.currentEpoch,
+      endQuorumFromMyLeader: ({ context, event }) => {
+        const request = as<EndQuorumEpochRequest>(event);
+        return request.leaderEpoch === context.durable.currentEpoch && request.leaderId === context.durable.leaderId;
+      },
+      fetchFromStaleEpoch: ({ context, event }) => as<FetchRequest>(event).currentLeaderEpoch < context.durable.currentEpoch,
+      fetchFromFutureEpoch: ({ context, event }) => as<FetchRequest>(event).currentLeaderEpoch > context.durable.currentEpoch,
+      fetchFromNonVoter: ({ context, event }) => !context.voters.includes(as<FetchRequest>(event).replicaId) || as<FetchRequest>(event).replicaId === context.nodeId,
+      fetchDiverges: ({ context, event }) => {
+        const request = as<FetchRequest>(event);
+        return divergence(context.durable.epochCache, context.durable.logEndOffset, request.fetchOffset, request.lastFetchedEpoch) !== null;
+      },
+      majorityFetchedSinceCheck: ({ context }) => context.fetchedSinceCheck.length >= majority(context.voters.length),
+      acceptsMoreProposals: ({ context }) => context.pendingProposals.length < context.config.maxPendingProposals,
+      isAnswerToMyFetch: ({ context, event }) => {
+        const response = as<FetchResponse>(event);
+        return response.from === context.durable.leaderId && response.correlationId === context.fetchCorrelationId && response.currentLeader.leaderEpoch === context.durable.currentEpoch;
+      },
+      nextFetchWaits: ({ context }) => context.nextFetchWaits,
+      fetchFailed: ({ event }) => as<FetchResponse>(event).errorCode !== 0,
+      leaderReportsDivergence: ({ event }) => as<FetchResponse>(event).divergingEpoch.epoch >= 0,
+      fetchBroughtRecords: ({ context, event }) => as<FetchResponse>(event).records[0]?.offset === context.durable.logEndOffset,
+    },
+    actions: {
+      drawElectionTimeout: assign(({ context }) => {
+        const drawn = randomElectionTimeout(context.random, context.config.electionTimeoutMs);
+        return { timeoutMs: drawn.value, random: drawn.state };
+      }),
+      drawElectionBackoff: assign(({ context }) => {
+        const drawn = electionBackoff(context.random, context.electionRetries, context.config.electionBackoffMaxMs);
+        return { timeoutMs: drawn.value, random: drawn.state };
+      }),
+      startCandidacy: assign(({ context }) => ({
+        durable: { ...context.durable, currentEpoch: context.durable.currentEpoch + 1, votedFor: context.nodeId, leaderId: null },
+        votesGranted: [context.nodeId],
+        votesRejected: [],
+        electionRetries: context.electionRetries + 1,
+      })),
+      sendVoteRequests: enqueueActions(({ context, enqueue }) => {
+        for (const voter of context.voters) {
+          if (voter === context.nodeId) continue;
+          enqueue.emit({
+            type: 'send', to: voter,
+            message: {
+              type: 'VoteRequest', candidateEpoch: context.durable.currentEpoch, candidateId: context.nodeId,
+              lastOffsetEpoch: lastEpoch(context.durable.epochCache), lastOffset: context.durable.logEndOffset,
+            },
+          });
+        }
+      }),
+      countVote: assign(({ context, event }) => ({ votesGranted: [...new Set([...context.votesGranted, event.from])] })),
+      countRejection: assign(({ context, event }) => ({ votesRejected: [...new Set([...context.votesRejected, event.from])] })),
+      grantVote: assign(({ context, event }) => {
+        const request = as<VoteRequest>(event);
+        const base = request.candidateEpoch > context.durable.currentEpoch ? adoptEpoch(context, request.candidateEpoch, null) : {};
+        const durable = base.durable ?? context.durable;
+        return { ...base, durable: { ...durable, votedFor: request.candidateId }, electionRetries: 0 };
+      }),
+      adoptVoteEpoch: assign(({ context, event }) => adoptEpoch(context, as<VoteRequest>(event).candidateEpoch, null)),
+      answerVote: emit(({ context, event }) => {
+        const request = as<VoteRequest>(event);
+        const granted = context.durable.votedFor === request.candidateId && context.durable.currentEpoch === request.candidateEpoch && context.durable.leaderId === null;
+        return {
+          type: 'send' as const, to: event.from,
+          message: {
+            type: 'VoteResponse' as const,
+            errorCode: request.candidateEpoch < context.durable.currentEpoch ? errorCode('FENCED_LEADER_EPOCH') : 0,
+            leaderId: context.durable.leaderId ?? NO_LEADER, leaderEpoch: context.durable.currentEpoch, voteGranted: granted,
+          },
+        };
+      }),
+      adoptEpochFromResponse: assign(({ context, event }) => {
+        const epoch = higherEpochIn(event, context) as number;
+        const leader = leaderIn(event);
+        return { ...adoptEpoch(context, epoch, leader >= 0 ? leader : null), electionRetries: 0 };
+      }),
+      followNewLeader: assign(({ context, event }) => {
+        const request = as<BeginQuorumEpochRequest>(event);
+        const base = request.leaderEpoch > context.durable.currentEpoch ? adoptEpoch(context, request.leaderEpoch, request.leaderId) : {};
+        return { ...base, durable: { ...(base.durable ?? context.durable), leaderId: request.leaderId }, electionRetries: 0 };
+      }),
+      answerBeginQuorumEpoch: emit(({ context, event }) => ({
+        type: 'send' as const, to: event.from,
+        message: {
+          type: 'BeginQuorumEpochResponse' as const,
+          errorCode: as<BeginQuorumEpochRequest>(event).leaderEpoch < context.durable.currentEpoch ? errorCode('FENCED_LEADER_EPOCH') : 0,
+          leaderId: context.durable.leaderId ?? NO_LEADER, leaderEpoch: context.durable.currentEpoch,
+        },
+      })),
+      adoptEndQuorumEpoch: assign(({ context, event }) => adoptEpoch(context, as<EndQuorumEpochRequest>(event).leaderEpoch, null)),
+      answerEndQuorumEpoch: emit(({ context, event }) => ({
+        type: 'send' as const, to: event.from,
+        message: {
+          type: 'EndQuorumEpochResponse' as const,
+          errorCode: as<EndQuorumEpochRequest>(event).leaderEpoch < context.durable.currentEpoch ? errorCode('FENCED_LEADER_EPOCH') : 0,
+          leaderId: context.durable.leaderId ?? NO_LEADER, leaderEpoch: context.durable.currentEpoch,
+        },
+      })),
+      waitAsSuccessor: assign(({ context, event }) => {
+        const position = as<EndQuorumEpochRequest>(event).preferredSuccessors.indexOf(context.nodeId);
+        return { timeoutMs: endQuorumBackoff(position, context.config.electionBackoffMaxMs) };
+      }),
+      // ---- leader ----
+      becomeLeader: enqueueActions(({ context, enqueue }) => {
+        const epoch = context.durable.currentEpoch;
+        const offset = context.durable.logEndOffset;
+        const record: LogRecord = { offset, epoch, value: `LeaderChange(epoch=${epoch},leader=${context.nodeId})` };
+        enqueue.emit({ type: 'log.append', records: [record] });
+        enqueue.assign({
+          durable: { ...context.durable, leaderId: context.nodeId, logEndOffset: offset + 1, epochCache: appendToEpochCache(context.durable.epochCache, epoch, offset) },
+          epochStartOffset: offset, replicaEndOffsets: {}, fetchedSinceCheck: [context.nodeId], pendingProposals: [], electionRetries: 0,
+        });
+        enqueue.assign(({ context: updated }) => ({ highWatermark: advancedHighWatermark(updated) }));
+      }),
+      sendBeginQuorumEpoch: enqueueActions(({ context, enqueue }) => {
+        for (const voter of context.voters) {
+          if (voter === context.nodeId || context.fetchedSinceCheck.includes(voter) || context.replicaEndOffsets[String(voter)] !== undefined) continue;
+          enqueue.emit({ type: 'send', to: voter, message: { type: 'BeginQuorumEpochRequest', leaderId: context.nodeId, leaderEpoch: context.durable.currentEpoch } });
+        }
+      }),
+      resetFetchedSinceCheck: assign(({ context }) => ({ fetchedSinceCheck: [context.nodeId] })),
+      answerFetchWithError: emit(({ context, event }) => {
+        const request = as<FetchRequest>(event);
+        const error = request.currentLeaderEpoch < context.durable.currentEpoch ? 'FENCED_LEADER_EPOCH'
+          : request.currentLeaderEpoch > context.durable.currentEpoch ? 'UNKNOWN_LEADER_EPOCH' : 'NOT_LEADER_OR_FOLLOWER';
+        return fetchResponse(context, request, errorCode(error));
+      }),
+      answerFetchWithDivergence: emit(({ context, event }) => {
+        const request = as<FetchRequest>(event);
+        const diverging = divergence(context.durable.epochCache, context.durable.logEndOffset, request.fetchOffset, request.lastFetchedEpoch);
+        return fetchResponse(context, request, 0, diverging === null ? undefined : { epoch: diverging.epoch, endOffset: diverging.endOffset });
+      }),
+      acknowledgeFetch: assign(({ context, event }) => {
+        const request = as<FetchRequest>(event);
+        const updated = {
+          ...context,
+          replicaEndOffsets: { ...context.replicaEndOffsets, [String(request.replicaId)]: request.fetchOffset },
+          fetchedSinceCheck: [...new Set([...context.fetchedSinceCheck, request.replicaId])],
+        };
+        return { replicaEndOffsets: updated.replicaEndOffsets, fetchedSinceCheck: updated.fetchedSinceCheck, highWatermark: advancedHighWatermark(updated) };
+      }),
+      answerFetchWithRecords: emit(({ context, event }) => {
+        const request = as<FetchRequest>(event);
+        return { ...fetchResponse(context, request, 0), attachRecordsFrom: request.fetchOffset };
+      }),
+      appendProposal: enqueueActions(({ context, event, enqueue }) => {
+        const value = as<Propose>(event).value;
+        const offset = context.durable.logEndOffset;
+        const epoch = context.durable.currentEpoch;
+        enqueue.emit({ type: 'log.append', records: [{ offset, epoch, value }] });
+        enqueue.assign({
+          durable: { ...context.durable, logEndOffset: offset + 1, epochCache: appendToEpochCache(context.durable.epochCache, epoch, offset) },
+          pendingProposals: [...context.pendingProposals, { value, offset }],
+        });
+        enqueue.assign(({ context: updated }) => ({ highWatermark: advancedHighWatermark(updated) }));
+      }),
+      answerCommittedProposals: enqueueActions(({ context, enqueue }) => {
+        const committed = context.pendingProposals.filter((p) => p.offset < context.highWatermark);
+        if (committed.length === 0) return;
+        for (const p of committed) {
+          enqueue.emit({
+            type: 'client.reply',
+            message: { type: 'ProposeResponse', value: p.value, errorCode: 0, offset: p.offset, epoch: context.durable.currentEpoch, leaderId: context.nodeId },
+          });
+        }
+        enqueue.assign({ pendingProposals: context.pendingProposals.filter((p) => p.offset >= context.highWatermark) });
+      }),
+      rejectProposal: emit(({ context, event }) => ({
+        type: 'client.reply' as const,
+        message: {
+          type: 'ProposeResponse' as const, value: as<Propose>(event).value,
+          // A leader whose accumulator is full (Kafka: BufferAllocationException) appends nothing: a definite, retriable answer.
+          errorCode: errorCode(context.durable.leaderId === context.nodeId ? 'REQUEST_TIMED_OUT' : 'NOT_LEADER_OR_FOLLOWER'),
+          offset: -1, epoch: context.durable.currentEpoch, leaderId: context.durable.leaderId ?? NO_LEADER,
+        },
+      })),
+      /** Proposals not yet committed are dropped unanswered: the client sees a timeout (indefinite). */
+      dropPendingProposals: assign({ pendingProposals: [] }),
+      sendEndQuorumEpoch: enqueueActions(({ context, enqueue }) => {
+        const successors = context.voters
+          .filter((v) => v !== context.nodeId)
+          .sort((a, b) => (context.replicaEndOffsets[String(b)] ?? -1) - (context.replicaEndOffsets[String(a)] ?? -1) || a - b);
+        for (const voter of successors) {
+          enqueue.emit({ type: 'send', to: voter, message: { type: 'EndQuorumEpochRequest', leaderId: context.nodeId, leaderEpoch: context.durable.currentEpoch, preferredSuccessors: successors } });
+        }
+      }),
+      // ---- follower ----
+      sendFetch: enqueueActions(({ context, enqueue }) => {
+        const correlationId = context.fetchCorrelationId + 1;
+        enqueue.assign({ fetchCorrelationId: correlationId });
+        enqueue.emit({
+          type: 'send', to: context.durable.leaderId as number,
+          message: {
+            type: 'FetchRequest', replicaId: context.nodeId, currentLeaderEpoch: context.durable.currentEpoch,
+            fetchOffset: context.durable.logEndOffset, lastFetchedEpoch: lastEpoch(context.durable.epochCache), correlationId,
+          },
+        });
+      }),
+      truncateDivergentSuffix: enqueueActions(({ context, event, enqueue }) => {
+        const diverging = as<FetchResponse>(event).divergingEpoch;
+        const offset = truncationOffset(context.durable.epochCache, context.durable.logEndOffset, diverging);
+        enqueue.emit({ type: 'log.truncate', toOffset: offset });
+        enqueue.assign({ durable: { ...context.durable, logEndOffset: offset, epochCache: truncateEpochCache(context.durable.epochCache, offset) } });
+      }),
+      appendFetchedRecords: enqueueActions(({ context, event, enqueue }) => {
+        const records = as<FetchResponse>(event).records;
+        let cache = context.durable.epochCache;
+        for (const record of records) cache = appendToEpochCache(cache, record.epoch, record.offset);
+        enqueue.emit({ type: 'log.append', records: [...records] });
+        enqueue.assign({ durable: { ...context.durable, logEndOffset: context.durable.logEndOffset + records.length, epochCache: cache } });
+      }),
+      /** The follower's high watermark: the leader's, capped at its own log end, never lower. */
+      updateFollowerHighWatermark: assign(({ context, event }) => ({
+        highWatermark: Math.max(context.highWatermark, Math.min(as<FetchResponse>(event).highWatermark, context.durable.logEndOffset)),
+      })),
+      fetchAgainAtOnce: assign({ nextFetchWaits: false }),
+      fetchAgainAfterWait: assign({ nextFetchWaits: true }),
+      answerProposalNotLeader: emit(({ context, event }) => ({
+        type: 'client.reply' as const,
+        message: {
+          type: 'ProposeResponse' as const, value: as<Propose>(event).value, errorCode: errorCode('NOT_LEADER_OR_FOLLOWER'),
+          offset: -1, epoch: context.durable.currentEpoch, leaderId: context.durable.leaderId ?? NO_LEADER,
+        },
+      })),
+    },
+  }).createMachine({
+    id: 'quorum',
+    context: ({ input }) => ({
+      nodeId: input.nodeId,
+      voters: input.voters,
+      config: input.config,
+      durable: input.durable ?? { currentEpoch: 0, votedFor: null, leaderId: null, logEndOffset: 0, epochCache: [] },
+      highWatermark: 0,
+      random: input.randomSeed >>> 0,
+      timeoutMs: input.config.electionTimeoutMs,
+      ...freshVolatile,
+    }),
+    initial: 'Starting',
+    on: {
+      VoteRequest: [
+        { guard: 'canGrantVote', target: '.Voted', actions: ['grantVote', 'answerVote'], description: 'Grant the vote: the candidate\'s epoch is current or newer, this voter has not voted for another in it, and the candidate\'s log is at least as up to date (last epoch, then end offset).' },
+        { guard: 'voteFromHigherEpoch', target: '.Unattached', actions: ['adoptVoteEpoch', 'answerVote'], description: 'A higher epoch is adopted even when the vote is refused.' },
+        { actions: 'answerVote' },
+      ],
+      VoteResponse: [
+        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
+      ],
+      BeginQuorumEpochRequest: [
+        { guard: 'acceptsNewLeader', target: '.Follower', reenter: true, actions: ['followNewLeader', 'answerBeginQuorumEpoch'], description: 'The new leader of this or a newer epoch announces itself: follow it.' },
+        { actions: 'answerBeginQuorumEpoch' },
+      ],
+      BeginQuorumEpochResponse: [
+        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
+      ],
+      EndQuorumEpochRequest: [
+        { guard: 'endQuorumFromHigherEpoch', target: '.Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
+        { actions: 'answerEndQuorumEpoch' },
+      ],
+      EndQuorumEpochResponse: [
+        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
+      ],
+      FetchRequest: { actions: 'answerFetchWithError', description: 'Only the leader of the epoch serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
+      FetchResponse: [
+        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
+      ],
+      Propose: { actions: 'answerProposalNotLeader' },
+    },
+    states: {
+      Starting: {
+        description: 'Recover the role from durable state after a (re)start, as QuorumState.initialize does.',
+        always: [
+          { guard: 'wasLeaderBeforeRestart', target: 'Resigned' },
+          { guard: 'knowsLeader', target: 'Follower' },
+          { guard: 'hasVoted', target: 'Voted' },
+          { target: 'Unattached' },
+        ],
+      },
+      Unattached: {
+        entry: 'drawElectionTimeout',
+        after: { electionTimeout: { target: 'Candidate', description: 'No leader and no vote within the election timeout: stand for election.' } },
+      },
+      Voted: {
+        entry: 'drawElectionTimeout',
+        after: { electionTimeout: { target: 'Candidate', description: 'The candidate voted for did not announce itself in time.' } },
+      },
+      Candidate: {
+        entry: ['startCandidacy'],
+        initial: 'Campaigning',
+        states: {
+          Campaigning: {
+            entry: ['drawElectionTimeout', 'sendVoteRequests'],
+            always: { guard: 'hasMajorityOfVotes', target: '#quorum.Leader', description: 'A majority of voters (self included) granted the vote.' },
+            after: { electionTimeout: { target: 'BackingOff', description: 'No majority within the election timeout.' } },
+            on: {
+              VoteResponse: [
+                { guard: 'voteGrantedInMyEpoch', actions: 'countVote' },
+                { guard: 'majorityRejected', target: 'BackingOff', actions: 'countRejection', description: 'A majority refused: back off before the next candidacy.' },
+                { guard: 'voteRejectedInMyEpoch', actions: 'countRejection' },
+              ],
+            },
+          },
+          BackingOff: {
+            entry: 'drawElectionBackoff',
+            after: { electionTimeout: { target: '#quorum.Candidate', reenter: true, description: 'Binary exponential backoff elapsed: stand again in the next epoch.' } },
+          },
+        },
+      },
+      Leader: {
+        type: 'parallel',
+        entry: ['becomeLeader', 'sendBeginQuorumEpoch'],
+        exit: 'dropPendingProposals',
+        on: {
+          FetchRequest: [
+            { guard: 'fetchFromStaleEpoch', actions: 'answerFetchWithError' },
+            { guard: 'fetchFromFutureEpoch', actions: 'answerFetchWithError' },
+            { guard: 'fetchFromNonVoter', actions: 'answerFetchWithError' },
+            { guard: 'fetchDiverges', actions: 'answerFetchWithDivergence', description: 'The follower\'s last fetched epoch ends before its fetch offset here: answer with the diverging epoch and its end offset (KIP-595).' },
+            { actions: ['acknowledgeFetch', 'answerCommittedProposals', 'answerFetchWithRecords'], description: 'The fetch offset acknowledges what the follower has; the high watermark becomes the offset a majority has, once past the start of this epoch.' },
+          ],
+          Propose: [
+            { guard: 'acceptsMoreProposals', actions: ['appendProposal', 'answerCommittedProposals'] },
+            { actions: 'rejectProposal' },
+          ],
+        },
+        states: {
+          CheckQuorum: {
+            initial: 'Watching',
+            states: {
+              Watching: {
+                after: {
+                  checkQuorumTimeout: [
+                    { guard: 'majorityFetchedSinceCheck', target: 'Watching', reenter: true, actions: 'resetFetchedSinceCheck' },
+                    { target: '#quorum.Resigned', description: 'Check quorum: no majority fetched within the timeout, so this leader may be partitioned away. Resign.' },
+                  ],
+                },
+              },
+            },
+          },
+          Announcing: {
+            initial: 'Waiting',
+            states: {
+              Waiting: { after: { beginQuorumEpochTimeout: { target: 'Waiting', reenter: true, actions: 'sendBeginQuorumEpoch' } } },
+            },
+          },
+        },
+      },
+      Follower: {
+        initial: 'Choosing',
+        after: { fetchTimeout: { target: 'Candidate', description: 'No successful fetch from the leader within the fetch timeout: stand for election.' } },
+        on: {
+          BeginQuorumEpochRequest: [
+            { guard: 'acceptsNewLeader', target: 'Follower', reenter: true, actions: ['followNewLeader', 'answerBeginQuorumEpoch'] },
+            { actions: 'answerBeginQuorumEpoch' },
+          ],
+          EndQuorumEpochRequest: [
+            { guard: 'endQuorumFromMyLeader', target: '.LeaderResigned', actions: ['waitAsSuccessor', 'answerEndQuorumEpoch'], description: 'The leader resigned: its preferred successors stand for election soonest.' },
+            { guard: 'endQuorumFromHigherEpoch', target: 'Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
+            { actions: 'answerEndQuorumEpoch' },
+          ],
+        },
+        states: {
+          Choosing: {
+            always: [{ guard: 'nextFetchWaits', target: 'Waiting' }, { target: 'Fetching' }],
+          },
+          Fetching: {
+            entry: 'sendFetch',
+            after: { requestTimeout: { target: 'Fetching', reenter: true, description: 'No answer to the fetch: send it again.' } },
+            on: {
+              FetchResponse: [
+                { guard: and(['isAnswerToMyFetch', 'fetchFailed']), target: 'Waiting', description: 'An error in this epoch: retry after a wait (a failed fetch does not reset the fetch timeout).' },
+                { guard: and(['isAnswerToMyFetch', 'leaderReportsDivergence']), target: '#quorum.Follower', reenter: true, actions: ['truncateDivergentSuffix', 'fetchAgainAtOnce'], description: 'Truncate to the end of the diverging epoch (the smaller of the leader\'s and this log\'s end of it), then fetch again.' },
+                { guard: and(['isAnswerToMyFetch', 'fetchBroughtRecords']), target: '#quorum.Follower', reenter: true, actions: ['appendFetchedRecords', 'updateFollowerHighWatermark', 'fetchAgainAtOnce'] },
+                { guard: 'isAnswerToMyFetch', target: '#quorum.Follower', reenter: true, actions: ['updateFollowerHighWatermark', 'fetchAgainAfterWait'], description: 'Nothing new: wait briefly, then fetch again (the leader\'s long poll). Every successful answer restarts the fetch timeout.' },
+              ],
+            },
+          },
+          Waiting: {
+            after: { fetchInterval: { target: 'Fetching' } },
+          },
+          LeaderResigned: {
+            after: { electionTimeout: { target: '#quorum.Candidate' } },
+          },
+        },
+      },
+      Resigned: {
+        entry: ['sendEndQuorumEpoch', 'drawElectionTimeout'],
+        after: { electionTimeout: { target: 'Candidate', description: 'A resigned leader stands for election in a new epoch once the election timeout passes.' } },
+      },
+    },
+  });
+}
+
+function higherEpochIn(event: Ev, context: QuorumContext): number | null {
+  let epoch: number;
+  switch (event.type) {
+    case 'VoteResponse':
+    case 'BeginQuorumEpochResponse':
+    case 'EndQuorumEpochResponse':
+      epoch = event.leaderEpoch;
+      break;
+    case 'FetchResponse':
+      epoch = event.currentLeader.leaderEpoch;
+      break;
+    default:
+      return null;
+  }
+  return epoch > context.durable.currentEpoch ? epoch : null;
+}
+
+function leaderIn(event: Ev): number {
+  switch (event.type) {
+    case 'VoteResponse':
+    case 'BeginQuorumEpochResponse':
+    case 'EndQuorumEpochResponse':
+      return event.leaderId;
+    case 'FetchResponse':
+      return event.currentLeader.leaderId;
+    default:
+      return NO_LEADER;
+  }
+}
+
+function fetchResponse(context: QuorumContext, request: FetchRequest, error: number, diverging?: { epoch: number; endOffset: number }) {
+  return {
+    type: 'send' as const,
+    to: request.replicaId,
+    message: {
+      type: 'FetchResponse' as const,
+      errorCode: error,
+      correlationId: request.correlationId,
+      highWatermark: context.highWatermark,
+      divergingEpoch: diverging ?? { epoch: -1, endOffset: -1 },
+      currentLeader: { leaderId: context.durable.leaderId ?? NO_LEADER, leaderEpoch: context.durable.currentEpoch },
+      records: [] as LogRecord[],
+    },
+  };
+}
