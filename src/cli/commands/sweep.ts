@@ -45,9 +45,8 @@ export async function sweep(from: number, count: number, variant: string, maxSte
       Array.from({ length: workers }, (_, w) => seeds.filter((_, i) => i % workers === w)).map(
         (share) =>
           new Promise<void>((resolve, reject) => {
-            const worker = new Worker(new URL('../../sim/sweep-worker.ts', import.meta.url), {
+            const worker = new Worker(new URL('../../sim/sweep-worker-entry.mjs', import.meta.url), {
               workerData: { seeds: share, variant, maxSteps },
-              execArgv: ['--import', 'tsx'],
             });
             worker.on('message', (outcome: SeedOutcome) => record(outcome));
             worker.on('error', reject);

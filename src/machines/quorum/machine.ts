@@ -9,7 +9,7 @@
  * the context. The durable part of the context (epoch, vote, leader, log shape) is persisted by
  * the shell at the end of every step, before the step's messages leave.
  */
-import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, setup, stateIn } from 'xstate';
 import { errorCode } from '../../protocol/errors.js';
 import type {
   BeginQuorumEpochRequest, Delivered, EndQuorumEpochRequest, FetchRequest, FetchResponse, LogRecord,
@@ -426,11 +426,13 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
     on: {
       VoteRequest: [
         { guard: 'canGrantVote', target: '.Voted', actions: ['grantVote', 'answerVote'], description: 'Grant the vote: the candidate\'s epoch is current or newer, this voter has not voted for another in it, and the candidate\'s log is at least as up to date (last epoch, then end offset).' },
+        { guard: and(['voteFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: ['adoptVoteEpoch', 'answerVote'], description: 'An Unattached voter adopts the higher epoch but keeps its running election timer (QuorumState.transitionToUnattached keeps the remaining time), so a candidate that cannot win cannot hold back the others forever.' },
         { guard: 'voteFromHigherEpoch', target: '.Unattached', actions: ['adoptVoteEpoch', 'answerVote'], description: 'A higher epoch is adopted even when the vote is refused.' },
         { actions: 'answerVote' },
       ],
       VoteResponse: [
         { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
         { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
       ],
       BeginQuorumEpochRequest: [
@@ -439,19 +441,23 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
       ],
       BeginQuorumEpochResponse: [
         { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
         { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
       ],
       EndQuorumEpochRequest: [
+        { guard: and(['endQuorumFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
         { guard: 'endQuorumFromHigherEpoch', target: '.Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
         { actions: 'answerEndQuorumEpoch' },
       ],
       EndQuorumEpochResponse: [
         { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
         { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
       ],
       FetchRequest: { actions: 'answerFetchWithError', description: 'Only the leader of the epoch serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
       FetchResponse: [
         { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
         { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
       ],
       Propose: { actions: 'answerProposalNotLeader' },
