@@ -29,7 +29,7 @@ export const variants: readonly Variant[] = [
   {
     name: 'vote-twice',
     description: 'voters forget their vote within an epoch and may vote for a second candidate',
-    breaks: 'QUORUM-ELECTION-1',
+    breaks: 'QUORUM-VOTE-1',
     quorum: { forgetVoteInEpoch: true },
   },
   {

@@ -1,0 +1,21 @@
+/**
+ * Every scenario script under scenarios/ reproduces its golden output exactly
+ * (`npx kspec scenario FILE --update` rewrites it after an intended change).
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenarioFile } from '../src/cli/commands/scenario.js';
+
+const directory = 'scenarios/quorum';
+const files = readdirSync(directory).filter((f) => f.endsWith('.txt')).sort();
+
+describe('scenario scripts match their golden output', () => {
+  it('there are scenarios to run', () => expect(files.length).toBeGreaterThanOrEqual(5));
+  for (const file of files) {
+    it(file, () => {
+      const outcome = runScenarioFile(join(directory, file));
+      expect(outcome.mismatches.join('\n\n')).toBe('');
+    });
+  }
+});
