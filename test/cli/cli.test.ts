@@ -52,7 +52,7 @@ describe('kspec command line', async () => {
     const file = join(dir, 'bad.txt');
     writeFileSync(file, 'cluster voters=3\n----\n3 voters, seed 1, variant kraft, network delay 5ms\n\ncrash nine\n----\n');
     expect(await main(['scenario', file])).toBe(2);
-    expect(output.join('\n')).toMatch(/line 5: command 'crash': field 'positional' is invalid \(got \["nine"\]/);
+    expect(output.join('\n')).toMatch(/line 5: command 'crash': field 'positional' is invalid \(got "nine"; expected 1 positional word/);
     writeFileSync(file, 'cluster voters=3\nrun ms=10\n');
     expect(await main(['scenario', file])).toBe(2);
     expect(output.join('\n')).toMatch(/line 1: command 'cluster voters=3' must be followed by a '----' line/);

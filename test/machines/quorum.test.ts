@@ -1,0 +1,182 @@
+/**
+ * The quorum machine on its own, driven through XState's transition() exactly as the simulator
+ * drives it: each test sends events and reads the emitted effects and the resulting state.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition } from 'xstate';
+import { createQuorumMachine, defaultQuorumConfig, quorumView, type QuorumDurable, type QuorumSnapshot, type QuorumVariant } from '../../src/machines/quorum/index.js';
+import type { QuorumEffect } from '../../src/machines/quorum/effects.js';
+import { divergence, endOffsetForEpoch, majorityEndOffset, truncationOffset } from '../../src/machines/quorum/logic.js';
+
+type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string } };
+
+function harness(options: { nodeId?: number; voters?: number[]; durable?: QuorumDurable; variant?: QuorumVariant } = {}) {
+  const machine = createQuorumMachine(options.variant ?? {});
+  let [snapshot, actions] = initialTransition(machine, {
+    nodeId: options.nodeId ?? 1, voters: options.voters ?? [1, 2, 3], config: defaultQuorumConfig, randomSeed: 42,
+    ...(options.durable === undefined ? {} : { durable: options.durable }),
+  });
+  let last = actions as Action[];
+  const effects = (): QuorumEffect[] => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as QuorumEffect);
+  return {
+    get snapshot(): QuorumSnapshot { return snapshot; },
+    view: () => quorumView(snapshot),
+    effects,
+    sent: () => effects().filter((e) => e.type === 'send').map((e) => (e as { message: { type: string } }).message),
+    timers: () => last.filter((a) => a.type === 'xstate.raise' && a.params?.delay !== undefined),
+    send(event: Record<string, unknown>) {
+      [snapshot, actions] = transition(machine, snapshot, event as never);
+      last = actions as Action[];
+      return this;
+    },
+    fire(idPart: string) {
+      const timer = last.find((a) => a.type === 'xstate.raise' && String(a.params?.id).includes(idPart));
+      if (timer === undefined) throw new Error(`no timer ${idPart} among ${last.map((a) => a.params?.id).join(', ')}`);
+      return this.send(timer.params?.event as Record<string, unknown>);
+    },
+  };
+}
+
+const durable = (patch: Partial<QuorumDurable>): QuorumDurable => ({ currentEpoch: 0, votedFor: null, leaderId: null, logEndOffset: 0, epochCache: [], ...patch });
+const vote = (from: number, epoch: number, lastOffsetEpoch: number, lastOffset: number) => ({ type: 'VoteRequest', from, candidateEpoch: epoch, candidateId: from, lastOffsetEpoch, lastOffset });
+
+describe('QUORUM-VOTE-1 and the vote log check', () => {
+  const withLog = durable({ currentEpoch: 2, logEndOffset: 5, epochCache: [{ epoch: 1, startOffset: 0 }, { epoch: 2, startOffset: 3 }] });
+
+  it('grants a candidate whose log is at least as up to date, and persists the vote', () => {
+    const node = harness({ durable: withLog }).send(vote(2, 3, 2, 5));
+    expect(node.view()).toMatchObject({ role: 'Voted', epoch: 3, votedFor: 2 });
+    expect(node.sent()).toEqual([expect.objectContaining({ type: 'VoteResponse', voteGranted: true, leaderEpoch: 3 })]);
+  });
+
+  it('refuses a candidate with a shorter log or an older last epoch, but adopts its epoch', () => {
+    for (const [lastEpoch, lastOffset] of [[2, 4], [1, 9]] as const) {
+      const node = harness({ durable: withLog }).send(vote(2, 3, lastEpoch, lastOffset));
+      expect(node.view()).toMatchObject({ role: 'Unattached', epoch: 3, votedFor: null });
+      expect(node.sent()[0]).toMatchObject({ type: 'VoteResponse', voteGranted: false });
+    }
+  });
+
+  it('votes at most once per epoch', () => {
+    const node = harness({ durable: withLog }).send(vote(2, 3, 2, 5)).send(vote(3, 3, 2, 5));
+    expect(node.view()).toMatchObject({ epoch: 3, votedFor: 2 });
+    expect(node.sent()[0]).toMatchObject({ voteGranted: false });
+  });
+
+  it('variant vote-without-log-check grants a stale candidate; variant vote-twice votes again', () => {
+    expect(harness({ durable: withLog, variant: { voteWithoutLogCheck: true } }).send(vote(2, 3, 0, 0)).view()).toMatchObject({ role: 'Voted', votedFor: 2 });
+    expect(harness({ durable: withLog, variant: { forgetVoteInEpoch: true } }).send(vote(2, 3, 2, 5)).send(vote(3, 3, 2, 5)).view()).toMatchObject({ votedFor: 3 });
+  });
+
+  it('refuses a lower epoch with FENCED_LEADER_EPOCH', () => {
+    const node = harness({ durable: withLog }).send(vote(2, 1, 2, 5));
+    expect(node.sent()[0]).toMatchObject({ voteGranted: false, errorCode: 74, leaderEpoch: 2 });
+  });
+});
+
+describe('elections', () => {
+  it('a voter whose election timeout fires stands in the next epoch and asks every other voter', () => {
+    const node = harness().fire('electionTimeout');
+    expect(node.view()).toMatchObject({ role: 'Candidate', epoch: 1, votedFor: 1 });
+    expect(node.sent().map((m) => m.type)).toEqual(['VoteRequest', 'VoteRequest']);
+  });
+
+  it('QUORUM-ELECTION-1: a majority of granted votes makes a leader that appends LeaderChange and announces itself', () => {
+    const node = harness().fire('electionTimeout').send({ type: 'VoteResponse', from: 2, errorCode: 0, leaderId: -1, leaderEpoch: 1, voteGranted: true });
+    expect(node.view()).toMatchObject({ role: 'Leader', epoch: 1, leaderId: 1, logEndOffset: 1 });
+    expect(node.effects()).toContainEqual({ type: 'log.append', records: [{ offset: 0, epoch: 1, value: 'LeaderChange(epoch=1,leader=1)' }] });
+    expect(node.sent().filter((m) => m.type === 'BeginQuorumEpochRequest')).toHaveLength(2);
+  });
+
+  it('a single voter leads at once and commits its own records', () => {
+    const node = harness({ voters: [1] }).fire('electionTimeout');
+    expect(node.view()).toMatchObject({ role: 'Leader', highWatermark: 1 });
+    node.send({ type: 'Propose', from: -1, value: 'x' });
+    expect(node.effects()).toContainEqual(expect.objectContaining({ type: 'client.reply', message: expect.objectContaining({ value: 'x', errorCode: 0, offset: 1 }) }));
+  });
+
+  it('a leader steps down when it sees a higher epoch', () => {
+    const node = harness().fire('electionTimeout').send({ type: 'VoteResponse', from: 2, errorCode: 0, leaderId: -1, leaderEpoch: 1, voteGranted: true });
+    node.send({ type: 'BeginQuorumEpochRequest', from: 3, leaderId: 3, leaderEpoch: 4 });
+    expect(node.view()).toMatchObject({ role: 'Follower', epoch: 4, leaderId: 3 });
+    expect(node.sent().map((m) => m.type)).toEqual(['BeginQuorumEpochResponse', 'FetchRequest']);
+  });
+
+  it('recovers its role from durable state after a restart (a former leader resigns)', () => {
+    expect(harness({ durable: durable({ currentEpoch: 3, leaderId: 1 }) }).view().role).toBe('Resigned');
+    expect(harness({ durable: durable({ currentEpoch: 3, leaderId: 2 }) }).view().role).toBe('Follower');
+    expect(harness({ durable: durable({ currentEpoch: 3, votedFor: 2 }) }).view().role).toBe('Voted');
+    expect(harness({ durable: durable({ currentEpoch: 3 }) }).view().role).toBe('Unattached');
+  });
+});
+
+describe('replication by fetch', () => {
+  /** n1 leads epoch 2 over a log of three epoch-1 records; its LeaderChange sits at offset 3. */
+  const leader = (variant: QuorumVariant = {}) =>
+    harness({ variant, durable: durable({ currentEpoch: 1, logEndOffset: 3, epochCache: [{ epoch: 1, startOffset: 0 }] }) })
+      .fire('electionTimeout')
+      .send({ type: 'VoteResponse', from: 2, errorCode: 0, leaderId: -1, leaderEpoch: 2, voteGranted: true });
+  const fetch = (from: number, fetchOffset: number, lastFetchedEpoch: number, epoch = 2) => ({ type: 'FetchRequest', from, replicaId: from, currentLeaderEpoch: epoch, fetchOffset, lastFetchedEpoch, correlationId: 7 });
+
+  it('answers a divergent fetch with the diverging epoch and its end offset (KIP-595)', () => {
+    const node = leader().send(fetch(2, 5, 1));
+    expect(node.sent()[0]).toMatchObject({ type: 'FetchResponse', divergingEpoch: { epoch: 1, endOffset: 3 }, correlationId: 7 });
+  });
+
+  it('fences a fetch from a stale epoch and flags one from a future epoch', () => {
+    expect(leader().send(fetch(2, 0, 0, 1)).sent()[0]).toMatchObject({ errorCode: 74 });
+    expect(leader().send(fetch(2, 0, 0, 3)).sent()[0]).toMatchObject({ errorCode: 75 });
+  });
+
+  it('QUORUM-HW-1: the high watermark passes the majority offset only beyond the start of the leader\'s epoch', () => {
+    const node = leader().send(fetch(2, 3, 1));
+    expect(node.view().highWatermark).toBe(0);
+    node.send(fetch(2, 4, 2));
+    expect(node.view().highWatermark).toBe(4);
+  });
+
+  it('variant commit-prior-epoch commits earlier epochs\' records before one of its own is replicated', () => {
+    expect(leader({ commitPriorEpochEntries: true }).send(fetch(2, 3, 1)).view().highWatermark).toBe(3);
+  });
+
+  it('a follower truncates to the diverging epoch\'s end, then fetches from there', () => {
+    const follower = harness({ nodeId: 2, durable: durable({ currentEpoch: 2, leaderId: 1, logEndOffset: 5, epochCache: [{ epoch: 1, startOffset: 0 }] }) });
+    const request = follower.sent()[0] as { correlationId: number };
+    follower.send({
+      type: 'FetchResponse', from: 1, errorCode: 0, correlationId: request.correlationId, highWatermark: 3,
+      divergingEpoch: { epoch: 1, endOffset: 3 }, currentLeader: { leaderId: 1, leaderEpoch: 2 }, records: [],
+    });
+    expect(follower.effects()).toContainEqual({ type: 'log.truncate', toOffset: 3 });
+    expect(follower.sent()).toContainEqual(expect.objectContaining({ type: 'FetchRequest', fetchOffset: 3, lastFetchedEpoch: 1 }));
+  });
+
+  it('a follower ignores an answer to an older fetch (correlation id)', () => {
+    const follower = harness({ nodeId: 2, durable: durable({ currentEpoch: 2, leaderId: 1 }) });
+    follower.send({
+      type: 'FetchResponse', from: 1, errorCode: 0, correlationId: 999, highWatermark: 0,
+      divergingEpoch: { epoch: -1, endOffset: -1 }, currentLeader: { leaderId: 1, leaderEpoch: 2 }, records: [{ offset: 0, epoch: 2, value: 'x' }],
+    });
+    expect(follower.effects()).toEqual([]);
+  });
+});
+
+describe('the epoch cache rules (LeaderEpochFileCache, ReplicatedLog)', () => {
+  const cache = [{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 4 }, { epoch: 5, startOffset: 9 }];
+  it('endOffsetForEpoch', () => {
+    expect(endOffsetForEpoch(cache, 12, 5)).toEqual({ epoch: 5, endOffset: 12 });
+    expect(endOffsetForEpoch(cache, 12, 3)).toEqual({ epoch: 3, endOffset: 9 });
+    expect(endOffsetForEpoch(cache, 12, 4)).toEqual({ epoch: 3, endOffset: 9 });
+    expect(endOffsetForEpoch(cache, 12, 0)).toEqual({ epoch: 0, endOffset: 0 });
+    expect(endOffsetForEpoch(cache, 12, 6)).toEqual({ epoch: -1, endOffset: -1 });
+  });
+  it('divergence and truncation', () => {
+    expect(divergence(cache, 12, 9, 3)).toBeNull();
+    expect(divergence(cache, 12, 10, 4)).toEqual({ epoch: 3, endOffset: 9 });
+    expect(truncationOffset([{ epoch: 1, startOffset: 0 }, { epoch: 2, startOffset: 6 }], 8, { epoch: 1, endOffset: 4 })).toBe(4);
+  });
+  it('majorityEndOffset is the offset a majority holds', () => {
+    expect(majorityEndOffset([5, 3, 9])).toBe(5);
+    expect(majorityEndOffset([5, 3, 9, 1, 7])).toBe(5);
+    expect(majorityEndOffset([2])).toBe(2);
+  });
+});
