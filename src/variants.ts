@@ -32,12 +32,6 @@ export const variants: readonly Variant[] = [
     breaks: 'QUORUM-VOTE-1',
     quorum: { forgetVoteInEpoch: true },
   },
-  {
-    name: 'commit-prior-epoch',
-    description: 'the leader advances the high watermark over records of earlier epochs before one of its own epoch is replicated (Raft figure 8)',
-    breaks: 'QUORUM-COMMIT-1',
-    quorum: { commitPriorEpochEntries: true },
-  },
 ];
 
 export function findVariant(name: string): Variant {

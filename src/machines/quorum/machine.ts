@@ -66,8 +66,6 @@ export interface QuorumVariant {
   readonly voteWithoutLogCheck?: boolean;
   /** Forget the vote within an epoch: a voter may vote for two candidates. */
   readonly forgetVoteInEpoch?: boolean;
-  /** Advance the high watermark over earlier epochs' records (Raft figure 8). */
-  readonly commitPriorEpochEntries?: boolean;
 }
 
 export interface QuorumInput {
@@ -129,8 +127,7 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
   /** The leader's high watermark after an acknowledgement or an append (never lower). */
   const advancedHighWatermark = (context: QuorumContext): number => {
     const candidate = majorityEndOffset(replicaEndOffsets(context));
-    const pastEpochStart = variant.commitPriorEpochEntries === true || candidate > context.epochStartOffset;
-    return pastEpochStart && candidate > context.highWatermark ? candidate : context.highWatermark;
+    return candidate > context.epochStartOffset && candidate > context.highWatermark ? candidate : context.highWatermark;
   };
 
   return setup({
