@@ -70,7 +70,7 @@ describe('the KRaft quorum keeps every clause under faults (property over random
         }
         expect(result.convergedAtMs).not.toBeNull();
       }),
-      { numRuns: 40, seed: Number(process.env['KSPEC_PROPERTY_SEED'] ?? 20261124) },
+      { numRuns: 100, seed: Number(process.env['KSPEC_PROPERTY_SEED'] ?? 20261124) },
     );
   });
 
