@@ -18,7 +18,7 @@ export function runSchedule(options: SimOptions, faults: TimedFault[], recordTra
 
 export function reproduceCommand(options: SimOptions): string {
   const variant = options.variant === 'kraft' ? '' : ` --variant ${options.variant}`;
-  return `npx kspec sim --seed ${options.seed}${variant} --trace traces/seed-${options.seed}.jsonl`;
+  return `npx kspec sim --seed ${options.seed}${variant}`;
 }
 
 export function writeTrace(path: string, trace: readonly (TraceHeader | TraceStep)[]): void {

@@ -9,6 +9,7 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { SimOptions } from './options.js';
 import { TimedFault, Fault } from './faults.js';
+import { QuorumMessage } from '../protocol/quorum/messages.js';
 
 export const TRACE_VERSION = 1;
 
@@ -25,11 +26,11 @@ export type TraceHeader = t.TypeOf<typeof TraceHeader>;
 const NodeChange = t.record(t.string, t.union([t.number, t.string, t.boolean, t.null]));
 
 export const StepInput = t.union([
-  t.type({ kind: t.literal('deliver'), from: t.number, to: t.number, message: t.UnknownRecord }),
+  t.type({ kind: t.literal('deliver'), from: t.number, to: t.number, message: QuorumMessage }),
   t.type({ kind: t.literal('timer'), node: t.number, id: t.string, event: t.UnknownRecord }),
   t.type({ kind: t.literal('client'), node: t.number, value: t.string }),
   t.type({ kind: t.literal('fault'), fault: Fault }),
-  t.type({ kind: t.literal('drop'), from: t.number, to: t.number, reason: t.string, message: t.UnknownRecord }),
+  t.type({ kind: t.literal('drop'), from: t.number, to: t.number, reason: t.string, message: QuorumMessage }),
 ]);
 export type StepInput = t.TypeOf<typeof StepInput>;
 

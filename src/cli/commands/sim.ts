@@ -38,6 +38,12 @@ export function simCommand(args: string[]): number {
   if (values.trace !== undefined && result.trace !== null) {
     writeTrace(values.trace, result.trace);
     console.log(`trace: ${values.trace} (${result.trace.length} lines)`);
+  } else if (result.violations.length > 0) {
+    // The run is deterministic: run it again with the trace on rather than pay for recording every run.
+    const path = `traces/seed-${seed}${variant === 'kraft' ? '' : `-${variant}`}.jsonl`;
+    const traced = new Simulation({ options, recordTrace: true }).run();
+    if (traced.trace !== null) writeTrace(path, traced.trace);
+    console.log(`trace: ${path}; replay with: npx kspec sim --replay ${path}`);
   }
   printVerdicts(result, wallMs);
   return result.violations.length === 0 ? 0 : 1;
@@ -51,9 +57,15 @@ export function printVerdicts(result: RunResult, wallMs: number): void {
       `proposals=${invoked} acknowledged=${ok} converged-at=${result.convergedAtMs === null ? 'never' : `${result.convergedAtMs}ms`}`,
   );
   const failed = new Map(result.violations.map((v) => [v.clauseId, v]));
+  const stopped = result.violations.length > 0;
   for (const clause of quorumClauses) {
     const violation = failed.get(clause.id);
-    console.log(`${violation === undefined ? 'PASS' : 'FAIL'} ${clause.id} ${clause.title}${violation === undefined ? '' : `\n     step ${violation.step} t=${violation.time}ms: ${violation.message}`}`);
+    const judgedAtEnd = clause.kind === 'liveness' || clause.kind === 'history';
+    const verdict = violation !== undefined ? 'FAIL' : stopped && judgedAtEnd ? 'SKIP' : 'PASS';
+    const detail = violation !== undefined
+      ? `\n     step ${violation.step} t=${violation.time}ms: ${violation.message}`
+      : verdict === 'SKIP' ? ' (not judged: the run stopped at the first violation)' : '';
+    console.log(`${verdict} ${clause.id} ${clause.title}${detail}`);
   }
   if (result.violations.length > 0) {
     const first = result.violations[0];
