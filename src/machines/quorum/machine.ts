@@ -130,6 +130,16 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
     return candidate > context.epochStartOffset && candidate > context.highWatermark ? candidate : context.highWatermark;
   };
 
+  /**
+   * Any response that names a higher epoch ends this node's part in its own epoch (the shared
+   * rule etcd raft applies in Step before any role handler).
+   */
+  const stepDownOnHigherEpoch = [
+    { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
+    { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
+    { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
+  ] as const;
+
   return setup({
     types: {
       context: {} as QuorumContext,
@@ -427,36 +437,20 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         { guard: 'voteFromHigherEpoch', target: '.Unattached', actions: ['adoptVoteEpoch', 'answerVote'], description: 'A higher epoch is adopted even when the vote is refused.' },
         { actions: 'answerVote' },
       ],
-      VoteResponse: [
-        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
-        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
-        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
-      ],
+      VoteResponse: stepDownOnHigherEpoch,
       BeginQuorumEpochRequest: [
         { guard: 'acceptsNewLeader', target: '.Follower', reenter: true, actions: ['followNewLeader', 'answerBeginQuorumEpoch'], description: 'The new leader of this or a newer epoch announces itself: follow it.' },
         { actions: 'answerBeginQuorumEpoch' },
       ],
-      BeginQuorumEpochResponse: [
-        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
-        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
-        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
-      ],
+      BeginQuorumEpochResponse: stepDownOnHigherEpoch,
       EndQuorumEpochRequest: [
         { guard: and(['endQuorumFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
         { guard: 'endQuorumFromHigherEpoch', target: '.Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
         { actions: 'answerEndQuorumEpoch' },
       ],
-      EndQuorumEpochResponse: [
-        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
-        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
-        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
-      ],
+      EndQuorumEpochResponse: stepDownOnHigherEpoch,
       FetchRequest: { actions: 'answerFetchWithError', description: 'Only the leader of the epoch serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
-      FetchResponse: [
-        { guard: 'responseFromHigherEpochWithLeader', target: '.Follower', reenter: true, actions: 'adoptEpochFromResponse', description: 'A newer epoch whose leader is named: follow it.' },
-        { guard: and(['responseFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader: adopted, the election timer keeps running.' },
-        { guard: 'responseFromHigherEpoch', target: '.Unattached', actions: 'adoptEpochFromResponse', description: 'A newer epoch with no known leader.' },
-      ],
+      FetchResponse: stepDownOnHigherEpoch,
       Propose: { actions: 'answerProposalNotLeader' },
     },
     states: {
