@@ -273,23 +273,9 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         const base = request.leaderEpoch > context.durable.currentEpoch ? adoptEpoch(context, request.leaderEpoch, request.leaderId) : {};
         return { ...base, durable: { ...(base.durable ?? context.durable), leaderId: request.leaderId }, electionRetries: 0 };
       }),
-      answerBeginQuorumEpoch: emit(({ context, event }) => ({
-        type: 'send' as const, to: event.from,
-        message: {
-          type: 'BeginQuorumEpochResponse' as const,
-          errorCode: as<BeginQuorumEpochRequest>(event).leaderEpoch < context.durable.currentEpoch ? errorCode('FENCED_LEADER_EPOCH') : 0,
-          leaderId: context.durable.leaderId ?? NO_LEADER, leaderEpoch: context.durable.currentEpoch,
-        },
-      })),
+      answerBeginQuorumEpoch: emit(({ context, event }) => epochAnswer(context, event.from, 'BeginQuorumEpochResponse', as<BeginQuorumEpochRequest>(event).leaderEpoch)),
       adoptEndQuorumEpoch: assign(({ context, event }) => adoptEpoch(context, as<EndQuorumEpochRequest>(event).leaderEpoch, null)),
-      answerEndQuorumEpoch: emit(({ context, event }) => ({
-        type: 'send' as const, to: event.from,
-        message: {
-          type: 'EndQuorumEpochResponse' as const,
-          errorCode: as<EndQuorumEpochRequest>(event).leaderEpoch < context.durable.currentEpoch ? errorCode('FENCED_LEADER_EPOCH') : 0,
-          leaderId: context.durable.leaderId ?? NO_LEADER, leaderEpoch: context.durable.currentEpoch,
-        },
-      })),
+      answerEndQuorumEpoch: emit(({ context, event }) => epochAnswer(context, event.from, 'EndQuorumEpochResponse', as<EndQuorumEpochRequest>(event).leaderEpoch)),
       waitAsSuccessor: assign(({ context, event }) => {
         const position = as<EndQuorumEpochRequest>(event).preferredSuccessors.indexOf(context.nodeId);
         return { timeoutMs: endQuorumBackoff(position, context.config.electionBackoffMaxMs) };
@@ -606,6 +592,20 @@ function leaderIn(event: Ev): number {
     default:
       return NO_LEADER;
   }
+}
+
+/** The answer to BeginQuorumEpoch or EndQuorumEpoch: this node's epoch and leader; a stale request is fenced. */
+function epochAnswer(context: QuorumContext, to: number, type: 'BeginQuorumEpochResponse' | 'EndQuorumEpochResponse', requestEpoch: number): QuorumEffect {
+  return {
+    type: 'send',
+    to,
+    message: {
+      type,
+      errorCode: requestEpoch < context.durable.currentEpoch ? errorCode('FENCED_LEADER_EPOCH') : 0,
+      leaderId: context.durable.leaderId ?? NO_LEADER,
+      leaderEpoch: context.durable.currentEpoch,
+    },
+  };
 }
 
 function fetchResponse(context: QuorumContext, request: FetchRequest, error: number, diverging?: { epoch: number; endOffset: number }) {
