@@ -450,18 +450,22 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         ],
       },
       Unattached: {
+        description: 'Knows an epoch but no leader in it and has not voted in it.',
         entry: 'drawElectionTimeout',
         after: { electionTimeout: { target: 'Candidate', description: 'No leader and no vote within the election timeout: stand for election.' } },
       },
       Voted: {
+        description: 'Granted its durable vote to a candidate in this epoch; waits for that candidate to announce itself.',
         entry: 'drawElectionTimeout',
         after: { electionTimeout: { target: 'Candidate', description: 'The candidate voted for did not announce itself in time.' } },
       },
       Candidate: {
+        description: 'Stands for election: bumped the epoch and voted for itself.',
         entry: ['startCandidacy'],
         initial: 'Campaigning',
         states: {
           Campaigning: {
+            description: 'VoteRequests sent; counting the answers.',
             entry: ['drawElectionTimeout', 'sendVoteRequests'],
             always: { guard: 'hasMajorityOfVotes', target: '#quorum.Leader', description: 'A majority of voters (self included) granted the vote.' },
             after: { electionTimeout: { target: 'BackingOff', description: 'No majority within the election timeout.' } },
@@ -474,12 +478,14 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
             },
           },
           BackingOff: {
+            description: 'Lost or split the vote: a random binary exponential backoff before standing again.',
             entry: 'drawElectionBackoff',
             after: { electionTimeout: { target: '#quorum.Candidate', reenter: true, description: 'Binary exponential backoff elapsed: stand again in the next epoch.' } },
           },
         },
       },
       Leader: {
+        description: 'Leads the epoch: appends proposals, serves fetches, advances the high watermark.',
         type: 'parallel',
         entry: ['becomeLeader', 'sendBeginQuorumEpoch'],
         exit: 'dropPendingProposals',
@@ -498,6 +504,7 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         },
         states: {
           CheckQuorum: {
+            description: 'Resigns unless a majority fetched within the check-quorum timeout.',
             initial: 'Watching',
             states: {
               Watching: {
@@ -511,6 +518,7 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
             },
           },
           Announcing: {
+            description: 'Resends BeginQuorumEpoch to voters that have not fetched yet.',
             initial: 'Waiting',
             states: {
               Waiting: { after: { beginQuorumEpochTimeout: { target: 'Waiting', reenter: true, actions: 'sendBeginQuorumEpoch' } } },
@@ -519,6 +527,7 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         },
       },
       Follower: {
+        description: 'Replicates the leader\'s log by fetching; stands for election if the leader goes quiet.',
         initial: 'Choosing',
         after: { fetchTimeout: { target: 'Candidate', description: 'No successful fetch from the leader within the fetch timeout: stand for election.' } },
         on: {
@@ -534,9 +543,11 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         },
         states: {
           Choosing: {
+            description: 'Fetch at once, or wait first when the last fetch came back empty.',
             always: [{ guard: 'nextFetchWaits', target: 'Waiting' }, { target: 'Fetching' }],
           },
           Fetching: {
+            description: 'A FetchRequest is in flight.',
             entry: 'sendFetch',
             after: { requestTimeout: { target: 'Fetching', reenter: true, description: 'No answer to the fetch: send it again.' } },
             on: {
@@ -549,14 +560,17 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
             },
           },
           Waiting: {
+            description: 'Nothing new at the leader: a short wait before the next fetch.',
             after: { fetchInterval: { target: 'Fetching' } },
           },
           LeaderResigned: {
+            description: 'The leader resigned (EndQuorumEpoch): stands for election after a wait set by its place among the preferred successors.',
             after: { electionTimeout: { target: '#quorum.Candidate' } },
           },
         },
       },
       Resigned: {
+        description: 'A leader that gave up its epoch (check quorum failed, or it restarted): tells the others, then stands again.',
         entry: ['sendEndQuorumEpoch', 'drawElectionTimeout'],
         after: { electionTimeout: { target: 'Candidate', description: 'A resigned leader stands for election in a new epoch once the election timeout passes.' } },
       },
