@@ -1,0 +1,256 @@
+/**
+ * A partition's log as Kafka stores it (UnifiedLog, LocalLog, LogSegment): record batches in
+ * segments, a log start offset, a log end offset, a leader-epoch cache, and a recovery point up
+ * to which the log is flushed. Owned by a shell; replica machines change it only through effects.
+ *
+ * - Appends roll a new segment when the active one would pass `segmentBytes` or is older than
+ *   `segmentMs` (LogSegment.shouldRoll).
+ * - Retention deletes whole segments from the oldest forward, never past the high watermark
+ *   (UnifiedLog.deleteOldSegments; protocol-rules D.6).
+ * - Flushing follows `flushMessages` / `flushMs`; Kafka's defaults leave it to the operating
+ *   system. A process crash keeps the page cache, so the whole log survives it; a machine crash
+ *   loses what was not flushed ({@link PartitionLog.loseUnflushed}).
+ */
+import { appendToEpochCache, truncateEpochCache, truncateEpochCacheFromStart, type EpochEntry } from './epoch-cache.js';
+
+export interface LogRecord {
+  readonly offsetDelta: number;
+  readonly timestamp: number;
+  readonly key: string | null;
+  readonly value: string | null;
+}
+
+/** A record batch (magic v2): one producer's records, appended and fetched whole. */
+export interface RecordBatch {
+  readonly baseOffset: number;
+  readonly lastOffsetDelta: number;
+  readonly partitionLeaderEpoch: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly maxTimestamp: number;
+  readonly records: readonly LogRecord[];
+}
+
+export interface LogConfig {
+  /** segment.bytes */
+  readonly segmentBytes: number;
+  /** segment.ms */
+  readonly segmentMs: number;
+  /** retention.ms; -1 keeps data forever. */
+  readonly retentionMs: number;
+  /** retention.bytes; -1 means no size limit. */
+  readonly retentionBytes: number;
+  /** flush.messages; Number.MAX_SAFE_INTEGER leaves flushing to the operating system (Kafka's default). */
+  readonly flushMessages: number;
+}
+
+export const defaultLogConfig: LogConfig = {
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  retentionBytes: -1,
+  flushMessages: Number.MAX_SAFE_INTEGER,
+};
+
+interface Segment {
+  readonly baseOffset: number;
+  readonly createdMs: number;
+  batches: RecordBatch[];
+  sizeInBytes: number;
+  largestTimestamp: number;
+}
+
+export type ReadResult =
+  | { readonly error: 'NONE'; readonly batches: readonly RecordBatch[] }
+  | { readonly error: 'OFFSET_OUT_OF_RANGE'; readonly logStartOffset: number; readonly logEndOffset: number };
+
+/** Batch overhead of the v2 format (61 bytes) plus a record's framing, key and value. */
+const BATCH_OVERHEAD_BYTES = 61;
+const RECORD_OVERHEAD_BYTES = 7;
+
+export function batchSizeInBytes(batch: RecordBatch): number {
+  return BATCH_OVERHEAD_BYTES + batch.records.reduce((n, r) => n + RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0);
+}
+
+export const lastOffsetOf = (batch: RecordBatch): number => batch.baseOffset + batch.lastOffsetDelta;
+
+export class PartitionLog {
+  private segments: Segment[];
+  private startOffset: number;
+  private endOffset: number;
+  private flushedOffset: number;
+  private cache: EpochEntry[] = [];
+
+  constructor(
+    readonly config: LogConfig = defaultLogConfig,
+    nowMs = 0,
+  ) {
+    this.segments = [newSegment(0, nowMs)];
+    this.startOffset = 0;
+    this.endOffset = 0;
+    this.flushedOffset = 0;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.endOffset;
+  }
+
+  /** Everything below this offset is on disk; above it only in the page cache. */
+  get recoveryPoint(): number {
+    return this.flushedOffset;
+  }
+
+  get epochCache(): readonly EpochEntry[] {
+    return this.cache;
+  }
+
+  get sizeInBytes(): number {
+    return this.segments.reduce((n, s) => n + s.sizeInBytes, 0);
+  }
+
+  segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+
+  batches(): RecordBatch[] {
+    return this.segments.flatMap((s) => s.batches);
+  }
+
+  /** Append one batch at the log end offset (asserted), rolling a segment first when needed. */
+  append(batch: RecordBatch, nowMs: number): void {
+    if (batch.baseOffset !== this.endOffset) throw new Error(`append at ${batch.baseOffset}, log end offset is ${this.endOffset}`);
+    if (batch.lastOffsetDelta !== batch.records.length - 1) throw new Error(`batch at ${batch.baseOffset}: lastOffsetDelta ${batch.lastOffsetDelta} for ${batch.records.length} records`);
+    const size = batchSizeInBytes(batch);
+    if (this.shouldRoll(size, nowMs)) this.segments.push(newSegment(this.endOffset, nowMs));
+    const active = this.segments[this.segments.length - 1] as Segment;
+    active.batches.push(batch);
+    active.sizeInBytes += size;
+    active.largestTimestamp = Math.max(active.largestTimestamp, batch.maxTimestamp);
+    this.cache = appendToEpochCache(this.cache, batch.partitionLeaderEpoch, batch.baseOffset);
+    this.endOffset = lastOffsetOf(batch) + 1;
+    if (this.endOffset - this.flushedOffset >= this.config.flushMessages) this.flush();
+  }
+
+  /**
+   * Whole batches holding offsets in [fetchOffset, maxOffset): the first may start before the
+   * fetch offset (the reader skips those records), and at least one batch is returned when any
+   * qualifies, even past `maxBytes` (KIP-74). Outside [log start, log end] → OFFSET_OUT_OF_RANGE.
+   */
+  read(fetchOffset: number, maxOffset: number, maxBytes: number): ReadResult {
+    if (fetchOffset < this.startOffset || fetchOffset > this.endOffset) {
+      return { error: 'OFFSET_OUT_OF_RANGE', logStartOffset: this.startOffset, logEndOffset: this.endOffset };
+    }
+    const out: RecordBatch[] = [];
+    let bytes = 0;
+    for (const segment of this.segments) {
+      for (const batch of segment.batches) {
+        if (lastOffsetOf(batch) < fetchOffset) continue;
+        if (lastOffsetOf(batch) >= maxOffset) return { error: 'NONE', batches: out };
+        const size = batchSizeInBytes(batch);
+        if (out.length > 0 && bytes + size > maxBytes) return { error: 'NONE', batches: out };
+        out.push(batch);
+        bytes += size;
+      }
+    }
+    return { error: 'NONE', batches: out };
+  }
+
+  /** Remove every batch holding an offset at or above `offset` (LocalLog.truncateTo). */
+  truncateTo(offset: number): void {
+    if (offset >= this.endOffset) return;
+    if (offset < this.startOffset) throw new Error(`truncate to ${offset} below the log start offset ${this.startOffset}`);
+    for (const segment of this.segments) {
+      const keep = segment.batches.filter((b) => lastOffsetOf(b) < offset);
+      if (keep.length !== segment.batches.length) {
+        segment.batches = keep;
+        segment.sizeInBytes = keep.reduce((n, b) => n + batchSizeInBytes(b), 0);
+        segment.largestTimestamp = keep.reduce((t, b) => Math.max(t, b.maxTimestamp), -1);
+      }
+    }
+    const remaining = this.segments.filter((s, i) => i === 0 || s.baseOffset < offset);
+    this.segments = remaining;
+    const last = this.batches().at(-1);
+    this.endOffset = last === undefined ? this.startOffset : lastOffsetOf(last) + 1;
+    this.flushedOffset = Math.min(this.flushedOffset, this.endOffset);
+    this.cache = truncateEpochCache(this.cache, this.endOffset);
+  }
+
+  /**
+   * Delete old segments by time, by size, and below the log start offset, from the oldest
+   * forward, stopping at the first that may not go; never a segment whose successor starts above
+   * the high watermark (UnifiedLog.deleteOldSegments). Returns how many segments went.
+   */
+  deleteOldSegments(nowMs: number, highWatermark: number): number {
+    let excessBytes = this.config.retentionBytes < 0 ? -1 : this.sizeInBytes - this.config.retentionBytes;
+    let deletable = 0;
+    for (let i = 0; i < this.segments.length; i++) {
+      const segment = this.segments[i] as Segment;
+      const nextBase = this.segments[i + 1]?.baseOffset ?? this.endOffset;
+      const isLast = i === this.segments.length - 1;
+      if (nextBase > highWatermark || (isLast && segment.batches.length === 0)) break;
+      const byTime = this.config.retentionMs >= 0 && segment.batches.length > 0 && nowMs - segment.largestTimestamp > this.config.retentionMs;
+      const bySize = excessBytes >= 0 && excessBytes - segment.sizeInBytes >= 0;
+      const byStart = nextBase <= this.startOffset;
+      if (!byTime && !bySize && !byStart) break;
+      if (bySize) excessBytes -= segment.sizeInBytes;
+      deletable++;
+    }
+    if (deletable === 0) return 0;
+    if (deletable === this.segments.length) this.segments.push(newSegment(this.endOffset, nowMs));
+    this.segments = this.segments.slice(deletable);
+    this.raiseLogStartOffset((this.segments[0] as Segment).baseOffset);
+    return deletable;
+  }
+
+  /**
+   * Move the log start offset up (retention, DeleteRecords, or a follower adopting its leader's).
+   * It never goes down and never past the log end offset.
+   */
+  raiseLogStartOffset(offset: number): void {
+    if (offset <= this.startOffset) return;
+    if (offset > this.endOffset) throw new Error(`log start offset ${offset} above the log end offset ${this.endOffset}`);
+    this.startOffset = offset;
+    this.cache = truncateEpochCacheFromStart(this.cache, offset);
+  }
+
+  /** The first offset below `maxOffset` whose record timestamp is at least `timestamp`, or null. */
+  offsetForTimestamp(timestamp: number, maxOffset: number): { offset: number; timestamp: number } | null {
+    for (const batch of this.batches()) {
+      if (batch.maxTimestamp < timestamp) continue;
+      for (const record of batch.records) {
+        const offset = batch.baseOffset + record.offsetDelta;
+        if (offset >= maxOffset) return null;
+        if (offset >= this.startOffset && record.timestamp >= timestamp) return { offset, timestamp: record.timestamp };
+      }
+    }
+    return null;
+  }
+
+  /** Write everything to disk: the recovery point moves to the log end offset. */
+  flush(): void {
+    this.flushedOffset = this.endOffset;
+  }
+
+  /** A machine crash: whatever was not flushed is gone. Returns the offsets lost. */
+  loseUnflushed(): number {
+    const lost = this.endOffset - this.flushedOffset;
+    if (lost > 0) this.truncateTo(this.flushedOffset);
+    return lost;
+  }
+
+  private shouldRoll(batchBytes: number, nowMs: number): boolean {
+    const active = this.segments[this.segments.length - 1] as Segment;
+    if (active.batches.length === 0) return false;
+    const firstTimestamp = active.batches[0]?.maxTimestamp ?? active.createdMs;
+    return active.sizeInBytes + batchBytes > this.config.segmentBytes || nowMs - firstTimestamp > this.config.segmentMs;
+  }
+}
+
+function newSegment(baseOffset: number, nowMs: number): Segment {
+  return { baseOffset, createdMs: nowMs, batches: [], sizeInBytes: 0, largestTimestamp: -1 };
+}
