@@ -215,6 +215,8 @@ export class PartitionLog {
     if (offset <= this.startOffset) return;
     if (offset > this.endOffset) throw new Error(`log start offset ${offset} above the log end offset ${this.endOffset}`);
     this.startOffset = offset;
+    // Nothing below the log start offset is ever recovered (UnifiedLog.maybeIncrementLogStartOffset).
+    this.flushedOffset = Math.max(this.flushedOffset, offset);
     this.cache = truncateEpochCacheFromStart(this.cache, offset);
   }
 
