@@ -13,6 +13,10 @@ export const Errors = {
   UNKNOWN_LEADER_EPOCH: { code: 75, retriable: true, definite: true },
   INCONSISTENT_VOTER_SET: { code: 68, retriable: false, definite: true },
   NOT_CONTROLLER: { code: 41, retriable: true, definite: true },
+  INVALID_TOPIC_EXCEPTION: { code: 17, retriable: false, definite: true },
+  TOPIC_ALREADY_EXISTS: { code: 36, retriable: false, definite: true },
+  INVALID_PARTITIONS: { code: 37, retriable: false, definite: true },
+  INVALID_REPLICATION_FACTOR: { code: 38, retriable: false, definite: true },
 } as const;
 
 export type ErrorName = keyof typeof Errors;
