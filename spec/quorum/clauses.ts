@@ -87,6 +87,26 @@ export const ElectionLiveness: Clause = {
   anomaly: 'unavailable',
 };
 
+export const ObserversNeverVote: Clause = {
+  id: 'QUORUM-OBSERVER-1',
+  title: 'Observers never vote, stand for election or lead',
+  statement:
+    'A node outside the voter set (an observer: a broker following the metadata log) only replicates: it never grants a vote, never becomes Candidate or Leader, and never records a vote.',
+  source: 'KIP-595 (voters and observers); org.apache.kafka.raft.QuorumState#isObserver',
+  kind: 'invariant',
+  anomaly: 'observer-vote',
+};
+
+export const ObserversFindLeader: Clause = {
+  id: 'QUORUM-LIVE-2',
+  title: 'Observers find the leader once the quorum has one',
+  statement:
+    'After the network heals and a leader is elected, every observer that is up follows that leader in its epoch within a bounded virtual time (it asks voters until one names the leader).',
+  source: 'KIP-595; org.apache.kafka.raft.KafkaRaftClient#maybeSendAnyVoterFetch',
+  kind: 'liveness',
+  anomaly: 'unavailable',
+};
+
 export const AcknowledgedProposalsDurable: Clause = {
   id: 'QUORUM-ACK-1',
   title: 'An acknowledged proposal is never lost',
@@ -105,7 +125,9 @@ export const quorumClauses: readonly Clause[] = [
   LeaderCompleteness,
   CommittedNeverChanges,
   HighWatermarkMonotonic,
+  ObserversNeverVote,
   ElectionLiveness,
+  ObserversFindLeader,
   AcknowledgedProposalsDurable,
 ];
 
@@ -291,6 +313,17 @@ function highWatermarkMonotonic(): InvariantCheck<QuorumClusterView> {
   };
 }
 
+function observersNeverVote(): InvariantCheck<QuorumClusterView> {
+  return {
+    clause: ObserversNeverVote,
+    observe(view, moment) {
+      return changed(view, moment)
+        .filter((n) => !view.voters.includes(n.nodeId) && (n.votedFor !== null || n.role === 'Candidate' || n.role === 'Leader' || n.role === 'Voted'))
+        .map((n) => `observer ${n.nodeId} is ${n.role} with vote ${n.votedFor ?? 'none'} in epoch ${n.epoch}`);
+    },
+  };
+}
+
 function changed(view: QuorumClusterView, moment: Moment): QuorumNodeView[] {
   return view.nodes.filter((n) => moment.changedNodes.includes(n.nodeId));
 }
@@ -306,6 +339,7 @@ export function quorumInvariantChecks(): InvariantCheck<QuorumClusterView>[] {
     commits.leaderCompleteness,
     commits.committedNeverChanges,
     highWatermarkMonotonic(),
+    observersNeverVote(),
   ];
 }
 
@@ -319,10 +353,24 @@ export function electedLeader(view: QuorumClusterView): { leaderId: number; epoc
   const highestEpoch = Math.max(...up.map((n) => n.epoch));
   const leader = up.find((n) => n.role === 'Leader' && n.epoch === highestEpoch);
   if (leader === undefined) return `no leader in epoch ${highestEpoch}`;
-  const knowing = up.filter((n) => n.epoch === highestEpoch && n.leaderId === leader.nodeId && (n.role === 'Follower' || n.role === 'Leader'));
+  const knowing = up.filter((n) => view.voters.includes(n.nodeId) && n.epoch === highestEpoch && n.leaderId === leader.nodeId && (n.role === 'Follower' || n.role === 'Leader'));
   const majority = Math.floor(view.voters.length / 2) + 1;
   if (knowing.length < majority) return `leader ${leader.nodeId} of epoch ${highestEpoch} is known by ${knowing.length} of ${majority} needed`;
   return { leaderId: leader.nodeId, epoch: highestEpoch };
+}
+
+/** QUORUM-LIVE-2: the observers that are up but do not follow the elected leader in its epoch. */
+export function observersNotFollowing(view: QuorumClusterView, elected: { leaderId: number; epoch: number }): number[] {
+  return view.nodes
+    .filter((n) => n.up && !view.voters.includes(n.nodeId))
+    .filter((n) => !(n.role === 'Follower' && n.epoch === elected.epoch && n.leaderId === elected.leaderId))
+    .map((n) => n.nodeId);
+}
+
+/** The convergence the liveness phase waits for: QUORUM-LIVE-1 and QUORUM-LIVE-2 both hold. */
+export function converged(view: QuorumClusterView): boolean {
+  const elected = electedLeader(view);
+  return typeof elected !== 'string' && observersNotFollowing(view, elected).length === 0;
 }
 
 /**

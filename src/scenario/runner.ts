@@ -48,7 +48,7 @@ const OneNode = positional(1, NodeName);
 const Bare = <C extends t.Mixed>(items: C) => t.type({ _: items });
 
 const commands = {
-  cluster: t.intersection([t.type({ _: None }), t.partial({ voters: Count, seed: Count, variant: t.string, delay: Count })]),
+  cluster: t.intersection([t.type({ _: None }), t.partial({ voters: Count, observers: Count, seed: Count, variant: t.string, delay: Count })]),
   run: t.intersection([t.type({ ms: Count }), t.partial({ _: t.array(Flag) })]),
   'run-until-leader': t.intersection([t.partial({ max: Count }), t.partial({ _: t.array(Flag) })]),
   propose: t.intersection([Bare(OneNode), t.partial({ count: Count })]),
@@ -155,7 +155,7 @@ export class ScenarioRunner {
 
   private cluster(args: Args<'cluster'>): string[] {
     const variant = findVariant(args.variant ?? 'kraft').name;
-    const base = optionsFromSeed(args.seed ?? 1, { variant, voters: args.voters ?? 3 });
+    const base = optionsFromSeed(args.seed ?? 1, { variant, voters: args.voters ?? 3, observers: args.observers ?? 0 });
     const delay = args.delay ?? 5;
     const options = {
       ...base,
@@ -164,7 +164,8 @@ export class ScenarioRunner {
     };
     this.sim = new Simulation({ options, faults: [], scripted: true, recordTrace: true });
     this.printedSteps = 0;
-    return [`${options.voters} voters, seed ${options.seed}, variant ${variant}, network delay ${delay}ms`];
+    const observers = options.observers === 0 ? '' : ` and ${options.observers} observer(s)`;
+    return [`${options.voters} voters${observers}, seed ${options.seed}, variant ${variant}, network delay ${delay}ms`];
   }
 
   private run(ms: number, flags: readonly string[]): string[] {
@@ -213,8 +214,9 @@ export class ScenarioRunner {
   }
 
   private status(): string[] {
-    const rows = this.simulation.view().nodes.map((n) => [
-      `n${n.nodeId}`, n.up ? n.role : 'down', String(n.epoch), n.leaderId === null ? '-' : `n${n.leaderId}`,
+    const view = this.simulation.view();
+    const rows = view.nodes.map((n) => [
+      view.voters.includes(n.nodeId) ? `n${n.nodeId}` : `n${n.nodeId}(observer)`, n.up ? n.role : 'down', String(n.epoch), n.leaderId === null ? '-' : `n${n.leaderId}`,
       n.votedFor === null ? '-' : `n${n.votedFor}`, String(n.highWatermark), String(n.log.length),
     ]);
     const header = ['node', 'role', 'epoch', 'leader', 'voted', 'hw', 'leo'];

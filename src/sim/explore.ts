@@ -34,7 +34,7 @@ const SAFETY_PHASE_MS = 6_000;
 
 export function exploreOptions(simSeed: number, settings: ExploreSettings): SimOptions {
   return {
-    ...optionsFromSeed(simSeed, { variant: settings.variant, voters: settings.voters }),
+    ...optionsFromSeed(simSeed, { variant: settings.variant, voters: settings.voters, observers: 0 }),
     safetyPhaseMs: SAFETY_PHASE_MS,
     livenessBoundMs: 20_000,
     proposeIntervalMs: 100,

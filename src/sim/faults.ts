@@ -54,7 +54,7 @@ export function faultScheduleFromSeed(options: SimOptions): TimedFault[] {
   const rates = options.faults;
   if (rates.meanIntervalMs === 0) return [];
   const random = Random.stream(options.seed, 'faults');
-  const nodes = Array.from({ length: options.voters }, (_, i) => i + 1);
+  const nodes = Array.from({ length: options.voters + options.observers }, (_, i) => i + 1);
   const kinds = [
     ...(rates.crash ? ['crash'] : []),
     ...(rates.partition ? ['isolate', 'split', 'one-way', 'heal'] : []),

@@ -31,6 +31,8 @@ export const SimOptions = t.type({
   seed: t.number,
   variant: t.string,
   voters: t.number,
+  /** Non-voting nodes that follow the log (Kafka's brokers): ids after the voters'. */
+  observers: t.number,
   /** Faults and workload run until this time; then everything heals. */
   safetyPhaseMs: t.number,
   /** After healing, the quorum must converge within this bound (QUORUM-LIVE-1). */
@@ -46,6 +48,7 @@ export interface OptionOverrides {
   variant?: string;
   maxSteps?: number;
   voters?: number;
+  observers?: number;
 }
 
 /** The options of a seed: the same seed always gives the same options. */
@@ -75,6 +78,8 @@ export function optionsFromSeed(seed: number, overrides: OptionOverrides = {}): 
       downtimeMaxMs: random.pick([1_000, 3_000, 6_000]),
     },
     maxSteps: overrides.maxSteps ?? 200_000,
+    // Drawn last, so that adding observers left every earlier option of a seed unchanged.
+    observers: overrides.observers ?? random.pick([0, 0, 1, 2]),
   };
 }
 
@@ -86,7 +91,7 @@ export function describeOptions(options: SimOptions): string[] {
     ? 'off'
     : `every ~${f.meanIntervalMs}ms [${[f.crash && 'crash', f.partition && 'partition', f.pause && 'pause', f.clockSkew && 'clock-skew'].filter(Boolean).join(', ')}] downtime<=${f.downtimeMaxMs}ms`;
   return [
-    `seed=${options.seed} variant=${options.variant} voters=${options.voters} safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms propose-every=${options.proposeIntervalMs}ms`,
+    `seed=${options.seed} variant=${options.variant} voters=${options.voters} observers=${options.observers} safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms propose-every=${options.proposeIntervalMs}ms`,
     `network: delay=${n.delayMinMs}ms+exp(${n.delayMeanMs}ms) loss=${n.lossProbability} duplicate=${n.duplicateProbability} reorder=${n.reorderProbability}`,
     `faults: ${faults}`,
   ];

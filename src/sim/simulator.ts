@@ -22,7 +22,7 @@ import { renderMessage } from '../protocol/quorum/render.js';
 import type { QuorumMessage } from '../protocol/quorum/messages.js';
 import type { Violation, InvariantCheck } from '../../spec/clause.js';
 import type { ProposeOperation, QuorumClusterView, QuorumNodeView } from '../../spec/quorum/view.js';
-import { checkAcknowledgedProposals, electedLeader, ElectionLiveness, quorumInvariantChecks } from '../../spec/quorum/clauses.js';
+import { checkAcknowledgedProposals, converged, electedLeader, ElectionLiveness, ObserversFindLeader, observersNotFollowing, quorumInvariantChecks } from '../../spec/quorum/clauses.js';
 
 type QueueItem =
   | { kind: 'deliver'; from: number; to: number; message: QuorumMessage }
@@ -76,6 +76,8 @@ const PROPOSALS_MAX = 2_000;
 export class Simulation {
   readonly options: SimOptions;
   readonly voters: number[];
+  /** Voters first, then observers. */
+  readonly nodeIds: number[];
   readonly network: Network;
   readonly faults: TimedFault[];
   readonly history: ProposeOperation[] = [];
@@ -104,19 +106,20 @@ export class Simulation {
     this.program = setup.program ?? controllerProgram(setup.options.variant);
     this.scripted = setup.scripted ?? false;
     this.voters = Array.from({ length: this.options.voters }, (_, i) => i + 1);
+    this.nodeIds = Array.from({ length: this.options.voters + this.options.observers }, (_, i) => i + 1);
     this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
     this.workload = Random.stream(this.options.seed, 'workload');
     this.faults = setup.faults ?? faultScheduleFromSeed(this.options);
     this.checks = quorumInvariantChecks();
     this.trace = setup.recordTrace ? [] : null;
-    for (const id of this.voters) {
+    for (const id of this.nodeIds) {
       this.nodes.set(id, {
         id, up: true, paused: false, skew: 1, incarnation: 0, snapshot: null, durable: undefined,
         store: new MemoryLogStore(), timers: new Map(), backlog: [], lastLogEndOffset: 0,
       });
     }
     this.trace?.push({ kind: 'header', version: TRACE_VERSION, options: this.options, faults: this.faults, scripted: this.scripted });
-    this.nodeViews = this.voters.map((id) => this.viewOf(this.node(id)));
+    this.nodeViews = this.nodeIds.map((id) => this.viewOf(this.node(id)));
     for (const timed of this.faults) this.queue.push(timed.atMs, { kind: 'fault', fault: timed.fault });
     if (!this.scripted) {
       this.queue.push(this.options.safetyPhaseMs, { kind: 'fault', fault: { kind: 'heal-all' } });
@@ -124,7 +127,7 @@ export class Simulation {
     }
     // Start every node (step 0 is not a queue item: it is the cluster's boot).
     this.beginStep();
-    for (const id of this.voters) this.boot(this.node(id));
+    for (const id of this.nodeIds) this.boot(this.node(id));
     this.endStep(null);
   }
 
@@ -241,8 +244,13 @@ export class Simulation {
   finish(): void {
     if (this.violations.length > 0) return;
     if (!this.scripted && this.convergedAt === null) {
-      const why = electedLeader(this.view());
-      this.violate(ElectionLiveness.id, ElectionLiveness.anomaly, `no convergence within ${this.options.livenessBoundMs}ms of healing: ${typeof why === 'string' ? why : 'ok'}`);
+      const elected = electedLeader(this.view());
+      if (typeof elected === 'string') {
+        this.violate(ElectionLiveness.id, ElectionLiveness.anomaly, `no convergence within ${this.options.livenessBoundMs}ms of healing: ${elected}`);
+      } else {
+        const lagging = observersNotFollowing(this.view(), elected);
+        this.violate(ObserversFindLeader.id, ObserversFindLeader.anomaly, `within ${this.options.livenessBoundMs}ms of healing, observers ${lagging.map((n) => `n${n}`).join(', ')} do not follow leader n${elected.leaderId} of epoch ${elected.epoch}`);
+      }
       return;
     }
     for (const op of this.history) if (op.type === 'invoke' && !this.answered.has(op.value)) this.history.push({ type: 'info', value: op.value, node: op.node, time: this.nowMs });
@@ -326,10 +334,10 @@ export class Simulation {
         this.resume(this.node(fault.node));
         return { kind: 'fault', fault };
       case 'isolate':
-        this.network.isolate(fault.node, this.voters);
+        this.network.isolate(fault.node, this.nodeIds);
         return { kind: 'fault', fault };
       case 'split':
-        this.network.split(fault.side, this.voters);
+        this.network.split(fault.side, this.nodeIds);
         return { kind: 'fault', fault };
       case 'one-way':
         this.network.cutLink(fault.from, fault.to);
@@ -504,7 +512,7 @@ export class Simulation {
         this.violate(check.clause.id, check.clause.anomaly, message);
       }
     }
-    if (this.healedAt !== null && this.convergedAt === null && typeof electedLeader(this.view()) !== 'string') this.convergedAt = this.nowMs;
+    if (this.healedAt !== null && this.convergedAt === null && converged(this.view())) this.convergedAt = this.nowMs;
     if (this.trace !== null && input !== null) {
       this.trace.push({ kind: 'step', step: this.stepCount, time: this.nowMs, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
     }
@@ -529,7 +537,7 @@ export class Simulation {
 
   private node(id: number): NodeRuntime {
     const node = this.nodes.get(id);
-    if (node === undefined) throw new Error(`no node ${id} (voters: ${this.voters.join(', ')})`);
+    if (node === undefined) throw new Error(`no node ${id} (nodes: ${this.nodeIds.join(', ')})`);
     return node;
   }
 

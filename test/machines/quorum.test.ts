@@ -177,3 +177,40 @@ describe('the epoch cache rules (LeaderEpochFileCache, ReplicatedLog)', () => {
     expect(majorityEndOffset([2])).toBe(2);
   });
 });
+
+describe('QUORUM-OBSERVER-1: observers (brokers following the metadata log)', () => {
+  const observer = () => harness({ nodeId: 4, voters: [1, 2, 3] });
+
+  it('asks a random voter for the leader instead of standing for election', () => {
+    const node = observer();
+    expect(node.sent()).toEqual([expect.objectContaining({ type: 'FetchRequest', replicaId: 4, fetchOffset: 0 })]);
+    node.fire('electionTimeout');
+    expect(node.view().role).toBe('Unattached');
+    expect(node.sent()).toEqual([expect.objectContaining({ type: 'FetchRequest', replicaId: 4 })]);
+  });
+
+  it('never grants a vote, even to an up-to-date candidate in a new epoch', () => {
+    const node = observer().send(vote(2, 1, 0, 0));
+    expect(node.view()).toMatchObject({ role: 'Unattached', votedFor: null, epoch: 1 });
+    expect(node.sent()[0]).toMatchObject({ voteGranted: false });
+  });
+
+  it('follows the leader an answer names for its epoch', () => {
+    const node = harness({ nodeId: 4, voters: [1, 2, 3], durable: durable({ currentEpoch: 2 }) });
+    const request = node.sent()[0] as unknown as { correlationId: number };
+    node.send({
+      type: 'FetchResponse', from: 3, errorCode: 6, correlationId: request.correlationId, highWatermark: 0,
+      divergingEpoch: { epoch: -1, endOffset: -1 }, currentLeader: { leaderId: 1, leaderEpoch: 2 }, records: [],
+    });
+    expect(node.view()).toMatchObject({ role: 'Follower', leaderId: 1, epoch: 2 });
+    expect(node.sent()).toEqual([expect.objectContaining({ type: 'FetchRequest', replicaId: 4 })]);
+  });
+
+  it('is served by the leader but counts neither for the high watermark nor for check quorum', () => {
+    const leader = harness().fire('electionTimeout').send({ type: 'VoteResponse', from: 2, errorCode: 0, leaderId: -1, leaderEpoch: 1, voteGranted: true });
+    leader.send({ type: 'FetchRequest', from: 4, replicaId: 4, currentLeaderEpoch: 1, fetchOffset: 1, lastFetchedEpoch: 1, correlationId: 1 });
+    expect(leader.sent()[0]).toMatchObject({ type: 'FetchResponse', errorCode: 0 });
+    expect(leader.view().highWatermark).toBe(0);
+    expect(leader.snapshot.context.fetchedSinceCheck).toEqual([1]);
+  });
+});

@@ -3,7 +3,7 @@
  * breach it exists for. (The machines are not involved: the spec judges any implementation.)
  */
 import { describe, expect, it } from 'vitest';
-import { checkAcknowledgedProposals, electedLeader, quorumInvariantChecks } from '../../spec/quorum/clauses.js';
+import { checkAcknowledgedProposals, converged, electedLeader, observersNotFollowing, quorumInvariantChecks } from '../../spec/quorum/clauses.js';
 import type { QuorumClusterView, QuorumNodeView, QuorumRecordView } from '../../spec/quorum/view.js';
 
 const log = (...entries: [number, string][]): QuorumRecordView[] => entries.map(([epoch, value], offset) => ({ offset, epoch, value }));
@@ -85,6 +85,23 @@ describe('quorum clauses', () => {
     expect(electedLeader(cluster(node(1, { role: 'Leader' }), node(2), node(3, { leaderId: null, role: 'Unattached' })))).toEqual({ leaderId: 1, epoch: 1 });
     expect(electedLeader(cluster(node(1, { role: 'Leader' }), node(2, { epoch: 2, leaderId: null, role: 'Candidate' }), node(3)))).toMatch(/no leader in epoch 2/);
     expect(electedLeader(cluster(node(1, { role: 'Leader' }), node(2, { leaderId: null, role: 'Unattached' }), node(3, { leaderId: null, role: 'Unattached' })))).toMatch(/known by 1 of 2/);
+  });
+
+  it('QUORUM-OBSERVER-1 flags an observer that votes or stands; voters may', () => {
+    const withObserver = (patch: Partial<QuorumNodeView>): QuorumClusterView => ({ voters: [1, 2, 3], nodes: [node(1), node(2), node(3), node(4, patch)] });
+    expect(violations(withObserver({ role: 'Candidate', votedFor: 4 }))).toContain('QUORUM-OBSERVER-1');
+    expect(violations(withObserver({ role: 'Voted', votedFor: 2 }))).toContain('QUORUM-OBSERVER-1');
+    expect(violations(withObserver({ role: 'Follower' }))).toEqual([]);
+  });
+
+  it('QUORUM-LIVE-2 waits for every observer that is up to follow the leader of the epoch', () => {
+    const view = (patch: Partial<QuorumNodeView>): QuorumClusterView => ({ voters: [1, 2, 3], nodes: [node(1, { role: 'Leader' }), node(2), node(3), node(4, patch)] });
+    expect(converged(view({}))).toBe(true);
+    expect(observersNotFollowing(view({ role: 'Unattached', leaderId: null }), { leaderId: 1, epoch: 1 })).toEqual([4]);
+    expect(converged(view({ role: 'Unattached', leaderId: null }))).toBe(false);
+    expect(converged(view({ up: false, role: 'Unattached', leaderId: null }))).toBe(true);
+    // Observers do not count towards the majority that must know the leader.
+    expect(electedLeader({ voters: [1, 2, 3], nodes: [node(1, { role: 'Leader' }), node(2, { leaderId: null, role: 'Unattached' }), node(3, { leaderId: null, role: 'Unattached' }), node(4)] })).toMatch(/known by 1 of 2/);
   });
 
   it('QUORUM-ACK-1 flags an acknowledged proposal missing from the final leader, and duplicates', () => {

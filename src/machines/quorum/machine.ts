@@ -4,6 +4,9 @@
  * Voted, Candidate, Leader, Follower, Resigned. Pre-vote (KIP-996's Prospective state) is not
  * modelled: this is the quorum as Kafka 3.x runs it.
  *
+ * Nodes that are not voters are observers (Kafka's brokers): they replicate the log by fetching,
+ * find the leader by fetching from any voter, and never vote or stand for election.
+ *
  * Pure: driven only through XState's transition(); messages, log writes and client answers are
  * emitted as data ({@link QuorumEffect}); timers are `after` delays; randomness is a PRNG state in
  * the context. The durable part of the context (epoch, vote, leader, log shape) is persisted by
@@ -11,6 +14,7 @@
  */
 import { and, assign, emit, enqueueActions, setup, stateIn } from 'xstate';
 import { errorCode } from '../../protocol/errors.js';
+import { nextInt } from '../../core/prng.js';
 import type {
   BeginQuorumEpochRequest, Delivered, EndQuorumEpochRequest, FetchRequest, FetchResponse, LogRecord,
   Propose, QuorumEvent, VoteRequest, VoteResponse,
@@ -160,8 +164,10 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
       knowsLeader: ({ context }) => context.durable.leaderId !== null,
       hasVoted: ({ context }) => context.durable.votedFor !== null,
       isOnlyVoter: ({ context }) => context.voters.length === 1,
+      isObserver: ({ context }) => !context.voters.includes(context.nodeId),
       canGrantVote: ({ context, event }) => {
         const request = as<VoteRequest>(event);
+        if (!context.voters.includes(context.nodeId)) return false;
         const { currentEpoch, votedFor, leaderId } = context.durable;
         if (request.candidateEpoch < currentEpoch || !context.voters.includes(request.candidateId)) return false;
         if (request.candidateEpoch === currentEpoch) {
@@ -199,7 +205,12 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
       },
       fetchFromStaleEpoch: ({ context, event }) => as<FetchRequest>(event).currentLeaderEpoch < context.durable.currentEpoch,
       fetchFromFutureEpoch: ({ context, event }) => as<FetchRequest>(event).currentLeaderEpoch > context.durable.currentEpoch,
-      fetchFromNonVoter: ({ context, event }) => !context.voters.includes(as<FetchRequest>(event).replicaId) || as<FetchRequest>(event).replicaId === context.nodeId,
+      fetchFromSelf: ({ context, event }) => as<FetchRequest>(event).replicaId === context.nodeId,
+      responseNamesLeaderOfMyEpoch: ({ context, event }) => {
+        if (event.type !== 'FetchResponse' || context.durable.leaderId !== null) return false;
+        const { leaderId, leaderEpoch } = event.currentLeader;
+        return leaderEpoch === context.durable.currentEpoch && leaderId >= 0 && leaderId !== context.nodeId;
+      },
       fetchDiverges: ({ context, event }) => {
         const request = as<FetchRequest>(event);
         return divergence(context.durable.epochCache, context.durable.logEndOffset, request.fetchOffset, request.lastFetchedEpoch) !== null;
@@ -315,7 +326,8 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         const updated = {
           ...context,
           replicaEndOffsets: { ...context.replicaEndOffsets, [String(request.replicaId)]: request.fetchOffset },
-          fetchedSinceCheck: [...new Set([...context.fetchedSinceCheck, request.replicaId])],
+          // Observers are served but count neither for the high watermark nor for check quorum.
+          fetchedSinceCheck: context.voters.includes(request.replicaId) ? [...new Set([...context.fetchedSinceCheck, request.replicaId])] : context.fetchedSinceCheck,
         };
         return { replicaEndOffsets: updated.replicaEndOffsets, fetchedSinceCheck: updated.fetchedSinceCheck, highWatermark: advancedHighWatermark(updated) };
       }),
@@ -365,6 +377,24 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         }
       }),
       // ---- follower ----
+      /** An observer without a leader asks a random voter; the answer names the leader (KafkaRaftClient.maybeSendAnyVoterFetch). Voters do nothing here. */
+      fetchFromAnyVoterIfObserver: enqueueActions(({ context, enqueue }) => {
+        if (context.voters.includes(context.nodeId)) return;
+        const drawn = nextInt(context.random, 0, context.voters.length - 1);
+        const correlationId = context.fetchCorrelationId + 1;
+        enqueue.assign({ random: drawn.state, fetchCorrelationId: correlationId });
+        enqueue.emit({
+          type: 'send', to: context.voters[drawn.value] as number,
+          message: {
+            type: 'FetchRequest', replicaId: context.nodeId, currentLeaderEpoch: context.durable.currentEpoch,
+            fetchOffset: context.durable.logEndOffset, lastFetchedEpoch: lastEpoch(context.durable.epochCache), correlationId,
+          },
+        });
+      }),
+      followLeaderOfMyEpoch: assign(({ context, event }) => ({
+        durable: { ...context.durable, leaderId: (event as Delivered<FetchResponse>).currentLeader.leaderId },
+      })),
+      forgetLeader: assign(({ context }) => ({ durable: { ...context.durable, leaderId: null } })),
       sendFetch: enqueueActions(({ context, enqueue }) => {
         const correlationId = context.fetchCorrelationId + 1;
         enqueue.assign({ fetchCorrelationId: correlationId });
@@ -436,7 +466,10 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
       ],
       EndQuorumEpochResponse: stepDownOnHigherEpoch,
       FetchRequest: { actions: 'answerFetchWithError', description: 'Only the leader of the epoch serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
-      FetchResponse: stepDownOnHigherEpoch,
+      FetchResponse: [
+        ...stepDownOnHigherEpoch,
+        { guard: 'responseNamesLeaderOfMyEpoch', target: '.Follower', reenter: true, actions: 'followLeaderOfMyEpoch', description: 'The answer names the leader of this epoch, which this node did not know: follow it.' },
+      ],
       Propose: { actions: 'answerProposalNotLeader' },
     },
     states: {
@@ -450,9 +483,14 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         ],
       },
       Unattached: {
-        description: 'Knows an epoch but no leader in it and has not voted in it.',
-        entry: 'drawElectionTimeout',
-        after: { electionTimeout: { target: 'Candidate', description: 'No leader and no vote within the election timeout: stand for election.' } },
+        description: 'Knows an epoch but no leader in it and has not voted in it. An observer asks voters for the leader.',
+        entry: ['drawElectionTimeout', 'fetchFromAnyVoterIfObserver'],
+        after: {
+          electionTimeout: [
+            { guard: 'isObserver', target: 'Unattached', reenter: true, description: 'An observer never stands: it asks another voter.' },
+            { target: 'Candidate', description: 'No leader and no vote within the election timeout: stand for election.' },
+          ],
+        },
       },
       Voted: {
         description: 'Granted its durable vote to a candidate in this epoch; waits for that candidate to announce itself.',
@@ -493,7 +531,7 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
           FetchRequest: [
             { guard: 'fetchFromStaleEpoch', actions: 'answerFetchWithError' },
             { guard: 'fetchFromFutureEpoch', actions: 'answerFetchWithError' },
-            { guard: 'fetchFromNonVoter', actions: 'answerFetchWithError' },
+            { guard: 'fetchFromSelf', actions: 'answerFetchWithError' },
             { guard: 'fetchDiverges', actions: 'answerFetchWithDivergence', description: 'The follower\'s last fetched epoch ends before its fetch offset here: answer with the diverging epoch and its end offset (KIP-595).' },
             { actions: ['acknowledgeFetch', 'answerCommittedProposals', 'answerFetchWithRecords'], description: 'The fetch offset acknowledges what the follower has; the high watermark becomes the offset a majority has, once past the start of this epoch.' },
           ],
@@ -529,7 +567,12 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
       Follower: {
         description: 'Replicates the leader\'s log by fetching; stands for election if the leader goes quiet.',
         initial: 'Choosing',
-        after: { fetchTimeout: { target: 'Candidate', description: 'No successful fetch from the leader within the fetch timeout: stand for election.' } },
+        after: {
+          fetchTimeout: [
+            { guard: 'isObserver', target: 'Unattached', actions: 'forgetLeader', description: 'An observer whose leader went quiet looks for the leader among the voters again.' },
+            { target: 'Candidate', description: 'No successful fetch from the leader within the fetch timeout: stand for election.' },
+          ],
+        },
         on: {
           BeginQuorumEpochRequest: [
             { guard: 'acceptsNewLeader', target: 'Follower', reenter: true, actions: ['followNewLeader', 'answerBeginQuorumEpoch'] },
