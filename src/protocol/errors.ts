@@ -17,6 +17,11 @@ export const Errors = {
   TOPIC_ALREADY_EXISTS: { code: 36, retriable: false, definite: true },
   INVALID_PARTITIONS: { code: 37, retriable: false, definite: true },
   INVALID_REPLICATION_FACTOR: { code: 38, retriable: false, definite: true },
+  UNKNOWN_TOPIC_OR_PARTITION: { code: 3, retriable: true, definite: true },
+  STALE_BROKER_EPOCH: { code: 77, retriable: false, definite: true },
+  INVALID_UPDATE_VERSION: { code: 95, retriable: false, definite: true },
+  INELIGIBLE_REPLICA: { code: 107, retriable: false, definite: true },
+  NEW_LEADER_ELECTED: { code: 108, retriable: false, definite: true },
 } as const;
 
 export type ErrorName = keyof typeof Errors;
