@@ -60,4 +60,16 @@ describe('kspec command line', async () => {
     expect(await main(['scenario', file])).toBe(2);
     expect(output.join('\n')).toMatch(/unknown command 'teleport'/);
   });
+
+  it('partition prints each key and its partition, and checks its input before printing', async () => {
+    expect(await main(['partition', '--partitions', '6', '21', 'foobar', 'abc'])).toBe(0);
+    expect(output).toEqual(['21\t0', 'foobar\t0', 'abc\t3']);
+    output = [];
+    expect(await main(['partition', '--partitions', '6', '--hex', 'ff', 'zz'])).toBe(2);
+    expect(output.join('\n')).toMatch(/'zz' is not hex bytes/);
+    expect(output.join('\n')).not.toMatch(/ff\t/);
+    expect(await main(['partition', 'k'])).toBe(2);
+    expect(output.join('\n')).toMatch(/--partitions is required/);
+    expect(await main(['partition', '--partitions', '0', 'k'])).toBe(2);
+  });
 });
