@@ -214,3 +214,119 @@ describe('QUORUM-OBSERVER-1: observers (brokers following the metadata log)', ()
     expect(leader.snapshot.context.fetchedSinceCheck).toEqual([1]);
   });
 });
+
+describe('candidacy, resignation and hand-over', () => {
+  const granted = (from: number, epoch: number) => ({ type: 'VoteResponse', from, errorCode: 0, leaderId: -1, leaderEpoch: epoch, voteGranted: true });
+  const refused = (from: number, epoch: number) => ({ type: 'VoteResponse', from, errorCode: 0, leaderId: -1, leaderEpoch: epoch, voteGranted: false });
+  const delayOf = (node: ReturnType<typeof harness>, idPart: string) => node.timers().find((a) => String(a.params?.id).includes(idPart))?.params?.delay;
+  /** The event a timer scheduled in the last step will raise, kept for firing after later steps. */
+  const timerEvent = (node: ReturnType<typeof harness>, idPart: string) => node.timers().find((a) => String(a.params?.id).includes(idPart))?.params?.event as Record<string, unknown>;
+
+  it('a candidate refused by a majority backs off (at most electionBackoffMaxMs), then stands in the next epoch (RaftUtil election backoff)', () => {
+    const node = harness().fire('electionTimeout').send(refused(2, 1)).send(refused(3, 1));
+    expect(node.snapshot.value).toEqual({ Candidate: 'BackingOff' });
+    expect(delayOf(node, 'electionTimeout')).toBeLessThanOrEqual(defaultQuorumConfig.electionBackoffMaxMs);
+    node.fire('electionTimeout');
+    expect(node.view()).toMatchObject({ role: 'Candidate', epoch: 2, votedFor: 1 });
+    expect(node.sent().filter((m) => m.type === 'VoteRequest')).toHaveLength(2);
+  });
+
+  it('the election timeout is randomized in [electionTimeoutMs, 2 × electionTimeoutMs)', () => {
+    const delays = [1, 2, 3, 4, 5].map((seed) => {
+      const machine = createQuorumMachine();
+      const [, actions] = initialTransition(machine, { nodeId: 1, voters: [1, 2, 3], config: defaultQuorumConfig, randomSeed: seed });
+      return (actions as Action[]).find((a) => String(a.params?.id).includes('electionTimeout'))?.params?.delay as number;
+    });
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(defaultQuorumConfig.electionTimeoutMs);
+      expect(delay).toBeLessThan(2 * defaultQuorumConfig.electionTimeoutMs);
+    }
+  });
+
+  it('check quorum: a leader that no majority fetched from within the timeout resigns and names its successors, most caught-up first', () => {
+    const node = harness({ voters: [1, 2, 3, 4, 5] }).fire('electionTimeout').send(granted(2, 1)).send(granted(3, 1));
+    expect(node.view().role).toBe('Leader');
+    const checkQuorum = timerEvent(node, 'checkQuorumTimeout');
+    node.send({ type: 'FetchRequest', from: 3, replicaId: 3, currentLeaderEpoch: 1, fetchOffset: 1, lastFetchedEpoch: 1, correlationId: 1 });
+    node.send(checkQuorum);
+    expect(node.view()).toMatchObject({ role: 'Resigned', epoch: 1, leaderId: 1 });
+    const ends = node.sent().filter((m) => m.type === 'EndQuorumEpochRequest');
+    expect(ends).toHaveLength(4);
+    expect(ends[0]).toMatchObject({ leaderId: 1, leaderEpoch: 1, preferredSuccessors: [3, 2, 4, 5] });
+  });
+
+  it('a leader that a majority fetched from keeps leading through the check', () => {
+    const node = harness().fire('electionTimeout').send(granted(2, 1));
+    const checkQuorum = timerEvent(node, 'checkQuorumTimeout');
+    node.send({ type: 'FetchRequest', from: 2, replicaId: 2, currentLeaderEpoch: 1, fetchOffset: 0, lastFetchedEpoch: 0, correlationId: 1 });
+    node.send(checkQuorum);
+    expect(node.view().role).toBe('Leader');
+  });
+
+  it('a follower told by its leader that the epoch ended stands soonest when first among the preferred successors', () => {
+    const first = harness({ nodeId: 2, durable: durable({ currentEpoch: 3, leaderId: 1 }) })
+      .send({ type: 'EndQuorumEpochRequest', from: 1, leaderId: 1, leaderEpoch: 3, preferredSuccessors: [2, 3] });
+    const second = harness({ nodeId: 3, durable: durable({ currentEpoch: 3, leaderId: 1 }) })
+      .send({ type: 'EndQuorumEpochRequest', from: 1, leaderId: 1, leaderEpoch: 3, preferredSuccessors: [2, 3] });
+    expect(delayOf(first, 'electionTimeout')).toBeLessThan(delayOf(second, 'electionTimeout') as number);
+    first.fire('electionTimeout');
+    expect(first.view()).toMatchObject({ role: 'Candidate', epoch: 4, votedFor: 2 });
+  });
+
+  it('a follower whose leader stays silent for the fetch timeout stands for election', () => {
+    const node = harness({ nodeId: 2, durable: durable({ currentEpoch: 3, leaderId: 1 }) }).fire('fetchTimeout');
+    expect(node.view()).toMatchObject({ role: 'Candidate', epoch: 4 });
+  });
+});
+
+describe('proposals and the high watermark', () => {
+  const granted = { type: 'VoteResponse', from: 2, errorCode: 0, leaderId: -1, leaderEpoch: 1, voteGranted: true };
+  const fetch = (from: number, fetchOffset: number) => ({ type: 'FetchRequest', from, replicaId: from, currentLeaderEpoch: 1, fetchOffset, lastFetchedEpoch: 1, correlationId: 3 });
+  const replies = (node: ReturnType<typeof harness>) => node.effects().filter((e) => e.type === 'client.reply').map((e) => (e as { message: unknown }).message);
+
+  it('a leader answers a proposal once a majority holds it, and the fetch carries records from the fetch offset', () => {
+    const node = harness().fire('electionTimeout').send(granted).send({ type: 'Propose', from: -1, value: 'a' });
+    expect(node.effects()).toEqual([{ type: 'log.append', records: [{ offset: 1, epoch: 1, value: 'a' }] }]);
+    node.send(fetch(2, 1));
+    expect(node.effects()).toContainEqual(expect.objectContaining({ type: 'send', to: 2, attachRecordsFrom: 1 }));
+    expect(replies(node)).toEqual([]);
+    node.send(fetch(2, 2));
+    expect(node.view().highWatermark).toBe(2);
+    expect(replies(node)).toEqual([{ type: 'ProposeResponse', value: 'a', errorCode: 0, offset: 1, epoch: 1, leaderId: 1 }]);
+  });
+
+  it('the leader\'s high watermark never goes back when a follower acknowledges less', () => {
+    const node = harness().fire('electionTimeout').send(granted).send(fetch(2, 1));
+    expect(node.view().highWatermark).toBe(1);
+    node.send(fetch(2, 0));
+    expect(node.view().highWatermark).toBe(1);
+  });
+
+  it('a non-leader answers NOT_LEADER_OR_FOLLOWER with the leader it knows', () => {
+    const node = harness({ nodeId: 2, durable: durable({ currentEpoch: 3, leaderId: 1 }) }).send({ type: 'Propose', from: -1, value: 'x' });
+    expect(replies(node)).toEqual([expect.objectContaining({ errorCode: 6, leaderId: 1, offset: -1 })]);
+  });
+
+  it('pending proposals are bounded, and a leader that steps down drops them unanswered', () => {
+    let node = harness({ voters: [1, 2, 3] }).fire('electionTimeout').send(granted);
+    for (let i = 0; i < defaultQuorumConfig.maxPendingProposals; i++) node = node.send({ type: 'Propose', from: -1, value: `v${i}` });
+    node.send({ type: 'Propose', from: -1, value: 'overflow' });
+    expect(replies(node)).toEqual([expect.objectContaining({ value: 'overflow', offset: -1 })]);
+    node.send({ type: 'BeginQuorumEpochRequest', from: 3, leaderId: 3, leaderEpoch: 2 });
+    expect(replies(node)).toEqual([]);
+    expect(node.snapshot.context.pendingProposals).toEqual([]);
+  });
+
+  it('a follower appends fetched records, grows its epoch cache, and takes the smaller of the leader\'s high watermark and its own end', () => {
+    const node = harness({ nodeId: 2, durable: durable({ currentEpoch: 2, leaderId: 1 }) });
+    const { correlationId } = node.sent()[0] as unknown as { correlationId: number };
+    node.send({
+      type: 'FetchResponse', from: 1, errorCode: 0, correlationId, highWatermark: 9,
+      divergingEpoch: { epoch: -1, endOffset: -1 }, currentLeader: { leaderId: 1, leaderEpoch: 2 },
+      records: [{ offset: 0, epoch: 1, value: 'a' }, { offset: 1, epoch: 2, value: 'b' }],
+    });
+    expect(node.effects()).toContainEqual({ type: 'log.append', records: [{ offset: 0, epoch: 1, value: 'a' }, { offset: 1, epoch: 2, value: 'b' }] });
+    expect(node.view()).toMatchObject({ logEndOffset: 2, highWatermark: 2, epochCache: [{ epoch: 1, startOffset: 0 }, { epoch: 2, startOffset: 1 }] });
+    expect(node.sent()).toContainEqual(expect.objectContaining({ type: 'FetchRequest', fetchOffset: 2, lastFetchedEpoch: 2 }));
+  });
+});

@@ -361,7 +361,7 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         type: 'client.reply' as const,
         message: {
           type: 'ProposeResponse' as const, value: as<Propose>(event).value,
-          // A leader whose accumulator is full (Kafka: BufferAllocationException) appends nothing: a definite, retriable answer.
+          // A leader whose accumulator is full (Kafka: BufferAllocationException) appends nothing and answers with a retriable error.
           errorCode: errorCode(context.durable.leaderId === context.nodeId ? 'REQUEST_TIMED_OUT' : 'NOT_LEADER_OR_FOLLOWER'),
           offset: -1, epoch: context.durable.currentEpoch, leaderId: context.durable.leaderId ?? NO_LEADER,
         },
