@@ -160,6 +160,25 @@ export class PartitionLog {
     return { error: 'NONE', batches: out };
   }
 
+  /**
+   * A new leader records where its epoch starts before it appends anything
+   * (UnifiedLog.maybeAssignEpochStartOffset), so followers of an older epoch learn where it ended.
+   */
+  assignEpochStartOffset(epoch: number, offset: number): void {
+    const last = this.cache[this.cache.length - 1];
+    if (last !== undefined && last.epoch >= epoch) return;
+    this.cache = appendToEpochCache(this.cache, epoch, offset);
+  }
+
+  /** Empty the log and start it again at `offset` (a follower behind the leader's log start offset). */
+  truncateFullyAndStartAt(offset: number, nowMs: number): void {
+    this.segments = [newSegment(offset, nowMs)];
+    this.startOffset = offset;
+    this.endOffset = offset;
+    this.flushedOffset = offset;
+    this.cache = [];
+  }
+
   /** Remove every batch holding an offset at or above `offset` (LocalLog.truncateTo). */
   truncateTo(offset: number): void {
     if (offset >= this.endOffset) return;

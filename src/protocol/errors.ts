@@ -22,6 +22,12 @@ export const Errors = {
   INVALID_UPDATE_VERSION: { code: 95, retriable: false, definite: true },
   INELIGIBLE_REPLICA: { code: 107, retriable: false, definite: true },
   NEW_LEADER_ELECTED: { code: 108, retriable: false, definite: true },
+  NOT_ENOUGH_REPLICAS: { code: 19, retriable: true, definite: true },
+  /** Written but under-replicated: the records may still become committed. */
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: { code: 20, retriable: true, definite: false },
+  INVALID_REQUIRED_ACKS: { code: 21, retriable: false, definite: true },
+  OFFSET_NOT_AVAILABLE: { code: 78, retriable: true, definite: true },
+  DUPLICATE_BROKER_REGISTRATION: { code: 101, retriable: true, definite: true },
 } as const;
 
 export type ErrorName = keyof typeof Errors;

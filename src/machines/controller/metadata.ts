@@ -11,7 +11,7 @@ export const LEADER_UNCHANGED = -2;
 export const NO_LEADER = -1;
 
 export type MetadataRecord =
-  | { readonly type: 'RegisterBrokerRecord'; readonly brokerId: number; readonly brokerEpoch: number; readonly rack: string | null; readonly fenced: boolean }
+  | { readonly type: 'RegisterBrokerRecord'; readonly brokerId: number; readonly brokerEpoch: number; readonly rack: string | null; readonly fenced: boolean; readonly incarnationId?: string }
   /** fenced: 1 fenced, -1 unfenced, 0 no change. */
   | { readonly type: 'BrokerRegistrationChangeRecord'; readonly brokerId: number; readonly brokerEpoch: number; readonly fenced: -1 | 0 | 1 }
   | { readonly type: 'TopicRecord'; readonly name: string; readonly topicId: string }
@@ -25,14 +25,20 @@ export type MetadataRecord =
       readonly leaderEpoch: number;
       readonly partitionEpoch: number;
     }
-  /** isr null: unchanged. leader -2: unchanged, -1: none. */
-  | { readonly type: 'PartitionChangeRecord'; readonly topicId: string; readonly partitionId: number; readonly isr: readonly number[] | null; readonly leader: number };
+  /**
+   * isr null: unchanged. leader -2: unchanged, -1: none. leaderRecoveryState 1 (RECOVERING) marks an
+   * unclean election (KIP-704): the new leader may lack committed records.
+   */
+  | { readonly type: 'PartitionChangeRecord'; readonly topicId: string; readonly partitionId: number; readonly isr: readonly number[] | null; readonly leader: number; readonly leaderRecoveryState?: 1 }
+  /** A dynamic config (resourceType TOPIC): e.g. unclean.leader.election.enable, min.insync.replicas. */
+  | { readonly type: 'ConfigRecord'; readonly resourceType: 'TOPIC'; readonly resourceName: string; readonly name: string; readonly value: string };
 
 export interface BrokerRegistration {
   readonly brokerId: number;
   readonly brokerEpoch: number;
   readonly rack: string | null;
   readonly fenced: boolean;
+  readonly incarnationId?: string;
 }
 
 export interface PartitionRegistration {
@@ -54,9 +60,16 @@ export interface MetadataImage {
   readonly brokers: Readonly<Record<string, BrokerRegistration>>;
   /** By topic id. */
   readonly topics: Readonly<Record<string, TopicImage>>;
+  /** Topic configs by topic name (ConfigRecord). */
+  readonly configs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export const emptyImage: MetadataImage = { brokers: {}, topics: {} };
+
+/** A topic config value from the image, or the given default. */
+export function topicConfig(image: MetadataImage, topicName: string, name: string, fallback: string): string {
+  return image.configs?.[topicName]?.[name] ?? fallback;
+}
 
 export class MetadataError extends Error {}
 
@@ -66,8 +79,12 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord): Metad
     case 'RegisterBrokerRecord':
       return {
         ...image,
-        brokers: { ...image.brokers, [String(record.brokerId)]: { brokerId: record.brokerId, brokerEpoch: record.brokerEpoch, rack: record.rack, fenced: record.fenced } },
+        brokers: { ...image.brokers, [String(record.brokerId)]: { brokerId: record.brokerId, brokerEpoch: record.brokerEpoch, rack: record.rack, fenced: record.fenced, ...(record.incarnationId === undefined ? {} : { incarnationId: record.incarnationId }) } },
       };
+    case 'ConfigRecord': {
+      const configs = image.configs ?? {};
+      return { ...image, configs: { ...configs, [record.resourceName]: { ...configs[record.resourceName], [record.name]: record.value } } };
+    }
     case 'BrokerRegistrationChangeRecord': {
       const broker = image.brokers[String(record.brokerId)];
       if (broker === undefined) throw new MetadataError(`${record.type} for unregistered broker ${record.brokerId}`);

@@ -38,11 +38,14 @@ export function electLeader({ partition, targetIsr, usable, uncleanLeaderElectio
 }
 
 /** The PartitionChangeRecord that moves `partition` to (leader, isr), or null when nothing changes. */
-export function changeRecord(topicId: string, partitionId: number, partition: PartitionRegistration, next: { leader: number; isr: readonly number[] }): MetadataRecord | null {
+export function changeRecord(topicId: string, partitionId: number, partition: PartitionRegistration, next: { leader: number; isr: readonly number[]; unclean?: boolean }): MetadataRecord | null {
   const isrChanged = !sameMembers(partition.isr, next.isr);
   const leaderChanged = partition.leader !== next.leader;
   if (!isrChanged && !leaderChanged) return null;
-  return { type: 'PartitionChangeRecord', topicId, partitionId, isr: isrChanged ? [...next.isr] : null, leader: leaderChanged ? next.leader : LEADER_UNCHANGED };
+  return {
+    type: 'PartitionChangeRecord', topicId, partitionId, isr: isrChanged ? [...next.isr] : null, leader: leaderChanged ? next.leader : LEADER_UNCHANGED,
+    ...(next.unclean === true ? { leaderRecoveryState: 1 as const } : {}),
+  };
 }
 
 export interface TopicPolicy {
@@ -50,7 +53,7 @@ export interface TopicPolicy {
   readonly uncleanLeaderElection: (topicId: string) => boolean;
 }
 
-const noUnclean: TopicPolicy = { uncleanLeaderElection: () => false };
+export const noUnclean: TopicPolicy = { uncleanLeaderElection: () => false };
 
 /** Records for fencing a broker: it leaves every ISR (never emptying one), leaders move, then the fence itself. */
 export function fenceBroker(image: MetadataImage, brokerId: number, policy: TopicPolicy = noUnclean): MetadataRecord[] {

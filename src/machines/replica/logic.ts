@@ -1,0 +1,91 @@
+/**
+ * The rules of a partition replica as pure functions, named after where Kafka keeps them
+ * (kafka.cluster.Partition, kafka.cluster.Replica, AbstractFetcherThread). The replica machine
+ * calls these; tests call them directly.
+ */
+import { endOffsetForEpoch, type EpochEntry, type OffsetAndEpoch } from '../../log/epoch-cache.js';
+
+/** A follower as its leader tracks it (kafka.cluster.Replica's ReplicaState). */
+export interface FollowerState {
+  /** The follower's log end offset, from its last fetch offset; -1 until it fetches in this leader epoch. */
+  readonly logEndOffset: number;
+  readonly lastCaughtUpTimeMs: number;
+  readonly lastFetchTimeMs: number;
+  /** The leader's log end offset when that fetch arrived. */
+  readonly lastFetchLeaderLogEndOffset: number;
+}
+
+export const UNKNOWN_OFFSET = -1;
+
+/**
+ * Replica.updateFetchStateOrThrow: a fetch at or past the leader's log end offset makes the
+ * follower caught up now; one at or past the end the leader had at the previous fetch makes it
+ * caught up as of that previous fetch.
+ */
+export function updateFollowerFetchState(state: FollowerState | undefined, fetchOffset: number, nowMs: number, leaderLogEndOffset: number): FollowerState {
+  const previous = state ?? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET };
+  let lastCaughtUpTimeMs = previous.lastCaughtUpTimeMs;
+  if (fetchOffset >= leaderLogEndOffset) lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, nowMs);
+  else if (previous.lastFetchLeaderLogEndOffset >= 0 && fetchOffset >= previous.lastFetchLeaderLogEndOffset) lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, previous.lastFetchTimeMs);
+  return { logEndOffset: fetchOffset, lastCaughtUpTimeMs, lastFetchTimeMs: nowMs, lastFetchLeaderLogEndOffset: leaderLogEndOffset };
+}
+
+/** Replica.isCaughtUp: at the leader's end, or caught up within replica.lag.time.max.ms. */
+export function isCaughtUp(state: FollowerState | undefined, leaderLogEndOffset: number, nowMs: number, replicaLagTimeMaxMs: number): boolean {
+  if (state === undefined) return false;
+  return state.logEndOffset === leaderLogEndOffset || nowMs - state.lastCaughtUpTimeMs <= replicaLagTimeMaxMs;
+}
+
+/**
+ * Partition.maybeIncrementLeaderHW: the smallest log end offset over the leader and the maximal
+ * ISR (the ISR plus a pending addition; a pending removal still counts). A follower not heard
+ * from in this leader epoch has an unknown end offset, which holds the high watermark where it is.
+ * The high watermark never goes back, and (Kafka 3.7+) does not advance while the ISR is smaller
+ * than min.insync.replicas.
+ */
+export function leaderHighWatermark(input: {
+  readonly highWatermark: number;
+  readonly leaderLogEndOffset: number;
+  readonly leaderId: number;
+  readonly maximalIsr: readonly number[];
+  readonly isrSize: number;
+  readonly effectiveMinIsr: number;
+  readonly followers: Readonly<Record<string, FollowerState>>;
+}): number {
+  if (input.isrSize < input.effectiveMinIsr) return input.highWatermark;
+  let candidate = input.leaderLogEndOffset;
+  for (const replica of input.maximalIsr) {
+    if (replica === input.leaderId) continue;
+    candidate = Math.min(candidate, input.followers[String(replica)]?.logEndOffset ?? UNKNOWN_OFFSET);
+  }
+  return candidate > input.highWatermark ? candidate : input.highWatermark;
+}
+
+/** min(min.insync.replicas, replication factor): the ISR size acks=all needs. */
+export const effectiveMinIsr = (minInsyncReplicas: number, replicationFactor: number): number => Math.min(minInsyncReplicas, replicationFactor);
+
+/**
+ * The leader's divergence check on a follower fetch (Partition.fetchRecords, KIP-595 style):
+ * the leader's end offset for the follower's last fetched epoch; if that epoch is not the
+ * follower's or ends before the fetch offset, answer with it and no records.
+ */
+export function fetchDivergence(cache: readonly EpochEntry[], logEndOffset: number, fetchOffset: number, lastFetchedEpoch: number): OffsetAndEpoch | null {
+  if (lastFetchedEpoch < 0) return null;
+  const end = endOffsetForEpoch(cache, logEndOffset, lastFetchedEpoch);
+  if (end.epoch < lastFetchedEpoch || end.endOffset < fetchOffset) return end;
+  return null;
+}
+
+/**
+ * Where a follower truncates given the leader's (epoch, end offset) for its epoch
+ * (AbstractFetcherThread.getOffsetTruncationState): an unknown answer falls back to the high
+ * watermark; the same epoch here → the smaller end; otherwise the end of the largest epoch this
+ * log has below it (and the exchange repeats from there, KIP-279).
+ */
+export function followerTruncationOffset(cache: readonly EpochEntry[], logEndOffset: number, highWatermark: number, leader: OffsetAndEpoch): { offset: number; done: boolean; nextEpoch: number } {
+  if (leader.endOffset < 0 || leader.epoch < 0) return { offset: Math.min(highWatermark, logEndOffset), done: true, nextEpoch: -1 };
+  const local = endOffsetForEpoch(cache, logEndOffset, leader.epoch);
+  if (local.epoch < 0) return { offset: Math.min(leader.endOffset, logEndOffset), done: true, nextEpoch: -1 };
+  if (local.epoch === leader.epoch) return { offset: Math.min(local.endOffset, leader.endOffset, logEndOffset), done: true, nextEpoch: -1 };
+  return { offset: Math.min(local.endOffset, logEndOffset), done: false, nextEpoch: local.epoch };
+}

@@ -1,0 +1,707 @@
+/**
+ * One replica of one partition on one broker: kafka.cluster.Partition with its follower fetcher.
+ * States: Offline (no metadata yet), Leader, Follower (Leaderless, Reconciling, Truncating,
+ * Fetching, Waiting).
+ *
+ * The leader appends produced batches in its leader epoch, serves follower and consumer fetches,
+ * tracks each follower's end offset and caught-up time, advances the high watermark to the
+ * smallest end offset in the ISR, completes acks=all produces once the high watermark passes
+ * them, and asks the controller (AlterPartition) to shrink or expand the ISR. A follower pulls
+ * from the leader with its current leader epoch and last fetched epoch; the leader answers a
+ * divergence with the diverging epoch and its end offset, and the follower truncates.
+ *
+ * Pure: the shell owns the log (records never sit in the context: the machine keeps the log's
+ * shape — log start and end offsets, epoch cache) and reports back after every truncation or
+ * retention pass with a LogState event. Time arrives as `nowMs` on every event.
+ */
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import { errorCode } from '../../protocol/errors.js';
+import type { RecordBatch } from '../../log/partition-log.js';
+import { appendToEpochCache, endOffsetForEpoch, lastEpoch, type EpochEntry } from '../../log/epoch-cache.js';
+import type { PartitionRegistration } from '../controller/metadata.js';
+import type {
+  AlterPartitionResponse, FetchRequest, FetchResponse, ListOffsetsRequest, OffsetForLeaderEpochRequest,
+  OffsetForLeaderEpochResponse, PartitionAddress, ProduceRequest, ReplicationMessage,
+} from '../../protocol/replication/messages.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../protocol/replication/messages.js';
+import {
+  effectiveMinIsr, fetchDivergence, followerTruncationOffset, isCaughtUp, leaderHighWatermark,
+  updateFollowerFetchState, UNKNOWN_OFFSET, type FollowerState,
+} from './logic.js';
+import type { ReplicaEffect } from './effects.js';
+
+export interface ReplicaConfig {
+  /** replica.lag.time.max.ms */
+  readonly replicaLagTimeMaxMs: number;
+  /** replica.fetch.backoff.ms: the wait after a failed fetch. */
+  readonly fetchBackoffMs: number;
+  /** The wait after an empty fetch: stands in for the leader's long poll (replica.fetch.wait.max.ms). */
+  readonly fetchWaitMs: number;
+  /** A fetch or AlterPartition with no answer is sent again after this long. */
+  readonly requestTimeoutMs: number;
+  /** log.retention.check.interval.ms */
+  readonly retentionCheckIntervalMs: number;
+}
+
+/** Kafka's defaults scaled down together so that a simulated run sees many ISR changes. */
+export const defaultReplicaConfig: ReplicaConfig = {
+  replicaLagTimeMaxMs: 3_000,
+  fetchBackoffMs: 200,
+  fetchWaitMs: 100,
+  requestTimeoutMs: 1_000,
+  retentionCheckIntervalMs: 1_000,
+};
+
+/**
+ * How followers reconcile their log with the leader — the history of Kafka's replication
+ * protocol (the variants of src/variants.ts), newest first.
+ */
+export type TruncationProtocol =
+  /** KIP-320 + KIP-595 style (Kafka 2.7+): every fetch carries the last fetched epoch and is fenced by the leader epoch. */
+  | 'fetch-divergence'
+  /** KIP-279: ask OffsetForLeaderEpoch for the last epoch, walking back epoch by epoch; requests not fenced. */
+  | 'leader-epoch-walk'
+  /** KIP-101: ask OffsetForLeaderEpoch once for the last epoch and truncate to its end; not fenced. */
+  | 'leader-epoch-once'
+  /** Before KIP-101: truncate to the local high watermark on becoming a follower. */
+  | 'high-watermark';
+
+export interface ReplicationVariant {
+  readonly truncation: TruncationProtocol;
+  /**
+   * KIP-320's rules, which come together: requests carry and check the current leader epoch; a
+   * new leader counts a follower towards the high watermark only once it has fetched in the new
+   * epoch; an ISR addition needs the follower past the start of the leader's epoch.
+   */
+  readonly epochFencing: boolean;
+}
+
+export const currentReplication: ReplicationVariant = { truncation: 'fetch-divergence', epochFencing: true };
+
+export interface ReplicaInput {
+  readonly brokerId: number;
+  readonly address: PartitionAddress;
+  readonly config: ReplicaConfig;
+  readonly variant: ReplicationVariant;
+  /** The log's shape as the shell found it on (re)start. */
+  readonly log: LogShape;
+  /** The high-watermark checkpoint (replication-offset-checkpoint). */
+  readonly highWatermarkCheckpoint: number;
+}
+
+export interface LogShape {
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+  readonly epochCache: readonly EpochEntry[];
+}
+
+interface DelayedProduce {
+  readonly client: number;
+  readonly correlationId: number;
+  /** The offset the high watermark must reach (last offset + 1). */
+  readonly requiredOffset: number;
+  readonly baseOffset: number;
+}
+
+interface PendingIsrChange {
+  readonly newIsr: readonly number[];
+  readonly correlationId: number;
+  readonly sentMs: number;
+}
+
+export interface ReplicaContext {
+  readonly brokerId: number;
+  readonly address: PartitionAddress;
+  readonly config: ReplicaConfig;
+  readonly variant: ReplicationVariant;
+  readonly brokerEpoch: number;
+  /** The partition as this broker's metadata last described it. */
+  readonly partition: PartitionRegistration;
+  readonly minInsyncReplicas: number;
+  /** Brokers the controller would refuse in an ISR (fenced): not proposed for ISR addition. */
+  readonly ineligible: readonly number[];
+  readonly log: LogShape;
+  readonly highWatermark: number;
+  readonly nextCorrelationId: number;
+  // ---- leader ----
+  readonly leaderEpochStartOffset: number;
+  readonly followers: Readonly<Record<string, FollowerState>>;
+  readonly pendingIsr: PendingIsrChange | null;
+  readonly delayed: readonly DelayedProduce[];
+  // ---- follower ----
+  readonly fetchCorrelationId: number;
+  /** KIP-279 walk: the epoch to ask about next. */
+  readonly reconcileEpoch: number;
+}
+
+/** Events from the broker that hosts the replica (metadata) and from its log. */
+export type ReplicaLocalEvent =
+  | { readonly type: 'PartitionMetadata'; readonly partition: PartitionRegistration; readonly brokerEpoch: number; readonly minInsyncReplicas: number; readonly ineligible: readonly number[] }
+  | ({ readonly type: 'LogState' } & LogShape)
+  | { readonly type: 'ProduceTimeout'; readonly client: number; readonly correlationId: number }
+  | { readonly type: 'IsrCheck' }
+  | { readonly type: 'RetentionCheck' };
+
+export type ReplicaEvent = (ReplicationMessage | ReplicaLocalEvent) & { readonly from: number; readonly nowMs: number };
+
+type With<T> = T & { readonly from: number; readonly nowMs: number };
+const as = <T>(event: ReplicaEvent): With<T> => event as unknown as With<T>;
+
+const NO_LEADER = -1;
+
+const unknownPartition: PartitionRegistration = { replicas: [], isr: [], leader: NO_LEADER, leaderEpoch: -1, partitionEpoch: -1 };
+
+const maximalIsr = (context: ReplicaContext): readonly number[] =>
+  context.pendingIsr === null ? context.partition.isr : [...new Set([...context.partition.isr, ...context.pendingIsr.newIsr])];
+
+const minIsr = (context: ReplicaContext): number => effectiveMinIsr(context.minInsyncReplicas, context.partition.replicas.length);
+
+/** Partition.checkCurrentLeaderEpoch: a request naming an older epoch is fenced; a newer one means this broker is behind. */
+function epochError(context: ReplicaContext, requestEpoch: number, fenced: boolean): number | null {
+  if (!fenced || requestEpoch < 0) return null;
+  if (requestEpoch < context.partition.leaderEpoch) return errorCode('FENCED_LEADER_EPOCH');
+  if (requestEpoch > context.partition.leaderEpoch) return errorCode('UNKNOWN_LEADER_EPOCH');
+  return null;
+}
+
+function fetchResponse(context: ReplicaContext, request: With<FetchRequest>, error: number, extra: Partial<FetchResponse> = {}): ReplicaEffect {
+  return {
+    type: 'send',
+    to: request.from,
+    message: {
+      type: 'FetchResponse', ...context.address, correlationId: request.correlationId, errorCode: error,
+      highWatermark: context.highWatermark, logStartOffset: context.log.logStartOffset, logEndOffset: context.log.logEndOffset,
+      divergingEpoch: null, currentLeader: { leaderId: context.partition.leader, leaderEpoch: context.partition.leaderEpoch }, batches: [],
+      ...extra,
+    },
+  };
+}
+
+function produceResponse(context: ReplicaContext, to: number, correlationId: number, error: number, baseOffset: number): ReplicaEffect {
+  return { type: 'send', to, message: { type: 'ProduceResponse', ...context.address, correlationId, errorCode: error, baseOffset, logStartOffset: context.log.logStartOffset } };
+}
+
+export function createReplicaMachine() {
+  return setup({
+    types: {
+      context: {} as ReplicaContext,
+      events: {} as ReplicaEvent,
+      input: {} as ReplicaInput,
+      emitted: {} as ReplicaEffect,
+    },
+    delays: {
+      isrCheckInterval: ({ context }) => Math.max(1, Math.floor(context.config.replicaLagTimeMaxMs / 2)),
+      fetchWait: ({ context }) => context.config.fetchWaitMs,
+      fetchBackoff: ({ context }) => context.config.fetchBackoffMs,
+      requestTimeout: ({ context }) => context.config.requestTimeoutMs,
+      retentionCheckInterval: ({ context }) => context.config.retentionCheckIntervalMs,
+    },
+    guards: {
+      metadataNamesMeLeader: ({ context, event }) => {
+        const m = as<Extract<ReplicaLocalEvent, { type: 'PartitionMetadata' }>>(event);
+        return m.partition.leader === context.brokerId && m.partition.leaderEpoch > context.partition.leaderEpoch;
+      },
+      metadataNamesOtherLeader: ({ context, event }) => {
+        const m = as<Extract<ReplicaLocalEvent, { type: 'PartitionMetadata' }>>(event);
+        return m.partition.leader !== context.brokerId && m.partition.replicas.includes(context.brokerId) && m.partition.leaderEpoch > context.partition.leaderEpoch;
+      },
+      metadataSameEpoch: ({ context, event }) => {
+        const m = as<Extract<ReplicaLocalEvent, { type: 'PartitionMetadata' }>>(event);
+        return m.partition.leaderEpoch === context.partition.leaderEpoch && m.partition.partitionEpoch >= context.partition.partitionEpoch;
+      },
+      hasLeader: ({ context }) => context.partition.leader !== NO_LEADER,
+      reconcilesByLeaderEpoch: ({ context }) => context.variant.truncation === 'leader-epoch-once' || context.variant.truncation === 'leader-epoch-walk',
+      truncatesToHighWatermark: ({ context }) => context.variant.truncation === 'high-watermark',
+      isAnswerToMyFetch: ({ context, event }) => as<FetchResponse>(event).correlationId === context.fetchCorrelationId,
+      fetchFailed: ({ event }) => as<FetchResponse>(event).errorCode !== 0,
+      fetchOutOfRange: ({ event }) => as<FetchResponse>(event).errorCode === errorCode('OFFSET_OUT_OF_RANGE'),
+      leaderReportsDivergence: ({ event }) => as<FetchResponse>(event).divergingEpoch !== null,
+      fetchBroughtRecords: ({ event }) => as<FetchResponse>(event).batches.length > 0,
+      isAnswerToMyEpochQuery: ({ context, event }) => as<OffsetForLeaderEpochResponse>(event).correlationId === context.fetchCorrelationId,
+      epochQueryFailed: ({ event }) => as<OffsetForLeaderEpochResponse>(event).errorCode !== 0,
+      reconciliationContinues: ({ context }) => context.reconcileEpoch >= 0,
+      isrChangePending: ({ context }) => context.pendingIsr !== null,
+    },
+    actions: {
+      // ---- metadata and the log ----
+      adoptMetadata: assign(({ context, event }) => {
+        const m = as<Extract<ReplicaLocalEvent, { type: 'PartitionMetadata' }>>(event);
+        const advanced = m.partition.partitionEpoch > context.partition.partitionEpoch;
+        return {
+          partition: m.partition, brokerEpoch: m.brokerEpoch, minInsyncReplicas: m.minInsyncReplicas, ineligible: m.ineligible,
+          // A newer partition epoch settles whatever ISR change was pending (Partition.makeLeader).
+          pendingIsr: advanced ? null : context.pendingIsr,
+        };
+      }),
+      adoptLogState: assign(({ context, event }) => {
+        const shape = as<Extract<ReplicaLocalEvent, { type: 'LogState' }>>(event);
+        const log = { logStartOffset: shape.logStartOffset, logEndOffset: shape.logEndOffset, epochCache: shape.epochCache };
+        return { log, highWatermark: clampHighWatermark(context.highWatermark, log) };
+      }),
+      requestRetention: emit(({ context }) => ({ type: 'log.retention' as const, highWatermark: context.highWatermark })),
+      // ---- leader ----
+      makeLeader: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        const epoch = context.partition.leaderEpoch;
+        // The new epoch starts at the current log end (UnifiedLog.maybeAssignEpochStartOffset).
+        step.effect({ type: 'log.assignEpochStartOffset', epoch, offset: context.log.logEndOffset });
+        const followers: Record<string, FollowerState> = {};
+        for (const replica of context.partition.replicas) {
+          if (replica === context.brokerId) continue;
+          const previous = context.followers[String(replica)];
+          // KIP-320: nothing a follower did before this epoch counts; ISR members start caught up now.
+          followers[String(replica)] = context.variant.epochFencing || previous === undefined
+            ? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: context.partition.isr.includes(replica) ? event.nowMs : 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET }
+            : previous;
+        }
+        step.patch({
+          log: { ...context.log, epochCache: assignEpochStart(context.log.epochCache, epoch, context.log.logEndOffset) },
+          leaderEpochStartOffset: context.log.logEndOffset, followers, pendingIsr: null, delayed: [],
+        });
+        maybeIncrementHighWatermark(step);
+        step.flush(enqueue);
+      }),
+      failDelayedProduces: enqueueActions(({ context, enqueue }) => {
+        // DelayedProduce completes with NOT_LEADER_OR_FOLLOWER once the partition has a new leader.
+        for (const d of context.delayed) {
+          enqueue.emit(produceResponse(context, d.client, d.correlationId, errorCode('NOT_LEADER_OR_FOLLOWER'), -1));
+          enqueue.cancel(produceTimerId(d.client, d.correlationId));
+        }
+        enqueue.assign({ delayed: [], pendingIsr: null });
+      }),
+      maybeIncrementHighWatermark: enqueueActions(({ context, enqueue }) => {
+        const step = new Step(context);
+        maybeIncrementHighWatermark(step);
+        step.flush(enqueue);
+      }),
+      appendProduce: enqueueActions(({ context, enqueue, event }) => {
+        const request = as<ProduceRequest>(event);
+        const step = new Step(context);
+        if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
+          step.effect(produceResponse(context, request.from, request.correlationId, errorCode('INVALID_REQUIRED_ACKS'), -1));
+        } else if (request.acks === -1 && context.partition.isr.length < minIsr(context)) {
+          // Partition.appendRecordsToLeader: acks=all refuses before appending when the ISR is too small.
+          step.effect(produceResponse(context, request.from, request.correlationId, errorCode('NOT_ENOUGH_REPLICAS'), -1));
+        } else {
+          const baseOffset = context.log.logEndOffset;
+          const batch: RecordBatch = {
+            baseOffset, lastOffsetDelta: request.records.length - 1, partitionLeaderEpoch: context.partition.leaderEpoch,
+            producerId: -1, producerEpoch: -1, baseSequence: -1, maxTimestamp: request.nowMs,
+            records: request.records.map((r, i) => ({ offsetDelta: i, timestamp: request.nowMs, key: r.key, value: r.value })),
+          };
+          const logEndOffset = baseOffset + request.records.length;
+          step.effect({ type: 'log.append', batch });
+          step.patch({ log: { ...context.log, logEndOffset, epochCache: appendToEpochCache(context.log.epochCache, context.partition.leaderEpoch, baseOffset) } });
+          if (request.acks === 1) step.effect(produceResponse(context, request.from, request.correlationId, 0, baseOffset));
+          if (request.acks === -1) {
+            step.patch({ delayed: [...step.c.delayed, { client: request.from, correlationId: request.correlationId, requiredOffset: logEndOffset, baseOffset }] });
+            step.timer({ type: 'ProduceTimeout', client: request.from, correlationId: request.correlationId }, request.timeoutMs, produceTimerId(request.from, request.correlationId));
+          }
+          maybeIncrementHighWatermark(step);
+        }
+        step.flush(enqueue);
+      }),
+      answerProduceTimeout: enqueueActions(({ context, enqueue, event }) => {
+        const timeout = as<Extract<ReplicaLocalEvent, { type: 'ProduceTimeout' }>>(event);
+        const pending = context.delayed.find((d) => d.client === timeout.client && d.correlationId === timeout.correlationId);
+        if (pending === undefined) return;
+        enqueue.emit(produceResponse(context, pending.client, pending.correlationId, errorCode('REQUEST_TIMED_OUT'), -1));
+        enqueue.assign({ delayed: context.delayed.filter((d) => d !== pending) });
+      }),
+      serveFetch: enqueueActions(({ context, enqueue, event }) => {
+        const request = as<FetchRequest>(event);
+        const step = new Step(context);
+        serveFetch(step, request);
+        step.flush(enqueue);
+      }),
+      maybeShrinkIsr: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        if (context.pendingIsr !== null) {
+          // AlterPartitionManager resends an unanswered request.
+          if (event.nowMs - context.pendingIsr.sentMs >= context.config.requestTimeoutMs) proposeIsr(step, context.pendingIsr.newIsr, event.nowMs);
+        } else {
+          // Partition.getOutOfSyncReplicas: ISR followers not caught up within replica.lag.time.max.ms.
+          const outOfSync = context.partition.isr.filter((r) => r !== context.brokerId && !isCaughtUp(context.followers[String(r)], context.log.logEndOffset, event.nowMs, context.config.replicaLagTimeMaxMs));
+          if (outOfSync.length > 0) proposeIsr(step, context.partition.isr.filter((r) => !outOfSync.includes(r)), event.nowMs);
+        }
+        step.flush(enqueue);
+      }),
+      handleAlterPartitionResponse: enqueueActions(({ context, enqueue, event }) => {
+        const response = as<AlterPartitionResponse>(event);
+        if (context.pendingIsr === null || response.correlationId !== context.pendingIsr.correlationId) return;
+        if (response.errorCode === errorCode('NOT_CONTROLLER') || response.errorCode === errorCode('REQUEST_TIMED_OUT')) return; // resent by the ISR check
+        const step = new Step(context);
+        if (response.errorCode === 0 && response.leaderEpoch === context.partition.leaderEpoch && response.partitionEpoch > context.partition.partitionEpoch) {
+          step.patch({ partition: { ...context.partition, isr: response.isr, partitionEpoch: response.partitionEpoch }, pendingIsr: null });
+        } else {
+          // INVALID_UPDATE_VERSION, FENCED_LEADER_EPOCH, INELIGIBLE_REPLICA...: drop it and wait for metadata.
+          step.patch({ pendingIsr: null });
+        }
+        maybeIncrementHighWatermark(step);
+        step.flush(enqueue);
+      }),
+      answerListOffsets: emit(({ context, event }) => {
+        const request = as<ListOffsetsRequest>(event);
+        const reply = (error: number, offset: number, timestamp: number): ReplicaEffect => ({
+          type: 'send', to: request.from,
+          message: { type: 'ListOffsetsResponse', ...context.address, correlationId: request.correlationId, errorCode: error, offset, timestamp, leaderEpoch: context.partition.leaderEpoch },
+        });
+        const epochProblem = epochError(context, request.currentLeaderEpoch, context.variant.epochFencing);
+        if (epochProblem !== null) return reply(epochProblem, -1, -1);
+        if (request.timestamp === EARLIEST_TIMESTAMP) return reply(0, context.log.logStartOffset, -1);
+        // A new leader that has not yet reached its own epoch's start cannot say where the end is (D.5).
+        if (context.leaderEpochStartOffset > context.highWatermark) return reply(errorCode('OFFSET_NOT_AVAILABLE'), -1, -1);
+        if (request.timestamp === LATEST_TIMESTAMP) return reply(0, context.highWatermark, -1);
+        return { ...reply(0, -1, -1), lookupTimestamp: { timestamp: request.timestamp, maxOffset: context.highWatermark } };
+      }),
+      answerOffsetForLeaderEpoch: emit(({ context, event }) => {
+        const request = as<OffsetForLeaderEpochRequest>(event);
+        const epochProblem = epochError(context, request.currentLeaderEpoch, context.variant.epochFencing);
+        const end = endOffsetForEpoch(context.log.epochCache, context.log.logEndOffset, request.leaderEpoch);
+        return {
+          type: 'send' as const, to: request.from,
+          message: {
+            type: 'OffsetForLeaderEpochResponse' as const, ...context.address, correlationId: request.correlationId,
+            errorCode: epochProblem ?? 0, leaderEpoch: epochProblem === null ? end.epoch : -1, endOffset: epochProblem === null ? end.endOffset : -1,
+          },
+        };
+      }),
+      // ---- answers from a replica that does not lead ----
+      refuseFetch: emit(({ context, event }) => {
+        const request = as<FetchRequest>(event);
+        return fetchResponse(context, request, epochError(context, request.currentLeaderEpoch, context.variant.epochFencing) ?? errorCode('NOT_LEADER_OR_FOLLOWER'));
+      }),
+      refuseProduce: emit(({ context, event }) => {
+        const request = as<ProduceRequest>(event);
+        return produceResponse(context, request.from, request.correlationId, errorCode('NOT_LEADER_OR_FOLLOWER'), -1);
+      }),
+      refuseListOffsets: emit(({ context, event }) => {
+        const request = as<ListOffsetsRequest>(event);
+        const error = epochError(context, request.currentLeaderEpoch, context.variant.epochFencing) ?? errorCode('NOT_LEADER_OR_FOLLOWER');
+        return { type: 'send' as const, to: request.from, message: { type: 'ListOffsetsResponse' as const, ...context.address, correlationId: request.correlationId, errorCode: error, offset: -1, timestamp: -1, leaderEpoch: context.partition.leaderEpoch } };
+      }),
+      refuseOffsetForLeaderEpoch: emit(({ context, event }) => {
+        const request = as<OffsetForLeaderEpochRequest>(event);
+        const error = epochError(context, request.currentLeaderEpoch, context.variant.epochFencing) ?? errorCode('NOT_LEADER_OR_FOLLOWER');
+        return { type: 'send' as const, to: request.from, message: { type: 'OffsetForLeaderEpochResponse' as const, ...context.address, correlationId: request.correlationId, errorCode: error, leaderEpoch: -1, endOffset: -1 } };
+      }),
+      // ---- follower ----
+      truncateToHighWatermark: emit(({ context }) => ({ type: 'log.truncate' as const, toOffset: Math.max(context.log.logStartOffset, Math.min(context.highWatermark, context.log.logEndOffset)) })),
+      sendFetch: enqueueActions(({ context, enqueue }) => {
+        const correlationId = context.nextCorrelationId;
+        const divergenceCheck = context.variant.truncation === 'fetch-divergence';
+        enqueue.assign({ fetchCorrelationId: correlationId, nextCorrelationId: correlationId + 1 });
+        enqueue.emit({
+          type: 'send', to: context.partition.leader,
+          message: {
+            type: 'Fetch', ...context.address, correlationId, replicaId: context.brokerId, replicaEpoch: context.brokerEpoch,
+            currentLeaderEpoch: context.variant.epochFencing ? context.partition.leaderEpoch : -1,
+            fetchOffset: context.log.logEndOffset,
+            lastFetchedEpoch: divergenceCheck && context.log.epochCache.length > 0 ? lastEpoch(context.log.epochCache) : -1,
+            logStartOffset: context.log.logStartOffset,
+          },
+        });
+      }),
+      sendEpochQuery: enqueueActions(({ context, enqueue }) => {
+        const correlationId = context.nextCorrelationId;
+        const epoch = context.reconcileEpoch >= 0 ? context.reconcileEpoch : context.log.epochCache.length > 0 ? lastEpoch(context.log.epochCache) : -1;
+        enqueue.assign({ fetchCorrelationId: correlationId, nextCorrelationId: correlationId + 1, reconcileEpoch: epoch });
+        enqueue.emit({
+          type: 'send', to: context.partition.leader,
+          message: { type: 'OffsetForLeaderEpoch', ...context.address, correlationId, replicaId: context.brokerId, currentLeaderEpoch: context.variant.epochFencing ? context.partition.leaderEpoch : -1, leaderEpoch: epoch },
+        });
+      }),
+      forgetReconcileEpoch: assign({ reconcileEpoch: -1 }),
+      truncateByLeaderEpoch: enqueueActions(({ context, enqueue, event }) => {
+        const response = as<OffsetForLeaderEpochResponse>(event);
+        const leader = { epoch: response.leaderEpoch, endOffset: response.endOffset };
+        let target: number;
+        let nextEpoch = -1;
+        if (context.reconcileEpoch < 0) target = context.log.logEndOffset;
+        else if (context.variant.truncation === 'leader-epoch-once') {
+          // KIP-101: the leader's end offset for the follower's last epoch, or the high watermark when it has none.
+          target = leader.endOffset < 0 ? context.highWatermark : Math.min(leader.endOffset, context.log.logEndOffset);
+        } else {
+          const decided = followerTruncationOffset(context.log.epochCache, context.log.logEndOffset, context.highWatermark, leader);
+          target = decided.offset;
+          nextEpoch = decided.nextEpoch;
+        }
+        enqueue.assign({ reconcileEpoch: nextEpoch });
+        enqueue.emit({ type: 'log.truncate', toOffset: Math.max(context.log.logStartOffset, target) });
+      }),
+      truncateDivergentSuffix: emit(({ context, event }) => {
+        const response = as<FetchResponse>(event);
+        const diverging = response.divergingEpoch ?? { epoch: -1, endOffset: -1 };
+        const decided = followerTruncationOffset(context.log.epochCache, context.log.logEndOffset, context.highWatermark, diverging);
+        return { type: 'log.truncate' as const, toOffset: Math.max(context.log.logStartOffset, decided.offset) };
+      }),
+      handleOutOfRange: emit(({ context, event }) => {
+        const response = as<FetchResponse>(event);
+        // AbstractFetcherThread.handleOutOfRangeError: past the leader's end → truncate to it; before its start → start over there.
+        if (response.logEndOffset >= 0 && response.logEndOffset < context.log.logEndOffset) {
+          return { type: 'log.truncate' as const, toOffset: Math.max(context.log.logStartOffset, response.logEndOffset) };
+        }
+        return { type: 'log.truncateFullyAndStartAt' as const, offset: response.logStartOffset };
+      }),
+      appendFetchedBatches: enqueueActions(({ context, enqueue, event }) => {
+        const response = as<FetchResponse>(event);
+        let log = context.log;
+        for (const batch of response.batches) {
+          if (batch.baseOffset + batch.lastOffsetDelta < log.logEndOffset) continue;
+          if (batch.baseOffset !== log.logEndOffset) break; // not contiguous with this log: fetch again from its end
+          enqueue.emit({ type: 'log.append', batch });
+          log = { ...log, logEndOffset: batch.baseOffset + batch.lastOffsetDelta + 1, epochCache: appendToEpochCache(log.epochCache, batch.partitionLeaderEpoch, batch.baseOffset) };
+        }
+        enqueue.assign({ log });
+      }),
+      adoptLeaderOffsets: enqueueActions(({ context, enqueue, event }) => {
+        const response = as<FetchResponse>(event);
+        // ReplicaFetcherThread.processPartitionData: the follower's high watermark is the leader's, capped by its own log end.
+        const highWatermark = Math.min(response.highWatermark, context.log.logEndOffset);
+        const start = Math.min(response.logStartOffset, context.log.logEndOffset, highWatermark);
+        if (start > context.log.logStartOffset) {
+          enqueue.emit({ type: 'log.raiseLogStartOffset', offset: start });
+          enqueue.assign({ log: { ...context.log, logStartOffset: start, epochCache: context.log.epochCache } });
+        }
+        enqueue.assign({ highWatermark: Math.max(highWatermark, start) });
+      }),
+    },
+  }).createMachine({
+    id: 'replica',
+    context: ({ input }) => ({
+      brokerId: input.brokerId,
+      address: input.address,
+      config: input.config,
+      variant: input.variant,
+      brokerEpoch: -1,
+      partition: unknownPartition,
+      minInsyncReplicas: 1,
+      ineligible: [],
+      log: input.log,
+      highWatermark: clampHighWatermark(input.highWatermarkCheckpoint, input.log),
+      nextCorrelationId: 1,
+      leaderEpochStartOffset: 0,
+      followers: {},
+      pendingIsr: null,
+      delayed: [],
+      fetchCorrelationId: 0,
+      reconcileEpoch: -1,
+    }),
+    initial: 'Offline',
+    on: {
+      LogState: { actions: 'adoptLogState' },
+      Fetch: { actions: 'refuseFetch', description: 'Only the leader serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
+      Produce: { actions: 'refuseProduce', description: 'Only the leader takes writes: NOT_LEADER_OR_FOLLOWER.' },
+      ListOffsets: { actions: 'refuseListOffsets' },
+      OffsetForLeaderEpoch: { actions: 'refuseOffsetForLeaderEpoch' },
+      PartitionMetadata: [
+        { guard: 'metadataNamesMeLeader', target: '.Leader', reenter: true, actions: ['adoptMetadata', 'failDelayedProduces'], description: 'The controller made this broker leader in a newer leader epoch (Partition.makeLeader).' },
+        { guard: 'metadataNamesOtherLeader', target: '.Follower', reenter: true, actions: ['adoptMetadata', 'failDelayedProduces'], description: 'Another broker leads in a newer leader epoch, or none does (Partition.makeFollower).' },
+        { guard: 'metadataSameEpoch', actions: 'adoptMetadata', description: 'Same leader epoch: adopt the ISR and partition epoch.' },
+      ],
+    },
+    states: {
+      Offline: {
+        description: 'Created on this broker; no leader epoch known yet.',
+      },
+      Leader: {
+        description: 'Leads the partition in its leader epoch: appends, serves fetches, moves the high watermark, manages the ISR.',
+        entry: 'makeLeader',
+        exit: 'failDelayedProduces',
+        initial: 'Serving',
+        on: {
+          Produce: { actions: 'appendProduce', description: 'acks=0: no answer; acks=1: answer after the leader append; acks=all: NOT_ENOUGH_REPLICAS when the ISR is under min.insync.replicas, else answer once the high watermark passes the batch.' },
+          Fetch: { actions: 'serveFetch', description: 'Epoch check, then (followers) the divergence check, then the range check; a follower fetch updates its end offset, may expand the ISR and move the high watermark.' },
+          ListOffsets: { actions: 'answerListOffsets' },
+          OffsetForLeaderEpoch: { actions: 'answerOffsetForLeaderEpoch' },
+          ProduceTimeout: { actions: 'answerProduceTimeout', description: 'An acks=all produce whose timeout passed: REQUEST_TIMED_OUT (the records may still commit).' },
+          AlterPartitionResponse: { actions: 'handleAlterPartitionResponse' },
+          PartitionMetadata: [
+            { guard: 'metadataNamesMeLeader', target: 'Leader', reenter: true, actions: ['failDelayedProduces', 'adoptMetadata'] },
+            { guard: 'metadataNamesOtherLeader', target: 'Follower', actions: 'adoptMetadata' },
+            { guard: 'metadataSameEpoch', actions: ['adoptMetadata', 'maybeIncrementHighWatermark'], description: 'The controller changed the ISR in this epoch (for example it fenced a follower): the high watermark may move.' },
+          ],
+        },
+        states: {
+          Serving: {
+            after: {
+              isrCheckInterval: { target: 'Serving', reenter: true, actions: ['maybeShrinkIsr', 'requestRetention'], description: 'Every replica.lag.time.max.ms / 2: propose removing ISR followers that have not caught up within replica.lag.time.max.ms; delete old segments.' },
+            },
+          },
+        },
+      },
+      Follower: {
+        description: 'Follows the leader of its leader epoch by fetching.',
+        initial: 'Choosing',
+        on: {
+          // A follower does not expire produce requests: it has none.
+          ProduceTimeout: {},
+        },
+        states: {
+          Choosing: {
+            always: [
+              { guard: 'hasLeader', target: 'Starting' },
+              { target: 'Leaderless' },
+            ],
+          },
+          Leaderless: { description: 'The partition has no leader (its ISR is offline); waits for metadata.' },
+          Starting: {
+            always: [
+              { guard: 'truncatesToHighWatermark', target: 'Truncating', actions: 'truncateToHighWatermark', description: 'Before KIP-101: truncate to the local high watermark on becoming follower.' },
+              { guard: 'reconcilesByLeaderEpoch', target: 'Reconciling', actions: 'forgetReconcileEpoch' },
+              { target: 'Fetching' },
+            ],
+          },
+          Reconciling: {
+            description: 'KIP-101 / KIP-279: ask the leader for the end offset of this log\'s last epoch (OffsetForLeaderEpoch).',
+            entry: 'sendEpochQuery',
+            after: { requestTimeout: { target: 'Reconciling', reenter: true } },
+            on: {
+              OffsetForLeaderEpochResponse: [
+                { guard: and(['isAnswerToMyEpochQuery', 'epochQueryFailed']), target: 'ReconcileBackoff' },
+                { guard: 'isAnswerToMyEpochQuery', target: 'Truncating', actions: 'truncateByLeaderEpoch', description: 'Truncate to the leader\'s end of that epoch (KIP-279: if the leader\'s answer names an older epoch, truncate to this log\'s end of it and ask again).' },
+              ],
+            },
+          },
+          ReconcileBackoff: {
+            after: { fetchBackoff: { target: 'Reconciling' } },
+          },
+          Truncating: {
+            description: 'A truncation was asked of the log; the log reports its new shape, then fetching resumes.',
+            on: {
+              LogState: [
+                { guard: 'reconciliationContinues', target: 'Reconciling', actions: 'adoptLogState' },
+                { target: 'Fetching', actions: 'adoptLogState' },
+              ],
+            },
+          },
+          Fetching: {
+            description: 'A Fetch is in flight.',
+            entry: 'sendFetch',
+            after: { requestTimeout: { target: 'Fetching', reenter: true, description: 'No answer: fetch again.' } },
+            on: {
+              FetchResponse: [
+                { guard: and(['isAnswerToMyFetch', 'fetchOutOfRange']), target: 'Truncating', actions: 'handleOutOfRange', description: 'OFFSET_OUT_OF_RANGE: past the leader\'s log end, truncate to it; before its log start, start over at the leader\'s log start.' },
+                { guard: and(['isAnswerToMyFetch', 'fetchFailed']), target: 'FetchBackoff', description: 'FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER: back off; metadata will bring the new epoch.' },
+                { guard: and(['isAnswerToMyFetch', 'leaderReportsDivergence']), target: 'Truncating', actions: 'truncateDivergentSuffix', description: 'The leader reports a diverging epoch: truncate to the end of that epoch (the smaller of the leader\'s and this log\'s end of it).' },
+                { guard: and(['isAnswerToMyFetch', 'fetchBroughtRecords']), target: 'Fetching', reenter: true, actions: ['appendFetchedBatches', 'adoptLeaderOffsets'], description: 'Append the batches, take the leader\'s high watermark (capped by this log\'s end) and log start offset, fetch again at once.' },
+                { guard: 'isAnswerToMyFetch', target: 'Waiting', actions: 'adoptLeaderOffsets', description: 'Nothing new: take the high watermark and wait before the next fetch.' },
+              ],
+            },
+          },
+          Waiting: {
+            description: 'An empty fetch: wait (the leader\'s long poll), then fetch again.',
+            after: { fetchWait: { target: 'Fetching' } },
+          },
+          FetchBackoff: {
+            description: 'A failed fetch: replica.fetch.backoff.ms before the next.',
+            after: { fetchBackoff: { target: 'Fetching' } },
+          },
+        },
+      },
+    },
+  });
+}
+
+export function produceTimerId(client: number, correlationId: number): string {
+  return `produce-timeout/${client}/${correlationId}`;
+}
+
+function clampHighWatermark(highWatermark: number, log: LogShape): number {
+  return Math.max(log.logStartOffset, Math.min(highWatermark, log.logEndOffset));
+}
+
+function assignEpochStart(cache: readonly EpochEntry[], epoch: number, offset: number): readonly EpochEntry[] {
+  const last = cache[cache.length - 1];
+  if (last !== undefined && last.epoch >= epoch) return cache;
+  return appendToEpochCache(cache, epoch, offset);
+}
+
+/**
+ * One action's work on the context, written as plain code: patches apply at once (later rules
+ * see earlier changes), effects and timers are collected, and `flush` hands everything to XState.
+ */
+class Step {
+  readonly effects: ReplicaEffect[] = [];
+  readonly cancels: string[] = [];
+  readonly timers: { event: Record<string, unknown>; delay: number; id: string }[] = [];
+  constructor(public c: ReplicaContext) {}
+  patch(p: Partial<ReplicaContext>): void {
+    this.c = { ...this.c, ...p };
+  }
+  effect(e: ReplicaEffect): void {
+    this.effects.push(e);
+  }
+  timer(event: Record<string, unknown>, delay: number, id: string): void {
+    this.timers.push({ event, delay, id });
+  }
+  flush(enqueue: { assign: (c: ReplicaContext) => void; emit: (e: ReplicaEffect) => void; cancel: (id: string) => void; raise: (e: never, o: { delay: number; id: string }) => void }): void {
+    enqueue.assign(this.c);
+    for (const e of this.effects) enqueue.emit(e);
+    for (const id of this.cancels) enqueue.cancel(id);
+    for (const t of this.timers) enqueue.raise(t.event as never, { delay: t.delay, id: t.id });
+  }
+}
+
+/** Partition.maybeIncrementLeaderHW, then DelayedProduce.tryComplete for every acks=all request it passed. */
+function maybeIncrementHighWatermark(step: Step): void {
+  const c = step.c;
+  const highWatermark = leaderHighWatermark({
+    highWatermark: c.highWatermark, leaderLogEndOffset: c.log.logEndOffset, leaderId: c.brokerId,
+    maximalIsr: maximalIsr(c), isrSize: c.partition.isr.length, effectiveMinIsr: minIsr(c), followers: c.followers,
+  });
+  const done = c.delayed.filter((d) => d.requiredOffset <= highWatermark);
+  const error = c.partition.isr.length < minIsr(c) ? errorCode('NOT_ENOUGH_REPLICAS_AFTER_APPEND') : 0;
+  for (const d of done) {
+    step.effect(produceResponse(c, d.client, d.correlationId, error, d.baseOffset));
+    step.cancels.push(produceTimerId(d.client, d.correlationId));
+  }
+  step.patch({ highWatermark, delayed: c.delayed.filter((d) => d.requiredOffset > highWatermark) });
+}
+
+/** The leader's side of Fetch (Partition.fetchRecords, ReplicaManager.readFromLog). */
+function serveFetch(step: Step, request: With<FetchRequest>): void {
+  const c = step.c;
+  const epochProblem = epochError(c, request.currentLeaderEpoch, c.variant.epochFencing);
+  if (epochProblem !== null) return step.effect(fetchResponse(c, request, epochProblem));
+  const fromFollower = request.replicaId >= 0;
+  if (fromFollower && !c.partition.replicas.includes(request.replicaId)) return step.effect(fetchResponse(c, request, errorCode('NOT_LEADER_OR_FOLLOWER')));
+  if (fromFollower && c.variant.truncation === 'fetch-divergence') {
+    const diverging = fetchDivergence(c.log.epochCache, c.log.logEndOffset, request.fetchOffset, request.lastFetchedEpoch);
+    if (diverging !== null) return step.effect(fetchResponse(c, request, 0, { divergingEpoch: { epoch: diverging.epoch, endOffset: diverging.endOffset } }));
+  }
+  if (request.fetchOffset < c.log.logStartOffset || request.fetchOffset > c.log.logEndOffset) return step.effect(fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE')));
+  if (fromFollower) {
+    const state = updateFollowerFetchState(c.followers[String(request.replicaId)], request.fetchOffset, request.nowMs, c.log.logEndOffset);
+    step.patch({ followers: { ...c.followers, [String(request.replicaId)]: state } });
+    maybeExpandIsr(step, request.replicaId, request.nowMs);
+    maybeIncrementHighWatermark(step);
+  }
+  // Followers read to the log end, consumers to the high watermark (FetchIsolation).
+  const after = step.c;
+  step.effect({ ...fetchResponse(after, request, 0), read: { fromOffset: request.fetchOffset, maxOffset: fromFollower ? after.log.logEndOffset : after.highWatermark } } as ReplicaEffect);
+}
+
+/** Partition.maybeExpandIsr: a follower at the high watermark (and, KIP-320, past this epoch's start) is proposed for the ISR. */
+function maybeExpandIsr(step: Step, replica: number, nowMs: number): void {
+  const c = step.c;
+  if (c.pendingIsr !== null || c.partition.isr.includes(replica) || c.ineligible.includes(replica)) return;
+  const state = c.followers[String(replica)];
+  if (state === undefined) return;
+  const inSync = state.logEndOffset >= c.highWatermark && (!c.variant.epochFencing || state.logEndOffset >= c.leaderEpochStartOffset);
+  if (inSync) proposeIsr(step, [...c.partition.isr, replica], nowMs);
+}
+
+/** One ISR change at a time goes to the controller (AlterPartitionManager); resent until answered. */
+function proposeIsr(step: Step, newIsr: readonly number[], nowMs: number): void {
+  const c = step.c;
+  const pending = { newIsr, correlationId: c.nextCorrelationId, sentMs: nowMs };
+  step.patch({ pendingIsr: pending, nextCorrelationId: c.nextCorrelationId + 1 });
+  step.effect({
+    type: 'send.controller',
+    message: {
+      type: 'AlterPartition', ...c.address, correlationId: pending.correlationId, brokerId: c.brokerId, brokerEpoch: c.brokerEpoch,
+      leaderEpoch: c.partition.leaderEpoch, newIsr, partitionEpoch: c.partition.partitionEpoch,
+    },
+  });
+}
