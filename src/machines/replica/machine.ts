@@ -29,6 +29,7 @@ import {
   updateFollowerFetchState, UNKNOWN_OFFSET, type FollowerState,
 } from './logic.js';
 import type { ReplicaEffect } from './effects.js';
+import { Step as GenericStep } from '../step.js';
 
 export interface ReplicaConfig {
   /** replica.lag.time.max.ms */
@@ -617,31 +618,7 @@ function assignEpochStart(cache: readonly EpochEntry[], epoch: number, offset: n
   return appendToEpochCache(cache, epoch, offset);
 }
 
-/**
- * One action's work on the context, written as plain code: patches apply at once (later rules
- * see earlier changes), effects and timers are collected, and `flush` hands everything to XState.
- */
-class Step {
-  readonly effects: ReplicaEffect[] = [];
-  readonly cancels: string[] = [];
-  readonly timers: { event: Record<string, unknown>; delay: number; id: string }[] = [];
-  constructor(public c: ReplicaContext) {}
-  patch(p: Partial<ReplicaContext>): void {
-    this.c = { ...this.c, ...p };
-  }
-  effect(e: ReplicaEffect): void {
-    this.effects.push(e);
-  }
-  timer(event: Record<string, unknown>, delay: number, id: string): void {
-    this.timers.push({ event, delay, id });
-  }
-  flush(enqueue: { assign: (c: ReplicaContext) => void; emit: (e: ReplicaEffect) => void; cancel: (id: string) => void; raise: (e: never, o: { delay: number; id: string }) => void }): void {
-    enqueue.assign(this.c);
-    for (const e of this.effects) enqueue.emit(e);
-    for (const id of this.cancels) enqueue.cancel(id);
-    for (const t of this.timers) enqueue.raise(t.event as never, { delay: t.delay, id: t.id });
-  }
-}
+class Step extends GenericStep<ReplicaContext, ReplicaEffect> {}
 
 /** Partition.maybeIncrementLeaderHW, then DelayedProduce.tryComplete for every acks=all request it passed. */
 function maybeIncrementHighWatermark(step: Step): void {
@@ -654,7 +631,7 @@ function maybeIncrementHighWatermark(step: Step): void {
   const error = c.partition.isr.length < minIsr(c) ? errorCode('NOT_ENOUGH_REPLICAS_AFTER_APPEND') : 0;
   for (const d of done) {
     step.effect(produceResponse(c, d.client, d.correlationId, error, d.baseOffset));
-    step.cancels.push(produceTimerId(d.client, d.correlationId));
+    step.cancel(produceTimerId(d.client, d.correlationId));
   }
   step.patch({ highWatermark, delayed: c.delayed.filter((d) => d.requiredOffset > highWatermark) });
 }

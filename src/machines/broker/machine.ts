@@ -1,0 +1,249 @@
+/**
+ * A broker's lifecycle with the controller (BrokerLifecycleManager) and its metadata
+ * (BrokerMetadataPublisher → ReplicaManager.applyDelta). States after Kafka's BrokerState:
+ * Starting (registering), Recovery (registered, fenced, catching up with the metadata log),
+ * Running (unfenced).
+ *
+ * The broker follows the metadata log as a KRaft observer (its quorum machine runs beside this
+ * one); the shell hands this machine every committed batch of metadata records and every change of
+ * quorum leader (the active controller). From each change to a partition this broker hosts it
+ * tells that partition's replica machine (`replica.metadata`).
+ */
+import { emit, enqueueActions, setup } from 'xstate';
+import { errorCode } from '../../protocol/errors.js';
+import { nextInt } from '../../core/prng.js';
+import { applyRecords, emptyImage, topicConfig, type MetadataImage, type MetadataRecord, type PartitionRegistration } from '../controller/metadata.js';
+import type {
+  BrokerHeartbeatResponse, BrokerRegistrationResponse, FetchRequest, ListOffsetsRequest, MetadataRequest,
+  OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
+} from '../../protocol/replication/messages.js';
+import { Step as GenericStep } from '../step.js';
+
+export interface BrokerConfig {
+  /** broker.heartbeat.interval.ms */
+  readonly heartbeatIntervalMs: number;
+  /** A registration with no answer is sent again after this long. */
+  readonly registrationRetryMs: number;
+  /** min.insync.replicas (broker default; a topic config overrides it). */
+  readonly minInsyncReplicas: number;
+}
+
+/** Kafka's 2 s heartbeat scaled with the rest of the simulated timings. */
+export const defaultBrokerConfig: BrokerConfig = { heartbeatIntervalMs: 500, registrationRetryMs: 1_000, minInsyncReplicas: 1 };
+
+export interface BrokerInput {
+  readonly brokerId: number;
+  readonly config: BrokerConfig;
+  readonly randomSeed: number;
+}
+
+export type BrokerEffect =
+  | { readonly type: 'send'; readonly to: number; readonly message: ReplicationMessage }
+  /** Tell the co-located replica of `address` its partition's new state (makeLeader / makeFollower). */
+  | {
+      readonly type: 'replica.metadata';
+      readonly address: PartitionAddress;
+      readonly partition: PartitionRegistration;
+      readonly brokerEpoch: number;
+      readonly minInsyncReplicas: number;
+      readonly ineligible: readonly number[];
+    };
+
+export interface BrokerContext {
+  readonly brokerId: number;
+  readonly config: BrokerConfig;
+  readonly incarnationId: string;
+  readonly controllerId: number;
+  readonly brokerEpoch: number;
+  readonly image: MetadataImage;
+  /** The metadata log offset this broker has applied up to (its currentMetadataOffset). */
+  readonly metadataOffset: number;
+  readonly nextCorrelationId: number;
+  readonly registrationCorrelationId: number;
+  /** What each hosted replica was last told, to tell it only of changes. */
+  readonly told: Readonly<Record<string, string>>;
+  readonly fenced: boolean;
+}
+
+export type BrokerLocalEvent =
+  | { readonly type: 'QuorumLeaderChange'; readonly leaderId: number; readonly epoch: number }
+  | { readonly type: 'MetadataCommitted'; readonly records: readonly MetadataRecord[]; readonly committedOffset: number };
+
+export type BrokerEvent = (ReplicationMessage | BrokerLocalEvent) & { readonly from: number; readonly nowMs: number };
+type With<T> = T & { readonly from: number; readonly nowMs: number };
+const as = <T>(event: BrokerEvent): With<T> => event as unknown as With<T>;
+
+class Step extends GenericStep<BrokerContext, BrokerEffect> {}
+
+/** Tell every hosted replica whose partition, broker epoch or ISR eligibility changed. */
+function publishPartitions(step: Step): void {
+  const c = step.c;
+  if (c.brokerEpoch < 0) return;
+  const fenced = Object.values(c.image.brokers).filter((b) => b.fenced).map((b) => b.brokerId);
+  const told: Record<string, string> = { ...c.told };
+  for (const topic of Object.values(c.image.topics)) {
+    const minInsyncReplicas = Number(topicConfig(c.image, topic.name, 'min.insync.replicas', String(c.config.minInsyncReplicas)));
+    topic.partitions.forEach((partition, index) => {
+      if (!partition.replicas.includes(c.brokerId)) return;
+      const ineligible = partition.replicas.filter((r) => fenced.includes(r));
+      const key = `${topic.name}-${index}`;
+      const digest = JSON.stringify([partition, c.brokerEpoch, minInsyncReplicas, ineligible]);
+      if (told[key] === digest) return;
+      told[key] = digest;
+      step.effect({ type: 'replica.metadata', address: { topic: topic.name, topicId: topic.topicId, partition: index }, partition, brokerEpoch: c.brokerEpoch, minInsyncReplicas, ineligible });
+    });
+  }
+  step.patch({ told });
+}
+
+export function createBrokerMachine() {
+  return setup({
+    types: { context: {} as BrokerContext, events: {} as BrokerEvent, input: {} as BrokerInput, emitted: {} as BrokerEffect },
+    delays: {
+      heartbeatInterval: ({ context }) => context.config.heartbeatIntervalMs,
+      registrationRetry: ({ context }) => context.config.registrationRetryMs,
+    },
+    guards: {
+      knowsController: ({ context }) => context.controllerId >= 0,
+      registered: ({ context, event }) => {
+        const r = as<BrokerRegistrationResponse>(event);
+        return r.correlationId === context.registrationCorrelationId && r.errorCode === 0;
+      },
+      unfenced: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 0 && !as<BrokerHeartbeatResponse>(event).isFenced,
+      fenced: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 0 && as<BrokerHeartbeatResponse>(event).isFenced,
+      staleBrokerEpoch: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === errorCode('STALE_BROKER_EPOCH'),
+    },
+    actions: {
+      followController: enqueueActions(({ context, enqueue, event }) => {
+        const change = as<Extract<BrokerLocalEvent, { type: 'QuorumLeaderChange' }>>(event);
+        enqueue.assign({ controllerId: change.leaderId, image: context.image });
+      }),
+      applyMetadata: enqueueActions(({ context, enqueue, event }) => {
+        const committed = as<Extract<BrokerLocalEvent, { type: 'MetadataCommitted' }>>(event);
+        const step = new Step(context);
+        step.patch({ image: applyRecords(context.image, committed.records), metadataOffset: committed.committedOffset });
+        publishPartitions(step);
+        step.flush(enqueue as never);
+      }),
+      sendRegistration: enqueueActions(({ context, enqueue }) => {
+        const correlationId = context.nextCorrelationId;
+        enqueue.assign({ registrationCorrelationId: correlationId, nextCorrelationId: correlationId + 1 });
+        enqueue.emit({ type: 'send', to: context.controllerId, message: { type: 'BrokerRegistration', correlationId, brokerId: context.brokerId, incarnationId: context.incarnationId, rack: null } });
+      }),
+      adoptBrokerEpoch: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        step.patch({ brokerEpoch: as<BrokerRegistrationResponse>(event).brokerEpoch, told: {} });
+        publishPartitions(step);
+        step.flush(enqueue as never);
+      }),
+      forgetRegistration: enqueueActions(({ enqueue }) => enqueue.assign({ brokerEpoch: -1, fenced: true })),
+      markFenced: enqueueActions(({ enqueue }) => enqueue.assign({ fenced: true })),
+      markUnfenced: enqueueActions(({ enqueue }) => enqueue.assign({ fenced: false })),
+      sendHeartbeat: enqueueActions(({ context, enqueue }) => {
+        const correlationId = context.nextCorrelationId;
+        enqueue.assign({ nextCorrelationId: correlationId + 1 });
+        if (context.controllerId < 0) return;
+        enqueue.emit({
+          type: 'send', to: context.controllerId,
+          message: { type: 'BrokerHeartbeat', correlationId, brokerId: context.brokerId, brokerEpoch: context.brokerEpoch, currentMetadataOffset: context.metadataOffset, wantFence: false },
+        });
+      }),
+      answerMetadata: emit(({ context, event }) => ({
+        type: 'send' as const, to: event.from,
+        message: {
+          type: 'MetadataResponse' as const, correlationId: as<MetadataRequest>(event).correlationId, controllerId: context.controllerId,
+          topics: Object.values(context.image.topics).map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions })),
+        },
+      })),
+      answerUnhostedPartition: emit(({ context, event }) => {
+        // ReplicaManager: a partition this broker does not host. Unknown topic → UNKNOWN_TOPIC_OR_PARTITION, else NOT_LEADER_OR_FOLLOWER.
+        const request = as<FetchRequest | ProduceRequest | ListOffsetsRequest | OffsetForLeaderEpochRequest>(event);
+        const topic = context.image.topics[request.topicId];
+        const known = topic !== undefined && request.partition < topic.partitions.length;
+        const error = errorCode(known ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION');
+        const address: PartitionAddress = { topic: request.topic, topicId: request.topicId, partition: request.partition };
+        const correlationId = request.correlationId;
+        switch (request.type) {
+          case 'Fetch':
+            return { type: 'send' as const, to: event.from, message: { type: 'FetchResponse' as const, ...address, correlationId, errorCode: error, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, currentLeader: null, batches: [] } };
+          case 'Produce':
+            return { type: 'send' as const, to: event.from, message: { type: 'ProduceResponse' as const, ...address, correlationId, errorCode: error, baseOffset: -1, logStartOffset: -1 } };
+          case 'ListOffsets':
+            return { type: 'send' as const, to: event.from, message: { type: 'ListOffsetsResponse' as const, ...address, correlationId, errorCode: error, offset: -1, timestamp: -1, leaderEpoch: -1 } };
+          case 'OffsetForLeaderEpoch':
+            return { type: 'send' as const, to: event.from, message: { type: 'OffsetForLeaderEpochResponse' as const, ...address, correlationId, errorCode: error, leaderEpoch: -1, endOffset: -1 } };
+        }
+      }),
+    },
+  }).createMachine({
+    id: 'broker',
+    context: ({ input }) => ({
+      brokerId: input.brokerId,
+      config: input.config,
+      // Kafka draws a random Uuid per process start; here it comes from the seeded stream.
+      incarnationId: `inc-${nextInt(input.randomSeed >>> 0, 0, 0x7fffffff).value.toString(16)}`,
+      controllerId: -1,
+      brokerEpoch: -1,
+      image: emptyImage,
+      metadataOffset: 0,
+      nextCorrelationId: 1,
+      registrationCorrelationId: -1,
+      told: {},
+      fenced: true,
+    }),
+    initial: 'Starting',
+    on: {
+      QuorumLeaderChange: { actions: 'followController' },
+      MetadataCommitted: { actions: 'applyMetadata', description: 'Apply committed metadata records in order; tell each hosted replica of changes to its partition.' },
+      Metadata: { actions: 'answerMetadata' },
+      Fetch: { actions: 'answerUnhostedPartition' },
+      Produce: { actions: 'answerUnhostedPartition' },
+      ListOffsets: { actions: 'answerUnhostedPartition' },
+      OffsetForLeaderEpoch: { actions: 'answerUnhostedPartition' },
+    },
+    states: {
+      Starting: {
+        description: 'Registers with the active controller (BrokerRegistration) and waits for its broker epoch.',
+        initial: 'FindingController',
+        states: {
+          FindingController: {
+            always: { guard: 'knowsController', target: 'Registering' },
+            on: { QuorumLeaderChange: { target: 'Registering', actions: 'followController' } },
+          },
+          Registering: {
+            entry: 'sendRegistration',
+            after: { registrationRetry: { target: 'FindingController', reenter: true, description: 'No answer (or NOT_CONTROLLER): register again with whoever leads now.' } },
+          },
+        },
+        on: {
+          BrokerRegistrationResponse: { guard: 'registered', target: 'Recovery', actions: 'adoptBrokerEpoch', description: 'Registered: the broker epoch names this incarnation; the broker starts fenced.' },
+        },
+      },
+      Recovery: {
+        description: 'Registered and fenced: heartbeats until the controller sees it caught up with the metadata log and unfences it.',
+        entry: ['markFenced', 'sendHeartbeat'],
+        after: { heartbeatInterval: { target: 'Recovery', reenter: true } },
+        on: {
+          BrokerHeartbeatResponse: [
+            { guard: 'unfenced', target: 'Running', description: 'The controller unfenced this broker: it may lead partitions and join ISRs.' },
+            { guard: 'staleBrokerEpoch', target: 'Starting', actions: 'forgetRegistration', description: 'STALE_BROKER_EPOCH: this registration is gone; register again.' },
+          ],
+        },
+      },
+      Running: {
+        description: 'Unfenced: heartbeats every broker.heartbeat.interval.ms; the controller fences it if they stop for its session timeout.',
+        entry: ['markUnfenced'],
+        initial: 'Beating',
+        states: {
+          Beating: { entry: 'sendHeartbeat', after: { heartbeatInterval: { target: 'Beating', reenter: true } } },
+        },
+        on: {
+          BrokerHeartbeatResponse: [
+            { guard: 'fenced', target: 'Recovery', description: 'The controller fenced this broker (missed heartbeats): catch up and be unfenced again.' },
+            { guard: 'staleBrokerEpoch', target: 'Starting', actions: 'forgetRegistration' },
+          ],
+        },
+      },
+    },
+  });
+}

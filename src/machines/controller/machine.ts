@@ -1,0 +1,316 @@
+/**
+ * The controller (QuorumController) that runs beside each quorum voter. The voter that leads the
+ * quorum hosts the active controller; the others stand by, applying committed records.
+ *
+ * The active controller decides with the image of everything it has proposed (committed records
+ * plus its own pending ones, Kafka's timeline snapshot), writes each decision as one entry of
+ * metadata records through its quorum machine (`propose`), and answers the request that caused it
+ * only when the entry commits. Losing leadership drops the pending entries and their answers
+ * (NOT_CONTROLLER). Broker liveness is in memory on the active controller only
+ * (BrokerHeartbeatManager): a new active controller gives every broker a fresh session.
+ *
+ * Rules live in ./partition-change.ts (elections, fencing, AlterPartition), ./topics.ts
+ * (CreateTopics validation) and ./placement.ts (replica placement); this machine sequences them.
+ */
+import { enqueueActions, not, setup } from 'xstate';
+import { errorCode, type ErrorName } from '../../protocol/errors.js';
+import { nextInt } from '../../core/prng.js';
+import type {
+  AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, MetadataEntry,
+  ReplicationMessage,
+} from '../../protocol/replication/messages.js';
+import { applyRecords, emptyImage, topicConfig, type MetadataImage, type MetadataRecord } from './metadata.js';
+import { alterPartition, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
+import { checkCreateTopic } from './topics.js';
+import { placeReplicas } from './placement.js';
+import { Step as GenericStep } from '../step.js';
+
+export interface ControllerConfig {
+  /** broker.session.timeout.ms (Kafka: 9 s, scaled with the simulated heartbeat). */
+  readonly sessionTimeoutMs: number;
+  /** How often the active controller looks for a broker whose session expired. */
+  readonly fenceCheckIntervalMs: number;
+}
+
+export const defaultControllerConfig: ControllerConfig = { sessionTimeoutMs: 2_250, fenceCheckIntervalMs: 250 };
+
+export interface ControllerInput {
+  readonly nodeId: number;
+  readonly config: ControllerConfig;
+  readonly randomSeed: number;
+}
+
+export type ControllerMachineEffect =
+  | { readonly type: 'send'; readonly to: number; readonly message: ReplicationMessage }
+  /** Append one decision to the metadata log through the co-located quorum leader. */
+  | { readonly type: 'propose'; readonly entry: MetadataEntry };
+
+interface PendingEntry {
+  readonly id: string;
+  readonly records: readonly MetadataRecord[];
+  readonly replies: readonly { readonly to: number; readonly message: ReplicationMessage }[];
+  /** Answered with NOT_CONTROLLER if the entry is lost with leadership. */
+  readonly onLoss: readonly { readonly to: number; readonly message: ReplicationMessage }[];
+}
+
+export interface ControllerContext {
+  readonly nodeId: number;
+  readonly config: ControllerConfig;
+  readonly random: number;
+  readonly committed: MetadataImage;
+  readonly committedOffset: number;
+  /** committed + pending: what the active controller decides with. */
+  readonly image: MetadataImage;
+  readonly pending: readonly PendingEntry[];
+  readonly nextEntry: number;
+  /** Active only: each broker's last heartbeat or registration, by id. */
+  readonly lastContactMs: Readonly<Record<string, number>>;
+  /** The metadata offset at which each broker registration (id/epoch) committed: a broker is caught up past it. */
+  readonly registeredAt: Readonly<Record<string, number>>;
+}
+
+export type ControllerLocalEvent =
+  | { readonly type: 'QuorumLeaderChange'; readonly leaderId: number; readonly epoch: number }
+  | { readonly type: 'MetadataCommitted'; readonly entries: readonly (MetadataEntry & { readonly endOffset: number })[]; readonly committedOffset: number }
+  | { readonly type: 'ProposalFailed'; readonly id: string };
+
+export type ControllerEvent = (ReplicationMessage | ControllerLocalEvent) & { readonly from: number; readonly nowMs: number };
+type With<T> = T & { readonly from: number; readonly nowMs: number };
+const as = <T>(event: ControllerEvent): With<T> => event as unknown as With<T>;
+
+class Step extends GenericStep<ControllerContext, ControllerMachineEffect> {}
+
+const policyOf = (image: MetadataImage): TopicPolicy => ({
+  uncleanLeaderElection: (topicId) => {
+    const topic = image.topics[topicId];
+    return topic !== undefined && topicConfig(image, topic.name, 'unclean.leader.election.enable', 'false') === 'true';
+  },
+});
+
+/** Write a decision: apply it to the image now, answer when it commits. */
+function propose(step: Step, records: readonly MetadataRecord[], replies: PendingEntry['replies'], onLoss: PendingEntry['onLoss'] = []): void {
+  const c = step.c;
+  const id = `${c.nodeId}/${c.nextEntry}`;
+  const entry: PendingEntry = { id, records, replies, onLoss };
+  step.patch({ pending: [...c.pending, entry], nextEntry: c.nextEntry + 1, image: applyRecords(c.image, records) });
+  step.effect({ type: 'propose', entry: { id, records } });
+}
+
+function reply(step: Step, to: number, message: ReplicationMessage): void {
+  step.effect({ type: 'send', to, message });
+}
+
+function notController(request: With<ReplicationMessage>): ReplicationMessage | null {
+  const code = errorCode('NOT_CONTROLLER');
+  switch (request.type) {
+    case 'BrokerRegistration':
+      return { type: 'BrokerRegistrationResponse', correlationId: request.correlationId, errorCode: code, brokerEpoch: -1 };
+    case 'BrokerHeartbeat':
+      return { type: 'BrokerHeartbeatResponse', correlationId: request.correlationId, errorCode: code, isCaughtUp: false, isFenced: true };
+    case 'AlterPartition':
+      return { type: 'AlterPartitionResponse', topic: request.topic, topicId: request.topicId, partition: request.partition, correlationId: request.correlationId, errorCode: code, leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 };
+    case 'CreateTopics':
+      return { type: 'CreateTopicsResponse', correlationId: request.correlationId, name: request.name, errorCode: code, errorMessage: 'This is not the active controller.', topicId: '' };
+    default:
+      return null;
+  }
+}
+
+function handleRegistration(step: Step, request: With<BrokerRegistrationRequest>): void {
+  const c = step.c;
+  const existing = c.image.brokers[String(request.brokerId)];
+  const answer = (brokerEpoch: number): ReplicationMessage => ({ type: 'BrokerRegistrationResponse', correlationId: request.correlationId, errorCode: 0, brokerEpoch });
+  if (existing !== undefined && existing.incarnationId === request.incarnationId) {
+    // The same process registering again (a lost answer): the same epoch, once what is pending commits.
+    const last = c.pending[c.pending.length - 1];
+    if (last === undefined) reply(step, request.from, answer(existing.brokerEpoch));
+    else step.patch({ pending: [...c.pending.slice(0, -1), { ...last, replies: [...last.replies, { to: request.from, message: answer(existing.brokerEpoch) }] }] });
+    return;
+  }
+  // A new incarnation: the old one is fenced first (it may have crashed holding leaderships).
+  const fence = existing !== undefined && !existing.fenced ? fenceBroker(c.image, request.brokerId, policyOf(c.image)) : [];
+  const highestEpoch = Math.max(c.committedOffset, ...Object.values(c.image.brokers).map((b) => b.brokerEpoch));
+  const brokerEpoch = highestEpoch + 1;
+  step.patch({ lastContactMs: { ...c.lastContactMs, [String(request.brokerId)]: request.nowMs } });
+  propose(step, [...fence, { type: 'RegisterBrokerRecord', brokerId: request.brokerId, brokerEpoch, rack: request.rack, fenced: true, incarnationId: request.incarnationId }],
+    [{ to: request.from, message: answer(brokerEpoch) }], [{ to: request.from, message: { type: 'BrokerRegistrationResponse', correlationId: request.correlationId, errorCode: errorCode('NOT_CONTROLLER'), brokerEpoch: -1 } }]);
+}
+
+function handleHeartbeat(step: Step, request: With<BrokerHeartbeatRequest>): void {
+  const c = step.c;
+  const broker = c.image.brokers[String(request.brokerId)];
+  const answer = (error: ErrorName, isCaughtUp: boolean, isFenced: boolean): ReplicationMessage => ({ type: 'BrokerHeartbeatResponse', correlationId: request.correlationId, errorCode: errorCode(error), isCaughtUp, isFenced });
+  if (broker === undefined || broker.brokerEpoch !== request.brokerEpoch) return reply(step, request.from, answer('STALE_BROKER_EPOCH', false, true));
+  step.patch({ lastContactMs: { ...c.lastContactMs, [String(request.brokerId)]: request.nowMs } });
+  const registeredAt = c.registeredAt[`${request.brokerId}/${request.brokerEpoch}`];
+  const caughtUp = registeredAt !== undefined && request.currentMetadataOffset >= registeredAt;
+  if (broker.fenced && caughtUp && !request.wantFence) {
+    // BrokerHeartbeatManager: a fenced broker that has replayed past its registration is unfenced.
+    propose(step, unfenceBroker(c.image, request.brokerId, policyOf(c.image)), [{ to: request.from, message: answer('NONE', true, false) }]);
+    return;
+  }
+  reply(step, request.from, answer('NONE', caughtUp, broker.fenced));
+}
+
+function handleAlterPartition(step: Step, request: With<AlterPartitionRequest>): void {
+  const c = step.c;
+  const respond = (error: ErrorName, image: MetadataImage): ReplicationMessage => {
+    const partition = image.topics[request.topicId]?.partitions[request.partition];
+    return {
+      type: 'AlterPartitionResponse', topic: request.topic, topicId: request.topicId, partition: request.partition, correlationId: request.correlationId,
+      errorCode: errorCode(error), leaderId: error === 'NONE' ? (partition?.leader ?? -1) : -1, leaderEpoch: error === 'NONE' ? (partition?.leaderEpoch ?? -1) : -1,
+      isr: error === 'NONE' ? (partition?.isr ?? []) : [], partitionEpoch: error === 'NONE' ? (partition?.partitionEpoch ?? -1) : -1,
+    };
+  };
+  const result = alterPartition(c.image, { brokerId: request.brokerId, brokerEpoch: request.brokerEpoch, topicId: request.topicId, partitionIndex: request.partition, leaderEpoch: request.leaderEpoch, newIsr: request.newIsr, partitionEpoch: request.partitionEpoch });
+  if (result.error !== 'NONE') return reply(step, request.from, respond(result.error, c.image));
+  if (result.record === null) return reply(step, request.from, respond('NONE', c.image));
+  const after = applyRecords(c.image, [result.record]);
+  propose(step, [result.record], [{ to: request.from, message: respond('NONE', after) }], [{ to: request.from, message: respond('NOT_CONTROLLER', after) }]);
+}
+
+function handleCreateTopics(step: Step, request: With<CreateTopicsRequest>): void {
+  const c = step.c;
+  const answer = (error: ErrorName, message: string | null, topicId: string): ReplicationMessage => ({ type: 'CreateTopicsResponse', correlationId: request.correlationId, name: request.name, errorCode: errorCode(error), errorMessage: message, topicId });
+  const names = Object.values(c.image.topics).map((t) => t.name);
+  const check = checkCreateTopic({ name: request.name, numPartitions: request.numPartitions, replicationFactor: request.replicationFactor }, names);
+  if (!check.ok) return reply(step, request.from, answer(check.error, check.message, ''));
+  const brokers = Object.values(c.image.brokers).map((b) => ({ id: b.brokerId, rack: b.rack, fenced: b.fenced }));
+  const placement = placeReplicas(brokers, check.numPartitions, check.replicationFactor, c.random);
+  if (!placement.ok) return reply(step, request.from, answer(placement.error, placement.message, ''));
+  const drawn = nextInt(placement.random, 0, 0x7fffffff);
+  const topicId = `${request.name.slice(0, 8)}~${drawn.value.toString(36)}`;
+  step.patch({ random: drawn.state });
+  const usable = (id: number): boolean => c.image.brokers[String(id)]?.fenced === false;
+  const records: MetadataRecord[] = [{ type: 'TopicRecord', name: request.name, topicId }];
+  for (const [name, value] of Object.entries(request.configs)) records.push({ type: 'ConfigRecord', resourceType: 'TOPIC', resourceName: request.name, name, value });
+  placement.assignments.forEach((replicas, partitionId) => {
+    // ReplicationControlManager.createTopic: the ISR is the unfenced replicas; the first of them leads.
+    const isr = replicas.filter(usable);
+    records.push({ type: 'PartitionRecord', topicId, partitionId, replicas, isr: isr.length > 0 ? isr : replicas, leader: isr[0] ?? -1, leaderEpoch: 0, partitionEpoch: 0 });
+  });
+  propose(step, records, [{ to: request.from, message: answer('NONE', null, topicId) }], [{ to: request.from, message: answer('NOT_CONTROLLER', 'leadership lost before commit', '') }]);
+}
+
+/** ClusterControlManager / BrokerHeartbeatManager.findOneStaleBroker: fence one broker whose session expired. */
+function fenceOneStaleBroker(step: Step, nowMs: number): void {
+  const c = step.c;
+  const stale = Object.values(c.image.brokers)
+    .filter((b) => !b.fenced && nowMs - (c.lastContactMs[String(b.brokerId)] ?? nowMs) > c.config.sessionTimeoutMs)
+    .sort((a, b) => a.brokerId - b.brokerId)[0];
+  if (stale === undefined) return;
+  propose(step, fenceBroker(c.image, stale.brokerId, policyOf(c.image)), []);
+}
+
+export function createControllerMachine() {
+  return setup({
+    types: { context: {} as ControllerContext, events: {} as ControllerEvent, input: {} as ControllerInput, emitted: {} as ControllerMachineEffect },
+    delays: { fenceCheckInterval: ({ context }) => context.config.fenceCheckIntervalMs },
+    guards: {
+      leadershipIsMine: ({ context, event }) => as<Extract<ControllerLocalEvent, { type: 'QuorumLeaderChange' }>>(event).leaderId === context.nodeId,
+    },
+    actions: {
+      applyCommitted: enqueueActions(({ context, enqueue, event }) => {
+        const committed = as<Extract<ControllerLocalEvent, { type: 'MetadataCommitted' }>>(event);
+        const step = new Step(context);
+        let image = context.committed;
+        const registeredAt: Record<string, number> = { ...context.registeredAt };
+        let pending = context.pending;
+        for (const entry of committed.entries) {
+          image = applyRecords(image, entry.records);
+          for (const record of entry.records) if (record.type === 'RegisterBrokerRecord') registeredAt[`${record.brokerId}/${record.brokerEpoch}`] = entry.endOffset;
+          const mine = pending.find((p) => p.id === entry.id);
+          if (mine !== undefined) {
+            for (const r of mine.replies) step.effect({ type: 'send', to: r.to, message: r.message });
+            pending = pending.filter((p) => p !== mine);
+          }
+        }
+        step.patch({ committed: image, committedOffset: committed.committedOffset, registeredAt, pending, image: applyRecords(image, pending.flatMap((p) => p.records)) });
+        step.flush(enqueue as never);
+      }),
+      dropProposal: enqueueActions(({ context, enqueue, event }) => {
+        const failed = as<Extract<ControllerLocalEvent, { type: 'ProposalFailed' }>>(event);
+        const lost = context.pending.find((p) => p.id === failed.id);
+        if (lost === undefined) return;
+        const step = new Step(context);
+        for (const r of lost.onLoss) step.effect({ type: 'send', to: r.to, message: r.message });
+        const pending = context.pending.filter((p) => p !== lost);
+        step.patch({ pending, image: applyRecords(context.committed, pending.flatMap((p) => p.records)) });
+        step.flush(enqueue as never);
+      }),
+      claim: enqueueActions(({ context, enqueue, event }) => {
+        // A new active controller: fresh sessions for every registered broker.
+        const lastContactMs: Record<string, number> = {};
+        for (const b of Object.values(context.committed.brokers)) lastContactMs[String(b.brokerId)] = event.nowMs;
+        enqueue.assign({ lastContactMs, pending: [], image: context.committed });
+      }),
+      renounce: enqueueActions(({ context, enqueue }) => {
+        for (const p of context.pending) for (const r of p.onLoss) enqueue.emit({ type: 'send', to: r.to, message: r.message });
+        enqueue.assign({ pending: [], image: context.committed, lastContactMs: {} });
+      }),
+      refuseRequest: enqueueActions(({ enqueue, event }) => {
+        const answer = notController(event as With<ReplicationMessage>);
+        if (answer !== null) enqueue.emit({ type: 'send', to: event.from, message: answer });
+      }),
+      handleRequest: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        switch (event.type) {
+          case 'BrokerRegistration': handleRegistration(step, as<BrokerRegistrationRequest>(event)); break;
+          case 'BrokerHeartbeat': handleHeartbeat(step, as<BrokerHeartbeatRequest>(event)); break;
+          case 'AlterPartition': handleAlterPartition(step, as<AlterPartitionRequest>(event)); break;
+          case 'CreateTopics': handleCreateTopics(step, as<CreateTopicsRequest>(event)); break;
+          default: break;
+        }
+        step.flush(enqueue as never);
+      }),
+      fenceStaleBrokers: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        fenceOneStaleBroker(step, event.nowMs);
+        step.flush(enqueue as never);
+      }),
+    },
+  }).createMachine({
+    id: 'controller',
+    context: ({ input }) => ({
+      nodeId: input.nodeId, config: input.config, random: input.randomSeed >>> 0,
+      committed: emptyImage, committedOffset: 0, image: emptyImage, pending: [], nextEntry: 1, lastContactMs: {}, registeredAt: {},
+    }),
+    initial: 'Inactive',
+    on: {
+      MetadataCommitted: { actions: 'applyCommitted', description: 'Apply committed entries in order; answer the requests whose entries committed.' },
+      ProposalFailed: { actions: 'dropProposal' },
+    },
+    states: {
+      Inactive: {
+        description: 'Standby: applies committed metadata; refuses requests with NOT_CONTROLLER.',
+        on: {
+          QuorumLeaderChange: { guard: 'leadershipIsMine', target: 'Active', description: 'This node leads the quorum and has replayed the log to its epoch start: become the active controller.' },
+          BrokerRegistration: { actions: 'refuseRequest' },
+          BrokerHeartbeat: { actions: 'refuseRequest' },
+          AlterPartition: { actions: 'refuseRequest' },
+          CreateTopics: { actions: 'refuseRequest' },
+        },
+      },
+      Active: {
+        description: 'The active controller: registers, unfences and fences brokers, creates topics, elects leaders, changes ISRs.',
+        entry: 'claim',
+        exit: 'renounce',
+        initial: 'Watching',
+        on: {
+          QuorumLeaderChange: { guard: not('leadershipIsMine'), target: 'Inactive', description: 'Another node leads the quorum: pending entries and their answers are dropped.' },
+          BrokerRegistration: { actions: 'handleRequest' },
+          BrokerHeartbeat: { actions: 'handleRequest' },
+          AlterPartition: { actions: 'handleRequest' },
+          CreateTopics: { actions: 'handleRequest' },
+        },
+        states: {
+          Watching: {
+            after: { fenceCheckInterval: { target: 'Watching', reenter: true, actions: 'fenceStaleBrokers', description: 'Fence one broker whose heartbeats stopped for the session timeout: it leaves every ISR and its leaderships move.' } },
+          },
+        },
+      },
+    },
+  });
+}
+
+
