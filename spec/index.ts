@@ -1,5 +1,6 @@
 /** Every clause of the spec, in one list (the generated spec/INDEX.md is built from it). */
 import type { Clause } from './clause.js';
 import { quorumClauses } from './quorum/clauses.js';
+import { replicationClauses } from './replication/clauses.js';
 
-export const allClauses: readonly Clause[] = [...quorumClauses];
+export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses];

@@ -4,6 +4,7 @@
  * is broken. `kspec variants` prints this list.
  */
 import type { QuorumVariant } from './machines/quorum/index.js';
+import { currentReplication, type ReplicationVariant } from './machines/replica/machine.js';
 
 export interface Variant {
   readonly name: string;
@@ -11,6 +12,9 @@ export interface Variant {
   /** The clause a sweep or exploration of this variant is expected to break (none for the real protocol). */
   readonly breaks: string | null;
   readonly quorum: QuorumVariant;
+  readonly replication: ReplicationVariant;
+  /** Which simulation the variant is about: the controller quorum alone, replication, or both. */
+  readonly model: 'quorum' | 'replication' | 'both';
 }
 
 export const variants: readonly Variant[] = [
@@ -19,18 +23,48 @@ export const variants: readonly Variant[] = [
     description: 'KRaft as Kafka implements it (KIP-595): the reference protocol.',
     breaks: null,
     quorum: {},
+    replication: currentReplication,
+    model: 'both',
   },
   {
     name: 'vote-without-log-check',
     description: 'voters grant votes without checking that the candidate\'s log is at least as up to date as theirs',
     breaks: 'QUORUM-COMMIT-1',
     quorum: { voteWithoutLogCheck: true },
+    replication: currentReplication,
+    model: 'quorum',
   },
   {
     name: 'vote-twice',
     description: 'voters forget their vote within an epoch and may vote for a second candidate',
     breaks: 'QUORUM-VOTE-1',
     quorum: { forgetVoteInEpoch: true },
+    replication: currentReplication,
+    model: 'quorum',
+  },
+  {
+    name: 'truncate-to-high-watermark',
+    description: 'replication before KIP-101: a replica becoming follower truncates its log to its own high watermark, and fetches are not fenced by leader epoch',
+    breaks: 'REPL-LOG-1',
+    quorum: {},
+    replication: { truncation: 'high-watermark', epochFencing: false },
+    model: 'replication',
+  },
+  {
+    name: 'single-epoch-lookup',
+    description: 'KIP-101 before KIP-279 (the KIP-279 case): a new follower asks the leader once for the end of its last epoch and truncates there; consecutive fast leader changes let logs diverge',
+    breaks: 'REPL-LOG-1',
+    quorum: {},
+    replication: { truncation: 'leader-epoch-once', epochFencing: false },
+    model: 'replication',
+  },
+  {
+    name: 'no-epoch-fencing',
+    description: 'KIP-279 before KIP-320: truncation walks the leader epochs back, but fetch and OffsetForLeaderEpoch carry no current leader epoch, so a follower may reconcile with a stale leader; ISR changes need no fetch in the new epoch',
+    breaks: 'REPL-LOG-1',
+    quorum: {},
+    replication: { truncation: 'leader-epoch-walk', epochFencing: false },
+    model: 'replication',
   },
 ];
 

@@ -179,6 +179,30 @@ export class PartitionLog {
     this.cache = [];
   }
 
+  /** The record at `offset` with its batch's leader epoch, or undefined outside the log. */
+  recordAt(offset: number): { epoch: number; value: string | null; key: string | null } | undefined {
+    if (offset < this.startOffset || offset >= this.endOffset) return undefined;
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const segment = this.segments[i] as Segment;
+      if (segment.baseOffset > offset) continue;
+      const batches = segment.batches;
+      let low = 0;
+      let high = batches.length - 1;
+      while (low <= high) {
+        const mid = (low + high) >> 1;
+        const batch = batches[mid] as RecordBatch;
+        if (lastOffsetOf(batch) < offset) low = mid + 1;
+        else if (batch.baseOffset > offset) high = mid - 1;
+        else {
+          const record = batch.records[offset - batch.baseOffset];
+          return record === undefined ? undefined : { epoch: batch.partitionLeaderEpoch, value: record.value, key: record.key };
+        }
+      }
+      return undefined;
+    }
+    return undefined;
+  }
+
   /** Remove every batch holding an offset at or above `offset` (LocalLog.truncateTo). */
   truncateTo(offset: number): void {
     if (offset >= this.endOffset) return;

@@ -11,6 +11,8 @@ import type { SimOptions } from './options.js';
 export const Fault = t.union([
   t.type({ kind: t.literal('crash'), node: t.number }),
   t.type({ kind: t.literal('restart'), node: t.number }),
+  /** A machine crash: like crash, and the partition logs lose what was not flushed (page cache). */
+  t.type({ kind: t.literal('power-loss'), node: t.number }),
   t.type({ kind: t.literal('pause'), node: t.number }),
   t.type({ kind: t.literal('resume'), node: t.number }),
   t.type({ kind: t.literal('isolate'), node: t.number }),
@@ -33,6 +35,7 @@ export function renderFault(fault: Fault): string {
   switch (fault.kind) {
     case 'crash':
     case 'restart':
+    case 'power-loss':
     case 'pause':
     case 'resume':
     case 'isolate':

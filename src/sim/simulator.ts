@@ -316,7 +316,8 @@ export class Simulation {
   private applyFault(fault: Fault): StepInput {
     this.stepEffects.push(renderFault(fault));
     switch (fault.kind) {
-      case 'crash': {
+      case 'crash':
+      case 'power-loss': {
         const node = this.node(fault.node);
         if (node.up) this.crash(node);
         return { kind: 'fault', fault };

@@ -1,0 +1,303 @@
+/**
+ * Partition replication's clauses: the invariants of the TLA+ specifications of Kafka replication
+ * (hachikuji/kafka-specification: LeaderInIsr, WeakIsr, StrongIsr; Vanlightly/kafka-tlaplus:
+ * no loss of acknowledged writes, replica logs agree below the high watermark), and history checks
+ * over what producers were told and consumers saw.
+ *
+ * Where an unclean leader election happened (the topic allowed it), data loss is Kafka's
+ * documented behaviour: the checks that speak of committed data skip that partition, and the
+ * lost-write history check reports the losses as allowed anomalies.
+ */
+import type { Clause, HistoryResult, InvariantCheck, Moment } from '../clause.js';
+import type { ConsumeEvent, ProduceOperation, ReplicationView } from './view.js';
+
+export const LeaderInIsr: Clause = {
+  id: 'REPL-ISR-1',
+  title: 'The leader is in the ISR',
+  statement: 'In the committed metadata, every partition with a leader has that leader in its ISR.',
+  source: 'hachikuji/kafka-specification LeaderInIsr; PartitionChangeBuilder; ReplicationControlManager',
+  kind: 'invariant',
+  anomaly: 'leader-outside-isr',
+};
+
+export const IsrWithinReplicas: Clause = {
+  id: 'REPL-ISR-2',
+  title: 'The ISR is a non-empty subset of the replicas',
+  statement: 'In the committed metadata, every partition\'s ISR is non-empty and holds only replicas of the partition, each once.',
+  source: 'ReplicationControlManager.validateAlterPartitionData; PartitionRegistration',
+  kind: 'invariant',
+  anomaly: 'invalid-isr',
+};
+
+export const OneLeaderPerPartitionEpoch: Clause = {
+  id: 'REPL-LEADER-1',
+  title: 'At most one leader per partition leader epoch',
+  statement: 'Over the whole run, for every partition and leader epoch, at most one broker acts as leader in that epoch.',
+  source: 'KIP-101 leader epochs; PartitionChangeRecord bumps the leader epoch on every leader change',
+  kind: 'invariant',
+  anomaly: 'split-brain',
+};
+
+export const HighWatermarkWithinIsr: Clause = {
+  id: 'REPL-HW-1',
+  title: "A leader's high watermark is at most the log end offset of every ISR member",
+  statement: 'For every replica that acts as leader, every member of the partition\'s committed ISR has a log end offset at least that leader\'s high watermark: whatever consumers may read is on every replica that could be elected (StrongIsr, the end-offset half).',
+  source: 'hachikuji/kafka-specification StrongIsr; KIP-320; Partition.maybeIncrementLeaderHW, Partition.isFollowerInSync',
+  kind: 'invariant',
+  anomaly: 'lost-write',
+};
+
+export const LogsAgreeBelowHighWatermark: Clause = {
+  id: 'REPL-LOG-1',
+  title: "Replicas' logs agree below the high watermark",
+  statement: 'For every partition and offset, every replica whose high watermark is above the offset holds the same record there (same value, same leader epoch): committed data never diverges (StrongIsr, the agreement half).',
+  source: 'hachikuji/kafka-specification StrongIsr and WeakIsr; Vanlightly/kafka-tlaplus kraft replication; KIP-101, KIP-279, KIP-320',
+  kind: 'invariant',
+  anomaly: 'log-divergence',
+};
+
+export const ConsumerHighWatermarkMonotonic: Clause = {
+  id: 'REPL-HW-2',
+  title: 'The high watermark a consumer sees never goes backwards within a leader epoch',
+  statement: 'Per partition, the high watermarks in fetch responses a consumer receives from the leader of one leader epoch never decrease. (A newly elected leader may report a lower high watermark than its predecessor until it catches up, as Kafka does; REPL-READ-1 guarantees no record a consumer read goes away.)',
+  source: 'Partition.maybeIncrementLeaderHW (never backwards); protocol-rules LOG-1',
+  kind: 'history',
+  anomaly: 'nonmonotonic-high-watermark',
+};
+
+export const AcknowledgedWritesDurable: Clause = {
+  id: 'REPL-ACK-1',
+  title: 'No write acknowledged with acks=all is lost',
+  statement: 'Every produce answered NONE with acks=all is in the final log at the offset it was given, with its value, while unclean leader election is off and some ISR member keeps its data. With unclean election on, the losses it causes are reported as allowed lost-write anomalies.',
+  source: 'protocol-rules A.6 (PROD-ACK-2); Vanlightly/kafka-tlaplus NoLossOfAckedWrites; DelayedProduce',
+  kind: 'history',
+  anomaly: 'lost-write',
+};
+
+export const ReadRecordsStay: Clause = {
+  id: 'REPL-READ-1',
+  title: 'A record a consumer read stays at its offset',
+  statement: 'Every record a consumer received (always below the high watermark) is in the final log at the same offset with the same value.',
+  source: 'protocol-rules D.1 (consumers read below the high watermark); FETCH-1',
+  kind: 'history',
+  anomaly: 'lost-write',
+};
+
+export const OffsetsInOrder: Clause = {
+  id: 'REPL-ORDER-1',
+  title: 'A consumer sees offsets in increasing order without gaps',
+  statement: 'Per partition, the offsets a consumer receives strictly increase and follow each other with no gap, except across a recorded reset of its position (OFFSET_OUT_OF_RANGE below the log start offset).',
+  source: 'protocol-rules CONS-1; Fetch returns whole batches from the fetch offset',
+  kind: 'history',
+  anomaly: 'skipped-offset',
+};
+
+export const ReplicationConverges: Clause = {
+  id: 'REPL-LIVE-1',
+  title: 'After healing, every partition has a leader and a full, caught-up ISR',
+  statement: 'Within the liveness bound of healing every fault: every broker is registered and unfenced; every partition has a leader, its ISR is all its replicas, and every replica\'s log end offset equals the leader\'s high watermark.',
+  source: 'Vanlightly/kafka-tlaplus liveness (the high watermark eventually advances); broker heartbeats, ISR expansion',
+  kind: 'liveness',
+};
+
+export const replicationClauses: readonly Clause[] = [
+  LeaderInIsr, IsrWithinReplicas, OneLeaderPerPartitionEpoch, HighWatermarkWithinIsr, LogsAgreeBelowHighWatermark,
+  ConsumerHighWatermarkMonotonic, AcknowledgedWritesDurable, ReadRecordsStay, OffsetsInOrder, ReplicationConverges,
+];
+
+function committedStateCheck(): InvariantCheck<ReplicationView> {
+  return {
+    clause: LeaderInIsr,
+    observe(view) {
+      const out: string[] = [];
+      for (const p of view.partitions.values()) if (p.leader >= 0 && !p.isr.includes(p.leader)) out.push(`${p.key}: leader ${p.leader} not in ISR [${p.isr.join(',')}] (leader epoch ${p.leaderEpoch})`);
+      return out;
+    },
+  };
+}
+
+function isrShapeCheck(): InvariantCheck<ReplicationView> {
+  return {
+    clause: IsrWithinReplicas,
+    observe(view) {
+      const out: string[] = [];
+      for (const p of view.partitions.values()) {
+        if (p.isr.length === 0 || new Set(p.isr).size !== p.isr.length || p.isr.some((r) => !p.replicas.includes(r))) out.push(`${p.key}: ISR [${p.isr.join(',')}] with replicas [${p.replicas.join(',')}]`);
+      }
+      return out;
+    },
+  };
+}
+
+function oneLeaderCheck(): InvariantCheck<ReplicationView> {
+  const leaders = new Map<string, number>();
+  return {
+    clause: OneLeaderPerPartitionEpoch,
+    observe(view) {
+      const out: string[] = [];
+      for (const r of view.replicas) {
+        if (r.role !== 'Leader') continue;
+        const key = `${r.key}@${r.leaderEpoch}`;
+        const seen = leaders.get(key);
+        if (seen === undefined) leaders.set(key, r.broker);
+        else if (seen !== r.broker) out.push(`${r.key} leader epoch ${r.leaderEpoch}: brokers ${seen} and ${r.broker} both lead`);
+      }
+      return out;
+    },
+  };
+}
+
+function highWatermarkCheck(): InvariantCheck<ReplicationView> {
+  return {
+    clause: HighWatermarkWithinIsr,
+    observe(view) {
+      const out: string[] = [];
+      for (const r of view.replicas) {
+        if (r.role !== 'Leader' || view.uncleanPartitions.has(r.key)) continue;
+        const committed = view.partitions.get(r.key);
+        if (committed === undefined) continue;
+        for (const member of committed.isr) {
+          const end = view.logEndOffsetOf(member, r.key);
+          if (end < r.highWatermark) out.push(`${r.key}: broker ${r.broker} (leader epoch ${r.leaderEpoch}) has high watermark ${r.highWatermark} but ISR member ${member} ends at ${end}`);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Checks each offset once per replica as its high watermark passes it, against the first replica that passed it. */
+function agreementCheck(): InvariantCheck<ReplicationView> {
+  const agreed = new Map<string, Map<number, { epoch: number; value: string | null; broker: number }>>();
+  const checkedTo = new Map<string, number>();
+  return {
+    clause: LogsAgreeBelowHighWatermark,
+    observe(view, moment: Moment) {
+      const out: string[] = [];
+      for (const r of view.replicas) {
+        if (!moment.changedNodes.includes(r.broker)) continue;
+        if (view.uncleanPartitions.has(r.key)) {
+          agreed.delete(r.key);
+          continue;
+        }
+        const id = `${r.broker}/${r.key}`;
+        const from = Math.max(checkedTo.get(id) ?? 0, r.logStartOffset);
+        const to = Math.min(r.highWatermark, r.logEndOffset);
+        checkedTo.set(id, to);
+        let byOffset = agreed.get(r.key);
+        if (byOffset === undefined) agreed.set(r.key, (byOffset = new Map()));
+        for (let offset = from; offset < to; offset++) {
+          const record = view.recordAt(r.broker, r.key, offset);
+          if (record === undefined) continue;
+          const first = byOffset.get(offset);
+          if (first === undefined) byOffset.set(offset, { ...record, broker: r.broker });
+          else if (first.epoch !== record.epoch || first.value !== record.value) {
+            out.push(`${r.key} offset ${offset}: broker ${r.broker} has ${record.value}@e${record.epoch} below its high watermark ${r.highWatermark}, broker ${first.broker} had ${first.value}@e${first.epoch}`);
+          }
+        }
+      }
+      return out;
+    },
+  };
+}
+
+export function replicationInvariantChecks(): InvariantCheck<ReplicationView>[] {
+  return [committedStateCheck(), isrShapeCheck(), oneLeaderCheck(), highWatermarkCheck(), agreementCheck()];
+}
+
+/** REPL-LIVE-1's condition: null when converged, else what is missing. */
+export function replicationNotConverged(view: ReplicationView, expectedBrokers: readonly number[], expectedPartitions: number): string | null {
+  const missing = expectedBrokers.filter((b) => !view.registeredBrokers.includes(b) || view.fencedBrokers.includes(b));
+  if (missing.length > 0) return `brokers not registered and unfenced: ${missing.join(', ')}`;
+  if (view.partitions.size < expectedPartitions) return `${view.partitions.size} of ${expectedPartitions} partitions exist`;
+  for (const p of view.partitions.values()) {
+    if (p.leader < 0) return `${p.key} has no leader`;
+    if (p.isr.length !== p.replicas.length) return `${p.key} ISR [${p.isr.join(',')}] of replicas [${p.replicas.join(',')}]`;
+    const leader = view.replicas.find((r) => r.broker === p.leader && r.key === p.key);
+    if (leader === undefined || leader.role !== 'Leader' || leader.leaderEpoch !== p.leaderEpoch) return `${p.key}: broker ${p.leader} does not yet act as leader of epoch ${p.leaderEpoch}`;
+    for (const replica of p.replicas) {
+      const end = view.logEndOffsetOf(replica, p.key);
+      if (end !== leader.highWatermark || leader.highWatermark !== leader.logEndOffset) return `${p.key}: replica ${replica} ends at ${end}, leader high watermark ${leader.highWatermark}, log end ${leader.logEndOffset}`;
+    }
+  }
+  return null;
+}
+
+export interface LostWrite {
+  readonly partition: string;
+  readonly offset: number;
+  readonly value: string;
+  readonly found: string;
+  readonly allowed: boolean;
+}
+
+/** REPL-ACK-1 and REPL-READ-1: acknowledged (acks=all) and consumed records against the final logs. */
+export function checkDurability(history: readonly ProduceOperation[], consumed: readonly ConsumeEvent[], finalView: ReplicationView): { acked: HistoryResult; read: HistoryResult; lost: LostWrite[] } {
+  const lost: LostWrite[] = [];
+  const readLost: string[] = [];
+  const finalRecord = (key: string, offset: number) => {
+    const p = finalView.partitions.get(key);
+    if (p === undefined) return undefined;
+    const holder = p.leader >= 0 ? p.leader : p.isr[0];
+    return holder === undefined ? undefined : finalView.recordAt(holder, key, offset);
+  };
+  for (const op of history) {
+    if (op.type !== 'ok' || op.acks !== -1 || op.offset === undefined) continue;
+    const record = finalRecord(op.partition, op.offset);
+    if (record?.value !== op.value) {
+      lost.push({ partition: op.partition, offset: op.offset, value: op.value, found: record === undefined ? 'nothing' : `${record.value}`, allowed: finalView.uncleanPartitions.has(op.partition) });
+    }
+  }
+  for (const event of consumed) {
+    if (event.type !== 'record' || finalView.uncleanPartitions.has(event.partition)) continue;
+    const record = finalRecord(event.partition, event.offset);
+    if (record !== undefined && record.value !== event.value) readLost.push(`${event.partition} offset ${event.offset}: read ${event.value}, final log has ${record.value}`);
+    if (record === undefined) {
+      const p = finalView.partitions.get(event.partition);
+      const start = p === undefined ? 0 : finalView.logEndOffsetOf(p.leader >= 0 ? p.leader : (p.isr[0] ?? -1), event.partition);
+      if (event.offset >= start) readLost.push(`${event.partition} offset ${event.offset}: read ${event.value}, the final log ends at ${start}`);
+    }
+  }
+  const unexplained = lost.filter((l) => !l.allowed);
+  return {
+    acked: { clauseId: AcknowledgedWritesDurable.id, verdict: unexplained.length > 0 ? 'invalid' : 'valid', anomalies: unexplained.map((l) => `${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`) },
+    read: { clauseId: ReadRecordsStay.id, verdict: readLost.length > 0 ? 'invalid' : 'valid', anomalies: readLost },
+    lost,
+  };
+}
+
+/** REPL-ORDER-1 and REPL-HW-2 over a consumer's events. */
+export function checkConsumption(consumed: readonly ConsumeEvent[], uncleanPartitions: ReadonlySet<string>): { order: HistoryResult; highWatermark: HistoryResult } {
+  const next = new Map<string, number>();
+  const hw = new Map<string, { epoch: number; hw: number }>();
+  const order: string[] = [];
+  const hws: string[] = [];
+  for (const event of consumed) {
+    if (uncleanPartitions.has(event.partition)) continue;
+    switch (event.type) {
+      case 'reset':
+        next.set(event.partition, event.to);
+        break;
+      case 'record': {
+        const expected = next.get(event.partition);
+        if (expected !== undefined && event.offset !== expected) {
+          order.push(`${event.partition}: offset ${event.offset} after ${expected - 1} (${event.offset < expected ? 'nonmonotonic-offset' : 'skipped-offset'})`);
+        }
+        next.set(event.partition, event.offset + 1);
+        break;
+      }
+      case 'highWatermark': {
+        const last = hw.get(event.partition);
+        if (last !== undefined && last.epoch === event.leaderEpoch && event.highWatermark < last.hw) {
+          hws.push(`${event.partition} leader epoch ${event.leaderEpoch}: high watermark ${event.highWatermark} after ${last.hw}`);
+        }
+        if (last === undefined || last.epoch !== event.leaderEpoch || event.highWatermark > last.hw) hw.set(event.partition, { epoch: event.leaderEpoch, hw: event.highWatermark });
+        break;
+      }
+    }
+  }
+  return {
+    order: { clauseId: OffsetsInOrder.id, verdict: order.length > 0 ? 'invalid' : 'valid', anomalies: order },
+    highWatermark: { clauseId: ConsumerHighWatermarkMonotonic.id, verdict: hws.length > 0 ? 'invalid' : 'valid', anomalies: hws },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * What the replication clauses see of a cluster: the committed partition state (the metadata
+ * log's truth), each live replica's own belief, and a way to read any replica's log. The
+ * simulator builds this after every step; nothing here depends on the machines.
+ */
+
+/** A partition as the committed metadata log describes it. */
+export interface PartitionStateView {
+  readonly key: string;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+}
+
+/** One replica of one partition on one broker, as it believes itself to be. */
+export interface ReplicaView {
+  readonly broker: number;
+  readonly key: string;
+  readonly role: 'Offline' | 'Leader' | 'Follower';
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+}
+
+export interface RecordView {
+  readonly epoch: number;
+  readonly value: string | null;
+}
+
+export interface ReplicationView {
+  /** Committed partition state, by partition key; empty before the topic exists. */
+  readonly partitions: ReadonlyMap<string, PartitionStateView>;
+  /** Live replicas (crashed brokers have none). */
+  readonly replicas: readonly ReplicaView[];
+  /** Committed fencing state of each registered broker. */
+  readonly fencedBrokers: readonly number[];
+  readonly registeredBrokers: readonly number[];
+  /** Partitions that have had an unclean leader election (KIP-704 RECOVERING): data loss is allowed there. */
+  readonly uncleanPartitions: ReadonlySet<string>;
+  /** The record at `offset` in a broker's log of a partition (crashed brokers' logs too). */
+  recordAt(broker: number, key: string, offset: number): RecordView | undefined;
+  /** A broker's log end offset for a partition, whether it is up or not (-1 without a log). */
+  logEndOffsetOf(broker: number, key: string): number;
+}
+
+/** One produce in a history: invoked, then ok (with its offset), fail (certainly not written) or info (unknown). */
+export interface ProduceOperation {
+  readonly type: 'invoke' | 'ok' | 'fail' | 'info';
+  readonly key: string;
+  readonly value: string;
+  readonly partition: string;
+  readonly acks: number;
+  readonly time: number;
+  readonly offset?: number;
+  readonly error?: string;
+}
+
+/** What a consumer saw: a record at an offset, or a fetch's high watermark, or a reset of its position. */
+export type ConsumeEvent =
+  | { readonly type: 'record'; readonly partition: string; readonly offset: number; readonly value: string | null; readonly time: number }
+  | { readonly type: 'highWatermark'; readonly partition: string; readonly leaderEpoch: number; readonly highWatermark: number; readonly time: number }
+  | { readonly type: 'reset'; readonly partition: string; readonly from: number; readonly to: number; readonly reason: string; readonly time: number };

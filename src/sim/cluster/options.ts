@@ -1,0 +1,153 @@
+/**
+ * The options of a replication run (controllers, brokers, a topic, a workload, faults), all
+ * derived from one seed. The trace header records them, so one file reproduces the run.
+ */
+import * as t from 'io-ts';
+import { Random } from '../../core/prng.js';
+import { FaultRates, NetworkOptions } from '../options.js';
+
+export const TopicSpec = t.type({
+  name: t.string,
+  partitions: t.number,
+  replicationFactor: t.number,
+  configs: t.record(t.string, t.string),
+});
+export type TopicSpec = t.TypeOf<typeof TopicSpec>;
+
+export const ClusterOptions = t.type({
+  seed: t.number,
+  variant: t.string,
+  /** KRaft voters (the controller quorum); ids 101, 102, ... */
+  controllers: t.number,
+  /** Brokers; ids 1, 2, ... (replica id = broker id). */
+  brokers: t.number,
+  topic: TopicSpec,
+  safetyPhaseMs: t.number,
+  livenessBoundMs: t.number,
+  produceIntervalMs: t.number,
+  /** Share of writes sent with acks=all; the rest acks=1, a few acks=0. */
+  acksAllShare: t.number,
+  consumeIntervalMs: t.number,
+  network: NetworkOptions,
+  faults: FaultRates,
+  /** flush.messages for partition logs; Kafka's default leaves flushing to the OS. */
+  flushMessages: t.number,
+  maxSteps: t.number,
+});
+export type ClusterOptions = t.TypeOf<typeof ClusterOptions>;
+
+export interface ClusterOverrides {
+  variant?: string;
+  maxSteps?: number;
+  unclean?: boolean;
+  controllers?: number;
+  brokers?: number;
+}
+
+export const CONTROLLER_ID_BASE = 100;
+export const CLIENT_ID = 0;
+export const controllerIds = (options: ClusterOptions): number[] => Array.from({ length: options.controllers }, (_, i) => CONTROLLER_ID_BASE + i + 1);
+export const brokerIds = (options: ClusterOptions): number[] => Array.from({ length: options.brokers }, (_, i) => i + 1);
+
+export function clusterOptionsFromSeed(seed: number, overrides: ClusterOverrides = {}): ClusterOptions {
+  const random = Random.stream(seed, 'cluster-options');
+  const faultsOn = random.chance(0.9);
+  const brokers = overrides.brokers ?? random.pick([3, 3, 3, 4, 5]);
+  const configs: Record<string, string> = { 'min.insync.replicas': String(random.pick([1, 2, 2])) };
+  if (overrides.unclean === true) configs['unclean.leader.election.enable'] = 'true';
+  return {
+    seed,
+    variant: overrides.variant ?? 'kraft',
+    controllers: overrides.controllers ?? random.pick([1, 3, 3]),
+    brokers,
+    topic: { name: 'user_activity', partitions: random.pick([1, 3, 6]), replicationFactor: Math.min(3, brokers), configs },
+    safetyPhaseMs: random.int(10_000, 20_000),
+    livenessBoundMs: 20_000,
+    produceIntervalMs: random.pick([20, 50, 100]),
+    acksAllShare: random.pick([0.7, 0.9, 1]),
+    consumeIntervalMs: random.pick([50, 100]),
+    network: {
+      delayMinMs: random.int(1, 3),
+      delayMeanMs: random.pick([2, 5, 10]),
+      lossProbability: random.pick([0, 0, 0.01, 0.05]),
+      duplicateProbability: random.pick([0, 0, 0.01]),
+      reorderProbability: random.pick([0, 0, 0.05]),
+    },
+    faults: {
+      meanIntervalMs: faultsOn ? random.pick([1000, 2000, 4000]) : 0,
+      crash: random.chance(0.8),
+      partition: random.chance(0.8),
+      pause: random.chance(0.5),
+      clockSkew: random.chance(0.5),
+      downtimeMaxMs: random.pick([1_000, 3_000, 6_000]),
+    },
+    flushMessages: Number.MAX_SAFE_INTEGER,
+    maxSteps: overrides.maxSteps ?? 400_000,
+  };
+}
+
+export function describeClusterOptions(options: ClusterOptions): string[] {
+  const n = options.network;
+  const f = options.faults;
+  const faults = f.meanIntervalMs === 0
+    ? 'off'
+    : `every ~${f.meanIntervalMs}ms [${[f.crash && 'crash', f.partition && 'partition', f.pause && 'pause', f.clockSkew && 'clock-skew'].filter(Boolean).join(', ')}] downtime<=${f.downtimeMaxMs}ms`;
+  const configs = Object.entries(options.topic.configs).map(([k, v]) => `${k}=${v}`).join(' ');
+  return [
+    `seed=${options.seed} variant=${options.variant} controllers=${options.controllers} brokers=${options.brokers} topic=${options.topic.name} partitions=${options.topic.partitions} rf=${options.topic.replicationFactor} ${configs}`,
+    `workload: produce every ~${options.produceIntervalMs}ms (acks=all ${Math.round(options.acksAllShare * 100)}%), consume every ~${options.consumeIntervalMs}ms; safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms`,
+    `network: delay=${n.delayMinMs}ms+exp(${n.delayMeanMs}ms) loss=${n.lossProbability} duplicate=${n.duplicateProbability} reorder=${n.reorderProbability}`,
+    `faults: ${faults}`,
+  ];
+}
+
+/** The seed's fault schedule over controllers and brokers (heal-all is added by the simulator). */
+export function clusterFaultSchedule(options: ClusterOptions): { atMs: number; fault: import('../faults.js').Fault }[] {
+  const rates = options.faults;
+  if (rates.meanIntervalMs === 0) return [];
+  const random = Random.stream(options.seed, 'cluster-faults');
+  const nodes = [...brokerIds(options), ...controllerIds(options)];
+  const kinds = [
+    ...(rates.crash ? ['crash'] : []),
+    ...(rates.partition ? ['isolate', 'split', 'one-way', 'heal'] : []),
+    ...(rates.pause ? ['pause'] : []),
+    ...(rates.clockSkew ? ['clock-skew'] : []),
+  ];
+  if (kinds.length === 0) return [];
+  const schedule: { atMs: number; fault: import('../faults.js').Fault }[] = [];
+  let time = 0;
+  for (;;) {
+    time += Math.max(1, Math.round(-Math.log(1 - random.float()) * rates.meanIntervalMs));
+    if (time >= options.safetyPhaseMs) break;
+    const node = random.pick(nodes);
+    const downtime = random.int(100, rates.downtimeMaxMs);
+    switch (random.pick(kinds)) {
+      case 'crash':
+        schedule.push({ atMs: time, fault: { kind: 'crash', node } }, { atMs: time + downtime, fault: { kind: 'restart', node } });
+        break;
+      case 'pause':
+        schedule.push({ atMs: time, fault: { kind: 'pause', node } }, { atMs: time + downtime, fault: { kind: 'resume', node } });
+        break;
+      case 'isolate':
+        schedule.push({ atMs: time, fault: { kind: 'isolate', node } }, { atMs: time + downtime, fault: { kind: 'heal' } });
+        break;
+      case 'split': {
+        const side = nodes.filter(() => random.chance(0.5));
+        if (side.length > 0 && side.length < nodes.length) schedule.push({ atMs: time, fault: { kind: 'split', side } }, { atMs: time + downtime, fault: { kind: 'heal' } });
+        break;
+      }
+      case 'one-way': {
+        const to = random.pick(nodes);
+        if (to !== node) schedule.push({ atMs: time, fault: { kind: 'one-way', from: node, to } });
+        break;
+      }
+      case 'heal':
+        schedule.push({ atMs: time, fault: { kind: 'heal' } });
+        break;
+      case 'clock-skew':
+        schedule.push({ atMs: time, fault: { kind: 'clock-skew', node, factor: random.pick([0.5, 0.8, 1.25, 2]) } }, { atMs: time + downtime, fault: { kind: 'clock-skew', node, factor: 1 } });
+        break;
+    }
+  }
+  return schedule.filter((f) => f.atMs < options.safetyPhaseMs).sort((a, b) => a.atMs - b.atMs);
+}

@@ -1,0 +1,961 @@
+/**
+ * The replication simulator: KRaft controllers and brokers, each node hosting the machines Kafka
+ * runs on it, in one deterministic event loop.
+ *
+ * - A controller node hosts a quorum voter and a controller machine.
+ * - A broker node hosts a quorum observer (it fetches the metadata log), a broker machine, and one
+ *   replica machine per partition it holds.
+ *
+ * The shell wires them as Kafka's process does: the quorum's committed records go to the
+ * controller or broker beside it (RaftClient.Listener.handleCommit), a change of quorum leader
+ * too (handleLeaderChange; for a node that leads, once it has replayed to its epoch start), the
+ * controller's decisions go to its quorum machine as proposals, the broker's partition changes go
+ * to its replica machines (ReplicaManager.applyDelta), and replicas' log effects go to their
+ * partition logs. Local hand-offs happen within the step that caused them, in order.
+ *
+ * Faults, network and the run's phases follow the quorum simulator (src/sim/simulator.ts): a
+ * safety phase with faults and writes, then heal-all, then the cluster must converge
+ * (REPL-LIVE-1) within the liveness bound. Every step is checked against the replication clauses.
+ */
+import { initialTransition, transition, type AnyStateMachine } from 'xstate';
+import { Random, streamSeed } from '../../core/prng.js';
+import { EventQueue, type Scheduled } from '../event-queue.js';
+import { Network } from '../network.js';
+import { renderFault, type Fault, type TimedFault } from '../faults.js';
+import { MemoryLogStore } from '../../log/log-store.js';
+import { defaultLogConfig, PartitionLog } from '../../log/partition-log.js';
+import { createQuorumMachine, defaultQuorumConfig, type QuorumDurable } from '../../machines/quorum/index.js';
+import { createControllerMachine, defaultControllerConfig } from '../../machines/controller/machine.js';
+import { createBrokerMachine, defaultBrokerConfig, type BrokerConfig } from '../../machines/broker/machine.js';
+import { createReplicaMachine, defaultReplicaConfig, type ReplicaConfig } from '../../machines/replica/machine.js';
+import { applyRecords, emptyImage, type MetadataImage, type MetadataRecord } from '../../machines/controller/metadata.js';
+import { findVariant, type Variant } from '../../variants.js';
+import type { MetadataEntry, PartitionAddress, ReplicationMessage } from '../../protocol/replication/messages.js';
+import { partitionKey } from '../../protocol/replication/messages.js';
+import { renderMessage as renderQuorumMessage } from '../../protocol/quorum/render.js';
+import type { QuorumMessage } from '../../protocol/quorum/messages.js';
+import type { InvariantCheck, Violation } from '../../../spec/clause.js';
+import type { PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
+import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
+import { brokerIds, CLIENT_ID, clusterFaultSchedule, controllerIds, type ClusterOptions } from './options.js';
+import { WorkloadClient, type Outgoing } from './client.js';
+import { renderReplicationMessage } from './render.js';
+
+type AnyMessage = QuorumMessage | ReplicationMessage;
+type Event = Record<string, unknown> & { type: string };
+
+type QueueItem =
+  | { kind: 'deliver'; from: number; to: number; message: AnyMessage }
+  | { kind: 'timer'; node: number; actor: string; incarnation: number; id: string; event: Event }
+  | { kind: 'client'; op: 'create' | 'metadata' | 'produce' | 'consume' }
+  | { kind: 'fault'; fault: Fault };
+
+interface Actor {
+  readonly name: string;
+  readonly machine: AnyStateMachine;
+  snapshot: ReturnType<typeof initialTransition>[0];
+}
+
+interface ClusterNode {
+  readonly id: number;
+  readonly kind: 'controller' | 'broker';
+  up: boolean;
+  paused: boolean;
+  skew: number;
+  incarnation: number;
+  readonly actors: Map<string, Actor>;
+  quorumDurable: QuorumDurable | undefined;
+  readonly quorumStore: MemoryLogStore;
+  readonly logs: Map<string, PartitionLog>;
+  readonly highWatermarkCheckpoints: Map<string, number>;
+  readonly timers: Map<string, Scheduled<QueueItem>>;
+  readonly backlog: QueueItem[];
+  /** Committed metadata handed to the controller or broker machine, up to this offset. */
+  deliveredOffset: number;
+  reportedLeader: string;
+  summary: Record<string, string | number | boolean>;
+}
+
+interface LocalEvent {
+  readonly node: number;
+  readonly actor: string;
+  readonly event: Event;
+}
+
+export interface ClusterStepInput {
+  readonly kind: 'deliver' | 'drop' | 'timer' | 'client' | 'fault' | 'boot';
+  readonly [field: string]: unknown;
+}
+
+export interface ClusterTraceStep {
+  readonly kind: 'step';
+  readonly step: number;
+  readonly time: number;
+  readonly input: ClusterStepInput;
+  readonly effects: string[];
+  readonly changes: Record<string, Record<string, string | number | boolean>>;
+  readonly violations?: string[];
+}
+
+export interface ClusterTraceHeader {
+  readonly kind: 'cluster-header';
+  readonly version: 1;
+  readonly options: ClusterOptions;
+  readonly faults: TimedFault[];
+  readonly scripted: boolean;
+}
+
+export interface ClusterRunResult {
+  readonly options: ClusterOptions;
+  readonly violations: Violation[];
+  /** Lost writes the topic's unclean leader election explains (allowed, reported). */
+  readonly allowedLostWrites: LostWrite[];
+  readonly steps: number;
+  readonly transitions: number;
+  readonly virtualTimeMs: number;
+  readonly convergedAtMs: number | null;
+  readonly produced: { readonly acked: number; readonly failed: number; readonly unknown: number };
+  readonly consumedRecords: number;
+  readonly trace: (ClusterTraceHeader | ClusterTraceStep)[] | null;
+}
+
+export interface ClusterSetup {
+  readonly options: ClusterOptions;
+  readonly faults?: TimedFault[];
+  readonly recordTrace?: boolean;
+  /** Scenarios and the demo drive time and the workload themselves. */
+  readonly scripted?: boolean;
+  readonly replicaConfig?: ReplicaConfig;
+  readonly brokerConfig?: BrokerConfig;
+}
+
+const SETTLE_MS = 2_000;
+const METADATA_REFRESH_MS = 500;
+const CREATE_RETRY_MS = 300;
+
+export class ClusterSimulation {
+  readonly options: ClusterOptions;
+  readonly variant: Variant;
+  readonly controllers: number[];
+  readonly brokers: number[];
+  readonly network: Network;
+  readonly faults: TimedFault[];
+  readonly violations: Violation[] = [];
+  readonly allowedLostWrites: LostWrite[] = [];
+  readonly trace: (ClusterTraceHeader | ClusterTraceStep)[] | null;
+  readonly client: WorkloadClient;
+  private readonly nodes = new Map<number, ClusterNode>();
+  private readonly queue = new EventQueue<QueueItem>();
+  private readonly workload: Random;
+  private readonly checks: InvariantCheck<ReplicationView>[];
+  private readonly scripted: boolean;
+  private readonly replicaConfig: ReplicaConfig;
+  private readonly brokerConfig: BrokerConfig;
+  private readonly machines: { quorum: AnyStateMachine; controller: AnyStateMachine; broker: AnyStateMachine; replica: AnyStateMachine };
+  private nowMs = 0;
+  private stepCount = 0;
+  private transitionCount = 0;
+  private healedAt: number | null = null;
+  private convergedAt: number | null = null;
+  private stepEffects: string[] = [];
+  private stepChanged = new Set<number>();
+  private readonly local: LocalEvent[] = [];
+  /** The metadata log's committed truth, applied from whichever node has committed furthest. */
+  private truth: MetadataImage = emptyImage;
+  private truthOffset = 0;
+  private readonly unclean = new Set<string>();
+  private viewCache: ReplicationView | null = null;
+  private finished = false;
+
+  constructor(setup: ClusterSetup) {
+    this.options = setup.options;
+    this.variant = findVariant(setup.options.variant);
+    this.scripted = setup.scripted ?? false;
+    this.replicaConfig = setup.replicaConfig ?? defaultReplicaConfig;
+    this.brokerConfig = setup.brokerConfig ?? defaultBrokerConfig;
+    this.controllers = controllerIds(this.options);
+    this.brokers = brokerIds(this.options);
+    this.machines = {
+      quorum: createQuorumMachine(this.variant.quorum) as unknown as AnyStateMachine,
+      controller: createControllerMachine() as unknown as AnyStateMachine,
+      broker: createBrokerMachine() as unknown as AnyStateMachine,
+      replica: createReplicaMachine() as unknown as AnyStateMachine,
+    };
+    this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
+    this.workload = Random.stream(this.options.seed, 'workload');
+    this.faults = setup.faults ?? clusterFaultSchedule(this.options);
+    this.checks = replicationInvariantChecks();
+    this.trace = setup.recordTrace === true ? [] : null;
+    this.client = new WorkloadClient(this.options, Random.stream(this.options.seed, 'client'), this.controllers, () => this.brokers.filter((b) => this.node(b).up), this.variant.replication.epochFencing);
+    for (const id of [...this.controllers, ...this.brokers]) {
+      this.nodes.set(id, {
+        id, kind: this.controllers.includes(id) ? 'controller' : 'broker', up: true, paused: false, skew: 1, incarnation: 0,
+        actors: new Map(), quorumDurable: undefined, quorumStore: new MemoryLogStore(), logs: new Map(), highWatermarkCheckpoints: new Map(),
+        timers: new Map(), backlog: [], deliveredOffset: 0, reportedLeader: '', summary: {},
+      });
+    }
+    this.trace?.push({ kind: 'cluster-header', version: 1, options: this.options, faults: this.faults, scripted: this.scripted });
+    for (const timed of this.faults) this.queue.push(timed.atMs, { kind: 'fault', fault: timed.fault });
+    if (!this.scripted) {
+      this.queue.push(this.options.safetyPhaseMs, { kind: 'fault', fault: { kind: 'heal-all' } });
+      this.queue.push(50, { kind: 'client', op: 'create' });
+      this.queue.push(100, { kind: 'client', op: 'metadata' });
+      this.queue.push(200, { kind: 'client', op: 'produce' });
+      this.queue.push(200, { kind: 'client', op: 'consume' });
+    }
+    this.beginStep();
+    for (const id of this.nodeIds) this.boot(this.node(id));
+    this.settle();
+    this.endStep({ kind: 'boot' });
+  }
+
+  get nodeIds(): number[] {
+    return [...this.controllers, ...this.brokers];
+  }
+
+  get now(): number {
+    return this.nowMs;
+  }
+
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  get transitions(): number {
+    return this.transitionCount;
+  }
+
+  /** The replication view the clauses judge (rebuilt after every step). */
+  view(): ReplicationView {
+    if (this.viewCache === null) this.viewCache = this.buildView();
+    return this.viewCache;
+  }
+
+  /** The committed metadata image (from the node that has committed furthest). */
+  committedImage(): MetadataImage {
+    return this.truth;
+  }
+
+  /** Which controller the quorum's leader is, if any. */
+  activeController(): number | null {
+    for (const id of this.controllers) {
+      const node = this.node(id);
+      const controller = node.actors.get('controller');
+      if (node.up && controller !== undefined && stateName(controller.snapshot) === 'Active') return id;
+    }
+    return null;
+  }
+
+  pending(): { time: number; description: string }[] {
+    return this.queue.pending().map((e) => ({ time: e.time, description: this.describe(e.item) }));
+  }
+
+  step(): boolean {
+    const entry = this.queue.pop();
+    if (entry === undefined) return false;
+    this.nowMs = Math.max(this.nowMs, entry.time);
+    this.apply(entry.item);
+    return true;
+  }
+
+  run(): ClusterRunResult {
+    const deadline = this.options.safetyPhaseMs + this.options.livenessBoundMs;
+    while (this.violations.length === 0 && this.stepCount < this.options.maxSteps) {
+      const next = this.queue.peek();
+      if (next === undefined || next.time > deadline) break;
+      if (this.convergedAt !== null && next.time > this.convergedAt + SETTLE_MS) break;
+      this.step();
+    }
+    this.finish();
+    return this.result();
+  }
+
+  runUntil(untilMs: number, stopWhen?: () => boolean): void {
+    while (this.violations.length === 0) {
+      const next = this.queue.peek();
+      if (next === undefined || next.time > untilMs) break;
+      this.step();
+      if (stopWhen?.()) return;
+    }
+    this.nowMs = Math.max(this.nowMs, untilMs);
+  }
+
+  injectFault(fault: Fault): void {
+    this.apply({ kind: 'fault', fault });
+  }
+
+  /** Scenario and demo writes: one keyed record with the given acks, now. */
+  produce(key: string, acks: number): void {
+    this.stepCount++;
+    this.beginStep();
+    this.sendFromClient(this.client.produce(this.nowMs, key, acks));
+    this.endStep({ kind: 'client', op: 'produce', key, acks });
+  }
+
+  clientOp(op: 'create' | 'metadata' | 'consume'): void {
+    this.stepCount++;
+    this.beginStep();
+    const out = op === 'create' ? this.client.createTopic() : op === 'metadata' ? this.client.refreshMetadata() : this.client.consume();
+    this.sendFromClient(out);
+    this.endStep({ kind: 'client', op });
+  }
+
+  result(): ClusterRunResult {
+    const h = this.client.history;
+    return {
+      options: this.options,
+      violations: this.violations,
+      allowedLostWrites: this.allowedLostWrites,
+      steps: this.stepCount,
+      transitions: this.transitionCount,
+      virtualTimeMs: this.nowMs,
+      convergedAtMs: this.convergedAt,
+      produced: { acked: h.filter((o) => o.type === 'ok').length, failed: h.filter((o) => o.type === 'fail').length, unknown: h.filter((o) => o.type === 'info').length },
+      consumedRecords: this.client.consumed.filter((e) => e.type === 'record').length,
+      trace: this.trace,
+    };
+  }
+
+  /** End of run: liveness and the history checks. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.violations.length > 0) return;
+    this.client.finish(this.nowMs);
+    if (!this.scripted && this.convergedAt === null) {
+      const reason = replicationNotConverged(this.view(), this.brokers, this.options.topic.partitions) ?? 'not converged';
+      this.violate(ReplicationConverges.id, undefined, `within ${this.options.livenessBoundMs}ms of healing: ${reason}`);
+      return;
+    }
+    const view = this.view();
+    const durability = checkDurability(this.client.history, this.client.consumed, view);
+    this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
+    const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
+    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark]) {
+      if (result.verdict === 'invalid') this.violate(result.clauseId, undefined, result.anomalies.slice(0, 5).join('; ') + (result.anomalies.length > 5 ? `; and ${result.anomalies.length - 5} more` : ''));
+    }
+  }
+
+  /** A compact description of every node, for scenarios and the demo. */
+  describeNode(id: number): Record<string, string | number | boolean> {
+    return this.summaryOf(this.node(id));
+  }
+
+  /** The log of a broker's replica, for scenarios. */
+  logOf(broker: number, key: string): PartitionLog | undefined {
+    return this.node(broker).logs.get(key);
+  }
+
+  // ---- one step -------------------------------------------------------------------------------
+
+  private apply(item: QueueItem): void {
+    this.stepCount++;
+    this.beginStep();
+    const input = this.applyItem(item);
+    this.settle();
+    this.endStep(input);
+  }
+
+  private applyItem(item: QueueItem): ClusterStepInput {
+    switch (item.kind) {
+      case 'deliver': {
+        if (item.to === CLIENT_ID) {
+          this.sendFromClient(this.client.receive(item.message as ReplicationMessage, this.nowMs));
+          return { kind: 'deliver', from: item.from, to: item.to, message: this.render(item.from, item.to, item.message) };
+        }
+        const node = this.node(item.to);
+        if (!node.up || this.network.isCut(item.from, item.to)) return { kind: 'drop', from: item.from, to: item.to, reason: node.up ? 'partition' : 'crashed', message: this.render(item.from, item.to, item.message) };
+        if (node.paused) {
+          node.backlog.push(item);
+          return { kind: 'drop', from: item.from, to: item.to, reason: 'paused (held)', message: this.render(item.from, item.to, item.message) };
+        }
+        const actor = this.route(node, item.message);
+        if (actor !== null) this.transition(node, actor, { ...item.message, from: item.from });
+        return { kind: 'deliver', from: item.from, to: item.to, actor: actor ?? '(none)', message: this.render(item.from, item.to, item.message) };
+      }
+      case 'timer': {
+        const node = this.node(item.node);
+        node.timers.delete(`${item.actor}|${item.id}`);
+        if (node.paused) {
+          node.backlog.push(item);
+          return { kind: 'timer', node: item.node, actor: item.actor, id: `${item.id} (held: paused)` };
+        }
+        if (node.actors.has(item.actor)) this.transition(node, item.actor, { ...item.event, from: node.id });
+        return { kind: 'timer', node: item.node, actor: item.actor, id: item.id };
+      }
+      case 'client':
+        return this.clientTick(item.op);
+      case 'fault':
+        return this.applyFault(item.fault);
+    }
+  }
+
+  private clientTick(op: 'create' | 'metadata' | 'produce' | 'consume'): ClusterStepInput {
+    const producing = this.nowMs < this.options.safetyPhaseMs;
+    switch (op) {
+      case 'create':
+        if (!this.client.topicCreated) {
+          this.sendFromClient(this.client.createTopic());
+          this.queue.push(this.nowMs + CREATE_RETRY_MS, { kind: 'client', op: 'create' });
+        }
+        break;
+      case 'metadata':
+        this.sendFromClient(this.client.refreshMetadata());
+        this.client.expireFetches();
+        this.queue.push(this.nowMs + METADATA_REFRESH_MS, { kind: 'client', op: 'metadata' });
+        break;
+      case 'produce':
+        if (producing) {
+          this.sendFromClient(this.client.produce(this.nowMs));
+          this.queue.push(this.nowMs + this.workload.int(1, 2 * this.options.produceIntervalMs), { kind: 'client', op: 'produce' });
+        }
+        break;
+      case 'consume':
+        this.sendFromClient(this.client.consume());
+        this.queue.push(this.nowMs + this.workload.int(1, 2 * this.options.consumeIntervalMs), { kind: 'client', op: 'consume' });
+        break;
+    }
+    return { kind: 'client', op };
+  }
+
+  private sendFromClient(out: readonly Outgoing[]): void {
+    for (const o of out) this.send(CLIENT_ID, o.to, o.message);
+  }
+
+  /** Which machine on a node a message is for (Kafka's request handler and ReplicaManager routing). */
+  private route(node: ClusterNode, message: AnyMessage): string | null {
+    if ('topicId' in message && message.type !== 'AlterPartition' && message.type !== 'CreateTopicsResponse') {
+      const actor = `replica:${partitionKey(message as PartitionAddress)}`;
+      if (node.actors.has(actor)) return actor;
+      return node.kind === 'broker' && (message.type === 'Fetch' || message.type === 'Produce' || message.type === 'ListOffsets' || message.type === 'OffsetForLeaderEpoch') ? 'broker' : null;
+    }
+    switch (message.type) {
+      case 'BrokerRegistration':
+      case 'BrokerHeartbeat':
+      case 'AlterPartition':
+      case 'CreateTopics':
+        return node.kind === 'controller' ? 'controller' : null;
+      case 'BrokerRegistrationResponse':
+      case 'BrokerHeartbeatResponse':
+      case 'Metadata':
+        return node.kind === 'broker' ? 'broker' : null;
+      default:
+        return 'quorum';
+    }
+  }
+
+  // ---- faults ---------------------------------------------------------------------------------
+
+  private applyFault(fault: Fault): ClusterStepInput {
+    this.stepEffects.push(renderFault(fault));
+    const all = [CLIENT_ID, ...this.nodeIds];
+    switch (fault.kind) {
+      case 'crash':
+      case 'power-loss': {
+        const node = this.node(fault.node);
+        if (node.up) this.crash(node, fault.kind === 'power-loss');
+        break;
+      }
+      case 'restart': {
+        const node = this.node(fault.node);
+        if (!node.up) {
+          node.up = true;
+          node.incarnation++;
+          this.boot(node);
+        }
+        break;
+      }
+      case 'pause':
+        this.node(fault.node).paused = true;
+        this.stepChanged.add(fault.node);
+        break;
+      case 'resume':
+        this.resume(this.node(fault.node));
+        break;
+      case 'isolate':
+        this.network.isolate(fault.node, all);
+        break;
+      case 'split':
+        this.network.split(fault.side, all);
+        break;
+      case 'one-way':
+        this.network.cutLink(fault.from, fault.to);
+        break;
+      case 'heal':
+        this.network.heal();
+        break;
+      case 'clock-skew':
+        this.node(fault.node).skew = fault.factor;
+        break;
+      case 'heal-all':
+        this.network.heal();
+        this.healedAt = this.nowMs;
+        for (const node of this.nodes.values()) {
+          node.skew = 1;
+          if (node.paused) this.resume(node);
+          if (!node.up) {
+            node.up = true;
+            node.incarnation++;
+            this.boot(node);
+          }
+        }
+        break;
+    }
+    return { kind: 'fault', fault: renderFault(fault) };
+  }
+
+  private crash(node: ClusterNode, powerLoss: boolean): void {
+    const quorum = node.actors.get('quorum');
+    if (quorum !== undefined) node.quorumDurable = contextOf(quorum.snapshot)['durable'] as QuorumDurable;
+    for (const [name, actor] of node.actors) {
+      if (name.startsWith('replica:')) node.highWatermarkCheckpoints.set(name.slice('replica:'.length), contextOf(actor.snapshot)['highWatermark'] as number);
+    }
+    if (powerLoss) {
+      for (const [key, log] of node.logs) {
+        const lost = log.loseUnflushed();
+        if (lost > 0) this.stepEffects.push(`n${node.id} ${key} lost ${lost} unflushed records (log end offset now ${log.logEndOffset})`);
+      }
+    }
+    node.actors.clear();
+    node.up = false;
+    node.paused = false;
+    node.backlog.length = 0;
+    for (const timer of node.timers.values()) this.queue.cancel(timer);
+    node.timers.clear();
+    node.deliveredOffset = 0;
+    node.reportedLeader = '';
+    this.stepChanged.add(node.id);
+  }
+
+  private resume(node: ClusterNode): void {
+    node.paused = false;
+    this.stepChanged.add(node.id);
+    for (const item of node.backlog.splice(0)) {
+      const scheduled = this.queue.push(this.nowMs, item);
+      if (item.kind === 'timer') node.timers.set(`${item.actor}|${item.id}`, scheduled);
+    }
+  }
+
+  // ---- machines -------------------------------------------------------------------------------
+
+  private boot(node: ClusterNode): void {
+    const seed = (name: string): number => streamSeed(this.options.seed, `node-${node.id}/incarnation-${node.incarnation}/${name}`);
+    this.start(node, 'quorum', this.machines.quorum, {
+      nodeId: node.id, voters: this.controllers, config: defaultQuorumConfig, randomSeed: seed('quorum'),
+      ...(node.quorumDurable === undefined ? {} : { durable: node.quorumDurable }),
+    });
+    if (node.kind === 'controller') this.start(node, 'controller', this.machines.controller, { nodeId: node.id, config: defaultControllerConfig, randomSeed: seed('controller') });
+    else this.start(node, 'broker', this.machines.broker, { brokerId: node.id, config: this.brokerConfig, randomSeed: seed('broker') });
+  }
+
+  private start(node: ClusterNode, name: string, machine: AnyStateMachine, input: unknown): void {
+    const [snapshot, actions] = initialTransition(machine, input as never);
+    this.transitionCount++;
+    node.actors.set(name, { name, machine, snapshot });
+    this.stepChanged.add(node.id);
+    this.interpret(node, name, actions as readonly { type: string; params?: unknown }[]);
+  }
+
+  private startReplica(node: ClusterNode, address: PartitionAddress): void {
+    const key = partitionKey(address);
+    let log = node.logs.get(key);
+    if (log === undefined) {
+      const c = this.options.topic.configs;
+      log = new PartitionLog({
+        ...defaultLogConfig,
+        flushMessages: this.options.flushMessages,
+        ...(c['retention.ms'] === undefined ? {} : { retentionMs: Number(c['retention.ms']) }),
+        ...(c['retention.bytes'] === undefined ? {} : { retentionBytes: Number(c['retention.bytes']) }),
+        ...(c['segment.bytes'] === undefined ? {} : { segmentBytes: Number(c['segment.bytes']) }),
+      }, this.nowMs);
+      node.logs.set(key, log);
+    }
+    this.start(node, `replica:${key}`, this.machines.replica, {
+      brokerId: node.id, address, config: this.replicaConfig, variant: this.variant.replication,
+      log: { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache },
+      highWatermarkCheckpoint: node.highWatermarkCheckpoints.get(key) ?? 0,
+    });
+  }
+
+  private transition(node: ClusterNode, name: string, event: Record<string, unknown>): void {
+    const actor = node.actors.get(name);
+    if (actor === undefined) return;
+    const [snapshot, actions] = transition(actor.machine, actor.snapshot as never, { ...event, nowMs: this.nowMs } as never);
+    this.transitionCount++;
+    actor.snapshot = snapshot;
+    this.stepChanged.add(node.id);
+    this.interpret(node, name, actions as readonly { type: string; params?: unknown }[]);
+  }
+
+  /** Hand local events on until none is left, bridging the quorum to its neighbours after each. */
+  private settle(): void {
+    for (let rounds = 0; rounds < 10_000; rounds++) {
+      const next = this.local.shift();
+      if (next !== undefined) {
+        const node = this.node(next.node);
+        if (node.up) this.transition(node, next.actor, next.event);
+        continue;
+      }
+      let bridged = false;
+      for (const id of this.stepChanged) if (this.bridge(this.node(id))) bridged = true;
+      if (!bridged) return;
+    }
+    throw new Error('local hand-offs did not settle');
+  }
+
+  /** RaftClient.Listener: committed metadata and leader changes go to the controller or broker beside the quorum machine. */
+  private bridge(node: ClusterNode): boolean {
+    const quorum = node.actors.get('quorum');
+    if (!node.up || quorum === undefined) return false;
+    const q = contextOf(quorum.snapshot);
+    const durable = q['durable'] as QuorumDurable;
+    const highWatermark = q['highWatermark'] as number;
+    const neighbour = node.kind === 'controller' ? 'controller' : 'broker';
+    let handed = false;
+    if (highWatermark > node.deliveredOffset) {
+      const records = node.quorumStore.read(node.deliveredOffset, highWatermark - node.deliveredOffset);
+      node.deliveredOffset = highWatermark;
+      const entries = records.flatMap((r) => {
+        const entry = parseEntry(r.value);
+        return entry === null ? [] : [{ ...entry, endOffset: r.offset + 1 }];
+      });
+      this.advanceTruth(node);
+      if (entries.length > 0 || node.kind === 'broker') {
+        const event = node.kind === 'controller'
+          ? { type: 'MetadataCommitted', entries, committedOffset: highWatermark }
+          : { type: 'MetadataCommitted', records: entries.flatMap((e) => e.records), committedOffset: highWatermark };
+        this.local.push({ node: node.id, actor: neighbour, event });
+        handed = true;
+      }
+    }
+    const role = stateName(quorum.snapshot);
+    let leaderId = durable.leaderId ?? -1;
+    // A leader's own controller hears of its leadership once the log is replayed to its epoch start.
+    if (leaderId === node.id && !(role === 'Leader' && highWatermark > (q['epochStartOffset'] as number))) leaderId = -2;
+    if (leaderId === -2) return handed;
+    const reported = `${leaderId}/${durable.currentEpoch}`;
+    if (reported !== node.reportedLeader) {
+      node.reportedLeader = reported;
+      this.local.push({ node: node.id, actor: neighbour, event: { type: 'QuorumLeaderChange', leaderId, epoch: durable.currentEpoch } });
+      handed = true;
+    }
+    return handed;
+  }
+
+  private advanceTruth(node: ClusterNode): void {
+    if (node.deliveredOffset <= this.truthOffset) return;
+    const records = node.quorumStore.read(this.truthOffset, node.deliveredOffset - this.truthOffset);
+    const applied: MetadataRecord[] = [];
+    for (const r of records) {
+      const entry = parseEntry(r.value);
+      if (entry !== null) applied.push(...entry.records);
+    }
+    this.truth = applyRecords(this.truth, applied);
+    for (const record of applied) {
+      if (record.type === 'PartitionChangeRecord' && record.leaderRecoveryState === 1) {
+        const topic = this.truth.topics[record.topicId];
+        if (topic !== undefined) this.unclean.add(`${topic.name}-${record.partitionId}`);
+      }
+    }
+    this.truthOffset = node.deliveredOffset;
+  }
+
+  /** Carry out a transition's actions: this shell is the machines' only way to the world. */
+  private interpret(node: ClusterNode, actor: string, actions: readonly { type: string; params?: unknown }[]): void {
+    for (const action of actions) {
+      switch (action.type) {
+        case 'xstate.emit':
+          this.perform(node, actor, (action.params as { event: Event }).event);
+          break;
+        case 'xstate.raise': {
+          const params = action.params as { event: Event; id?: string; delay?: number };
+          if (params.delay === undefined) throw new Error(`undelayed raise escaped ${actor} on node ${node.id}`);
+          const id = params.id ?? String(params.event.type);
+          const key = `${actor}|${id}`;
+          const existing = node.timers.get(key);
+          if (existing !== undefined) this.queue.cancel(existing);
+          const due = this.nowMs + Math.max(0, Math.round(params.delay * node.skew));
+          node.timers.set(key, this.queue.push(due, { kind: 'timer', node: node.id, actor, incarnation: node.incarnation, id, event: params.event }));
+          break;
+        }
+        case 'xstate.cancel': {
+          const key = `${actor}|${(action.params as { sendId: string }).sendId}`;
+          const existing = node.timers.get(key);
+          if (existing !== undefined) {
+            this.queue.cancel(existing);
+            node.timers.delete(key);
+          }
+          break;
+        }
+        default:
+          throw new Error(`the simulator does not know action '${action.type}' (${actor} on node ${node.id})`);
+      }
+    }
+  }
+
+  private perform(node: ClusterNode, actor: string, effect: Event): void {
+    const key = actor.startsWith('replica:') ? actor.slice('replica:'.length) : '';
+    switch (effect.type) {
+      case 'send': {
+        let message = effect['message'] as AnyMessage;
+        const read = effect['read'] as { fromOffset: number; maxOffset: number } | undefined;
+        const lookup = effect['lookupTimestamp'] as { timestamp: number; maxOffset: number } | undefined;
+        const log = node.logs.get(key);
+        if (read !== undefined && log !== undefined && message.type === 'FetchResponse' && 'topicId' in message) {
+          const result = log.read(read.fromOffset, read.maxOffset, 64 * 1024);
+          message = { ...message, batches: result.error === 'NONE' ? result.batches : [] };
+        }
+        if (lookup !== undefined && log !== undefined && message.type === 'ListOffsetsResponse') {
+          const found = log.offsetForTimestamp(lookup.timestamp, lookup.maxOffset);
+          message = { ...message, offset: found?.offset ?? -1, timestamp: found?.timestamp ?? -1 };
+        }
+        this.send(node.id, effect['to'] as number, message);
+        break;
+      }
+      case 'send.controller': {
+        const broker = node.actors.get('broker');
+        const controllerId = broker === undefined ? -1 : (contextOf(broker.snapshot)['controllerId'] as number);
+        if (controllerId >= 0) this.send(node.id, controllerId, effect['message'] as AnyMessage);
+        else this.stepEffects.push(`n${node.id} ${key}: no active controller known, AlterPartition waits`);
+        break;
+      }
+      case 'propose':
+        this.local.push({ node: node.id, actor: 'quorum', event: { type: 'Propose', value: JSON.stringify(effect['entry']), from: -1 } });
+        break;
+      case 'client.reply': {
+        const reply = effect['message'] as { value: string; errorCode: number };
+        if (reply.errorCode !== 0 && node.actors.has('controller')) {
+          const entry = parseEntry(reply.value);
+          if (entry !== null) this.local.push({ node: node.id, actor: 'controller', event: { type: 'ProposalFailed', id: entry.id, from: node.id } });
+        }
+        break;
+      }
+      case 'log.append': {
+        if (actor === 'quorum') {
+          const records = effect['records'] as { offset: number; epoch: number; value: string }[];
+          node.quorumStore.append(records);
+          break;
+        }
+        const log = node.logs.get(key);
+        const batch = effect['batch'] as import('../../log/partition-log.js').RecordBatch;
+        log?.append(batch, this.nowMs);
+        this.stepEffects.push(`n${node.id} ${key} append ${batch.records.map((r) => r.value).join(',')}@${batch.baseOffset}/e${batch.partitionLeaderEpoch}`);
+        break;
+      }
+      case 'log.truncate': {
+        if (actor === 'quorum') {
+          node.quorumStore.truncateTo(effect['toOffset'] as number);
+          break;
+        }
+        const log = node.logs.get(key);
+        if (log === undefined) break;
+        const before = log.logEndOffset;
+        log.truncateTo(effect['toOffset'] as number);
+        this.stepEffects.push(`n${node.id} ${key} truncate to ${effect['toOffset'] as number} (log end offset ${before} -> ${log.logEndOffset})`);
+        this.reportLogState(node, actor, log);
+        break;
+      }
+      case 'log.truncateFullyAndStartAt': {
+        const log = node.logs.get(key);
+        if (log === undefined) break;
+        log.truncateFullyAndStartAt(effect['offset'] as number, this.nowMs);
+        this.stepEffects.push(`n${node.id} ${key} restart log at ${effect['offset'] as number}`);
+        this.reportLogState(node, actor, log);
+        break;
+      }
+      case 'log.assignEpochStartOffset':
+        node.logs.get(key)?.assignEpochStartOffset(effect['epoch'] as number, effect['offset'] as number);
+        break;
+      case 'log.raiseLogStartOffset':
+        node.logs.get(key)?.raiseLogStartOffset(effect['offset'] as number);
+        break;
+      case 'log.retention': {
+        const log = node.logs.get(key);
+        if (log === undefined) break;
+        const deleted = log.deleteOldSegments(this.nowMs, effect['highWatermark'] as number);
+        if (deleted > 0) {
+          this.stepEffects.push(`n${node.id} ${key} retention deleted ${deleted} segment(s), log start offset ${log.logStartOffset}`);
+          this.reportLogState(node, actor, log);
+        }
+        break;
+      }
+      case 'replica.metadata': {
+        const address = effect['address'] as PartitionAddress;
+        const replica = `replica:${partitionKey(address)}`;
+        if (!node.actors.has(replica)) this.startReplica(node, address);
+        this.local.push({ node: node.id, actor: replica, event: { type: 'PartitionMetadata', partition: effect['partition'], brokerEpoch: effect['brokerEpoch'], minInsyncReplicas: effect['minInsyncReplicas'], ineligible: effect['ineligible'], from: node.id } });
+        break;
+      }
+      default:
+        throw new Error(`the simulator does not know effect '${effect.type}' (${actor} on node ${node.id})`);
+    }
+  }
+
+  private reportLogState(node: ClusterNode, actor: string, log: PartitionLog): void {
+    this.local.push({ node: node.id, actor, event: { type: 'LogState', logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache, from: node.id } });
+  }
+
+  private send(from: number, to: number, message: AnyMessage): void {
+    const decision = this.network.send(from, to, message.type, this.nowMs);
+    const line = this.render(from, to, message);
+    if ('dropped' in decision) {
+      this.stepEffects.push(`${line} (${decision.dropped})`);
+      return;
+    }
+    this.stepEffects.push(decision.deliverAt.length > 1 ? `${line} (duplicated)` : line);
+    for (const at of decision.deliverAt) this.queue.push(at, { kind: 'deliver', from, to, message });
+  }
+
+  private render(from: number, to: number, message: AnyMessage): string {
+    return isReplicationMessage(message) ? renderReplicationMessage(from, to, message) : renderQuorumMessage(from, to, message as QuorumMessage);
+  }
+
+  // ---- views, checks, trace -------------------------------------------------------------------
+
+  private beginStep(): void {
+    this.stepEffects = [];
+    this.stepChanged = new Set();
+  }
+
+  private endStep(input: ClusterStepInput): void {
+    this.viewCache = null;
+    const changes: Record<string, Record<string, string | number | boolean>> = {};
+    for (const id of this.stepChanged) {
+      const node = this.node(id);
+      const after = this.summaryOf(node);
+      const diff: Record<string, string | number | boolean> = {};
+      for (const [field, value] of Object.entries(after)) if (node.summary[field] !== value) diff[field] = value;
+      for (const field of Object.keys(node.summary)) if (!(field in after)) diff[field] = '(gone)';
+      node.summary = after;
+      if (Object.keys(diff).length > 0) changes[String(id)] = diff;
+    }
+    const view = this.view();
+    const moment = { step: this.stepCount, time: this.nowMs, changedNodes: [...this.stepChanged] };
+    const found: string[] = [];
+    for (const check of this.checks) {
+      for (const message of check.observe(view, moment)) {
+        found.push(`${check.clause.id}: ${message}`);
+        this.violate(check.clause.id, check.clause.anomaly, message);
+      }
+    }
+    if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.options.topic.partitions) === null) this.convergedAt = this.nowMs;
+    this.trace?.push({ kind: 'step', step: this.stepCount, time: this.nowMs, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
+  }
+
+  private violate(clauseId: string, anomaly: string | undefined, message: string): void {
+    this.violations.push({ clauseId, message, step: this.stepCount, time: this.nowMs, ...(anomaly === undefined ? {} : { anomaly }) });
+  }
+
+  private buildView(): ReplicationView {
+    const partitions = new Map<string, PartitionStateView>();
+    for (const topic of Object.values(this.truth.topics)) {
+      topic.partitions.forEach((p, index) => {
+        const key = `${topic.name}-${index}`;
+        partitions.set(key, { key, replicas: p.replicas, isr: p.isr, leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch });
+      });
+    }
+    const replicas: ReplicaView[] = [];
+    for (const id of this.brokers) {
+      const node = this.node(id);
+      if (!node.up) continue;
+      for (const [name, actor] of node.actors) {
+        if (!name.startsWith('replica:')) continue;
+        const c = contextOf(actor.snapshot);
+        const partition = c['partition'] as { leaderEpoch: number; isr: number[] };
+        const log = c['log'] as { logStartOffset: number; logEndOffset: number };
+        replicas.push({
+          broker: id, key: name.slice('replica:'.length), role: stateName(actor.snapshot) as ReplicaView['role'], leaderEpoch: partition.leaderEpoch,
+          isr: partition.isr, highWatermark: c['highWatermark'] as number, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset,
+        });
+      }
+    }
+    const brokers = Object.values(this.truth.brokers);
+    return {
+      partitions,
+      replicas,
+      fencedBrokers: brokers.filter((b) => b.fenced).map((b) => b.brokerId),
+      registeredBrokers: brokers.map((b) => b.brokerId),
+      uncleanPartitions: this.unclean,
+      recordAt: (broker, key, offset) => {
+        const record = this.nodes.get(broker)?.logs.get(key)?.recordAt(offset);
+        return record === undefined ? undefined : { epoch: record.epoch, value: record.value };
+      },
+      logEndOffsetOf: (broker, key) => this.nodes.get(broker)?.logs.get(key)?.logEndOffset ?? -1,
+    };
+  }
+
+  private summaryOf(node: ClusterNode): Record<string, string | number | boolean> {
+    const out: Record<string, string | number | boolean> = { up: node.up };
+    if (node.paused) out['paused'] = true;
+    const quorum = node.actors.get('quorum');
+    if (quorum !== undefined) {
+      const q = contextOf(quorum.snapshot);
+      out['quorum'] = `${stateName(quorum.snapshot)} e${(q['durable'] as QuorumDurable).currentEpoch} hw=${q['highWatermark'] as number}`;
+    }
+    const controller = node.actors.get('controller');
+    if (controller !== undefined) out['controller'] = stateName(controller.snapshot);
+    const broker = node.actors.get('broker');
+    if (broker !== undefined) {
+      const b = contextOf(broker.snapshot);
+      out['broker'] = `${stateName(broker.snapshot)} epoch=${b['brokerEpoch'] as number}`;
+    }
+    for (const [name, actor] of node.actors) {
+      if (!name.startsWith('replica:')) continue;
+      const c = contextOf(actor.snapshot);
+      const p = c['partition'] as { leaderEpoch: number; isr: number[]; leader: number };
+      const log = c['log'] as { logStartOffset: number; logEndOffset: number };
+      out[name.slice('replica:'.length)] = `${stateName(actor.snapshot)} e${p.leaderEpoch} isr=[${p.isr.join(',')}] hw=${c['highWatermark'] as number} leo=${log.logEndOffset}${log.logStartOffset > 0 ? ` lso=${log.logStartOffset}` : ''}`;
+    }
+    if (!node.up) for (const [key, log] of node.logs) out[key] = `down leo=${log.logEndOffset}`;
+    return out;
+  }
+
+  private describe(item: QueueItem): string {
+    switch (item.kind) {
+      case 'deliver':
+        return this.render(item.from, item.to, item.message);
+      case 'timer':
+        return `n${item.node} ${item.actor} timer ${item.id}`;
+      case 'client':
+        return `client ${item.op}`;
+      case 'fault':
+        return renderFault(item.fault);
+    }
+  }
+
+  private node(id: number): ClusterNode {
+    const node = this.nodes.get(id);
+    if (node === undefined) throw new Error(`no node ${id} (nodes: ${this.nodeIds.join(', ')})`);
+    return node;
+  }
+}
+
+function contextOf(snapshot: unknown): Record<string, unknown> {
+  return (snapshot as { context: Record<string, unknown> }).context;
+}
+
+/** The top-level state of a machine snapshot. */
+export function stateName(snapshot: unknown): string {
+  const value = (snapshot as { value: string | Record<string, unknown> }).value;
+  return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?');
+}
+
+function parseEntry(value: string): MetadataEntry | null {
+  if (!value.startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(value) as MetadataEntry;
+    return Array.isArray(parsed.records) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+const REPLICATION_TYPES = new Set([
+  'Fetch', 'OffsetForLeaderEpoch', 'OffsetForLeaderEpochResponse', 'Produce', 'ProduceResponse', 'ListOffsets', 'ListOffsetsResponse',
+  'AlterPartition', 'AlterPartitionResponse', 'BrokerRegistration', 'BrokerRegistrationResponse', 'BrokerHeartbeat', 'BrokerHeartbeatResponse',
+  'CreateTopics', 'CreateTopicsResponse', 'Metadata', 'MetadataResponse',
+]);
+
+function isReplicationMessage(message: AnyMessage): message is ReplicationMessage {
+  return REPLICATION_TYPES.has(message.type) || 'topicId' in message;
+}
