@@ -43,7 +43,7 @@ export interface ReplicationView {
   readonly uncleanPartitions: ReadonlySet<string>;
   /** The record at `offset` in a broker's log of a partition (crashed brokers' logs too). */
   recordAt(broker: number, key: string, offset: number): RecordView | undefined;
-  /** A broker's log end offset for a partition, whether it is up or not (-1 without a log). */
+  /** A broker's log end offset for a partition, whether it is up or not (0 without a log: an empty one). */
   logEndOffsetOf(broker: number, key: string): number;
 }
 

@@ -105,6 +105,7 @@ export function createBrokerMachine() {
     },
     guards: {
       knowsController: ({ context }) => context.controllerId >= 0,
+      announcesController: ({ event }) => as<Extract<BrokerLocalEvent, { type: 'QuorumLeaderChange' }>>(event).leaderId >= 0,
       registered: ({ context, event }) => {
         const r = as<BrokerRegistrationResponse>(event);
         return r.correlationId === context.registrationCorrelationId && r.errorCode === 0;
@@ -208,7 +209,7 @@ export function createBrokerMachine() {
         states: {
           FindingController: {
             always: { guard: 'knowsController', target: 'Registering' },
-            on: { QuorumLeaderChange: { target: 'Registering', actions: 'followController' } },
+            on: { QuorumLeaderChange: [{ guard: 'announcesController', target: 'Registering', actions: 'followController' }, { actions: 'followController' }] },
           },
           Registering: {
             entry: 'sendRegistration',

@@ -130,6 +130,7 @@ export interface ClusterSetup {
 }
 
 const SETTLE_MS = 2_000;
+const QUORUM_FETCH_RECORDS_MAX = 16;
 const METADATA_REFRESH_MS = 500;
 const CREATE_RETRY_MS = 300;
 
@@ -700,6 +701,10 @@ export class ClusterSimulation {
         let message = effect['message'] as AnyMessage;
         const read = effect['read'] as { fromOffset: number; maxOffset: number } | undefined;
         const lookup = effect['lookupTimestamp'] as { timestamp: number; maxOffset: number } | undefined;
+        const attachFrom = effect['attachRecordsFrom'] as number | undefined;
+        if (actor === 'quorum' && attachFrom !== undefined && message.type === 'FetchResponse' && !('topicId' in message)) {
+          message = { ...message, records: node.quorumStore.read(attachFrom, QUORUM_FETCH_RECORDS_MAX) };
+        }
         const log = node.logs.get(key);
         if (read !== undefined && log !== undefined && message.type === 'FetchResponse' && 'topicId' in message) {
           const result = log.read(read.fromOffset, read.maxOffset, 64 * 1024);
@@ -796,6 +801,7 @@ export class ClusterSimulation {
   }
 
   private send(from: number, to: number, message: AnyMessage): void {
+    if (to !== CLIENT_ID && !this.nodes.has(to)) throw new Error(`n${from} sent ${message.type} to unknown node ${to}: ${JSON.stringify(message).slice(0, 200)}`);
     const decision = this.network.send(from, to, message.type, this.nowMs);
     const line = this.render(from, to, message);
     if ('dropped' in decision) {
@@ -880,7 +886,7 @@ export class ClusterSimulation {
         const record = this.nodes.get(broker)?.logs.get(key)?.recordAt(offset);
         return record === undefined ? undefined : { epoch: record.epoch, value: record.value };
       },
-      logEndOffsetOf: (broker, key) => this.nodes.get(broker)?.logs.get(key)?.logEndOffset ?? -1,
+      logEndOffsetOf: (broker, key) => this.nodes.get(broker)?.logs.get(key)?.logEndOffset ?? 0,
     };
   }
 

@@ -1,0 +1,11 @@
+import { ClusterSimulation } from './src/sim/cluster/simulation.js';
+import { clusterOptionsFromSeed, describeClusterOptions } from './src/sim/cluster/options.js';
+const seed = Number(process.argv[2] ?? 1);
+const opts = { ...clusterOptionsFromSeed(seed), ...(process.argv[3] === 'nofault' ? { faults: { ...clusterOptionsFromSeed(seed).faults, meanIntervalMs: 0 } } : {}) };
+console.log(describeClusterOptions(opts).join('\n'));
+const sim = new ClusterSimulation({ options: opts });
+const t0 = Date.now();
+const r = sim.run();
+console.log({ steps: r.steps, transitions: r.transitions, vt: r.virtualTimeMs, conv: r.convergedAtMs, produced: r.produced, consumed: r.consumedRecords, wall: Date.now() - t0 });
+for (const v of r.violations.slice(0, 5)) console.log(v);
+for (const id of sim.nodeIds) console.log(id, JSON.stringify(sim.describeNode(id)));
