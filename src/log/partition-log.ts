@@ -205,7 +205,13 @@ export class PartitionLog {
 
   /** Remove every batch holding an offset at or above `offset` (LocalLog.truncateTo). */
   truncateTo(offset: number): void {
-    if (offset >= this.endOffset) return;
+    if (offset >= this.endOffset) {
+      // Nothing to remove, but an epoch this replica started as leader without appending to it
+      // goes: otherwise its fetches name an epoch the new leader never had, forever
+      // (UnifiedLog.truncateTo always truncates the epoch cache).
+      this.cache = truncateEpochCache(this.cache, this.endOffset);
+      return;
+    }
     if (offset < this.startOffset) throw new Error(`truncate to ${offset} below the log start offset ${this.startOffset}`);
     for (const segment of this.segments) {
       const keep = segment.batches.filter((b) => lastOffsetOf(b) < offset);

@@ -130,6 +130,12 @@ export interface ClusterSetup {
 }
 
 const SETTLE_MS = 2_000;
+/**
+ * The simulated network drops messages silently, where Kafka's TCP connections would report a
+ * broken connection and the client would reconnect and resend at once. A request timeout shorter
+ * than the fetch timeout stands in for that, so one lost fetch does not start an election.
+ */
+const clusterQuorumConfig = { ...defaultQuorumConfig, requestTimeoutMs: 500 };
 const QUORUM_FETCH_RECORDS_MAX = 16;
 const METADATA_REFRESH_MS = 500;
 const CREATE_RETRY_MS = 300;
@@ -542,7 +548,7 @@ export class ClusterSimulation {
   private boot(node: ClusterNode): void {
     const seed = (name: string): number => streamSeed(this.options.seed, `node-${node.id}/incarnation-${node.incarnation}/${name}`);
     this.start(node, 'quorum', this.machines.quorum, {
-      nodeId: node.id, voters: this.controllers, config: defaultQuorumConfig, randomSeed: seed('quorum'),
+      nodeId: node.id, voters: this.controllers, config: clusterQuorumConfig, randomSeed: seed('quorum'),
       ...(node.quorumDurable === undefined ? {} : { durable: node.quorumDurable }),
     });
     if (node.kind === 'controller') this.start(node, 'controller', this.machines.controller, { nodeId: node.id, config: defaultControllerConfig, randomSeed: seed('controller') });
