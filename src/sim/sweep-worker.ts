@@ -6,6 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Simulation } from './simulator.js';
 import { optionsFromSeed } from './options.js';
+import { ClusterSimulation } from './cluster/simulation.js';
+import { clusterOptionsFromSeed } from './cluster/options.js';
 
 export interface SeedOutcome {
   readonly seed: number;
@@ -13,10 +15,28 @@ export interface SeedOutcome {
   readonly transitions: number;
   readonly virtualTimeMs: number;
   readonly violation: { clauseId: string; message: string } | null;
+  /** Lost writes an unclean leader election explains (reported, not violations). */
+  readonly allowedLostWrites: number;
 }
 
-export function runOneSeed(seed: number, variant: string, maxSteps: number): SeedOutcome {
-  const result = new Simulation({ options: optionsFromSeed(seed, { variant, maxSteps }) }).run();
+export interface SweepJob {
+  readonly variant: string;
+  readonly maxSteps: number;
+  readonly model: 'replication' | 'quorum';
+  readonly unclean: boolean;
+}
+
+export function runOneSeed(seed: number, job: SweepJob): SeedOutcome {
+  if (job.model === 'replication') {
+    const result = new ClusterSimulation({ options: clusterOptionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps, unclean: job.unclean }) }).run();
+    const first = result.violations[0];
+    return {
+      seed, steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs,
+      violation: first === undefined ? null : { clauseId: first.clauseId, message: first.message },
+      allowedLostWrites: result.allowedLostWrites.length,
+    };
+  }
+  const result = new Simulation({ options: optionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps }) }).run();
   const first = result.violations[0];
   return {
     seed,
@@ -24,10 +44,11 @@ export function runOneSeed(seed: number, variant: string, maxSteps: number): See
     transitions: result.transitions,
     virtualTimeMs: result.virtualTimeMs,
     violation: first === undefined ? null : { clauseId: first.clauseId, message: first.message },
+    allowedLostWrites: 0,
   };
 }
 
 if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
-  const { seeds, variant, maxSteps } = workerData as { seeds: number[]; variant: string; maxSteps: number };
-  for (const seed of seeds) parentPort.postMessage(runOneSeed(seed, variant, maxSteps));
+  const { seeds, job } = workerData as { seeds: number[]; job: SweepJob };
+  for (const seed of seeds) parentPort.postMessage(runOneSeed(seed, job));
 }

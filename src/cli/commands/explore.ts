@@ -8,14 +8,17 @@ import { explore } from '../../sim/explore.js';
 import { renderFault } from '../../sim/faults.js';
 import { writeTrace } from '../../sim/run.js';
 import { findVariant } from '../../variants.js';
+import { chooseModel } from './model.js';
+import { exploreReplication } from './replication.js';
 
-const USAGE = 'kspec explore [--variant NAME] [--runs N] [--seed N] [--voters N] [--out FILE]';
+const USAGE = 'kspec explore [--variant NAME] [--model replication|quorum] [--runs N] [--seed N] [--voters N] [--out FILE]';
 
 export function exploreCommand(args: string[]): number {
-  const { values } = parse(args, { variant: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, voters: { type: 'string' }, out: { type: 'string' } }, USAGE);
+  const { values } = parse(args, { variant: { type: 'string' }, model: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, voters: { type: 'string' }, out: { type: 'string' } }, USAGE);
   const variant = findVariant(values.variant ?? 'kraft');
   const runs = integer(values.runs, 'runs', 300, USAGE);
   const seed = integer(values.seed, 'seed', 1, USAGE);
+  if (chooseModel(values.model, variant, USAGE) === 'replication') return exploreReplication(variant, runs, seed, values.out);
   const voters = integer(values.voters, 'voters', 3, USAGE);
   console.log(`explore: variant=${variant.name} runs<=${runs} fast-check seed=${seed} voters=${voters}${variant.breaks === null ? '' : ` (expected to break ${variant.breaks})`}`);
   const outcome = explore({ variant: variant.name, runs, seed, voters });

@@ -1,6 +1,6 @@
 /**
- * `kspec sim [--seed N] [--variant NAME] [--max-steps N] [--trace FILE] [--replay FILE]`
- * One simulated run: prints the seed and options first, then the verdict of every clause.
+ * `kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--max-steps N] [--trace FILE] [--replay FILE]`
+ * One simulated run (of the replication model by default; `--replay` is the quorum model's): prints the seed and options first, then the verdict of every clause.
  * Exit 0 when every clause holds, 1 on a violation.
  */
 import { readFileSync } from 'node:fs';
@@ -12,8 +12,10 @@ import { TraceError } from '../../sim/trace.js';
 import { replayTrace, type ReplayOutcome } from '../../sim/replay.js';
 import { quorumClauses } from '../../../spec/quorum/clauses.js';
 import { findVariant } from '../../variants.js';
+import { chooseModel } from './model.js';
+import { simReplication } from './replication.js';
 
-const USAGE = 'kspec sim [--seed N] [--variant NAME] [--max-steps N] [--trace FILE] | kspec sim --replay FILE';
+const USAGE = 'kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--max-steps N] [--trace FILE] | kspec sim --replay FILE';
 
 export function simCommand(args: string[]): number {
   const { values } = parse(args, {
@@ -22,13 +24,20 @@ export function simCommand(args: string[]): number {
     'max-steps': { type: 'string' },
     trace: { type: 'string' },
     replay: { type: 'string' },
+    model: { type: 'string' },
+    unclean: { type: 'boolean' },
   }, USAGE);
   if (values.replay !== undefined) {
     if (values.seed !== undefined || values.variant !== undefined) throw new UsageError(`--replay takes its seed and variant from the trace\nusage: ${USAGE}`);
     return replay(values.replay);
   }
   const seed = integer(values.seed, 'seed', 1, USAGE);
-  const variant = findVariant(values.variant ?? 'kraft').name;
+  const found = findVariant(values.variant ?? 'kraft');
+  const variant = found.name;
+  if (chooseModel(values.model, found, USAGE) === 'replication') {
+    return simReplication(seed, variant, integer(values['max-steps'], 'max-steps', 400_000, USAGE), values.unclean === true, values.trace);
+  }
+  if (values.unclean === true) throw new UsageError(`--unclean is a topic config: it needs the replication model\nusage: ${USAGE}`);
   const maxSteps = integer(values['max-steps'], 'max-steps', 200_000, USAGE);
   const options = optionsFromSeed(seed, { variant, maxSteps });
   for (const line of describeOptions(options)) console.log(line);

@@ -1,18 +1,24 @@
 /**
- * `kspec sweep --seeds N [--from S] [--variant NAME]`: many seeds, a progress bar, and a summary
- * (seeds, steps, virtual time, violations by clause, wall time). Exit 1 on any violation.
- * The first violating seeds get their traces written to traces/.
+ * `kspec sweep --seeds N [--from S] [--variant NAME] [--model replication|quorum] [--unclean]`:
+ * many seeds, a progress bar, and a summary (seeds, steps, virtual time, violations by clause,
+ * wall time, and with --unclean the lost writes unclean leader election caused). Exit 1 on any
+ * violation. The first violating seeds get their traces written to traces/.
  */
 import { integer, parse } from '../args.js';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { optionsFromSeed } from '../../sim/options.js';
-import { runOneSeed, type SeedOutcome } from '../../sim/sweep-worker.js';
+import { runOneSeed, type SeedOutcome, type SweepJob } from '../../sim/sweep-worker.js';
+import { ClusterSimulation } from '../../sim/cluster/simulation.js';
+import { clusterOptionsFromSeed } from '../../sim/cluster/options.js';
+import { clusterReproduceCommand } from '../../sim/cluster/run.js';
+import { chooseModel } from './model.js';
+import { UsageError } from '../args.js';
 import { Simulation } from '../../sim/simulator.js';
 import { reproduceCommand, writeTrace } from '../../sim/run.js';
 import { findVariant } from '../../variants.js';
 
-const USAGE = 'kspec sweep --seeds N [--from S] [--variant NAME] [--max-steps N] [--workers N]';
+const USAGE = 'kspec sweep --seeds N [--from S] [--variant NAME] [--model replication|quorum] [--unclean] [--max-steps N] [--workers N]';
 const TRACES_WRITTEN_MAX = 3;
 
 export interface SweepSummary {
@@ -22,13 +28,15 @@ export interface SweepSummary {
   virtualTimeMs: number;
   wallMs: number;
   violationsByClause: Map<string, number[]>;
+  /** Seeds with lost writes that unclean leader election explains, and how many writes. */
+  allowedLostWrites: { seeds: number[]; writes: number };
 }
 
 /**
  * Run seeds from..from+count-1 over `workers` worker threads (1 = in this thread). Outcomes are
  * folded in seed order, so the summary does not depend on scheduling.
  */
-export async function sweep(from: number, count: number, variant: string, maxSteps: number, workers: number, onSeed?: (done: number, failed: number) => void): Promise<SweepSummary> {
+export async function sweep(from: number, count: number, job: SweepJob, workers: number, onSeed?: (done: number, failed: number) => void): Promise<SweepSummary> {
   const started = performance.now();
   const outcomes: SeedOutcome[] = [];
   let failed = 0;
@@ -39,14 +47,14 @@ export async function sweep(from: number, count: number, variant: string, maxSte
   };
   const seeds = Array.from({ length: count }, (_, i) => from + i);
   if (workers <= 1) {
-    for (const seed of seeds) record(runOneSeed(seed, variant, maxSteps));
+    for (const seed of seeds) record(runOneSeed(seed, job));
   } else {
     await Promise.all(
       Array.from({ length: workers }, (_, w) => seeds.filter((_, i) => i % workers === w)).map(
         (share) =>
           new Promise<void>((resolve, reject) => {
             const worker = new Worker(new URL('../../sim/sweep-worker-entry.mjs', import.meta.url), {
-              workerData: { seeds: share, variant, maxSteps },
+              workerData: { seeds: share, job },
             });
             worker.on('message', (outcome: SeedOutcome) => record(outcome));
             worker.on('error', reject);
@@ -56,8 +64,12 @@ export async function sweep(from: number, count: number, variant: string, maxSte
     );
   }
   outcomes.sort((a, b) => a.seed - b.seed);
-  const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: performance.now() - started, violationsByClause: new Map() };
+  const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: performance.now() - started, violationsByClause: new Map(), allowedLostWrites: { seeds: [], writes: 0 } };
   for (const outcome of outcomes) {
+    if (outcome.allowedLostWrites > 0) {
+      summary.allowedLostWrites.seeds.push(outcome.seed);
+      summary.allowedLostWrites.writes += outcome.allowedLostWrites;
+    }
     summary.steps += outcome.steps;
     summary.transitions += outcome.transitions;
     summary.virtualTimeMs += outcome.virtualTimeMs;
@@ -70,15 +82,19 @@ export async function sweep(from: number, count: number, variant: string, maxSte
 }
 
 export async function sweepCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { seeds: { type: 'string' }, from: { type: 'string' }, variant: { type: 'string' }, 'max-steps': { type: 'string' }, workers: { type: 'string' } }, USAGE);
+  const { values } = parse(args, { seeds: { type: 'string' }, from: { type: 'string' }, variant: { type: 'string' }, model: { type: 'string' }, unclean: { type: 'boolean' }, 'max-steps': { type: 'string' }, workers: { type: 'string' } }, USAGE);
   const workers = integer(values.workers, 'workers', Math.min(availableParallelism(), 4), USAGE);
   const count = integer(values.seeds, 'seeds', 100, USAGE);
   const from = integer(values.from, 'from', 1, USAGE);
-  const variant = findVariant(values.variant ?? 'kraft').name;
-  const maxSteps = integer(values['max-steps'], 'max-steps', 200_000, USAGE);
-  console.log(`sweep: seeds ${from}..${from + count - 1} variant=${variant} workers=${workers}`);
+  const found = findVariant(values.variant ?? 'kraft');
+  const variant = found.name;
+  const model = chooseModel(values.model, found, USAGE);
+  const unclean = values.unclean === true;
+  if (unclean && model === 'quorum') throw new UsageError(`--unclean is a topic config: it needs the replication model\nusage: ${USAGE}`);
+  const maxSteps = integer(values['max-steps'], 'max-steps', model === 'replication' ? 400_000 : 200_000, USAGE);
+  console.log(`sweep: ${model} seeds ${from}..${from + count - 1} variant=${variant}${unclean ? ' unclean.leader.election.enable=true' : ''} workers=${workers}`);
   const progress = progressBar(count);
-  const summary = await sweep(from, count, variant, maxSteps, workers, progress);
+  const summary = await sweep(from, count, { variant, maxSteps, model, unclean }, workers, progress);
   process.stderr.write('\n');
   const violating = [...summary.violationsByClause.values()].reduce((n, seeds) => n + seeds.length, 0);
   console.log(`seeds: ${summary.seeds}`);
@@ -86,15 +102,26 @@ export async function sweepCommand(args: string[]): Promise<number> {
   console.log(`virtual time: ${(summary.virtualTimeMs / 1000).toFixed(1)}s`);
   console.log(`wall time: ${(summary.wallMs / 1000).toFixed(1)}s`);
   console.log(`violations: ${violating}`);
+  if (model === 'replication' && unclean) {
+    const lost = summary.allowedLostWrites;
+    console.log(`lost-write anomalies allowed by unclean leader election: ${lost.writes} write(s) in ${lost.seeds.length} seed(s)${lost.seeds.length > 0 ? `, first ${lost.seeds.slice(0, 5).join(', ')}` : ''}`);
+  }
   let written = 0;
   for (const [clause, seeds] of [...summary.violationsByClause].sort()) {
     console.log(`  ${clause}: ${seeds.length} seed(s), first ${seeds.slice(0, 5).join(', ')}`);
     for (const seed of seeds.slice(0, TRACES_WRITTEN_MAX - written)) {
-      const options = optionsFromSeed(seed, { variant, maxSteps });
-      const rerun = new Simulation({ options, recordTrace: true }).run();
       const path = `traces/seed-${seed}${variant === 'kraft' ? '' : `-${variant}`}.jsonl`;
-      if (rerun.trace !== null) writeTrace(path, rerun.trace);
-      console.log(`    seed ${seed}: ${rerun.violations[0]?.message ?? '?'}\n    trace ${path}; reproduce with: ${reproduceCommand(options)}`);
+      if (model === 'replication') {
+        const options = clusterOptionsFromSeed(seed, { variant, maxSteps, unclean });
+        const rerun = new ClusterSimulation({ options, recordTrace: true }).run();
+        if (rerun.trace !== null) writeTrace(path, rerun.trace as never);
+        console.log(`    seed ${seed}: ${rerun.violations[0]?.message ?? '?'}\n    trace ${path}; reproduce with: ${clusterReproduceCommand(options)}`);
+      } else {
+        const options = optionsFromSeed(seed, { variant, maxSteps });
+        const rerun = new Simulation({ options, recordTrace: true }).run();
+        if (rerun.trace !== null) writeTrace(path, rerun.trace);
+        console.log(`    seed ${seed}: ${rerun.violations[0]?.message ?? '?'}\n    trace ${path}; reproduce with: ${reproduceCommand(options)}`);
+      }
       written++;
     }
   }
