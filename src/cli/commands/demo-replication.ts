@@ -5,10 +5,10 @@
  * it and elects a new leader from the ISR; writes continue; the broker comes back, catches up and
  * rejoins the ISR. Ends with every replication clause's verdict.
  */
-import { ClusterSimulation, type ClusterStepInput } from '../../sim/cluster/simulation.js';
+import { ClusterSimulation } from '../../sim/cluster/simulation.js';
 import { clusterOptionsFromSeed, type ClusterOptions } from '../../sim/cluster/options.js';
 import { replicationClauses } from '../../../spec/replication/clauses.js';
-import type { PartitionStateView } from '../../../spec/replication/view.js';
+import { Narrator } from '../../sim/cluster/narrator.js';
 
 const WRITES_BEFORE = 30;
 const WRITES_AFTER = 30;
@@ -21,48 +21,9 @@ export function replicationDemo(seed: number): number {
     network: { delayMinMs: 2, delayMeanMs: 3, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 },
   };
   const sim = new ClusterSimulation({ options, faults: [], scripted: true, recordTrace: true });
-  let known = new Map<string, PartitionStateView>();
-  let fenced = new Set<number>();
-  let registered = new Set<number>();
-  let printed = 0;
-  /** Narrate what the last step changed: faults, broker fencing, leaders and ISRs in the committed metadata. */
-  const narrateStep = (): void => {
-    const at = `t=${String(sim.now).padStart(5)}ms`;
-    const steps = (sim.trace ?? []).slice(1 + printed);
-    printed += steps.length;
-    for (const step of steps) {
-      if (step.kind !== 'step') continue;
-      const input = step.input as ClusterStepInput;
-      if (input.kind === 'fault') console.log(`  ${at}  fault: ${String(input['fault'])}`);
-      for (const v of step.violations ?? []) console.log(`  VIOLATION ${v}`);
-    }
-    const view = sim.view();
-    for (const b of view.registeredBrokers) {
-      const isFenced = view.fencedBrokers.includes(b);
-      if (!registered.has(b)) console.log(`  ${at}  broker ${b} registered with the controller; fenced until it has caught up with the metadata log`);
-      if (registered.has(b) && isFenced && !fenced.has(b)) console.log(`  ${at}  the controller fenced broker ${b}: no heartbeat within broker.session.timeout.ms`);
-      if (!isFenced && (fenced.has(b) || !registered.has(b))) console.log(`  ${at}  the controller unfenced broker ${b}: it may lead partitions and join ISRs`);
-    }
-    for (const [key, p] of view.partitions) {
-      const before = known.get(key);
-      if (before === undefined) console.log(`  ${at}  ${key}: replicas [${p.replicas.join(',')}], leader ${p.leader}, ISR [${p.isr.join(',')}]`);
-      else if (before.leaderEpoch !== p.leaderEpoch) console.log(`  ${at}  ${key}: leader ${before.leader} -> ${p.leader === -1 ? 'none' : p.leader} (leader epoch ${before.leaderEpoch} -> ${p.leaderEpoch}), ISR [${p.isr.join(',')}]`);
-      else if (before.isr.join() !== p.isr.join()) {
-        const removed = before.isr.filter((r) => !p.isr.includes(r));
-        const why = removed.length > 0 && removed.every((r) => view.fencedBrokers.includes(r)) ? 'the controller removed the fenced broker' : `AlterPartition from leader ${p.leader}`;
-        console.log(`  ${at}  ${key}: ISR [${before.isr.join(',')}] -> [${p.isr.join(',')}] (${why}; partition epoch ${p.partitionEpoch})`);
-      }
-    }
-    registered = new Set(view.registeredBrokers);
-    fenced = new Set(view.fencedBrokers);
-    known = new Map(view.partitions);
-  };
+  const narrator = new Narrator(sim, { truncations: true });
   const advance = (ms: number, until: () => boolean = () => false): void => {
-    sim.runUntil(sim.now + ms, () => {
-      narrateStep();
-      return until();
-    });
-    narrateStep();
+    for (const line of narrator.advance(ms, until)) console.log(`  ${line.replace(/^t=(\d+)/, (_, t: string) => `t=${t.padStart(5)}ms `)}`);
   };
   const writes = (count: number, from: number): void => {
     sim.clientOp('metadata');

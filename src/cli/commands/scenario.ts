@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, UsageError } from '../args.js';
 import { parseScript, renderScript, ScriptError } from '../../scenario/script.js';
 import { ScenarioRunner } from '../../scenario/runner.js';
+import { ClusterScenarioRunner } from '../../scenario/cluster-runner.js';
 
 const USAGE = 'kspec scenario FILE... [--update]';
 
@@ -24,7 +25,8 @@ export function runScenarioFile(file: string): ScenarioOutcome {
     throw new UsageError(`cannot read scenario ${file}: ${(error as Error).message}`);
   }
   const blocks = parseScript(text);
-  const runner = new ScenarioRunner();
+  // A replication script starts with `brokers`; a quorum script with `cluster`.
+  const runner = blocks[0]?.command === 'brokers' ? new ClusterScenarioRunner() : new ScenarioRunner();
   const results = blocks.map((block) => ({ block, output: runner.execute(block) }));
   const mismatches: string[] = [];
   for (const { block, output } of results) {

@@ -1,0 +1,189 @@
+/**
+ * Replication scenario scripts: a scripted cluster (no random workload or faults, a reliable
+ * network) driven command by command; each command's output is narrated state changes, so the
+ * golden output pins the protocol's behaviour. A script starts with `brokers`.
+ *
+ *   brokers [n=3] [controllers=1] [seed=1] [variant=kraft] [partitions=1] [rf=3] [min-isr=1] [unclean=true]
+ *   brokers explore-seed=S [variant=V]   the exploration's cluster and random workload (pins a counterexample)
+ *   start                      register every broker (runs until all are unfenced)
+ *   create-topic               the admin client creates the topic; runs until its partitions have leaders
+ *   produce [key=K] [acks=all|1|0] [count=N] [wait=MS]   writes, one every 20 ms, then MS (500) to settle
+ *   consume [count=N]          consumer fetches, one every 50 ms
+ *   run ms=N | run until=T     advance virtual time
+ *   crash nN | restart nN | power-loss nN | isolate nN | heal
+ *   status                     committed partition state and every replica's view of itself
+ *   check                      the end-of-run checks, then every replication clause's verdict
+ */
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { ClusterSimulation } from '../sim/cluster/simulation.js';
+import { clusterOptionsFromSeed, type ClusterOptions } from '../sim/cluster/options.js';
+import { Narrator } from '../sim/cluster/narrator.js';
+import { clusterExploreOptions } from '../sim/cluster/run.js';
+import type { Fault } from '../sim/faults.js';
+import { replicationClauses } from '../../spec/replication/clauses.js';
+import { findVariant } from '../variants.js';
+import { ScriptError, wordsToArgs, type ScriptBlock } from './script.js';
+
+const Count = new t.Type<number, string, unknown>('non-negative integer', (u): u is number => typeof u === 'number',
+  (u, c) => (typeof u === 'string' && /^\d+$/.test(u) ? t.success(Number(u)) : t.failure(u, c)), String);
+const Node = new t.Type<number, string, unknown>('node (n1, n2, ...)', (u): u is number => typeof u === 'number',
+  (u, c) => (Array.isArray(u) && u.length === 1 && typeof u[0] === 'string' && /^n?\d+$/.test(u[0]) ? t.success(Number(u[0].replace(/^n/, ''))) : t.failure(u, c)), (n) => `n${n}`);
+const Acks = t.union([t.literal('all'), t.literal('1'), t.literal('0')]);
+const NoWords = t.union([t.undefined, t.array(t.string).pipe(new t.Type<string[], string[], string[]>('no positional words', (u): u is string[] => Array.isArray(u), (u, c) => (u.length === 0 ? t.success(u) : t.failure(u, c)), (a) => a))]);
+
+const commands = {
+  brokers: t.partial({ _: NoWords, 'explore-seed': Count, n: Count, controllers: Count, seed: Count, variant: t.string, partitions: Count, rf: Count, 'min-isr': Count, unclean: t.union([t.literal('true'), t.literal('false')]) }),
+  start: t.partial({ _: NoWords }),
+  'create-topic': t.partial({ _: NoWords }),
+  produce: t.partial({ _: NoWords, key: t.string, acks: Acks, count: Count, wait: Count }),
+  consume: t.partial({ _: NoWords, count: Count }),
+  run: t.partial({ _: NoWords, ms: Count, until: Count }),
+  crash: t.type({ _: Node }),
+  restart: t.type({ _: Node }),
+  'power-loss': t.type({ _: Node }),
+  isolate: t.type({ _: Node }),
+  heal: t.partial({ _: NoWords }),
+  status: t.partial({ _: NoWords }),
+  check: t.partial({ _: NoWords }),
+} as const;
+type Commands = typeof commands;
+
+export class ClusterScenarioRunner {
+  private sim: ClusterSimulation | null = null;
+  private narrator: Narrator | null = null;
+  private written = 0;
+
+  execute(block: ScriptBlock): string[] {
+    const name = block.command as keyof Commands;
+    const codec = commands[name];
+    if (codec === undefined) throw new ScriptError(`line ${block.line}: unknown command '${block.command}'; replication commands: ${Object.keys(commands).join(', ')}`);
+    const decoded = (codec as t.Mixed).decode(wordsToArgs(block.words));
+    if (isLeft(decoded)) {
+      const first = decoded.left[0];
+      const field = first?.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).join('.') || '(arguments)';
+      throw new ScriptError(`line ${block.line}: command '${block.command}': field '${field}' is invalid (got ${JSON.stringify(first?.value)}; expected ${first?.context[first.context.length - 1]?.type.name})`);
+    }
+    const args = decoded.right as Record<string, unknown>;
+    if (name === 'brokers') return this.setUp(args, block.line);
+    const sim = this.sim;
+    const narrator = this.narrator;
+    if (sim === null || narrator === null) throw new ScriptError(`line ${block.line}: '${block.command}' before 'brokers'`);
+    switch (name) {
+      case 'start':
+        return narrator.advance(20_000, () => sim.view().registeredBrokers.length === sim.brokers.length && sim.view().fencedBrokers.length === 0);
+      case 'create-topic': {
+        sim.clientOp('create');
+        const out = narrator.advance(5_000, () => sim.view().partitions.size === sim.options.topic.partitions);
+        out.push(...narrator.advance(1_000));
+        return out;
+      }
+      case 'produce': {
+        const acks = args['acks'] === '1' ? 1 : args['acks'] === '0' ? 0 : -1;
+        const count = (args['count'] as number | undefined) ?? 1;
+        sim.clientOp('metadata');
+        const out = narrator.advance(50);
+        const before = sim.client.history.length;
+        for (let i = 0; i < count; i++) {
+          sim.produce((args['key'] as string | undefined) ?? `user-${i}`, acks);
+          out.push(...narrator.advance(20));
+        }
+        out.push(...narrator.advance((args['wait'] as number | undefined) ?? 500));
+        const ops = sim.client.history.slice(before).filter((o) => o.type !== 'invoke');
+        for (const o of ops) out.push(`write ${o.value} key=${o.key} ${o.partition} acks=${o.acks === -1 ? 'all' : o.acks}: ${o.type}${o.offset === undefined ? '' : ` offset=${o.offset}`}${o.error === undefined ? '' : ` ${o.error}`}`);
+        return out;
+      }
+      case 'consume': {
+        const count = (args['count'] as number | undefined) ?? sim.options.topic.partitions;
+        sim.clientOp('metadata');
+        const out = narrator.advance(50);
+        const before = sim.client.consumed.length;
+        for (let i = 0; i < count; i++) {
+          sim.clientOp('consume');
+          out.push(...narrator.advance(50));
+        }
+        for (const e of sim.client.consumed.slice(before)) {
+          if (e.type === 'record') out.push(`consumed ${e.partition} offset=${e.offset} ${e.value}`);
+          if (e.type === 'reset') out.push(`consumer reset ${e.partition} ${e.from} -> ${e.to}: ${e.reason}`);
+        }
+        return out;
+      }
+      case 'run': {
+        const until = args['until'] as number | undefined;
+        const ms = until !== undefined ? Math.max(0, until - sim.now) : (args['ms'] as number | undefined);
+        if (ms === undefined) throw new ScriptError(`line ${block.line}: 'run' needs ms=N or until=T`);
+        return narrator.advance(ms);
+      }
+      case 'crash':
+      case 'restart':
+      case 'power-loss':
+      case 'isolate': {
+        sim.injectFault({ kind: name, node: args['_'] as number } as Fault);
+        return narrator.lines();
+      }
+      case 'heal':
+        sim.injectFault({ kind: 'heal' });
+        return narrator.lines();
+      case 'status':
+        return this.status(sim);
+      case 'check': {
+        sim.finish();
+        const out = narrator.lines();
+        const failed = new Map(sim.violations.map((v) => [v.clauseId, v.message]));
+        for (const clause of replicationClauses) {
+          if (clause.kind === 'liveness') continue;
+          out.push(`${failed.has(clause.id) ? 'FAIL' : 'PASS'} ${clause.id}${failed.has(clause.id) ? `: ${failed.get(clause.id)}` : ''}`);
+        }
+        for (const l of sim.allowedLostWrites) out.push(`lost-write (allowed: unclean leader election) ${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`);
+        return out;
+      }
+      default:
+        return [];
+    }
+  }
+
+  private setUp(args: Record<string, unknown>, line: number): string[] {
+    const variant = (args['variant'] as string | undefined) ?? 'kraft';
+    try {
+      findVariant(variant);
+    } catch (error) {
+      throw new ScriptError(`line ${line}: ${(error as Error).message}`);
+    }
+    const brokers = (args['n'] as number | undefined) ?? 3;
+    const controllers = (args['controllers'] as number | undefined) ?? 1;
+    if (brokers < 1 || controllers < 1) throw new ScriptError(`line ${line}: a cluster needs at least one broker and one controller`);
+    const exploreSeed = args['explore-seed'] as number | undefined;
+    if (exploreSeed !== undefined) {
+      // The exploration's own cluster and random workload (src/sim/cluster/run.ts), faults from the script: pins a counterexample.
+      const options = clusterExploreOptions(exploreSeed, variant);
+      this.sim = new ClusterSimulation({ options, faults: [], recordTrace: true });
+      this.narrator = new Narrator(this.sim);
+      return [`exploration cluster of seed ${exploreSeed}: ${options.controllers} controller, ${options.brokers} brokers, 1 partition rf 3, min.insync.replicas=1, writes every ~${options.produceIntervalMs}ms; variant ${variant}`];
+    }
+    const seed = (args['seed'] as number | undefined) ?? 1;
+    const configs: Record<string, string> = { 'min.insync.replicas': String((args['min-isr'] as number | undefined) ?? 1) };
+    if (args['unclean'] === 'true') configs['unclean.leader.election.enable'] = 'true';
+    const base = clusterOptionsFromSeed(seed, { variant, brokers, controllers });
+    const options: ClusterOptions = {
+      ...base,
+      topic: { name: 'user_activity', partitions: (args['partitions'] as number | undefined) ?? 1, replicationFactor: (args['rf'] as number | undefined) ?? Math.min(3, brokers), configs },
+      network: { delayMinMs: 2, delayMeanMs: 3, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 },
+    };
+    this.sim = new ClusterSimulation({ options, faults: [], scripted: true, recordTrace: true });
+    this.narrator = new Narrator(this.sim);
+    this.written = 0;
+    return [`${controllers} controller(s), ${brokers} brokers, topic ${options.topic.name}: ${options.topic.partitions} partition(s), rf ${options.topic.replicationFactor}, ${Object.entries(configs).map(([k, v]) => `${k}=${v}`).join(' ')}; seed ${seed}, variant ${variant}`];
+  }
+
+  private status(sim: ClusterSimulation): string[] {
+    const out: string[] = [];
+    for (const p of sim.view().partitions.values()) out.push(`${p.key}: leader ${p.leader} epoch ${p.leaderEpoch}, ISR [${p.isr.join(',')}], partition epoch ${p.partitionEpoch}`);
+    for (const id of sim.brokers) {
+      const d = sim.describeNode(id);
+      const parts = Object.entries(d).filter(([k]) => k === 'broker' || k.startsWith('user_activity') || k === 'up').map(([k, v]) => (k === 'up' ? (v ? '' : 'down') : k === 'broker' ? String(v) : `${k}: ${String(v)}`)).filter((x) => x !== '');
+      out.push(`n${id} ${parts.join('; ')}`);
+    }
+    void this.written;
+    return out;
+  }
+}
