@@ -7,14 +7,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenarioFile } from '../src/cli/commands/scenario.js';
 
-const directory = 'scenarios/quorum';
-const files = readdirSync(directory).filter((f) => f.endsWith('.txt')).sort();
+const files = ['scenarios/quorum', 'scenarios/replication'].flatMap((directory) => readdirSync(directory).filter((f) => f.endsWith('.txt')).sort().map((f) => join(directory, f)));
 
 describe('scenario scripts match their golden output', () => {
-  it('there are scenarios to run', () => expect(files.length).toBeGreaterThanOrEqual(5));
+  it('there are scenarios to run', () => expect(files.length).toBeGreaterThanOrEqual(10));
   for (const file of files) {
     it(file, () => {
-      const outcome = runScenarioFile(join(directory, file));
+      const outcome = runScenarioFile(file);
       expect(outcome.mismatches.join('\n\n')).toBe('');
     });
   }

@@ -23,6 +23,26 @@ function fill(log: PartitionLog, batches: number, timestampOf = (i: number) => i
 }
 
 describe('the partition log', () => {
+  it('regression (replication sweep, seed 24): truncating at the log end drops an epoch started there with no records', () => {
+    // A replica that became leader in epoch 3 at offset 2 and lost leadership before appending:
+    // the entry must go, or its fetches keep naming an epoch the new leader never had.
+    const log = new PartitionLog(small);
+    log.append(batch(0, 2, 1), 0);
+    log.assignEpochStartOffset(3, 2);
+    expect(log.epochCache).toEqual([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 2 }]);
+    log.truncateTo(2);
+    expect(log.epochCache).toEqual([{ epoch: 1, startOffset: 0 }]);
+    expect(log.logEndOffset).toBe(2);
+  });
+
+  it('recordAt finds a record and its batch epoch across segments, and nothing outside the log', () => {
+    const log = new PartitionLog(small);
+    for (let i = 0; i < 5; i++) log.append(batch(log.logEndOffset, 2, i, i), i);
+    expect(log.recordAt(7)).toMatchObject({ epoch: 3, value: 'x'.repeat(10) });
+    expect(log.recordAt(10)).toBeUndefined();
+    expect(log.recordAt(-1)).toBeUndefined();
+  });
+
   it('appends only at the log end offset and rolls segments at segment.bytes', () => {
     const log = new PartitionLog(small);
     fill(log, 5);

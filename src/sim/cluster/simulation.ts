@@ -138,6 +138,7 @@ const SETTLE_MS = 2_000;
 const clusterQuorumConfig = { ...defaultQuorumConfig, requestTimeoutMs: 500 };
 const QUORUM_FETCH_RECORDS_MAX = 16;
 const METADATA_REFRESH_MS = 500;
+const PRODUCE_AFTER_HEALING_MS = 3_000;
 const CREATE_RETRY_MS = 300;
 
 export class ClusterSimulation {
@@ -398,7 +399,8 @@ export class ClusterSimulation {
   }
 
   private clientTick(op: 'create' | 'metadata' | 'produce' | 'consume'): ClusterStepInput {
-    const producing = this.nowMs < this.options.safetyPhaseMs;
+    // Writes go on for a while after healing (so a run whose faults held up the topic still writes), then stop so the cluster can settle.
+    const producing = this.nowMs < this.options.safetyPhaseMs + PRODUCE_AFTER_HEALING_MS;
     switch (op) {
       case 'create':
         if (!this.client.topicCreated) {

@@ -1,0 +1,221 @@
+/**
+ * The replica machine on its own, driven through XState's transition() as the simulator drives
+ * it: a leader with two followers, produce with each acks setting, fetch checks in Kafka's order,
+ * the high watermark, ISR changes, and the follower's truncation on divergence.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { initialTransition, transition } from 'xstate';
+import { createReplicaMachine, currentReplication, defaultReplicaConfig, type ReplicationVariant } from '../../src/machines/replica/machine.js';
+import type { ReplicaEffect } from '../../src/machines/replica/effects.js';
+import { followerTruncationOffset, isCaughtUp, leaderHighWatermark, updateFollowerFetchState } from '../../src/machines/replica/logic.js';
+import { errorCode } from '../../src/protocol/errors.js';
+import type { PartitionRegistration } from '../../src/machines/controller/metadata.js';
+
+type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string; sendId?: string } };
+const address = { topic: 'user_activity', topicId: 'ua', partition: 0 };
+
+function replica(brokerId: number, options: { variant?: ReplicationVariant; log?: { logStartOffset: number; logEndOffset: number; epochCache: { epoch: number; startOffset: number }[] }; hw?: number } = {}) {
+  const machine = createReplicaMachine();
+  let [snapshot, actions] = initialTransition(machine, {
+    brokerId, address, config: defaultReplicaConfig, variant: options.variant ?? currentReplication,
+    log: options.log ?? { logStartOffset: 0, logEndOffset: 0, epochCache: [] }, highWatermarkCheckpoint: options.hw ?? 0,
+  });
+  let last = actions as Action[];
+  let now = 0;
+  const effects = (): ReplicaEffect[] => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as ReplicaEffect);
+  const h = {
+    get context() { return snapshot.context; },
+    get state() { return JSON.stringify(snapshot.value); },
+    effects,
+    sent: () => effects().flatMap((e) => (e.type === 'send' || e.type === 'send.controller' ? [e.message] : [])),
+    timers: () => last.filter((a) => a.type === 'xstate.raise'),
+    at(ms: number) { now = ms; return h; },
+    send(event: Record<string, unknown>) {
+      [snapshot, actions] = transition(machine, snapshot, { from: 0, nowMs: now, ...event } as never);
+      last = actions as Action[];
+      return h;
+    },
+    metadata(partition: Partial<PartitionRegistration>, minInsyncReplicas = 1) {
+      return h.send({ type: 'PartitionMetadata', partition: { replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1, leaderEpoch: 0, partitionEpoch: 0, ...partition }, brokerEpoch: 10, minInsyncReplicas, ineligible: [] });
+    },
+    produce(acks: number, correlationId = 1, values = ['a']) {
+      return h.send({ type: 'Produce', ...address, from: 99, correlationId, acks, timeoutMs: 1000, records: values.map((v) => ({ key: 'k', value: v })) });
+    },
+    fetch(replicaId: number, fetchOffset: number, extra: Record<string, unknown> = {}) {
+      return h.send({ type: 'Fetch', ...address, from: replicaId < 0 ? 99 : replicaId, correlationId: 5, replicaId, replicaEpoch: 1, currentLeaderEpoch: 0, fetchOffset, lastFetchedEpoch: -1, logStartOffset: 0, ...extra });
+    },
+  };
+  return h;
+}
+
+const produceAnswers = (h: ReturnType<typeof replica>) => h.sent().filter((m) => m.type === 'ProduceResponse') as { errorCode: number; baseOffset: number }[];
+
+describe('replica machine: the leader', () => {
+  it('becomes leader on metadata naming it, and records where its epoch starts', () => {
+    const h = replica(1).metadata({});
+    expect(h.state).toMatch(/Leader/);
+    expect(h.effects()).toContainEqual({ type: 'log.assignEpochStartOffset', epoch: 0, offset: 0 });
+  });
+
+  it('acks=1 answers after the leader append; acks=0 never answers; other acks are INVALID_REQUIRED_ACKS', () => {
+    const h = replica(1).metadata({});
+    h.produce(1);
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(true);
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
+    h.produce(0, 2);
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(true);
+    expect(produceAnswers(h)).toEqual([]);
+    h.produce(2, 3);
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(false);
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('INVALID_REQUIRED_ACKS'));
+  });
+
+  it('acks=all is refused with NOT_ENOUGH_REPLICAS before appending when the ISR is under min.insync.replicas', () => {
+    const h = replica(1).metadata({ isr: [1] }, 2);
+    h.produce(-1);
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(false);
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('NOT_ENOUGH_REPLICAS'));
+  });
+
+  it('acks=all is answered only once every ISR follower has fetched past the batch (high watermark)', () => {
+    const h = replica(1).metadata({});
+    h.produce(-1, 7, ['a', 'b']);
+    expect(produceAnswers(h)).toEqual([]);
+    h.fetch(2, 2);
+    expect(produceAnswers(h)).toEqual([]);
+    expect(h.context.highWatermark).toBe(0);
+    h.fetch(3, 1);
+    expect(h.context.highWatermark).toBe(1);
+    expect(produceAnswers(h)).toEqual([]);
+    h.fetch(3, 2);
+    expect(h.context.highWatermark).toBe(2);
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
+  });
+
+  it('acks=all times out with REQUEST_TIMED_OUT when followers never fetch', () => {
+    const h = replica(1).metadata({});
+    h.produce(-1, 9);
+    const timer = h.timers().find((a) => String(a.params?.id).startsWith('produce-timeout'));
+    expect(timer?.params?.delay).toBe(1000);
+    h.send(timer?.params?.event as Record<string, unknown>);
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('REQUEST_TIMED_OUT'));
+  });
+
+  it('fences fetches by leader epoch: older → FENCED_LEADER_EPOCH, newer → UNKNOWN_LEADER_EPOCH', () => {
+    const h = replica(1).metadata({ leaderEpoch: 3 });
+    h.fetch(2, 0, { currentLeaderEpoch: 2 });
+    expect(h.sent()[0]).toMatchObject({ type: 'FetchResponse', errorCode: errorCode('FENCED_LEADER_EPOCH') });
+    h.fetch(2, 0, { currentLeaderEpoch: 4 });
+    expect(h.sent()[0]).toMatchObject({ errorCode: errorCode('UNKNOWN_LEADER_EPOCH') });
+  });
+
+  it('answers a follower whose last fetched epoch ends earlier here with the diverging epoch, and no data', () => {
+    // This log: epoch 0 at [0, 5), epoch 2 from 5; the follower has epoch 1 records up to offset 7.
+    const h = replica(1, { log: { logStartOffset: 0, logEndOffset: 8, epochCache: [{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 5 }] } }).metadata({ leaderEpoch: 3 });
+    h.fetch(2, 7, { currentLeaderEpoch: 3, lastFetchedEpoch: 1 });
+    expect(h.sent()[0]).toMatchObject({ errorCode: 0, divergingEpoch: { epoch: 0, endOffset: 5 } });
+    expect(h.effects()[0]).not.toHaveProperty('read');
+  });
+
+  it('consumers read up to the high watermark; outside [log start, log end] is OFFSET_OUT_OF_RANGE', () => {
+    const h = replica(1).metadata({});
+    h.produce(1, 1, ['a', 'b', 'c']);
+    h.fetch(-1, 0);
+    expect(h.effects()[0]).toMatchObject({ read: { fromOffset: 0, maxOffset: 0 } });
+    h.fetch(-1, 4);
+    expect(h.sent()[0]).toMatchObject({ errorCode: errorCode('OFFSET_OUT_OF_RANGE') });
+  });
+
+  it('proposes removing a follower that has not caught up within replica.lag.time.max.ms', () => {
+    const h = replica(1).at(0).metadata({});
+    h.produce(1, 1, ['a']);
+    h.at(100).fetch(2, 1);
+    h.at(100).fetch(3, 0);
+    h.at(defaultReplicaConfig.replicaLagTimeMaxMs + 500);
+    h.send({ type: 'xstate.after.isrCheckInterval.replica.Leader.Serving' });
+    const alter = h.sent().find((m) => m.type === 'AlterPartition');
+    expect(alter).toMatchObject({ newIsr: [1, 2], leaderEpoch: 0, partitionEpoch: 0 });
+  });
+
+  it('proposes adding a follower back once it reaches the high watermark and this epoch\'s start', () => {
+    const h = replica(1).metadata({ isr: [1, 2] });
+    h.produce(1, 1, ['a']);
+    h.fetch(2, 1);
+    expect(h.context.highWatermark).toBe(1);
+    h.fetch(3, 1);
+    expect(h.sent().find((m) => m.type === 'AlterPartition')).toMatchObject({ newIsr: [1, 2, 3] });
+    expect(h.context.pendingIsr?.newIsr).toEqual([1, 2, 3]);
+  });
+});
+
+describe('replica machine: the follower', () => {
+  it('fetches from the leader with its leader epoch and last fetched epoch', () => {
+    const h = replica(2, { log: { logStartOffset: 0, logEndOffset: 4, epochCache: [{ epoch: 1, startOffset: 0 }] } }).metadata({ leader: 1, leaderEpoch: 2 });
+    expect(h.sent()[0]).toMatchObject({ type: 'Fetch', fetchOffset: 4, currentLeaderEpoch: 2, lastFetchedEpoch: 1, replicaId: 2 });
+  });
+
+  it('truncates on a diverging epoch, waits for the log to report, then fetches from the new end', () => {
+    const h = replica(2, { log: { logStartOffset: 0, logEndOffset: 8, epochCache: [{ epoch: 0, startOffset: 0 }, { epoch: 1, startOffset: 5 }] } }).metadata({ leader: 1, leaderEpoch: 2 });
+    const correlationId = (h.sent()[0] as { correlationId: number }).correlationId;
+    h.send({ type: 'FetchResponse', ...address, from: 1, correlationId, errorCode: 0, highWatermark: 5, logStartOffset: 0, logEndOffset: 9, divergingEpoch: { epoch: 0, endOffset: 5 }, currentLeader: null, batches: [] });
+    expect(h.effects()).toEqual([{ type: 'log.truncate', toOffset: 5 }]);
+    expect(h.state).toMatch(/Truncating/);
+    h.send({ type: 'LogState', logStartOffset: 0, logEndOffset: 5, epochCache: [{ epoch: 0, startOffset: 0 }] });
+    expect(h.sent()[0]).toMatchObject({ type: 'Fetch', fetchOffset: 5, lastFetchedEpoch: 0 });
+  });
+
+  it('before KIP-101 (variant), truncates to its own high watermark on becoming follower', () => {
+    const h = replica(2, { variant: { truncation: 'high-watermark', epochFencing: false }, hw: 3, log: { logStartOffset: 0, logEndOffset: 8, epochCache: [{ epoch: 0, startOffset: 0 }] } }).metadata({ leader: 1, leaderEpoch: 1 });
+    expect(h.effects()).toContainEqual({ type: 'log.truncate', toOffset: 3 });
+  });
+
+  it('a produce to a follower is NOT_LEADER_OR_FOLLOWER', () => {
+    const h = replica(2).metadata({ leader: 1 });
+    h.produce(-1);
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('NOT_LEADER_OR_FOLLOWER'));
+  });
+});
+
+describe('replication rules as functions', () => {
+  it('a follower is caught up at the leader\'s end or within the lag time', () => {
+    let state = updateFollowerFetchState(undefined, 5, 1000, 5);
+    expect(state.lastCaughtUpTimeMs).toBe(1000);
+    state = updateFollowerFetchState(state, 5, 2000, 9);
+    expect(state.lastCaughtUpTimeMs).toBe(1000);
+    state = updateFollowerFetchState(state, 9, 2500, 12);
+    // At or past where the leader ended at the previous fetch: caught up as of that fetch.
+    expect(state.lastCaughtUpTimeMs).toBe(2000);
+    expect(isCaughtUp(state, 12, 4000, 3000)).toBe(true);
+    expect(isCaughtUp(state, 12, 5001, 3000)).toBe(false);
+  });
+
+  it('the high watermark is the smallest end offset in the maximal ISR, never lower, held under min ISR', () => {
+    const followers = { '2': { logEndOffset: 7, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 }, '3': { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 } };
+    const base = { highWatermark: 4, leaderLogEndOffset: 9, leaderId: 1, isrSize: 2, effectiveMinIsr: 1, followers };
+    expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2] })).toBe(7);
+    expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2, 3] })).toBe(4);
+    expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2], effectiveMinIsr: 3 })).toBe(4);
+  });
+
+  it('property: the high watermark never exceeds the leader\'s end nor any known ISR end, and never decreases', () => {
+    fc.assert(fc.property(fc.nat(50), fc.nat(50), fc.array(fc.integer({ min: -1, max: 60 }), { maxLength: 4 }), (hw, extra, ends) => {
+      const leaderEnd = hw + extra;
+      const followers = Object.fromEntries(ends.map((e, i) => [String(i + 2), { logEndOffset: e, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 }]));
+      const isr = [1, ...ends.map((_, i) => i + 2)];
+      const next = leaderHighWatermark({ highWatermark: hw, leaderLogEndOffset: leaderEnd, leaderId: 1, maximalIsr: isr, isrSize: isr.length, effectiveMinIsr: 1, followers });
+      expect(next).toBeGreaterThanOrEqual(hw);
+      if (next > hw) {
+        expect(next).toBeLessThanOrEqual(leaderEnd);
+        for (const e of ends) expect(next).toBeLessThanOrEqual(e);
+      }
+    }));
+  });
+
+  it('truncation for a diverging epoch: the same epoch here → the smaller end; an older one → this log\'s end of it, and ask again', () => {
+    const cache = [{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 5 }, { epoch: 3, startOffset: 8 }];
+    expect(followerTruncationOffset(cache, 10, 4, { epoch: 2, endOffset: 7 })).toEqual({ offset: 7, done: true, nextEpoch: -1 });
+    expect(followerTruncationOffset(cache, 10, 4, { epoch: 1, endOffset: 6 })).toEqual({ offset: 5, done: false, nextEpoch: 0 });
+    expect(followerTruncationOffset(cache, 10, 4, { epoch: -1, endOffset: -1 })).toEqual({ offset: 4, done: true, nextEpoch: -1 });
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The replication clauses' checks on hand-built views and histories: each check fails on the
+ * state it forbids and holds on its neighbour that is allowed.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged } from '../../spec/replication/clauses.js';
+import type { PartitionStateView, ReplicaView, ReplicationView, RecordView, ConsumeEvent, ProduceOperation } from '../../spec/replication/view.js';
+
+const P = 'user_activity-0';
+function view(opts: { partition?: Partial<PartitionStateView>; replicas?: ReplicaView[]; logs?: Record<number, RecordView[]>; unclean?: boolean; fenced?: number[] } = {}): ReplicationView {
+  const partition: PartitionStateView = { key: P, replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1, leaderEpoch: 0, partitionEpoch: 0, ...opts.partition };
+  const logs = opts.logs ?? {};
+  return {
+    partitions: new Map([[P, partition]]),
+    replicas: opts.replicas ?? [],
+    fencedBrokers: opts.fenced ?? [],
+    registeredBrokers: [1, 2, 3],
+    uncleanPartitions: new Set(opts.unclean === true ? [P] : []),
+    recordAt: (broker, _key, offset) => logs[broker]?.[offset],
+    logEndOffsetOf: (broker) => logs[broker]?.length ?? 0,
+  };
+}
+const replica = (broker: number, role: ReplicaView['role'], highWatermark: number, logEndOffset: number, leaderEpoch = 0): ReplicaView => ({ broker, key: P, role, leaderEpoch, isr: [1, 2, 3], highWatermark, logStartOffset: 0, logEndOffset });
+const rec = (value: string, epoch = 0): RecordView => ({ value, epoch });
+const moment = { step: 1, time: 0, changedNodes: [1, 2, 3] };
+const violations = (v: ReplicationView, id: string) => replicationInvariantChecks().find((c) => c.clause.id === id)?.observe(v, moment) ?? ['no such check'];
+
+describe('replication clauses', () => {
+  it('REPL-ISR-1: the leader must be in the ISR; no leader is fine', () => {
+    expect(violations(view({ partition: { leader: 2, isr: [1, 3] } }), 'REPL-ISR-1')).toHaveLength(1);
+    expect(violations(view({ partition: { leader: -1, isr: [3] } }), 'REPL-ISR-1')).toEqual([]);
+  });
+
+  it('REPL-ISR-2: the ISR is a non-empty subset of the replicas without repeats', () => {
+    expect(violations(view({ partition: { isr: [1, 4] } }), 'REPL-ISR-2')).toHaveLength(1);
+    expect(violations(view({ partition: { isr: [] } }), 'REPL-ISR-2')).toHaveLength(1);
+    expect(violations(view({ partition: { isr: [1, 1] } }), 'REPL-ISR-2')).toHaveLength(1);
+    expect(violations(view({ partition: { isr: [2, 1] } }), 'REPL-ISR-2')).toEqual([]);
+  });
+
+  it('REPL-LEADER-1: two brokers leading one leader epoch, even at different steps, is split brain', () => {
+    const check = replicationInvariantChecks().find((c) => c.clause.id === 'REPL-LEADER-1');
+    expect(check?.observe(view({ replicas: [replica(1, 'Leader', 0, 0, 4)] }), moment)).toEqual([]);
+    expect(check?.observe(view({ replicas: [replica(2, 'Leader', 0, 0, 4)] }), moment)).toHaveLength(1);
+    expect(check?.observe(view({ replicas: [replica(2, 'Leader', 0, 0, 5)] }), moment)).toEqual([]);
+  });
+
+  it('REPL-HW-1: a leader\'s high watermark above an ISR member\'s log end fails, unless the partition had an unclean election', () => {
+    const logs = { 1: [rec('a'), rec('b')], 2: [rec('a')], 3: [rec('a'), rec('b')] };
+    expect(violations(view({ logs, replicas: [replica(1, 'Leader', 2, 2)] }), 'REPL-HW-1')).toHaveLength(1);
+    expect(violations(view({ logs, replicas: [replica(1, 'Leader', 1, 2)] }), 'REPL-HW-1')).toEqual([]);
+    expect(violations(view({ logs, partition: { isr: [1, 3] }, replicas: [replica(1, 'Leader', 2, 2)] }), 'REPL-HW-1')).toEqual([]);
+    expect(violations(view({ logs, unclean: true, replicas: [replica(1, 'Leader', 2, 2)] }), 'REPL-HW-1')).toEqual([]);
+  });
+
+  it('REPL-LOG-1: replicas disagreeing below both their high watermarks fail; above a high watermark they may differ', () => {
+    const logs = { 1: [rec('a'), rec('b')], 2: [rec('a'), rec('c', 1)] };
+    expect(violations(view({ logs, replicas: [replica(1, 'Leader', 2, 2), replica(2, 'Follower', 2, 2)] }), 'REPL-LOG-1')).toHaveLength(1);
+    expect(violations(view({ logs, replicas: [replica(1, 'Leader', 2, 2), replica(2, 'Follower', 1, 2)] }), 'REPL-LOG-1')).toEqual([]);
+  });
+
+  it('REPL-ACK-1: an acknowledged acks=all write missing from the final log is a lost write; allowed after an unclean election', () => {
+    const history: ProduceOperation[] = [
+      { type: 'ok', key: 'k', value: 'v1', partition: P, acks: -1, time: 1, offset: 0 },
+      { type: 'ok', key: 'k', value: 'v2', partition: P, acks: 1, time: 2, offset: 1 },
+    ];
+    const lost = checkDurability(history, [], view({ logs: { 1: [rec('other')] } }));
+    expect(lost.acked.verdict).toBe('invalid');
+    expect(lost.lost).toHaveLength(1);
+    const allowed = checkDurability(history, [], view({ unclean: true, logs: { 1: [rec('other')] } }));
+    expect(allowed.acked.verdict).toBe('valid');
+    expect(allowed.lost[0]?.allowed).toBe(true);
+    expect(checkDurability(history, [], view({ logs: { 1: [rec('v1')] } })).acked.verdict).toBe('valid');
+  });
+
+  it('REPL-READ-1 and REPL-ORDER-1: a read record must stay; offsets follow each other except across a reset', () => {
+    const read: ConsumeEvent[] = [{ type: 'record', partition: P, offset: 0, value: 'a', time: 1 }];
+    expect(checkDurability([], read, view({ logs: { 1: [rec('b')] } })).read.verdict).toBe('invalid');
+    expect(checkDurability([], read, view({ logs: { 1: [rec('a')] } })).read.verdict).toBe('valid');
+    const skipped: ConsumeEvent[] = [{ type: 'record', partition: P, offset: 0, value: 'a', time: 1 }, { type: 'record', partition: P, offset: 2, value: 'c', time: 2 }];
+    expect(checkConsumption(skipped, new Set()).order.anomalies[0]).toMatch(/skipped-offset/);
+    const reset: ConsumeEvent[] = [skipped[0] as ConsumeEvent, { type: 'reset', partition: P, from: 1, to: 2, reason: 'below log start offset', time: 2 }, skipped[1] as ConsumeEvent];
+    expect(checkConsumption(reset, new Set()).order.verdict).toBe('valid');
+    const backwards: ConsumeEvent[] = [{ type: 'record', partition: P, offset: 3, value: 'a', time: 1 }, { type: 'record', partition: P, offset: 3, value: 'a', time: 2 }];
+    expect(checkConsumption(backwards, new Set()).order.anomalies[0]).toMatch(/nonmonotonic-offset/);
+  });
+
+  it('REPL-HW-2: a high watermark going back within one leader epoch fails; a new epoch may start lower', () => {
+    const hws = (pairs: [number, number][]): ConsumeEvent[] => pairs.map(([leaderEpoch, highWatermark], i) => ({ type: 'highWatermark', partition: P, leaderEpoch, highWatermark, time: i }));
+    expect(checkConsumption(hws([[0, 5], [0, 4]]), new Set()).highWatermark.verdict).toBe('invalid');
+    expect(checkConsumption(hws([[0, 5], [1, 4], [1, 6]]), new Set()).highWatermark.verdict).toBe('valid');
+  });
+
+  it('REPL-LIVE-1 needs registered unfenced brokers, a leader, a full ISR and caught-up replicas', () => {
+    const logs = { 1: [rec('a')], 2: [rec('a')], 3: [rec('a')] };
+    const leader = replica(1, 'Leader', 1, 1);
+    expect(replicationNotConverged(view({ logs, replicas: [leader] }), [1, 2, 3], 1)).toBeNull();
+    expect(replicationNotConverged(view({ logs, replicas: [leader], fenced: [2] }), [1, 2, 3], 1)).toMatch(/unfenced/);
+    expect(replicationNotConverged(view({ logs, replicas: [leader], partition: { isr: [1, 2] } }), [1, 2, 3], 1)).toMatch(/ISR/);
+    expect(replicationNotConverged(view({ logs: { ...logs, 3: [] }, replicas: [leader] }), [1, 2, 3], 1)).toMatch(/replica 3 ends at 0/);
+  });
+});
