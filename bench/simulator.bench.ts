@@ -5,6 +5,8 @@
  */
 import { Simulation } from '../src/sim/simulator.js';
 import { optionsFromSeed } from '../src/sim/options.js';
+import { ClusterSimulation } from '../src/sim/cluster/simulation.js';
+import { clusterOptionsFromSeed } from '../src/sim/cluster/options.js';
 
 const SEEDS = Number(process.env['KSPEC_BENCH_SEEDS'] ?? 40);
 
@@ -32,3 +34,30 @@ function bench(voters: number): void {
 console.log(`kspec bench: node ${process.version}, ${SEEDS} seeds per size`);
 bench(3);
 bench(5);
+
+/** The replication simulator with Kafka's documentation example shape: 3 brokers x 6 partitions, RF 3. */
+function benchReplication(): void {
+  const shape = (seed: number) => {
+    const base = clusterOptionsFromSeed(seed, { brokers: 3 });
+    return { ...base, topic: { ...base.topic, partitions: 6, replicationFactor: 3 } };
+  };
+  for (let seed = 1; seed <= 2; seed++) new ClusterSimulation({ options: shape(seed) }).run();
+  let steps = 0;
+  let transitions = 0;
+  let virtualMs = 0;
+  const seeds = Math.max(4, Math.round(SEEDS / 4));
+  const started = performance.now();
+  for (let seed = 1000; seed < 1000 + seeds; seed++) {
+    const result = new ClusterSimulation({ options: shape(seed) }).run();
+    steps += result.steps;
+    transitions += result.transitions;
+    virtualMs += result.virtualTimeMs;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `replication, 3 brokers x 6 partitions RF 3: ${seeds} seeds, ${steps} events, ${transitions} transitions in ${seconds.toFixed(2)}s -> ` +
+      `${Math.round(steps / seconds)} events/s, ${Math.round(transitions / seconds)} transitions/s, ${(virtualMs / 1000 / seconds).toFixed(0)}x real time`,
+  );
+}
+
+benchReplication();

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { createQuorumMachine } from '../src/machines/quorum/index.js';
 import { machineDoc } from '../src/docs/machine-doc.js';
 import { quorumClauses } from '../spec/quorum/clauses.js';
+import { createReplicaMachine } from '../src/machines/replica/machine.js';
+import { createBrokerMachine } from '../src/machines/broker/machine.js';
+import { createControllerMachine } from '../src/machines/controller/machine.js';
+import { replicationClauses } from '../spec/replication/clauses.js';
 import { renderSpecIndex } from './spec-index.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
@@ -19,6 +23,24 @@ export function generatedDocs(): Record<string, string> {
       summary:
         'One machine per controller (src/machines/quorum). KRaft as Apache Kafka implements it (KIP-595; KafkaRaftClient and QuorumState). What is modelled and what is simplified: [../quorum.md](../quorum.md).',
       clauses: quorumClauses,
+    }),
+    'docs/machines/replica.md': machineDoc(createReplicaMachine(), {
+      title: 'The partition replica machine',
+      summary:
+        'One machine per partition per broker (src/machines/replica): kafka.cluster.Partition with its follower fetcher. Leader epochs, fetch with divergence, the high watermark, the ISR, acks. What is modelled and what is simplified: [../replication.md](../replication.md).',
+      clauses: replicationClauses,
+    }),
+    'docs/machines/broker.md': machineDoc(createBrokerMachine(), {
+      title: 'The broker lifecycle machine',
+      summary:
+        'One machine per broker (src/machines/broker): registration and heartbeats with the active controller (BrokerLifecycleManager), and publishing committed metadata to the replica machines (ReplicaManager.applyDelta). See [../replication.md](../replication.md).',
+      clauses: [],
+    }),
+    'docs/machines/controller.md': machineDoc(createControllerMachine(), {
+      title: 'The controller machine',
+      summary:
+        'One machine per KRaft voter (src/machines/controller/machine.ts): the active controller (QuorumController) decides with its uncommitted image and answers once its records commit. The rules it sequences live in partition-change.ts, topics.ts and placement.ts. See [../replication.md](../replication.md).',
+      clauses: [],
     }),
     'spec/INDEX.md': renderSpecIndex(),
   };

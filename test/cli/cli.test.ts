@@ -31,6 +31,22 @@ describe('kspec command line', async () => {
     expect(output.join('\n')).toMatch(/unknown variant 'nope'; known variants: kraft, /);
   });
 
+  it('--model takes replication or quorum and must fit the variant; --unclean needs replication', async () => {
+    expect(await main(['sim', '--model', 'raft'])).toBe(2);
+    expect(output.join('\n')).toMatch(/--model must be 'replication' or 'quorum', got 'raft'/);
+    expect(await main(['sim', '--model', 'quorum', '--variant', 'truncate-to-high-watermark'])).toBe(2);
+    expect(output.join('\n')).toMatch(/variant 'truncate-to-high-watermark' is about replication/);
+    expect(await main(['sweep', '--model', 'quorum', '--unclean', '--seeds', '1'])).toBe(2);
+    expect(output.join('\n')).toMatch(/--unclean is a topic config/);
+  });
+
+  it('sim runs the replication model by default and prints every replication clause', async () => {
+    expect(await main(['sim', '--seed', '3'])).toBe(0);
+    const text = output.join('\n');
+    expect(text).toMatch(/^seed=3 variant=kraft controllers=\d brokers=\d topic=user_activity/);
+    for (const id of ['REPL-ISR-1', 'REPL-LOG-1', 'REPL-ACK-1', 'REPL-LIVE-1']) expect(text).toMatch(new RegExp(`PASS ${id} `));
+  }, 30_000);
+
   it('variants lists one variant a line', async () => {
     expect(await main(['variants'])).toBe(0);
     expect(output[0]).toMatch(/^kraft\s+KRaft as Kafka implements it/);

@@ -1,0 +1,99 @@
+/**
+ * The controller machine through transition(): standby refuses with NOT_CONTROLLER; the active
+ * controller answers only once its decision commits; registration, unfencing once caught up,
+ * fencing after the session timeout, CreateTopics errors, AlterPartition with a stale epoch.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition } from 'xstate';
+import { createControllerMachine, defaultControllerConfig, type ControllerMachineEffect } from '../../src/machines/controller/machine.js';
+import { errorCode } from '../../src/protocol/errors.js';
+import type { MetadataEntry } from '../../src/protocol/replication/messages.js';
+
+type Action = { type: string; params?: { event?: unknown } };
+
+function controller() {
+  const machine = createControllerMachine();
+  let [snapshot, actions] = initialTransition(machine, { nodeId: 101, config: defaultControllerConfig, randomSeed: 7 });
+  let last = actions as Action[];
+  let offset = 1;
+  let now = 0;
+  const h = {
+    get state() { return JSON.stringify(snapshot.value); },
+    get context() { return snapshot.context; },
+    effects: () => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as ControllerMachineEffect),
+    replies: () => h.effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])),
+    proposals: () => h.effects().flatMap((e) => (e.type === 'propose' ? [e.entry] : [])),
+    at(ms: number) { now = ms; return h; },
+    send(event: Record<string, unknown>) {
+      [snapshot, actions] = transition(machine, snapshot, { from: 1, nowMs: now, ...event } as never);
+      last = actions as Action[];
+      return h;
+    },
+    /** The quorum commits these entries. */
+    commit(entries: MetadataEntry[]) {
+      const withOffsets = entries.map((e) => ({ ...e, endOffset: ++offset }));
+      return h.send({ type: 'MetadataCommitted', entries: withOffsets, committedOffset: offset });
+    },
+  };
+  return h;
+}
+
+describe('controller machine', () => {
+  it('a standby controller refuses broker requests with NOT_CONTROLLER', () => {
+    const c = controller();
+    c.send({ type: 'BrokerRegistration', correlationId: 1, brokerId: 1, incarnationId: 'a', rack: null });
+    expect(c.replies()[0]).toMatchObject({ type: 'BrokerRegistrationResponse', errorCode: errorCode('NOT_CONTROLLER') });
+  });
+
+  it('registers a broker fenced, answers on commit, unfences it once its heartbeat shows it caught up, fences it after the session timeout', () => {
+    const c = controller().send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 1 });
+    expect(c.state).toMatch(/Active/);
+    c.send({ type: 'BrokerRegistration', correlationId: 1, brokerId: 1, incarnationId: 'a', rack: null });
+    expect(c.replies()).toEqual([]);
+    const registration = c.proposals()[0] as MetadataEntry;
+    expect(registration.records[0]).toMatchObject({ type: 'RegisterBrokerRecord', brokerId: 1, fenced: true });
+    c.commit([registration]);
+    const epoch = (c.replies()[0] as { brokerEpoch: number }).brokerEpoch;
+    expect(c.replies()[0]).toMatchObject({ type: 'BrokerRegistrationResponse', errorCode: 0 });
+    c.send({ type: 'BrokerHeartbeat', correlationId: 2, brokerId: 1, brokerEpoch: epoch, currentMetadataOffset: 0, wantFence: false });
+    expect(c.replies()[0]).toMatchObject({ isCaughtUp: false, isFenced: true });
+    c.send({ type: 'BrokerHeartbeat', correlationId: 3, brokerId: 1, brokerEpoch: epoch, currentMetadataOffset: 100, wantFence: false });
+    const unfence = c.proposals()[0] as MetadataEntry;
+    expect(unfence.records[0]).toMatchObject({ type: 'BrokerRegistrationChangeRecord', fenced: -1 });
+    c.commit([unfence]);
+    expect(c.replies()[0]).toMatchObject({ isFenced: false });
+    c.send({ type: 'BrokerHeartbeat', correlationId: 4, brokerId: 1, brokerEpoch: epoch + 5, currentMetadataOffset: 100, wantFence: false });
+    expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('STALE_BROKER_EPOCH') });
+    c.at(defaultControllerConfig.sessionTimeoutMs + 1).send({ type: 'xstate.after.fenceCheckInterval.controller.Active.Watching' });
+    expect(c.proposals()[0]?.records.at(-1)).toMatchObject({ type: 'BrokerRegistrationChangeRecord', brokerId: 1, fenced: 1 });
+  });
+
+  it('CreateTopics: INVALID_REPLICATION_FACTOR with too few brokers, TOPIC_ALREADY_EXISTS for a pending topic, INVALID_TOPIC_EXCEPTION for a bad name', () => {
+    const c = controller().send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 1 });
+    const create = (name: string, rf: number) => c.send({ type: 'CreateTopics', from: 0, correlationId: 9, name, numPartitions: 2, replicationFactor: rf, configs: {} });
+    create('t', 1);
+    expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('INVALID_REPLICATION_FACTOR') });
+    c.send({ type: 'BrokerRegistration', correlationId: 1, brokerId: 1, incarnationId: 'a', rack: null });
+    create('t', 1);
+    // Kafka's placer refuses when every broker is fenced (a fresh registration is).
+    expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('INVALID_REPLICATION_FACTOR'), errorMessage: expect.stringMatching(/fenced/) });
+    c.commit(c.context.pending.map((p) => ({ id: p.id, records: p.records })));
+    c.send({ type: 'BrokerHeartbeat', correlationId: 2, brokerId: 1, brokerEpoch: c.context.image.brokers['1']?.brokerEpoch ?? -1, currentMetadataOffset: 100, wantFence: false });
+    create('t', 1);
+    expect(c.proposals()[0]?.records.map((r) => r.type)).toEqual(['TopicRecord', 'PartitionRecord', 'PartitionRecord']);
+    create('t', 1);
+    expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('TOPIC_ALREADY_EXISTS') });
+    create('bad name', 1);
+    expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('INVALID_TOPIC_EXCEPTION') });
+  });
+
+  it('losing leadership answers pending requests NOT_CONTROLLER and drops their records from the image', () => {
+    const c = controller().send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 1 });
+    c.send({ type: 'BrokerRegistration', correlationId: 1, brokerId: 1, incarnationId: 'a', rack: null });
+    expect(Object.keys(c.context.image.brokers)).toEqual(['1']);
+    c.send({ type: 'QuorumLeaderChange', leaderId: 102, epoch: 2 });
+    expect(c.state).toMatch(/Inactive/);
+    expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('NOT_CONTROLLER') });
+    expect(Object.keys(c.context.image.brokers)).toEqual([]);
+  });
+});
