@@ -10,7 +10,7 @@
  *   produce [key=K] [acks=all|1|0] [count=N] [wait=MS]   writes, one every 20 ms, then MS (500) to settle
  *   consume [count=N]          consumer fetches, one every 50 ms
  *   run ms=N | run until=T     advance virtual time
- *   crash nN | restart nN | power-loss nN | isolate nN | heal
+ *   crash nN | restart nN | power-loss nN | isolate nN | one-way from=nA to=nB | heal
  *   status                     committed partition state and every replica's view of itself
  *   check                      the end-of-run checks, then every replication clause's verdict
  */
@@ -43,6 +43,7 @@ const commands = {
   restart: t.type({ _: Node }),
   'power-loss': t.type({ _: Node }),
   isolate: t.type({ _: Node }),
+  'one-way': t.type({ from: t.string, to: t.string }),
   heal: t.partial({ _: NoWords }),
   status: t.partial({ _: NoWords }),
   check: t.partial({ _: NoWords }),
@@ -124,6 +125,14 @@ export class ClusterScenarioRunner {
       case 'heal':
         sim.injectFault({ kind: 'heal' });
         return narrator.lines();
+      case 'one-way': {
+        const node = (word: unknown): number => {
+          if (typeof word !== 'string' || !/^n?\d+$/.test(word)) throw new ScriptError(`line ${block.line}: one-way needs from=nA to=nB, got ${JSON.stringify(word)}`);
+          return Number(word.replace(/^n/, ''));
+        };
+        sim.injectFault({ kind: 'one-way', from: node(args['from']), to: node(args['to']) });
+        return narrator.lines();
+      }
       case 'status':
         return this.status(sim);
       case 'check': {
