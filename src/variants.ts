@@ -45,7 +45,7 @@ export const variants: readonly Variant[] = [
   {
     name: 'truncate-to-high-watermark',
     description: 'replication before KIP-101: a replica becoming follower truncates its log to its own high watermark, and fetches are not fenced by leader epoch',
-    breaks: 'REPL-LOG-1',
+    breaks: 'REPL-HW-1',
     quorum: {},
     replication: { truncation: 'high-watermark', epochFencing: false },
     model: 'replication',

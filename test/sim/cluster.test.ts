@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
 import { clusterOptionsFromSeed } from '../../src/sim/cluster/options.js';
-import { clusterExploreOptions, clusterReproduceCommand } from '../../src/sim/cluster/run.js';
+import { clusterExploreOptions, clusterReproduceCommand, exploreCluster } from '../../src/sim/cluster/run.js';
+import { findVariant } from '../../src/variants.js';
 
 const SWEEP_SEEDS = Number(process.env['KSPEC_TEST_CLUSTER_SEEDS'] ?? 16);
 
@@ -49,4 +50,13 @@ describe('replication simulator', () => {
     expect(strict.violations).toEqual([]);
     expect(strict.allowedLostWrites).toEqual([]);
   });
+
+  it('exploration finds and shrinks a counterexample for truncate-to-high-watermark, and none for kraft in the same runs', () => {
+    const broken = exploreCluster({ variant: 'truncate-to-high-watermark', runs: 12, seed: 1 });
+    expect(broken.counterexample?.result.violations[0]?.clauseId).toBe(findVariant('truncate-to-high-watermark').breaks);
+    expect(broken.counterexample?.faults.length).toBeLessThanOrEqual(2);
+    expect(broken.counterexample?.result.trace?.length).toBeGreaterThan(100);
+    const fixed = exploreCluster({ variant: 'kraft', runs: 12, seed: 1 });
+    expect(fixed.counterexample).toBeNull();
+  }, 120_000);
 });
