@@ -149,6 +149,40 @@ describe('replica machine: the leader', () => {
   });
 });
 
+describe('replica machine: AlterPartition answers', () => {
+  it('regression (replication sweep, seeds 742, 888, 1344): INVALID_UPDATE_VERSION keeps the proposed ISR counting for the high watermark', () => {
+    // The expansion may have been applied (a resend or duplicate of it is what came back stale):
+    // dropping it would let the high watermark pass a replica the controller has in the ISR.
+    const h = replica(1).metadata({ isr: [1] });
+    h.produce(1, 1, ['a', 'b']);
+    h.fetch(2, 2);
+    const expand = h.sent().find((m) => m.type === 'AlterPartition') as { correlationId: number; newIsr: number[] };
+    expect(expand.newIsr).toEqual([1, 2]);
+    h.produce(1, 2, ['c', 'd']);
+    expect(h.context.highWatermark).toBe(2);
+    h.send({ type: 'AlterPartitionResponse', ...address, correlationId: expand.correlationId, errorCode: errorCode('INVALID_UPDATE_VERSION'), leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 });
+    expect(h.context.pendingIsr?.newIsr).toEqual([1, 2]);
+    expect(h.context.highWatermark).toBe(2);
+    // Not resent: the partition moved on; metadata will settle it.
+    h.at(10_000).send({ type: 'xstate.after.isrCheckInterval.replica.Leader.Serving' });
+    expect(h.sent().filter((m) => m.type === 'AlterPartition')).toEqual([]);
+    h.metadata({ isr: [1, 2], partitionEpoch: 1 });
+    expect(h.context.pendingIsr).toBeNull();
+  });
+
+  it('INELIGIBLE_REPLICA: the change was not applied, back to the committed ISR', () => {
+    const h = replica(1).metadata({ isr: [1] });
+    h.produce(1, 1, ['a']);
+    h.fetch(2, 1);
+    const expand = h.sent().find((m) => m.type === 'AlterPartition') as { correlationId: number };
+    h.produce(1, 2, ['b']);
+    expect(h.context.highWatermark).toBe(1);
+    h.send({ type: 'AlterPartitionResponse', ...address, correlationId: expand.correlationId, errorCode: errorCode('INELIGIBLE_REPLICA'), leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 });
+    expect(h.context.pendingIsr).toBeNull();
+    expect(h.context.highWatermark).toBe(2);
+  });
+});
+
 describe('replica machine: the follower', () => {
   it('fetches from the leader with its leader epoch and last fetched epoch', () => {
     const h = replica(2, { log: { logStartOffset: 0, logEndOffset: 4, epochCache: [{ epoch: 1, startOffset: 0 }] } }).metadata({ leader: 1, leaderEpoch: 2 });

@@ -108,6 +108,8 @@ interface PendingIsrChange {
   readonly newIsr: readonly number[];
   readonly correlationId: number;
   readonly sentMs: number;
+  /** False once the controller answered that the partition moved on: wait for metadata instead. */
+  readonly resend: boolean;
 }
 
 export interface ReplicaContext {
@@ -319,7 +321,7 @@ export function createReplicaMachine() {
         const step = new Step(context);
         if (context.pendingIsr !== null) {
           // AlterPartitionManager resends an unanswered request.
-          if (event.nowMs - context.pendingIsr.sentMs >= context.config.requestTimeoutMs) proposeIsr(step, context.pendingIsr.newIsr, event.nowMs);
+          if (context.pendingIsr.resend && event.nowMs - context.pendingIsr.sentMs >= context.config.requestTimeoutMs) proposeIsr(step, context.pendingIsr.newIsr, event.nowMs);
         } else {
           // Partition.getOutOfSyncReplicas: ISR followers not caught up within replica.lag.time.max.ms.
           const outOfSync = context.partition.isr.filter((r) => r !== context.brokerId && !isCaughtUp(context.followers[String(r)], context.log.logEndOffset, event.nowMs, context.config.replicaLagTimeMaxMs));
@@ -329,15 +331,25 @@ export function createReplicaMachine() {
       }),
       handleAlterPartitionResponse: enqueueActions(({ context, enqueue, event }) => {
         const response = as<AlterPartitionResponse>(event);
-        if (context.pendingIsr === null || response.correlationId !== context.pendingIsr.correlationId) return;
-        if (response.errorCode === errorCode('NOT_CONTROLLER') || response.errorCode === errorCode('REQUEST_TIMED_OUT')) return; // resent by the ISR check
+        const pending = context.pendingIsr;
+        if (pending === null || response.correlationId !== pending.correlationId) return;
         const step = new Step(context);
-        if (response.errorCode === 0 && response.leaderEpoch === context.partition.leaderEpoch && response.partitionEpoch > context.partition.partitionEpoch) {
-          step.patch({ partition: { ...context.partition, isr: response.isr, partitionEpoch: response.partitionEpoch }, pendingIsr: null });
-        } else {
-          // INVALID_UPDATE_VERSION, FENCED_LEADER_EPOCH, INELIGIBLE_REPLICA...: drop it and wait for metadata.
+        if (response.errorCode === 0) {
+          if (response.leaderEpoch === context.partition.leaderEpoch && response.partitionEpoch > context.partition.partitionEpoch) {
+            step.patch({ partition: { ...context.partition, isr: response.isr, partitionEpoch: response.partitionEpoch }, pendingIsr: null });
+          } else {
+            step.patch({ pendingIsr: null });
+          }
+        } else if (response.errorCode === errorCode('INELIGIBLE_REPLICA')) {
+          // The controller says the change was not applied: back to the last committed ISR.
           step.patch({ pendingIsr: null });
+        } else if (response.errorCode === errorCode('INVALID_UPDATE_VERSION') || response.errorCode === errorCode('FENCED_LEADER_EPOCH') || response.errorCode === errorCode('UNKNOWN_TOPIC_OR_PARTITION')) {
+          // Someone else changed the partition, perhaps with this very request (a resend, a
+          // duplicate): whether it was applied is unknown, so the maximal ISR stays until metadata
+          // brings the new partition epoch (Partition.handleAlterPartitionError).
+          step.patch({ pendingIsr: { ...pending, resend: false } });
         }
+        // NOT_CONTROLLER, REQUEST_TIMED_OUT and the rest: resent by the ISR check.
         maybeIncrementHighWatermark(step);
         step.flush(enqueue);
       }),
@@ -672,7 +684,7 @@ function maybeExpandIsr(step: Step, replica: number, nowMs: number): void {
 /** One ISR change at a time goes to the controller (AlterPartitionManager); resent until answered. */
 function proposeIsr(step: Step, newIsr: readonly number[], nowMs: number): void {
   const c = step.c;
-  const pending = { newIsr, correlationId: c.nextCorrelationId, sentMs: nowMs };
+  const pending = { newIsr, correlationId: c.nextCorrelationId, sentMs: nowMs, resend: true };
   step.patch({ pendingIsr: pending, nextCorrelationId: c.nextCorrelationId + 1 });
   step.effect({
     type: 'send.controller',
