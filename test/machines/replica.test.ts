@@ -156,7 +156,7 @@ describe('replica machine: AlterPartition answers', () => {
     const h = replica(1).metadata({ isr: [1] });
     h.produce(1, 1, ['a', 'b']);
     h.fetch(2, 2);
-    const expand = h.sent().find((m) => m.type === 'AlterPartition') as { correlationId: number; newIsr: number[] };
+    const expand = h.sent().find((m) => m.type === 'AlterPartition') as { correlationId: number; newIsr: readonly number[] };
     expect(expand.newIsr).toEqual([1, 2]);
     h.produce(1, 2, ['c', 'd']);
     expect(h.context.highWatermark).toBe(2);

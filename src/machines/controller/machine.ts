@@ -96,8 +96,36 @@ function propose(step: Step, records: readonly MetadataRecord[], replies: Pendin
   step.effect({ type: 'propose', entry: { id, records } });
 }
 
+/**
+ * Answer a request that wrote nothing. If anything is still pending, the answer may rest on it
+ * (TOPIC_ALREADY_EXISTS for a topic not yet committed, say), so it waits until the last pending
+ * entry commits, and becomes NOT_CONTROLLER if that entry is lost (QuorumController's deferred
+ * event queue: a read-only result waits for the last written offset).
+ */
 function reply(step: Step, to: number, message: ReplicationMessage): void {
-  step.effect({ type: 'send', to, message });
+  const last = step.c.pending[step.c.pending.length - 1];
+  if (last === undefined) return step.effect({ type: 'send', to, message });
+  const lost = notControllerAnswer(message);
+  step.patch({
+    pending: [...step.c.pending.slice(0, -1), { ...last, replies: [...last.replies, { to, message }], onLoss: lost === null ? last.onLoss : [...last.onLoss, { to, message: lost }] }],
+  });
+}
+
+/** The NOT_CONTROLLER form of an answer. */
+function notControllerAnswer(message: ReplicationMessage): ReplicationMessage | null {
+  const code = errorCode('NOT_CONTROLLER');
+  switch (message.type) {
+    case 'BrokerRegistrationResponse':
+      return { ...message, errorCode: code, brokerEpoch: -1 };
+    case 'BrokerHeartbeatResponse':
+      return { ...message, errorCode: code, isCaughtUp: false, isFenced: true };
+    case 'AlterPartitionResponse':
+      return { ...message, errorCode: code, leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 };
+    case 'CreateTopicsResponse':
+      return { ...message, errorCode: code, errorMessage: 'leadership lost before commit', topicId: '' };
+    default:
+      return null;
+  }
 }
 
 function notController(request: With<ReplicationMessage>): ReplicationMessage | null {
@@ -122,9 +150,7 @@ function handleRegistration(step: Step, request: With<BrokerRegistrationRequest>
   const answer = (brokerEpoch: number): ReplicationMessage => ({ type: 'BrokerRegistrationResponse', correlationId: request.correlationId, errorCode: 0, brokerEpoch });
   if (existing !== undefined && existing.incarnationId === request.incarnationId) {
     // The same process registering again (a lost answer): the same epoch, once what is pending commits.
-    const last = c.pending[c.pending.length - 1];
-    if (last === undefined) reply(step, request.from, answer(existing.brokerEpoch));
-    else step.patch({ pending: [...c.pending.slice(0, -1), { ...last, replies: [...last.replies, { to: request.from, message: answer(existing.brokerEpoch) }] }] });
+    reply(step, request.from, answer(existing.brokerEpoch));
     return;
   }
   // A new incarnation: the old one is fenced first (it may have crashed holding leaderships).
