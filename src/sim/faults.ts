@@ -6,7 +6,7 @@
  */
 import * as t from 'io-ts';
 import { Random } from '../core/prng.js';
-import type { SimOptions } from './options.js';
+import type { FaultRates, SimOptions } from './options.js';
 
 export const Fault = t.union([
   t.type({ kind: t.literal('crash'), node: t.number }),
@@ -54,10 +54,17 @@ export function renderFault(fault: Fault): string {
 
 /** The seed's fault schedule for the safety phase (heal-all is added by the simulator). */
 export function faultScheduleFromSeed(options: SimOptions): TimedFault[] {
-  const rates = options.faults;
-  if (rates.meanIntervalMs === 0) return [];
-  const random = Random.stream(options.seed, 'faults');
   const nodes = Array.from({ length: options.voters + options.observers }, (_, i) => i + 1);
+  return faultSchedule(options.faults, options.safetyPhaseMs, nodes, Random.stream(options.seed, 'faults'), false);
+}
+
+/**
+ * A fault schedule: exponential gaps of mean `rates.meanIntervalMs`, each fault drawn from the
+ * kinds the rates switch on, with its node, downtime and end (restart, resume, skew back; with
+ * `healPartitions`, a heal after each isolate or split).
+ */
+export function faultSchedule(rates: FaultRates, safetyPhaseMs: number, nodes: readonly number[], random: Random, healPartitions: boolean): TimedFault[] {
+  if (rates.meanIntervalMs === 0) return [];
   const kinds = [
     ...(rates.crash ? ['crash'] : []),
     ...(rates.partition ? ['isolate', 'split', 'one-way', 'heal'] : []),
@@ -69,24 +76,23 @@ export function faultScheduleFromSeed(options: SimOptions): TimedFault[] {
   let time = 0;
   for (;;) {
     time += Math.max(1, Math.round(-Math.log(1 - random.float()) * rates.meanIntervalMs));
-    if (time >= options.safetyPhaseMs) break;
+    if (time >= safetyPhaseMs) break;
     const node = random.pick(nodes);
     const downtime = random.int(100, rates.downtimeMaxMs);
+    const healLater = healPartitions ? [{ atMs: time + downtime, fault: { kind: 'heal' as const } }] : [];
     switch (random.pick(kinds)) {
       case 'crash':
-        schedule.push({ atMs: time, fault: { kind: 'crash', node } });
-        schedule.push({ atMs: time + downtime, fault: { kind: 'restart', node } });
+        schedule.push({ atMs: time, fault: { kind: 'crash', node } }, { atMs: time + downtime, fault: { kind: 'restart', node } });
         break;
       case 'pause':
-        schedule.push({ atMs: time, fault: { kind: 'pause', node } });
-        schedule.push({ atMs: time + downtime, fault: { kind: 'resume', node } });
+        schedule.push({ atMs: time, fault: { kind: 'pause', node } }, { atMs: time + downtime, fault: { kind: 'resume', node } });
         break;
       case 'isolate':
-        schedule.push({ atMs: time, fault: { kind: 'isolate', node } });
+        schedule.push({ atMs: time, fault: { kind: 'isolate', node } }, ...healLater);
         break;
       case 'split': {
         const side = nodes.filter(() => random.chance(0.5));
-        if (side.length > 0 && side.length < nodes.length) schedule.push({ atMs: time, fault: { kind: 'split', side } });
+        if (side.length > 0 && side.length < nodes.length) schedule.push({ atMs: time, fault: { kind: 'split', side } }, ...healLater);
         break;
       }
       case 'one-way': {
@@ -98,10 +104,9 @@ export function faultScheduleFromSeed(options: SimOptions): TimedFault[] {
         schedule.push({ atMs: time, fault: { kind: 'heal' } });
         break;
       case 'clock-skew':
-        schedule.push({ atMs: time, fault: { kind: 'clock-skew', node, factor: random.pick([0.5, 0.8, 1.25, 2]) } });
-        schedule.push({ atMs: time + downtime, fault: { kind: 'clock-skew', node, factor: 1 } });
+        schedule.push({ atMs: time, fault: { kind: 'clock-skew', node, factor: random.pick([0.5, 0.8, 1.25, 2]) } }, { atMs: time + downtime, fault: { kind: 'clock-skew', node, factor: 1 } });
         break;
     }
   }
-  return schedule.filter((f) => f.atMs < options.safetyPhaseMs).sort((a, b) => a.atMs - b.atMs);
+  return schedule.filter((f) => f.atMs < safetyPhaseMs).sort((a, b) => a.atMs - b.atMs);
 }

@@ -5,11 +5,11 @@
  */
 import { integer, parse } from '../args.js';
 import { explore } from '../../sim/explore.js';
-import { renderFault } from '../../sim/faults.js';
 import { writeTrace } from '../../sim/run.js';
 import { findVariant } from '../../variants.js';
 import { chooseModel } from './model.js';
 import { exploreReplication } from './replication.js';
+import { printCounterexample } from './verdicts.js';
 
 const USAGE = 'kspec explore [--variant NAME] [--model replication|quorum] [--runs N] [--seed N] [--voters N] [--out FILE]';
 
@@ -27,11 +27,7 @@ export function exploreCommand(args: string[]): number {
     return 0;
   }
   const { faults, result, options } = outcome.counterexample;
-  const violation = result.violations[0];
-  console.log(`found after ${outcome.runsTried} runs in ${((outcome.findMs ?? 0) / 1000).toFixed(1)}s; shrunk in ${outcome.shrinks} steps, ${(outcome.shrinkMs / 1000).toFixed(1)}s`);
-  console.log(`counterexample: sim seed ${options.seed}, ${faults.length} fault(s), violated at step ${violation?.step} (t=${violation?.time}ms):`);
-  for (const f of faults) console.log(`  t=${f.atMs}ms ${renderFault(f.fault)}`);
-  console.log(`violation: ${violation?.clauseId}: ${violation?.message}`);
+  printCounterexample({ ...outcome, seed: options.seed, faults, violation: result.violations[0] });
   const path = values.out ?? `traces/explore-${variant.name}.jsonl`;
   if (result.trace !== null) {
     writeTrace(path, result.trace);

@@ -5,10 +5,10 @@
 import { describeClusterOptions, clusterOptionsFromSeed } from '../../sim/cluster/options.js';
 import { ClusterSimulation, type ClusterRunResult } from '../../sim/cluster/simulation.js';
 import { clusterReproduceCommand, exploreCluster } from '../../sim/cluster/run.js';
-import { renderFault } from '../../sim/faults.js';
 import { writeTrace } from '../../sim/run.js';
 import { replicationClauses } from '../../../spec/replication/clauses.js';
 import type { Variant } from '../../variants.js';
+import { printClauseVerdicts, printCounterexample } from './verdicts.js';
 
 export function simReplication(seed: number, variant: string, maxSteps: number, unclean: boolean, tracePath: string | undefined): number {
   const options = clusterOptionsFromSeed(seed, { variant, maxSteps, unclean });
@@ -33,17 +33,7 @@ export function printReplicationVerdicts(result: ClusterRunResult, wallMs: numbe
     `steps=${result.steps} transitions=${result.transitions} virtual-time=${result.virtualTimeMs}ms wall=${wallMs.toFixed(0)}ms ` +
       `writes: acknowledged=${result.produced.acked} failed=${result.produced.failed} unknown=${result.produced.unknown}; consumed=${result.consumedRecords}; converged-at=${result.convergedAtMs === null ? 'never' : `${result.convergedAtMs}ms`}`,
   );
-  const failed = new Map(result.violations.map((v) => [v.clauseId, v]));
-  const stopped = result.violations.length > 0;
-  for (const clause of replicationClauses) {
-    const violation = failed.get(clause.id);
-    const judgedAtEnd = clause.kind === 'liveness' || clause.kind === 'history';
-    const verdict = violation !== undefined ? 'FAIL' : stopped && judgedAtEnd ? 'SKIP' : 'PASS';
-    const detail = violation !== undefined
-      ? `\n     step ${violation.step} t=${violation.time}ms: ${violation.message}`
-      : verdict === 'SKIP' ? ' (not judged: the run stopped at the first violation)' : '';
-    console.log(`${verdict} ${clause.id} ${clause.title}${detail}`);
-  }
+  printClauseVerdicts(replicationClauses, result.violations);
   if (result.allowedLostWrites.length > 0) {
     console.log(`lost-write anomalies allowed by unclean leader election: ${result.allowedLostWrites.length}`);
     for (const l of result.allowedLostWrites.slice(0, 5)) console.log(`  ${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`);
@@ -62,11 +52,7 @@ export function exploreReplication(variant: Variant, runs: number, seed: number,
     return 0;
   }
   const { faults, result, options } = outcome.counterexample;
-  const violation = result.violations[0];
-  console.log(`found after ${outcome.runsTried} runs in ${((outcome.findMs ?? 0) / 1000).toFixed(1)}s; shrunk in ${outcome.shrinks} steps, ${(outcome.shrinkMs / 1000).toFixed(1)}s`);
-  console.log(`counterexample: sim seed ${options.seed}, ${faults.length} fault(s), violated at step ${violation?.step} (t=${violation?.time}ms):`);
-  for (const f of faults) console.log(`  t=${f.atMs}ms ${renderFault(f.fault)}`);
-  console.log(`violation: ${violation?.clauseId}: ${violation?.message}`);
+  printCounterexample({ ...outcome, seed: options.seed, faults, violation: result.violations[0] });
   const path = out ?? `traces/explore-${variant.name}.jsonl`;
   if (result.trace !== null) {
     writeTrace(path, result.trace as never);

@@ -13,6 +13,7 @@ import { replayTrace, type ReplayOutcome } from '../../sim/replay.js';
 import { quorumClauses } from '../../../spec/quorum/clauses.js';
 import { findVariant } from '../../variants.js';
 import { chooseModel } from './model.js';
+import { printClauseVerdicts } from './verdicts.js';
 import { simReplication } from './replication.js';
 
 const USAGE = 'kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--max-steps N] [--trace FILE] | kspec sim --replay FILE';
@@ -65,17 +66,7 @@ export function printVerdicts(result: RunResult, wallMs: number): void {
     `steps=${result.steps} transitions=${result.transitions} virtual-time=${result.virtualTimeMs}ms wall=${wallMs.toFixed(0)}ms ` +
       `proposals=${invoked} acknowledged=${ok} converged-at=${result.convergedAtMs === null ? 'never' : `${result.convergedAtMs}ms`}`,
   );
-  const failed = new Map(result.violations.map((v) => [v.clauseId, v]));
-  const stopped = result.violations.length > 0;
-  for (const clause of quorumClauses) {
-    const violation = failed.get(clause.id);
-    const judgedAtEnd = clause.kind === 'liveness' || clause.kind === 'history';
-    const verdict = violation !== undefined ? 'FAIL' : stopped && judgedAtEnd ? 'SKIP' : 'PASS';
-    const detail = violation !== undefined
-      ? `\n     step ${violation.step} t=${violation.time}ms: ${violation.message}`
-      : verdict === 'SKIP' ? ' (not judged: the run stopped at the first violation)' : '';
-    console.log(`${verdict} ${clause.id} ${clause.title}${detail}`);
-  }
+  printClauseVerdicts(quorumClauses, result.violations);
   if (result.violations.length > 0) {
     const first = result.violations[0];
     console.log(`violation of ${first?.clauseId} at seed ${result.options.seed}; reproduce with: ${reproduceCommand(result.options)}`);

@@ -5,6 +5,7 @@
 import * as t from 'io-ts';
 import { Random } from '../../core/prng.js';
 import { FaultRates, NetworkOptions } from '../options.js';
+import { faultSchedule, type TimedFault } from '../faults.js';
 
 export const TopicSpec = t.type({
   name: t.string,
@@ -101,53 +102,8 @@ export function describeClusterOptions(options: ClusterOptions): string[] {
   ];
 }
 
-/** The seed's fault schedule over controllers and brokers (heal-all is added by the simulator). */
-export function clusterFaultSchedule(options: ClusterOptions): { atMs: number; fault: import('../faults.js').Fault }[] {
-  const rates = options.faults;
-  if (rates.meanIntervalMs === 0) return [];
-  const random = Random.stream(options.seed, 'cluster-faults');
+/** The seed's fault schedule over controllers and brokers (heal-all is added by the simulator); partitions heal after their downtime. */
+export function clusterFaultSchedule(options: ClusterOptions): TimedFault[] {
   const nodes = [...brokerIds(options), ...controllerIds(options)];
-  const kinds = [
-    ...(rates.crash ? ['crash'] : []),
-    ...(rates.partition ? ['isolate', 'split', 'one-way', 'heal'] : []),
-    ...(rates.pause ? ['pause'] : []),
-    ...(rates.clockSkew ? ['clock-skew'] : []),
-  ];
-  if (kinds.length === 0) return [];
-  const schedule: { atMs: number; fault: import('../faults.js').Fault }[] = [];
-  let time = 0;
-  for (;;) {
-    time += Math.max(1, Math.round(-Math.log(1 - random.float()) * rates.meanIntervalMs));
-    if (time >= options.safetyPhaseMs) break;
-    const node = random.pick(nodes);
-    const downtime = random.int(100, rates.downtimeMaxMs);
-    switch (random.pick(kinds)) {
-      case 'crash':
-        schedule.push({ atMs: time, fault: { kind: 'crash', node } }, { atMs: time + downtime, fault: { kind: 'restart', node } });
-        break;
-      case 'pause':
-        schedule.push({ atMs: time, fault: { kind: 'pause', node } }, { atMs: time + downtime, fault: { kind: 'resume', node } });
-        break;
-      case 'isolate':
-        schedule.push({ atMs: time, fault: { kind: 'isolate', node } }, { atMs: time + downtime, fault: { kind: 'heal' } });
-        break;
-      case 'split': {
-        const side = nodes.filter(() => random.chance(0.5));
-        if (side.length > 0 && side.length < nodes.length) schedule.push({ atMs: time, fault: { kind: 'split', side } }, { atMs: time + downtime, fault: { kind: 'heal' } });
-        break;
-      }
-      case 'one-way': {
-        const to = random.pick(nodes);
-        if (to !== node) schedule.push({ atMs: time, fault: { kind: 'one-way', from: node, to } });
-        break;
-      }
-      case 'heal':
-        schedule.push({ atMs: time, fault: { kind: 'heal' } });
-        break;
-      case 'clock-skew':
-        schedule.push({ atMs: time, fault: { kind: 'clock-skew', node, factor: random.pick([0.5, 0.8, 1.25, 2]) } }, { atMs: time + downtime, fault: { kind: 'clock-skew', node, factor: 1 } });
-        break;
-    }
-  }
-  return schedule.filter((f) => f.atMs < options.safetyPhaseMs).sort((a, b) => a.atMs - b.atMs);
+  return faultSchedule(options.faults, options.safetyPhaseMs, nodes, Random.stream(options.seed, 'cluster-faults'), true);
 }
