@@ -53,7 +53,6 @@ type Commands = typeof commands;
 export class ClusterScenarioRunner {
   private sim: ClusterSimulation | null = null;
   private narrator: Narrator | null = null;
-  private written = 0;
 
   execute(block: ScriptBlock): string[] {
     const name = block.command as keyof Commands;
@@ -180,7 +179,6 @@ export class ClusterScenarioRunner {
     };
     this.sim = new ClusterSimulation({ options, faults: [], scripted: true, recordTrace: true });
     this.narrator = new Narrator(this.sim);
-    this.written = 0;
     return [`${controllers} controller(s), ${brokers} brokers, topic ${options.topic.name}: ${options.topic.partitions} partition(s), rf ${options.topic.replicationFactor}, ${Object.entries(configs).map(([k, v]) => `${k}=${v}`).join(' ')}; seed ${seed}, variant ${variant}`];
   }
 
@@ -192,7 +190,6 @@ export class ClusterScenarioRunner {
       const parts = Object.entries(d).filter(([k]) => k === 'broker' || k.startsWith('user_activity') || k === 'up').map(([k, v]) => (k === 'up' ? (v ? '' : 'down') : k === 'broker' ? String(v) : `${k}: ${String(v)}`)).filter((x) => x !== '');
       out.push(`n${id} ${parts.join('; ')}`);
     }
-    void this.written;
     return out;
   }
 }

@@ -115,9 +115,8 @@ export function createBrokerMachine() {
       staleBrokerEpoch: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === errorCode('STALE_BROKER_EPOCH'),
     },
     actions: {
-      followController: enqueueActions(({ context, enqueue, event }) => {
-        const change = as<Extract<BrokerLocalEvent, { type: 'QuorumLeaderChange' }>>(event);
-        enqueue.assign({ controllerId: change.leaderId, image: context.image });
+      followController: enqueueActions(({ enqueue, event }) => {
+        enqueue.assign({ controllerId: as<Extract<BrokerLocalEvent, { type: 'QuorumLeaderChange' }>>(event).leaderId });
       }),
       applyMetadata: enqueueActions(({ context, enqueue, event }) => {
         const committed = as<Extract<BrokerLocalEvent, { type: 'MetadataCommitted' }>>(event);

@@ -40,8 +40,6 @@ export interface ReplicaConfig {
   readonly fetchWaitMs: number;
   /** A fetch or AlterPartition with no answer is sent again after this long. */
   readonly requestTimeoutMs: number;
-  /** log.retention.check.interval.ms */
-  readonly retentionCheckIntervalMs: number;
 }
 
 /** Kafka's defaults scaled down together so that a simulated run sees many ISR changes. */
@@ -50,7 +48,6 @@ export const defaultReplicaConfig: ReplicaConfig = {
   fetchBackoffMs: 200,
   fetchWaitMs: 100,
   requestTimeoutMs: 1_000,
-  retentionCheckIntervalMs: 1_000,
 };
 
 /**
@@ -141,9 +138,7 @@ export interface ReplicaContext {
 export type ReplicaLocalEvent =
   | { readonly type: 'PartitionMetadata'; readonly partition: PartitionRegistration; readonly brokerEpoch: number; readonly minInsyncReplicas: number; readonly ineligible: readonly number[] }
   | ({ readonly type: 'LogState' } & LogShape)
-  | { readonly type: 'ProduceTimeout'; readonly client: number; readonly correlationId: number }
-  | { readonly type: 'IsrCheck' }
-  | { readonly type: 'RetentionCheck' };
+  | { readonly type: 'ProduceTimeout'; readonly client: number; readonly correlationId: number };
 
 export type ReplicaEvent = (ReplicationMessage | ReplicaLocalEvent) & { readonly from: number; readonly nowMs: number };
 
@@ -197,7 +192,6 @@ export function createReplicaMachine() {
       fetchWait: ({ context }) => context.config.fetchWaitMs,
       fetchBackoff: ({ context }) => context.config.fetchBackoffMs,
       requestTimeout: ({ context }) => context.config.requestTimeoutMs,
-      retentionCheckInterval: ({ context }) => context.config.retentionCheckIntervalMs,
     },
     guards: {
       metadataNamesMeLeader: ({ context, event }) => {
@@ -223,7 +217,6 @@ export function createReplicaMachine() {
       isAnswerToMyEpochQuery: ({ context, event }) => as<OffsetForLeaderEpochResponse>(event).correlationId === context.fetchCorrelationId,
       epochQueryFailed: ({ event }) => as<OffsetForLeaderEpochResponse>(event).errorCode !== 0,
       reconciliationContinues: ({ context }) => context.reconcileEpoch >= 0,
-      isrChangePending: ({ context }) => context.pendingIsr !== null,
     },
     actions: {
       // ---- metadata and the log ----

@@ -294,18 +294,20 @@ export class ClusterSimulation {
 
   /** Scenario and demo writes: one keyed record with the given acks, now. */
   produce(key: string, acks: number): void {
-    this.stepCount++;
-    this.beginStep();
-    this.sendFromClient(this.client.produce(this.nowMs, key, acks));
-    this.endStep({ kind: 'client', op: 'produce', key, acks });
+    this.clientStep(this.client.produce(this.nowMs, key, acks), { kind: 'client', op: 'produce', key, acks });
   }
 
   clientOp(op: 'create' | 'metadata' | 'consume'): void {
+    const out = op === 'create' ? this.client.createTopic() : op === 'metadata' ? this.client.refreshMetadata() : this.client.consume();
+    this.clientStep(out, { kind: 'client', op });
+  }
+
+  /** A scripted client call as its own step. */
+  private clientStep(out: readonly Outgoing[], input: ClusterStepInput): void {
     this.stepCount++;
     this.beginStep();
-    const out = op === 'create' ? this.client.createTopic() : op === 'metadata' ? this.client.refreshMetadata() : this.client.consume();
     this.sendFromClient(out);
-    this.endStep({ kind: 'client', op });
+    this.endStep(input);
   }
 
   result(): ClusterRunResult {
