@@ -64,7 +64,7 @@ describe('controller machine', () => {
     expect(c.replies()[0]).toMatchObject({ isFenced: false });
     c.send({ type: 'BrokerHeartbeat', correlationId: 4, brokerId: 1, brokerEpoch: epoch + 5, currentMetadataOffset: 100, wantFence: false });
     expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('STALE_BROKER_EPOCH') });
-    c.at(defaultControllerConfig.sessionTimeoutMs + 1).send({ type: 'xstate.after.fenceCheckInterval.controller.Active.Watching' });
+    c.at(defaultControllerConfig.sessionTimeoutMs + 1).send({ type: 'xstate.after.fenceCheckInterval.controller.Active.Fencing.Watching' });
     expect(c.proposals()[0]?.records.at(-1)).toMatchObject({ type: 'BrokerRegistrationChangeRecord', brokerId: 1, fenced: 1 });
   });
 

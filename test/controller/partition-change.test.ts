@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { applyRecords, emptyImage, NO_LEADER, type MetadataImage, type MetadataRecord } from '../../src/machines/controller/metadata.js';
-import { alterPartition, electLeader, fenceBroker, unfenceBroker } from '../../src/machines/controller/partition-change.js';
+import { alterPartition, balancePartitionLeaders, electLeader, fenceBroker, unfenceBroker } from '../../src/machines/controller/partition-change.js';
 
 /** Brokers 1..3 unfenced, topic T with one partition on [1, 2, 3], leader 1, ISR [1, 2, 3]. */
 function cluster(): MetadataImage {
@@ -108,5 +108,34 @@ describe('partition invariants under any sequence of fences, unfences and ISR ch
       }),
       { seed: 3, numRuns: 300 },
     );
+  });
+});
+
+describe('preferred leader election (auto.leader.rebalance.enable)', () => {
+  /** Broker 1 was fenced (leadership moved to 2) and has come back; `rejoined` puts it back in the ISR. */
+  function afterFailover(rejoined: boolean): MetadataImage {
+    let image = applyRecords(cluster(), fenceBroker(cluster(), 1));
+    image = applyRecords(image, unfenceBroker(image, 1));
+    if (rejoined) image = applyRecords(image, [{ type: 'PartitionChangeRecord', topicId: 'T', partitionId: 0, isr: [2, 3, 1], leader: -2 }]);
+    return image;
+  }
+
+  it('gives leadership back to the preferred replica once it is in the ISR, with a new leader epoch and the same ISR', () => {
+    const image = afterFailover(true);
+    const records = balancePartitionLeaders(image, 1_000);
+    expect(records).toEqual([{ type: 'PartitionChangeRecord', topicId: 'T', partitionId: 0, isr: null, leader: 1 }]);
+    expect(partitionOf(applyRecords(image, records))).toMatchObject({ leader: 1, isr: [2, 3, 1], leaderEpoch: 2 });
+  });
+
+  it('leaves the partition alone while the preferred replica is out of the ISR, fenced, or already leads', () => {
+    expect(balancePartitionLeaders(afterFailover(false), 1_000)).toEqual([]);
+    const rejoined = afterFailover(true);
+    const fencedAgain = applyRecords(rejoined, [{ type: 'BrokerRegistrationChangeRecord', brokerId: 1, brokerEpoch: 11, fenced: 1 }]);
+    expect(balancePartitionLeaders(fencedAgain, 1_000)).toEqual([]);
+    expect(balancePartitionLeaders(cluster(), 1_000)).toEqual([]);
+  });
+
+  it('writes at most maxElections changes per pass', () => {
+    expect(balancePartitionLeaders(afterFailover(true), 0)).toEqual([]);
   });
 });

@@ -7,7 +7,11 @@
  * The broker follows the metadata log as a KRaft observer (its quorum machine runs beside this
  * one); the shell hands this machine every committed batch of metadata records and every change of
  * quorum leader (the active controller). From each change to a partition this broker hosts it
- * tells that partition's replica machine (`replica.metadata`).
+ * tells that partition's replica machine (`replica.metadata`) — but only once the controller has
+ * said this process caught up with the metadata log (a heartbeat answered isCaughtUp): until then
+ * its image may be stale (a restarted broker's log still names it leader of partitions that moved
+ * while it was down), and Kafka's BrokerServer does not start its metadata publishers before
+ * BrokerLifecycleManager's initial catch-up completes.
  */
 import { emit, enqueueActions, setup } from 'xstate';
 import { errorCode } from '../../protocol/errors.js';
@@ -63,6 +67,8 @@ export interface BrokerContext {
   /** What each hosted replica was last told, to tell it only of changes. */
   readonly told: Readonly<Record<string, string>>;
   readonly fenced: boolean;
+  /** The controller has answered a heartbeat with isCaughtUp since this process started. */
+  readonly caughtUp: boolean;
 }
 
 export type BrokerLocalEvent =
@@ -78,7 +84,7 @@ class Step extends GenericStep<BrokerContext, BrokerEffect> {}
 /** Tell every hosted replica whose partition, broker epoch or ISR eligibility changed. */
 function publishPartitions(step: Step): void {
   const c = step.c;
-  if (c.brokerEpoch < 0) return;
+  if (c.brokerEpoch < 0 || !c.caughtUp) return;
   const fenced = Object.values(c.image.brokers).filter((b) => b.fenced).map((b) => b.brokerId);
   const told: Record<string, string> = { ...c.told };
   for (const topic of Object.values(c.image.topics)) {
@@ -110,6 +116,7 @@ export function createBrokerMachine() {
         const r = as<BrokerRegistrationResponse>(event);
         return r.correlationId === context.registrationCorrelationId && r.errorCode === 0;
       },
+      reportsCaughtUp: ({ context, event }) => !context.caughtUp && as<BrokerHeartbeatResponse>(event).errorCode === 0 && as<BrokerHeartbeatResponse>(event).isCaughtUp,
       unfenced: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 0 && !as<BrokerHeartbeatResponse>(event).isFenced,
       fenced: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 0 && as<BrokerHeartbeatResponse>(event).isFenced,
       staleBrokerEpoch: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === errorCode('STALE_BROKER_EPOCH'),
@@ -138,6 +145,13 @@ export function createBrokerMachine() {
       }),
       forgetRegistration: enqueueActions(({ enqueue }) => enqueue.assign({ brokerEpoch: -1, fenced: true })),
       markFenced: enqueueActions(({ enqueue }) => enqueue.assign({ fenced: true })),
+      startPublishing: enqueueActions(({ context, enqueue, event }) => {
+        if (context.caughtUp || !as<BrokerHeartbeatResponse>(event).isCaughtUp) return;
+        const step = new Step(context);
+        step.patch({ caughtUp: true });
+        publishPartitions(step);
+        step.flush(enqueue as never);
+      }),
       markUnfenced: enqueueActions(({ enqueue }) => enqueue.assign({ fenced: false })),
       sendHeartbeat: enqueueActions(({ context, enqueue }) => {
         const correlationId = context.nextCorrelationId;
@@ -190,6 +204,7 @@ export function createBrokerMachine() {
       registrationCorrelationId: -1,
       told: {},
       fenced: true,
+      caughtUp: false,
     }),
     initial: 'Starting',
     on: {
@@ -225,7 +240,8 @@ export function createBrokerMachine() {
         after: { heartbeatInterval: { target: 'Recovery', reenter: true } },
         on: {
           BrokerHeartbeatResponse: [
-            { guard: 'unfenced', target: 'Running', description: 'The controller unfenced this broker: it may lead partitions and join ISRs.' },
+            { guard: 'unfenced', target: 'Running', actions: 'startPublishing', description: 'The controller unfenced this broker: it may lead partitions and join ISRs.' },
+            { guard: 'reportsCaughtUp', actions: 'startPublishing', description: 'The first answer with isCaughtUp since this process started: the metadata image is current, so the hosted replicas are told their partitions (BrokerServer starts its metadata publishers).' },
             { guard: 'staleBrokerEpoch', target: 'Starting', actions: 'forgetRegistration', description: 'STALE_BROKER_EPOCH: this registration is gone; register again.' },
           ],
         },

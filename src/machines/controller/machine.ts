@@ -20,7 +20,7 @@ import type {
   ReplicationMessage,
 } from '../../protocol/replication/messages.js';
 import { applyRecords, emptyImage, topicConfig, type MetadataImage, type MetadataRecord } from './metadata.js';
-import { alterPartition, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
+import { alterPartition, balancePartitionLeaders, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
 import { checkCreateTopic } from './topics.js';
 import { placeReplicas } from './placement.js';
 import { Step as GenericStep } from '../step.js';
@@ -30,9 +30,16 @@ export interface ControllerConfig {
   readonly sessionTimeoutMs: number;
   /** How often the active controller looks for a broker whose session expired. */
   readonly fenceCheckIntervalMs: number;
+  /** auto.leader.rebalance.enable (Kafka: true): move leadership back to preferred replicas. */
+  readonly autoLeaderRebalance: boolean;
+  /** leader.imbalance.check.interval.seconds (Kafka: 300 s; scaled down so a simulated run sees it). */
+  readonly leaderImbalanceCheckIntervalMs: number;
 }
 
-export const defaultControllerConfig: ControllerConfig = { sessionTimeoutMs: 2_250, fenceCheckIntervalMs: 250 };
+/** How many preferred elections one balancing pass writes (QuorumController's maxElectionsPerImbalance). */
+export const MAX_ELECTIONS_PER_IMBALANCE = 1_000;
+
+export const defaultControllerConfig: ControllerConfig = { sessionTimeoutMs: 2_250, fenceCheckIntervalMs: 250, autoLeaderRebalance: true, leaderImbalanceCheckIntervalMs: 3_000 };
 
 export interface ControllerInput {
   readonly nodeId: number;
@@ -228,11 +235,21 @@ function fenceOneStaleBroker(step: Step, nowMs: number): void {
   propose(step, fenceBroker(c.image, stale.brokerId, policyOf(c.image)), []);
 }
 
+/** The periodic preferred leader election: one entry with every partition it moves. */
+function balanceLeaders(step: Step): void {
+  const records = balancePartitionLeaders(step.c.image, MAX_ELECTIONS_PER_IMBALANCE);
+  if (records.length > 0) propose(step, records, []);
+}
+
 export function createControllerMachine() {
   return setup({
     types: { context: {} as ControllerContext, events: {} as ControllerEvent, input: {} as ControllerInput, emitted: {} as ControllerMachineEffect },
-    delays: { fenceCheckInterval: ({ context }) => context.config.fenceCheckIntervalMs },
+    delays: {
+      fenceCheckInterval: ({ context }) => context.config.fenceCheckIntervalMs,
+      leaderImbalanceCheckInterval: ({ context }) => context.config.leaderImbalanceCheckIntervalMs,
+    },
     guards: {
+      autoLeaderRebalance: ({ context }) => context.config.autoLeaderRebalance,
       leadershipIsMine: ({ context, event }) => as<Extract<ControllerLocalEvent, { type: 'QuorumLeaderChange' }>>(event).leaderId === context.nodeId,
     },
     actions: {
@@ -294,6 +311,11 @@ export function createControllerMachine() {
         fenceOneStaleBroker(step, event.nowMs);
         step.flush(enqueue as never);
       }),
+      balanceLeaders: enqueueActions(({ context, enqueue }) => {
+        const step = new Step(context);
+        balanceLeaders(step);
+        step.flush(enqueue as never);
+      }),
     },
   }).createMachine({
     id: 'controller',
@@ -321,7 +343,7 @@ export function createControllerMachine() {
         description: 'The active controller: registers, unfences and fences brokers, creates topics, elects leaders, changes ISRs.',
         entry: 'claim',
         exit: 'renounce',
-        initial: 'Watching',
+        type: 'parallel',
         on: {
           QuorumLeaderChange: { guard: not('leadershipIsMine'), target: 'Inactive', description: 'Another node leads the quorum: pending entries and their answers are dropped.' },
           BrokerRegistration: { actions: 'handleRequest' },
@@ -330,8 +352,23 @@ export function createControllerMachine() {
           CreateTopics: { actions: 'handleRequest' },
         },
         states: {
-          Watching: {
-            after: { fenceCheckInterval: { target: 'Watching', reenter: true, actions: 'fenceStaleBrokers', description: 'Fence one broker whose heartbeats stopped for the session timeout: it leaves every ISR and its leaderships move.' } },
+          Fencing: {
+            description: 'BrokerHeartbeatManager: brokers whose sessions expire are fenced, one per check.',
+            initial: 'Watching',
+            states: {
+              Watching: {
+                after: { fenceCheckInterval: { target: 'Watching', reenter: true, actions: 'fenceStaleBrokers', description: 'Fence one broker whose heartbeats stopped for the session timeout: it leaves every ISR and its leaderships move.' } },
+              },
+            },
+          },
+          Balancing: {
+            description: 'auto.leader.rebalance.enable: leadership periodically returns to preferred replicas.',
+            initial: 'Waiting',
+            states: {
+              Waiting: {
+                after: { leaderImbalanceCheckInterval: { guard: 'autoLeaderRebalance', target: 'Waiting', reenter: true, actions: 'balanceLeaders', description: 'Preferred leader election: each partition whose first replica is in the ISR and unfenced but not leading gets it back as leader (new leader epoch, same ISR).' } },
+              },
+            },
           },
         },
       },

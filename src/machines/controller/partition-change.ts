@@ -9,7 +9,9 @@
  *   stays and the partition goes leaderless until that broker returns;
  * - an unfenced broker is elected for the leaderless partitions whose ISR holds it;
  * - AlterPartition from a partition leader is checked in Kafka's order (leader epoch, leader,
- *   partition epoch, ISR shape, eligibility) before the ISR change is written.
+ *   partition epoch, ISR shape, eligibility) before the ISR change is written;
+ * - preferred leader election (auto.leader.rebalance.enable): leadership goes back to the first
+ *   replica in replica order when it is in the ISR and unfenced; the ISR is unchanged.
  *
  * Eligible leader replicas (KIP-966), reassignment and controlled shutdown are not modelled yet.
  */
@@ -86,6 +88,25 @@ export function unfenceBroker(image: MetadataImage, brokerId: number, policy: To
       if (partition.leader !== NO_LEADER) return;
       const next = electLeader({ partition, targetIsr: partition.isr, usable, uncleanLeaderElection: policy.uncleanLeaderElection(topic.topicId) });
       const record = changeRecord(topic.topicId, partitionId, partition, next);
+      if (record !== null) records.push(record);
+    });
+  }
+  return records;
+}
+
+/**
+ * Records that move leadership back to each partition's preferred replica (the first in replica
+ * order) where that replica is in the ISR and unfenced (ReplicationControlManager's
+ * maybeBalancePartitionLeaders with a PREFERRED election), at most `maxElections` of them.
+ */
+export function balancePartitionLeaders(image: MetadataImage, maxElections: number): MetadataRecord[] {
+  const records: MetadataRecord[] = [];
+  for (const topic of Object.values(image.topics)) {
+    topic.partitions.forEach((partition, partitionId) => {
+      const preferred = partition.replicas[0];
+      if (records.length >= maxElections || preferred === undefined || partition.leader === preferred) return;
+      if (!partition.isr.includes(preferred) || image.brokers[String(preferred)]?.fenced !== false) return;
+      const record = changeRecord(topic.topicId, partitionId, partition, { leader: preferred, isr: partition.isr });
       if (record !== null) records.push(record);
     });
   }
