@@ -52,7 +52,7 @@ export const variants: readonly Variant[] = [
   },
   {
     name: 'single-epoch-lookup',
-    description: 'KIP-101 before KIP-279 (the KIP-279 case): a new follower asks the leader once for the end of its last epoch and truncates there; consecutive fast leader changes let logs diverge',
+    description: 'KIP-101 before KIP-279 (the KIP-279 case): a new follower asks the leader once for the end of its last epoch and truncates there; consecutive fast leader changes let logs diverge; as in every release before KIP-320, fetches are not fenced by leader epoch',
     breaks: 'REPL-LOG-1',
     quorum: {},
     replication: { truncation: 'leader-epoch-once', epochFencing: false },

@@ -28,6 +28,12 @@ export const Errors = {
   INVALID_REQUIRED_ACKS: { code: 21, retriable: false, definite: true },
   OFFSET_NOT_AVAILABLE: { code: 78, retriable: true, definite: true },
   DUPLICATE_BROKER_REGISTRATION: { code: 101, retriable: true, definite: true },
+  // Idempotent producer (the broker rejects the batch before appending it).
+  OUT_OF_ORDER_SEQUENCE_NUMBER: { code: 45, retriable: false, definite: true },
+  DUPLICATE_SEQUENCE_NUMBER: { code: 46, retriable: false, definite: true },
+  INVALID_PRODUCER_EPOCH: { code: 47, retriable: false, definite: true },
+  UNKNOWN_PRODUCER_ID: { code: 59, retriable: false, definite: true },
+  PRODUCER_FENCED: { code: 90, retriable: false, definite: true },
 } as const;
 
 export type ErrorName = keyof typeof Errors;

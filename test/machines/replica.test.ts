@@ -19,7 +19,7 @@ function replica(brokerId: number, options: { variant?: ReplicationVariant; log?
   const machine = createReplicaMachine();
   let [snapshot, actions] = initialTransition(machine, {
     brokerId, address, config: defaultReplicaConfig, variant: options.variant ?? currentReplication,
-    log: options.log ?? { logStartOffset: 0, logEndOffset: 0, epochCache: [] }, highWatermarkCheckpoint: options.hw ?? 0,
+    log: { producers: {}, ...(options.log ?? { logStartOffset: 0, logEndOffset: 0, epochCache: [] }) }, highWatermarkCheckpoint: options.hw ?? 0,
   });
   let last = actions as Action[];
   let now = 0;
@@ -39,8 +39,8 @@ function replica(brokerId: number, options: { variant?: ReplicationVariant; log?
     metadata(partition: Partial<PartitionRegistration>, minInsyncReplicas = 1) {
       return h.send({ type: 'PartitionMetadata', partition: { replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1, leaderEpoch: 0, partitionEpoch: 0, ...partition }, brokerEpoch: 10, minInsyncReplicas, ineligible: [] });
     },
-    produce(acks: number, correlationId = 1, values = ['a']) {
-      return h.send({ type: 'Produce', ...address, from: 99, correlationId, acks, timeoutMs: 1000, records: values.map((v) => ({ key: 'k', value: v })) });
+    produce(acks: number, correlationId = 1, values = ['a'], producer: { producerId?: number; producerEpoch?: number; baseSequence?: number } = {}) {
+      return h.send({ type: 'Produce', ...address, from: 99, correlationId, acks, timeoutMs: 1000, records: values.map((v) => ({ key: 'k', value: v })), ...producer });
     },
     fetch(replicaId: number, fetchOffset: number, extra: Record<string, unknown> = {}) {
       return h.send({ type: 'Fetch', ...address, from: replicaId < 0 ? 99 : replicaId, correlationId: 5, replicaId, replicaEpoch: 1, currentLeaderEpoch: 0, fetchOffset, lastFetchedEpoch: -1, logStartOffset: 0, ...extra });
@@ -195,7 +195,7 @@ describe('replica machine: the follower', () => {
     h.send({ type: 'FetchResponse', ...address, from: 1, correlationId, errorCode: 0, highWatermark: 5, logStartOffset: 0, logEndOffset: 9, divergingEpoch: { epoch: 0, endOffset: 5 }, currentLeader: null, batches: [] });
     expect(h.effects()).toEqual([{ type: 'log.truncate', toOffset: 5 }]);
     expect(h.state).toMatch(/Truncating/);
-    h.send({ type: 'LogState', logStartOffset: 0, logEndOffset: 5, epochCache: [{ epoch: 0, startOffset: 0 }] });
+    h.send({ type: 'LogState', logStartOffset: 0, logEndOffset: 5, epochCache: [{ epoch: 0, startOffset: 0 }], producers: {} });
     expect(h.sent()[0]).toMatchObject({ type: 'Fetch', fetchOffset: 5, lastFetchedEpoch: 0 });
   });
 
@@ -251,5 +251,47 @@ describe('replication rules as functions', () => {
     expect(followerTruncationOffset(cache, 10, 4, { epoch: 2, endOffset: 7 })).toEqual({ offset: 7, done: true, nextEpoch: -1 });
     expect(followerTruncationOffset(cache, 10, 4, { epoch: 1, endOffset: 6 })).toEqual({ offset: 5, done: false, nextEpoch: 0 });
     expect(followerTruncationOffset(cache, 10, 4, { epoch: -1, endOffset: -1 })).toEqual({ offset: 4, done: true, nextEpoch: -1 });
+  });
+});
+
+describe('replica machine: idempotent produce (protocol-rules A.3)', () => {
+  const pid = (producerEpoch: number, baseSequence: number) => ({ producerId: 4000, producerEpoch, baseSequence });
+
+  it('the leader answers a retried batch with its original offset and appends nothing; a gap is OUT_OF_ORDER_SEQUENCE_NUMBER; an older epoch INVALID_PRODUCER_EPOCH', () => {
+    const h = replica(1).metadata({ isr: [1] });
+    h.produce(1, 1, ['a', 'b'], pid(0, 0));
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
+    h.produce(1, 2, ['c'], pid(0, 2));
+    h.produce(1, 3, ['a', 'b'], pid(0, 0));
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(false);
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
+    expect(h.context.log.logEndOffset).toBe(3);
+    h.produce(1, 4, ['e'], pid(0, 5));
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('OUT_OF_ORDER_SEQUENCE_NUMBER'));
+    h.produce(1, 5, ['f'], pid(1, 0));
+    expect(produceAnswers(h)[0]).toMatchObject({ errorCode: 0, baseOffset: 3 });
+    h.produce(1, 6, ['c'], pid(0, 2));
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('INVALID_PRODUCER_EPOCH'));
+    expect(h.context.log.logEndOffset).toBe(4);
+  });
+
+  it('an acks=all duplicate waits, like the original, until the high watermark passes it', () => {
+    const h = replica(1).metadata({ isr: [1, 2] });
+    h.produce(-1, 1, ['a'], pid(0, 0));
+    h.produce(-1, 2, ['a'], pid(0, 0));
+    expect(produceAnswers(h)).toEqual([]);
+    h.fetch(2, 1, { currentLeaderEpoch: 0 });
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 }), expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
+  });
+
+  it('a follower folds replicated batches into its producer state, so after failover it dedupes as the old leader did', () => {
+    const h = replica(2).metadata({ leader: 1, leaderEpoch: 0 });
+    const batch = { baseOffset: 0, lastOffsetDelta: 1, partitionLeaderEpoch: 0, ...pid(0, 0), maxTimestamp: 1, records: [{ offsetDelta: 0, timestamp: 1, key: 'k', value: 'a' }, { offsetDelta: 1, timestamp: 1, key: 'k', value: 'b' }] };
+    h.send({ type: 'FetchResponse', ...address, from: 1, correlationId: h.context.fetchCorrelationId, errorCode: 0, highWatermark: 0, logStartOffset: 0, logEndOffset: 2, divergingEpoch: null, currentLeader: null, batches: [batch] });
+    expect(h.context.log.producers['4000']?.batches).toEqual([{ firstSeq: 0, lastSeq: 1, firstOffset: 0, lastOffset: 1, timestamp: 1 }]);
+    h.metadata({ leader: 2, leaderEpoch: 1, isr: [2] });
+    h.produce(1, 7, ['a', 'b'], pid(0, 0));
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
+    expect(h.context.log.logEndOffset).toBe(2);
   });
 });

@@ -29,6 +29,7 @@ import {
   updateFollowerFetchState, UNKNOWN_OFFSET, type FollowerState,
 } from './logic.js';
 import type { ReplicaEffect } from './effects.js';
+import { checkClientBatch, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, recordBatch, type ProducerState } from '../../log/producer-state.js';
 import { Step as GenericStep } from '../step.js';
 
 export interface ReplicaConfig {
@@ -91,6 +92,8 @@ export interface LogShape {
   readonly logStartOffset: number;
   readonly logEndOffset: number;
   readonly epochCache: readonly EpochEntry[];
+  /** The idempotent-producer state the log implies (ProducerStateManager): rebuilt by the shell from the log on start, truncation and retention, and folded here on every append. */
+  readonly producers: ProducerState;
 }
 
 interface DelayedProduce {
@@ -175,6 +178,45 @@ function fetchResponse(context: ReplicaContext, request: With<FetchRequest>, err
   };
 }
 
+/**
+ * The leader's append of a client batch (UnifiedLog.appendAsLeader): the idempotent-producer check
+ * first (./producer-state), then the append in the leader epoch. A duplicate of a retained batch is
+ * answered with its original base offset, once the high watermark has passed it for acks=all.
+ */
+function appendClientBatch(step: Step, request: With<ProduceRequest>): void {
+  const c = step.c;
+  const producer = { producerId: request.producerId ?? NO_PRODUCER_ID, producerEpoch: request.producerEpoch ?? NO_PRODUCER_EPOCH, baseSequence: request.baseSequence ?? NO_SEQUENCE };
+  const check = checkClientBatch(c.log.producers, { ...producer, lastOffsetDelta: request.records.length - 1 });
+  if (check.outcome === 'reject') {
+    if (request.acks !== 0) step.effect(produceResponse(c, request.from, request.correlationId, errorCode(check.error), -1));
+    return;
+  }
+  if (check.outcome === 'duplicate') {
+    const { firstOffset, lastOffset } = check.original;
+    if (request.acks === 1 || (request.acks === -1 && c.highWatermark > lastOffset)) step.effect(produceResponse(c, request.from, request.correlationId, 0, firstOffset));
+    else if (request.acks === -1) awaitHighWatermark(step, request, lastOffset + 1, firstOffset);
+    return;
+  }
+  const baseOffset = c.log.logEndOffset;
+  const batch: RecordBatch = {
+    baseOffset, lastOffsetDelta: request.records.length - 1, partitionLeaderEpoch: c.partition.leaderEpoch,
+    ...producer, maxTimestamp: request.nowMs,
+    records: request.records.map((r, i) => ({ offsetDelta: i, timestamp: request.nowMs, key: r.key, value: r.value })),
+  };
+  const logEndOffset = baseOffset + request.records.length;
+  step.effect({ type: 'log.append', batch });
+  step.patch({ log: { ...c.log, logEndOffset, epochCache: appendToEpochCache(c.log.epochCache, c.partition.leaderEpoch, baseOffset), producers: recordBatch(c.log.producers, batch) } });
+  if (request.acks === 1) step.effect(produceResponse(step.c, request.from, request.correlationId, 0, baseOffset));
+  if (request.acks === -1) awaitHighWatermark(step, request, logEndOffset, baseOffset);
+  maybeIncrementHighWatermark(step);
+}
+
+/** DelayedProduce: answer an acks=all request once the high watermark reaches `requiredOffset`, or REQUEST_TIMED_OUT after its timeout. */
+function awaitHighWatermark(step: Step, request: With<ProduceRequest>, requiredOffset: number, baseOffset: number): void {
+  step.patch({ delayed: [...step.c.delayed, { client: request.from, correlationId: request.correlationId, requiredOffset, baseOffset }] });
+  step.timer({ type: 'ProduceTimeout', client: request.from, correlationId: request.correlationId }, request.timeoutMs, produceTimerId(request.from, request.correlationId));
+}
+
 function produceResponse(context: ReplicaContext, to: number, correlationId: number, error: number, baseOffset: number): ReplicaEffect {
   return { type: 'send', to, message: { type: 'ProduceResponse', ...context.address, correlationId, errorCode: error, baseOffset, logStartOffset: context.log.logStartOffset } };
 }
@@ -231,7 +273,7 @@ export function createReplicaMachine() {
       }),
       adoptLogState: assign(({ context, event }) => {
         const shape = as<Extract<ReplicaLocalEvent, { type: 'LogState' }>>(event);
-        const log = { logStartOffset: shape.logStartOffset, logEndOffset: shape.logEndOffset, epochCache: shape.epochCache };
+        const log = { logStartOffset: shape.logStartOffset, logEndOffset: shape.logEndOffset, epochCache: shape.epochCache, producers: shape.producers };
         return { log, highWatermark: clampHighWatermark(context.highWatermark, log) };
       }),
       requestRetention: emit(({ context }) => ({ type: 'log.retention' as const, highWatermark: context.highWatermark })),
@@ -279,20 +321,7 @@ export function createReplicaMachine() {
           // Partition.appendRecordsToLeader: acks=all refuses before appending when the ISR is too small.
           step.effect(produceResponse(context, request.from, request.correlationId, errorCode('NOT_ENOUGH_REPLICAS'), -1));
         } else {
-          const baseOffset = context.log.logEndOffset;
-          const batch: RecordBatch = {
-            baseOffset, lastOffsetDelta: request.records.length - 1, partitionLeaderEpoch: context.partition.leaderEpoch,
-            producerId: -1, producerEpoch: -1, baseSequence: -1, maxTimestamp: request.nowMs,
-            records: request.records.map((r, i) => ({ offsetDelta: i, timestamp: request.nowMs, key: r.key, value: r.value })),
-          };
-          const logEndOffset = baseOffset + request.records.length;
-          step.effect({ type: 'log.append', batch });
-          step.patch({ log: { ...context.log, logEndOffset, epochCache: appendToEpochCache(context.log.epochCache, context.partition.leaderEpoch, baseOffset) } });
-          if (request.acks === 1) step.effect(produceResponse(context, request.from, request.correlationId, 0, baseOffset));
-          if (request.acks === -1) {
-            step.patch({ delayed: [...step.c.delayed, { client: request.from, correlationId: request.correlationId, requiredOffset: logEndOffset, baseOffset }] });
-            step.timer({ type: 'ProduceTimeout', client: request.from, correlationId: request.correlationId }, request.timeoutMs, produceTimerId(request.from, request.correlationId));
-          }
+          appendClientBatch(step, request);
           maybeIncrementHighWatermark(step);
         }
         step.flush(enqueue);
@@ -456,7 +485,11 @@ export function createReplicaMachine() {
           if (batch.baseOffset + batch.lastOffsetDelta < log.logEndOffset) continue;
           if (batch.baseOffset !== log.logEndOffset) break; // not contiguous with this log: fetch again from its end
           enqueue.emit({ type: 'log.append', batch });
-          log = { ...log, logEndOffset: batch.baseOffset + batch.lastOffsetDelta + 1, epochCache: appendToEpochCache(log.epochCache, batch.partitionLeaderEpoch, batch.baseOffset) };
+          log = {
+            ...log, logEndOffset: batch.baseOffset + batch.lastOffsetDelta + 1, epochCache: appendToEpochCache(log.epochCache, batch.partitionLeaderEpoch, batch.baseOffset),
+            // Followers rebuild the producer state from what they replicate, so a new leader dedupes too.
+            producers: recordBatch(log.producers, batch),
+          };
         }
         enqueue.assign({ log });
       }),

@@ -66,6 +66,10 @@ export interface ProduceRequest extends PartitionAddress {
   readonly acks: number;
   readonly timeoutMs: number;
   readonly records: readonly { readonly key: string | null; readonly value: string }[];
+  /** The record batch's producer fields (absent, or -1: not an idempotent producer). */
+  readonly producerId?: number;
+  readonly producerEpoch?: number;
+  readonly baseSequence?: number;
 }
 
 export interface ProduceResponse extends PartitionAddress {

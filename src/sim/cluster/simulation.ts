@@ -24,6 +24,7 @@ import { Network } from '../network.js';
 import { renderFault, type Fault, type TimedFault } from '../faults.js';
 import { MemoryLogStore } from '../../log/log-store.js';
 import { defaultLogConfig, PartitionLog } from '../../log/partition-log.js';
+import { producerStateOf } from '../../log/producer-state.js';
 import { createQuorumMachine, defaultQuorumConfig, type QuorumDurable } from '../../machines/quorum/index.js';
 import { createControllerMachine, defaultControllerConfig } from '../../machines/controller/machine.js';
 import { createBrokerMachine, defaultBrokerConfig, type BrokerConfig } from '../../machines/broker/machine.js';
@@ -583,7 +584,7 @@ export class ClusterSimulation {
     }
     this.start(node, `replica:${key}`, this.machines.replica, {
       brokerId: node.id, address, config: this.replicaConfig, variant: this.variant.replication,
-      log: { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache },
+      log: { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache, producers: producerStateOf(log.batches()) },
       highWatermarkCheckpoint: node.highWatermarkCheckpoints.get(key) ?? 0,
     });
   }
@@ -807,7 +808,7 @@ export class ClusterSimulation {
   }
 
   private reportLogState(node: ClusterNode, actor: string, log: PartitionLog): void {
-    this.local.push({ node: node.id, actor, event: { type: 'LogState', logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache, from: node.id } });
+    this.local.push({ node: node.id, actor, event: { type: 'LogState', logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache, producers: producerStateOf(log.batches()), from: node.id } });
   }
 
   private send(from: number, to: number, message: AnyMessage): void {
