@@ -8,6 +8,7 @@
  * A run has two phases (TigerBeetle's VOPR): a safety phase with faults and a workload, then
  * everything heals and the quorum must converge within a bound (QUORUM-LIVE-1).
  */
+import { drive, type Drivable } from './drive.js';
 import { Random, streamSeed } from '../core/prng.js';
 import { EventQueue, type Scheduled } from './event-queue.js';
 import { Network } from './network.js';
@@ -73,7 +74,7 @@ const FETCH_RECORDS_MAX = 16;
 const SETTLE_MS = 3_000;
 const PROPOSALS_MAX = 2_000;
 
-export class Simulation {
+export class Simulation implements Drivable {
   readonly options: SimOptions;
   readonly voters: number[];
   /** Voters first, then observers. */
@@ -148,6 +149,14 @@ export class Simulation {
     return this.queue.pending().map((e) => ({ time: e.time, description: describeItem(e.item) }));
   }
 
+  nextTime(): number | undefined {
+    return this.queue.peek()?.time;
+  }
+
+  halted(): boolean {
+    return this.violations.length > 0;
+  }
+
   /** Take one item off the queue. Returns false when nothing is left. */
   step(): boolean {
     const entry = this.queue.pop();
@@ -160,24 +169,14 @@ export class Simulation {
   /** Run to completion: the safety phase, healing, convergence (or the liveness bound). */
   run(): RunResult {
     const deadline = this.options.safetyPhaseMs + this.options.livenessBoundMs;
-    while (this.violations.length === 0 && this.stepCount < this.options.maxSteps) {
-      const next = this.queue.peek();
-      if (next === undefined || next.time > deadline) break;
-      if (this.convergedAt !== null && next.time > this.convergedAt + SETTLE_MS) break;
-      this.step();
-    }
+    drive(this, deadline, (time) => this.stepCount >= this.options.maxSteps || (this.convergedAt !== null && time > this.convergedAt + SETTLE_MS));
     this.finish();
     return this.result();
   }
 
   /** Run until virtual time `untilMs` (inclusive), for scenarios. */
   runUntil(untilMs: number, stopWhen?: () => boolean): void {
-    while (this.violations.length === 0) {
-      const next = this.queue.peek();
-      if (next === undefined || next.time > untilMs) break;
-      this.step();
-      if (stopWhen?.()) return;
-    }
+    if (drive(this, untilMs, () => false, stopWhen)) return;
     this.nowMs = Math.max(this.nowMs, untilMs);
   }
 

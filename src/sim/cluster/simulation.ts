@@ -17,6 +17,7 @@
  * safety phase with faults and writes, then heal-all, then the cluster must converge
  * (REPL-LIVE-1) within the liveness bound. Every step is checked against the replication clauses.
  */
+import { drive, type Drivable } from '../drive.js';
 import { initialTransition, transition, type AnyStateMachine } from 'xstate';
 import { Random, streamSeed } from '../../core/prng.js';
 import { EventQueue, type Scheduled } from '../event-queue.js';
@@ -142,7 +143,7 @@ const METADATA_REFRESH_MS = 500;
 const PRODUCE_AFTER_HEALING_MS = 3_000;
 const CREATE_RETRY_MS = 300;
 
-export class ClusterSimulation {
+export class ClusterSimulation implements Drivable {
   readonly options: ClusterOptions;
   readonly variant: Variant;
   readonly controllers: number[];
@@ -259,6 +260,14 @@ export class ClusterSimulation {
     return this.queue.pending().map((e) => ({ time: e.time, description: this.describe(e.item) }));
   }
 
+  nextTime(): number | undefined {
+    return this.queue.peek()?.time;
+  }
+
+  halted(): boolean {
+    return this.violations.length > 0;
+  }
+
   step(): boolean {
     const entry = this.queue.pop();
     if (entry === undefined) return false;
@@ -269,23 +278,13 @@ export class ClusterSimulation {
 
   run(): ClusterRunResult {
     const deadline = this.options.safetyPhaseMs + this.options.livenessBoundMs;
-    while (this.violations.length === 0 && this.stepCount < this.options.maxSteps) {
-      const next = this.queue.peek();
-      if (next === undefined || next.time > deadline) break;
-      if (this.convergedAt !== null && next.time > this.convergedAt + SETTLE_MS) break;
-      this.step();
-    }
+    drive(this, deadline, (time) => this.stepCount >= this.options.maxSteps || (this.convergedAt !== null && time > this.convergedAt + SETTLE_MS));
     this.finish();
     return this.result();
   }
 
   runUntil(untilMs: number, stopWhen?: () => boolean): void {
-    while (this.violations.length === 0) {
-      const next = this.queue.peek();
-      if (next === undefined || next.time > untilMs) break;
-      this.step();
-      if (stopWhen?.()) return;
-    }
+    if (drive(this, untilMs, () => false, stopWhen)) return;
     this.nowMs = Math.max(this.nowMs, untilMs);
   }
 
