@@ -2,5 +2,6 @@
 import type { Clause } from './clause.js';
 import { quorumClauses } from './quorum/clauses.js';
 import { replicationClauses } from './replication/clauses.js';
+import { producerClauses } from './producer/clauses.js';
 
-export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses];
+export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses, ...producerClauses];
