@@ -33,13 +33,13 @@ export function generatedDocs(): Record<string, string> {
     'docs/machines/broker.md': machineDoc(createBrokerMachine(), {
       title: 'The broker lifecycle machine',
       summary:
-        'One machine per broker (src/machines/broker): registration and heartbeats with the active controller (BrokerLifecycleManager), and publishing committed metadata to the replica machines (ReplicaManager.applyDelta). See [../replication.md](../replication.md).',
+        'One machine per broker (src/machines/broker): registration and heartbeats with the active controller (BrokerLifecycleManager), publishing committed metadata to the replica machines (ReplicaManager.applyDelta), and InitProducerId for idempotent producers with ids from blocks leased from the controller (RPCProducerIdManager, in producer-ids.ts). See [../replication.md](../replication.md).',
       clauses: [],
     }),
     'docs/machines/controller.md': machineDoc(createControllerMachine(), {
       title: 'The controller machine',
       summary:
-        'One machine per KRaft voter (src/machines/controller/machine.ts): the active controller (QuorumController) decides with its uncommitted image and answers once its records commit. The rules it sequences live in partition-change.ts, topics.ts and placement.ts. See [../replication.md](../replication.md).',
+        'One machine per KRaft voter (src/machines/controller/machine.ts): the active controller (QuorumController) decides with its uncommitted image and answers once its records commit. The rules it sequences live in partition-change.ts, topics.ts, placement.ts and producer-ids.ts. See [../replication.md](../replication.md).',
       clauses: [],
     }),
     'spec/INDEX.md': renderSpecIndex(),

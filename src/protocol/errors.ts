@@ -28,12 +28,21 @@ export const Errors = {
   INVALID_REQUIRED_ACKS: { code: 21, retriable: false, definite: true },
   OFFSET_NOT_AVAILABLE: { code: 78, retriable: true, definite: true },
   DUPLICATE_BROKER_REGISTRATION: { code: 101, retriable: true, definite: true },
+  /** The server failed in a way it cannot name (e.g. the producer id space is exhausted): whatever was asked may or may not have happened. */
+  UNKNOWN_SERVER_ERROR: { code: -1, retriable: false, definite: false },
+  // Coordinators: InitProducerId (the broker's producer id manager), and later groups.
+  /** No producer id at hand yet (RPCProducerIdManager is waiting for a block from the controller): retry. */
+  COORDINATOR_LOAD_IN_PROGRESS: { code: 14, retriable: true, definite: true },
+  COORDINATOR_NOT_AVAILABLE: { code: 15, retriable: true, definite: true },
+  NOT_COORDINATOR: { code: 16, retriable: true, definite: true },
   // Idempotent producer (the broker rejects the batch before appending it).
   OUT_OF_ORDER_SEQUENCE_NUMBER: { code: 45, retriable: false, definite: true },
   DUPLICATE_SEQUENCE_NUMBER: { code: 46, retriable: false, definite: true },
   INVALID_PRODUCER_EPOCH: { code: 47, retriable: false, definite: true },
   UNKNOWN_PRODUCER_ID: { code: 59, retriable: false, definite: true },
   PRODUCER_FENCED: { code: 90, retriable: false, definite: true },
+  /** Client side: the connection broke or a request timed out (NetworkClient disconnects); the request may have been processed. */
+  NETWORK_EXCEPTION: { code: 13, retriable: true, definite: false },
 } as const;
 
 export type ErrorName = keyof typeof Errors;

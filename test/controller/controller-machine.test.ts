@@ -1,13 +1,15 @@
 /**
  * The controller machine through transition(): standby refuses with NOT_CONTROLLER; the active
  * controller answers only once its decision commits; registration, unfencing once caught up,
- * fencing after the session timeout, CreateTopics errors, AlterPartition with a stale epoch.
+ * fencing after the session timeout, CreateTopics errors, AlterPartition with a stale epoch,
+ * producer id blocks (AllocateProducerIds).
  */
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { createControllerMachine, defaultControllerConfig, type ControllerMachineEffect } from '../../src/machines/controller/machine.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { MetadataEntry } from '../../src/protocol/replication/messages.js';
+import { applyRecords, emptyImage, MetadataError } from '../../src/machines/controller/metadata.js';
 
 type Action = { type: string; params?: { event?: unknown } };
 
@@ -106,5 +108,82 @@ describe('controller machine', () => {
     expect(c.state).toMatch(/Inactive/);
     expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('NOT_CONTROLLER') });
     expect(Object.keys(c.context.image.brokers)).toEqual([]);
+  });
+});
+
+describe('controller machine: producer id blocks (KIP-730, ProducerIdControlManager)', () => {
+  /** Register brokers 1 and 2 on an active controller; their broker epochs. */
+  function withTwoBrokers() {
+    const c = controller().send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 1 });
+    c.send({ type: 'BrokerRegistration', from: 1, correlationId: 1, brokerId: 1, incarnationId: 'a', rack: null });
+    c.send({ type: 'BrokerRegistration', from: 2, correlationId: 1, brokerId: 2, incarnationId: 'b', rack: null });
+    /** Every entry committed so far, in log order. */
+    const log: MetadataEntry[] = c.context.pending.map((p) => ({ id: p.id, records: p.records }));
+    c.commit(log);
+    const epochOf = (id: number): number => c.context.committed.brokers[String(id)]?.brokerEpoch ?? -1;
+    return { c, log, epoch1: epochOf(1), epoch2: epochOf(2) };
+  }
+  const allocate = (from: number, correlationId: number, brokerEpoch: number) => ({ type: 'AllocateProducerIds', from, correlationId, brokerId: from, brokerEpoch });
+
+  it('leases consecutive disjoint blocks of 1000 ids, each answered only once its ProducerIdsRecord commits', () => {
+    const { c, epoch1, epoch2 } = withTwoBrokers();
+    c.send(allocate(1, 7, epoch1));
+    expect(c.replies()).toEqual([]);
+    const first = c.proposals()[0] as MetadataEntry;
+    expect(first.records).toEqual([{ type: 'ProducerIdsRecord', brokerId: 1, brokerEpoch: epoch1, nextProducerId: 1000 }]);
+    // The second request is decided on the image with the first block still pending: the next block.
+    c.send(allocate(2, 8, epoch2));
+    const second = c.proposals()[0] as MetadataEntry;
+    expect(second.records).toEqual([{ type: 'ProducerIdsRecord', brokerId: 2, brokerEpoch: epoch2, nextProducerId: 2000 }]);
+    expect(c.replies()).toEqual([]);
+    c.commit([first, second]);
+    expect(c.effects()).toEqual([
+      { type: 'send', to: 1, message: { type: 'AllocateProducerIdsResponse', correlationId: 7, errorCode: 0, producerIdStart: 0, producerIdLen: 1000 } },
+      { type: 'send', to: 2, message: { type: 'AllocateProducerIdsResponse', correlationId: 8, errorCode: 0, producerIdStart: 1000, producerIdLen: 1000 } },
+    ]);
+    expect(c.context.committed.nextProducerId).toBe(2000);
+  });
+
+  it('a broker epoch that is not the registered one, or an unregistered broker, gets STALE_BROKER_EPOCH and leases nothing', () => {
+    const { c, epoch1 } = withTwoBrokers();
+    c.send(allocate(1, 7, epoch1 - 1));
+    expect(c.proposals()).toEqual([]);
+    expect(c.replies()).toEqual([{ type: 'AllocateProducerIdsResponse', correlationId: 7, errorCode: errorCode('STALE_BROKER_EPOCH'), producerIdStart: 0, producerIdLen: 0 }]);
+    c.send({ ...allocate(3, 8, epoch1), brokerId: 3 });
+    expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('STALE_BROKER_EPOCH') });
+    expect(c.context.image.nextProducerId).toBeUndefined();
+  });
+
+  it('a standby controller refuses with NOT_CONTROLLER; a block pending when leadership is lost is answered NOT_CONTROLLER', () => {
+    const standby = controller().send(allocate(1, 7, 1));
+    expect(standby.replies()).toEqual([{ type: 'AllocateProducerIdsResponse', correlationId: 7, errorCode: errorCode('NOT_CONTROLLER'), producerIdStart: 0, producerIdLen: 0 }]);
+    const { c, epoch1 } = withTwoBrokers();
+    c.send(allocate(1, 9, epoch1));
+    c.send({ type: 'QuorumLeaderChange', leaderId: 102, epoch: 2 });
+    expect(c.replies()).toEqual([{ type: 'AllocateProducerIdsResponse', correlationId: 9, errorCode: errorCode('NOT_CONTROLLER'), producerIdStart: 0, producerIdLen: 0 }]);
+    expect(c.context.image.nextProducerId).toBeUndefined();
+  });
+
+  it('a new active controller replays the ProducerIdsRecords and continues after the last committed block', () => {
+    const { c: old, log, epoch1, epoch2 } = withTwoBrokers();
+    old.send(allocate(1, 7, epoch1));
+    old.send(allocate(2, 8, epoch2));
+    const blocks = old.context.pending.map((p) => ({ id: p.id, records: p.records }));
+    old.commit(blocks);
+    // A standby replays the same log, then takes over.
+    const next = controller();
+    next.commit([...log, ...blocks]);
+    expect(next.context.committed.nextProducerId).toBe(2000);
+    next.send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 2 });
+    next.send(allocate(1, 10, epoch1));
+    expect(next.proposals()[0]?.records).toEqual([{ type: 'ProducerIdsRecord', brokerId: 1, brokerEpoch: epoch1, nextProducerId: 3000 }]);
+    next.commit([next.proposals()[0] as MetadataEntry]);
+    expect(next.replies()).toEqual([{ type: 'AllocateProducerIdsResponse', correlationId: 10, errorCode: 0, producerIdStart: 2000, producerIdLen: 1000 }]);
+  });
+
+  it('replaying a ProducerIdsRecord that does not move the counter forward is an error (ProducerIdControlManager.replay)', () => {
+    const image = applyRecords(emptyImage, [{ type: 'ProducerIdsRecord', brokerId: 1, brokerEpoch: 5, nextProducerId: 2000 }]);
+    expect(image.nextProducerId).toBe(2000);
+    expect(() => applyRecords(image, [{ type: 'ProducerIdsRecord', brokerId: 2, brokerEpoch: 6, nextProducerId: 2000 }])).toThrow(MetadataError);
   });
 });

@@ -12,16 +12,20 @@
  * its image may be stale (a restarted broker's log still names it leader of partitions that moved
  * while it was down), and Kafka's BrokerServer does not start its metadata publishers before
  * BrokerLifecycleManager's initial catch-up completes.
+ *
+ * It also answers InitProducerId for idempotent producers with ids from blocks it leases from the
+ * controller (AllocateProducerIds; the rules are in ./producer-ids.ts).
  */
-import { emit, enqueueActions, setup } from 'xstate';
-import { errorCode } from '../../protocol/errors.js';
+import { emit, enqueueActions, not, setup } from 'xstate';
+import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import { nextInt } from '../../core/prng.js';
-import { applyRecords, emptyImage, topicConfig, type MetadataImage, type MetadataRecord, type PartitionRegistration } from '../controller/metadata.js';
+import { applyRecords, emptyImage, nextProducerIdOf, topicConfig, type MetadataImage, type MetadataRecord, type PartitionRegistration } from '../controller/metadata.js';
 import type {
-  BrokerHeartbeatResponse, BrokerRegistrationResponse, FetchRequest, ListOffsetsRequest, MetadataRequest,
-  OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
+  AllocateProducerIdsResponse, BrokerHeartbeatResponse, BrokerRegistrationResponse, FetchRequest, InitProducerIdRequest, ListOffsetsRequest,
+  MetadataRequest, OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
 } from '../../protocol/replication/messages.js';
 import { Step as GenericStep } from '../step.js';
+import { answersRequest, blockRequested, claimProducerId, initialProducerIdManager, receiveBlock, type ProducerIdManagerState } from './producer-ids.js';
 
 export interface BrokerConfig {
   /** broker.heartbeat.interval.ms */
@@ -30,10 +34,16 @@ export interface BrokerConfig {
   readonly registrationRetryMs: number;
   /** min.insync.replicas (broker default; a topic config overrides it). */
   readonly minInsyncReplicas: number;
+  /**
+   * An AllocateProducerIds with no answer after this long is given up, and the next InitProducerId
+   * asks again. Kafka's controller channel resends on a broken connection and gives up after 60 s;
+   * the simulated network loses messages silently, so this is short, like the registration retry.
+   */
+  readonly producerIdRequestTimeoutMs: number;
 }
 
 /** Kafka's 2 s heartbeat scaled with the rest of the simulated timings. */
-export const defaultBrokerConfig: BrokerConfig = { heartbeatIntervalMs: 500, registrationRetryMs: 1_000, minInsyncReplicas: 1 };
+export const defaultBrokerConfig: BrokerConfig = { heartbeatIntervalMs: 500, registrationRetryMs: 1_000, minInsyncReplicas: 1, producerIdRequestTimeoutMs: 1_000 };
 
 export interface BrokerInput {
   readonly brokerId: number;
@@ -69,6 +79,13 @@ export interface BrokerContext {
   readonly fenced: boolean;
   /** The controller has answered a heartbeat with isCaughtUp since this process started. */
   readonly caughtUp: boolean;
+  /**
+   * Clients are served (InitProducerId): this process has been unfenced once. BrokerServer opens
+   * its listeners only after the broker is unfenced, and keeps them open if it is fenced later.
+   */
+  readonly serving: boolean;
+  /** The producer id block and the request for the next (volatile: a restart leases a new block). */
+  readonly producerIds: ProducerIdManagerState;
 }
 
 export type BrokerLocalEvent =
@@ -80,6 +97,30 @@ type With<T> = T & { readonly from: number; readonly nowMs: number };
 const as = <T>(event: BrokerEvent): With<T> => event as unknown as With<T>;
 
 class Step extends GenericStep<BrokerContext, BrokerEffect> {}
+
+/**
+ * InitProducerId for an idempotent producer: the next id of the leased block with epoch 0
+ * (TransactionCoordinator.handleInitProducerId, transactionalId null), or, with none at hand,
+ * COORDINATOR_LOAD_IN_PROGRESS; asks the controller for a block when the manager wants one.
+ */
+function initProducerId(step: Step, request: With<InitProducerIdRequest>): void {
+  const c = step.c;
+  const claim = claimProducerId(c.producerIds, request.nowMs, c.config.producerIdRequestTimeoutMs);
+  step.patch({ producerIds: claim.state });
+  step.effect(claim.producerId === null
+    ? initProducerIdError(request, 'COORDINATOR_LOAD_IN_PROGRESS')
+    : { type: 'send', to: request.from, message: { type: 'InitProducerIdResponse', correlationId: request.correlationId, errorCode: errorCode('NONE'), producerId: claim.producerId, producerEpoch: 0 } });
+  if (claim.requestBlock && c.controllerId >= 0) {
+    const correlationId = step.c.nextCorrelationId;
+    step.patch({ nextCorrelationId: correlationId + 1, producerIds: blockRequested(step.c.producerIds, correlationId, request.nowMs, nextProducerIdOf(c.image)) });
+    step.effect({ type: 'send', to: c.controllerId, message: { type: 'AllocateProducerIds', correlationId, brokerId: c.brokerId, brokerEpoch: c.brokerEpoch } });
+  }
+}
+
+/** TransactionCoordinator.initTransactionError: no producer id, no epoch. */
+function initProducerIdError(request: With<InitProducerIdRequest>, error: ErrorName): BrokerEffect {
+  return { type: 'send', to: request.from, message: { type: 'InitProducerIdResponse', correlationId: request.correlationId, errorCode: errorCode(error), producerId: -1, producerEpoch: -1 } };
+}
 
 /** Tell every hosted replica whose partition, broker epoch or ISR eligibility changed. */
 function publishPartitions(step: Step): void {
@@ -120,6 +161,13 @@ export function createBrokerMachine() {
       unfenced: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 0 && !as<BrokerHeartbeatResponse>(event).isFenced,
       fenced: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 0 && as<BrokerHeartbeatResponse>(event).isFenced,
       staleBrokerEpoch: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === errorCode('STALE_BROKER_EPOCH'),
+      serving: ({ context }) => context.serving,
+      transactional: ({ event }) => as<InitProducerIdRequest>(event).transactionalId !== null,
+      producerIdAtHand: ({ context }) => {
+        const { current, next } = context.producerIds;
+        return next !== null || (current !== null && current.claimed < current.size);
+      },
+      answersBlockRequest: ({ context, event }) => answersRequest(context.producerIds, as<AllocateProducerIdsResponse>(event)),
     },
     actions: {
       followController: enqueueActions(({ enqueue, event }) => {
@@ -153,6 +201,18 @@ export function createBrokerMachine() {
         step.flush(enqueue as never);
       }),
       markUnfenced: enqueueActions(({ enqueue }) => enqueue.assign({ fenced: false })),
+      startServing: enqueueActions(({ enqueue }) => enqueue.assign({ serving: true })),
+      initProducerId: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        initProducerId(step, as<InitProducerIdRequest>(event));
+        step.flush(enqueue as never);
+      }),
+      adoptProducerIdBlock: enqueueActions(({ context, enqueue, event }) => {
+        enqueue.assign({ producerIds: receiveBlock(context.producerIds, as<AllocateProducerIdsResponse>(event), event.nowMs) });
+      }),
+      refuseInitProducerIdUntilServing: emit(({ event }) => initProducerIdError(as<InitProducerIdRequest>(event), 'COORDINATOR_NOT_AVAILABLE')),
+      // Transactions are out of scope: a transactional id is refused as Kafka refuses an empty one.
+      refuseTransactionalId: emit(({ event }) => initProducerIdError(as<InitProducerIdRequest>(event), 'INVALID_REQUEST')),
       sendHeartbeat: enqueueActions(({ context, enqueue }) => {
         const correlationId = context.nextCorrelationId;
         enqueue.assign({ nextCorrelationId: correlationId + 1 });
@@ -205,6 +265,8 @@ export function createBrokerMachine() {
       told: {},
       fenced: true,
       caughtUp: false,
+      serving: false,
+      producerIds: initialProducerIdManager,
     }),
     initial: 'Starting',
     on: {
@@ -215,6 +277,13 @@ export function createBrokerMachine() {
       Produce: { actions: 'answerUnhostedPartition' },
       ListOffsets: { actions: 'answerUnhostedPartition' },
       OffsetForLeaderEpoch: { actions: 'answerUnhostedPartition' },
+      InitProducerId: [
+        { guard: not('serving'), actions: 'refuseInitProducerIdUntilServing', description: 'Not yet unfenced since this process started (Kafka accepts no client connection yet): COORDINATOR_NOT_AVAILABLE, the client retries.' },
+        { guard: 'transactional', actions: 'refuseTransactionalId', description: 'A transactional id: transactions are not modelled, INVALID_REQUEST.' },
+        { guard: 'producerIdAtHand', actions: 'initProducerId', description: 'RPCProducerIdManager: the next unused id of the leased block, epoch 0; at 90% of the block, ask the controller for the next one (AllocateProducerIds).' },
+        { actions: 'initProducerId', description: 'No id at hand: COORDINATOR_LOAD_IN_PROGRESS (the client retries), and AllocateProducerIds to the controller unless one is in flight or backing off after an error.' },
+      ],
+      AllocateProducerIdsResponse: { guard: 'answersBlockRequest', actions: 'adoptProducerIdBlock', description: 'Keep the leased block for when the current one runs out; an error, or a block not above every id already leased, backs off 50 ms.' },
     },
     states: {
       Starting: {
@@ -248,7 +317,7 @@ export function createBrokerMachine() {
       },
       Running: {
         description: 'Unfenced: heartbeats every broker.heartbeat.interval.ms; the controller fences it if they stop for its session timeout.',
-        entry: ['markUnfenced'],
+        entry: ['markUnfenced', 'startServing'],
         initial: 'Beating',
         states: {
           Beating: { entry: 'sendHeartbeat', after: { heartbeatInterval: { target: 'Beating', reenter: true } } },

@@ -10,19 +10,21 @@
  * (BrokerHeartbeatManager): a new active controller gives every broker a fresh session.
  *
  * Rules live in ./partition-change.ts (elections, fencing, AlterPartition), ./topics.ts
- * (CreateTopics validation) and ./placement.ts (replica placement); this machine sequences them.
+ * (CreateTopics validation), ./placement.ts (replica placement) and ./producer-ids.ts (producer id
+ * blocks); this machine sequences them.
  */
 import { enqueueActions, not, setup } from 'xstate';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import { nextInt } from '../../core/prng.js';
 import type {
-  AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, MetadataEntry,
+  AllocateProducerIdsRequest, AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, MetadataEntry,
   ReplicationMessage,
 } from '../../protocol/replication/messages.js';
 import { applyRecords, emptyImage, topicConfig, type MetadataImage, type MetadataRecord } from './metadata.js';
 import { alterPartition, balancePartitionLeaders, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
 import { checkCreateTopic } from './topics.js';
 import { placeReplicas } from './placement.js';
+import { generateNextProducerIdBlock } from './producer-ids.js';
 import { Step as GenericStep } from '../step.js';
 
 export interface ControllerConfig {
@@ -130,6 +132,8 @@ function notControllerAnswer(message: ReplicationMessage): ReplicationMessage | 
       return { ...message, errorCode: code, leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 };
     case 'CreateTopicsResponse':
       return { ...message, errorCode: code, errorMessage: 'leadership lost before commit', topicId: '' };
+    case 'AllocateProducerIdsResponse':
+      return { ...message, errorCode: code, producerIdStart: 0, producerIdLen: 0 };
     default:
       return null;
   }
@@ -146,6 +150,8 @@ function notController(request: With<ReplicationMessage>): ReplicationMessage | 
       return { type: 'AlterPartitionResponse', topic: request.topic, topicId: request.topicId, partition: request.partition, correlationId: request.correlationId, errorCode: code, leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 };
     case 'CreateTopics':
       return { type: 'CreateTopicsResponse', correlationId: request.correlationId, name: request.name, errorCode: code, errorMessage: 'This is not the active controller.', topicId: '' };
+    case 'AllocateProducerIds':
+      return { type: 'AllocateProducerIdsResponse', correlationId: request.correlationId, errorCode: code, producerIdStart: 0, producerIdLen: 0 };
     default:
       return null;
   }
@@ -225,6 +231,19 @@ function handleCreateTopics(step: Step, request: With<CreateTopicsRequest>): voi
   propose(step, records, [{ to: request.from, message: answer('NONE', null, topicId) }], [{ to: request.from, message: answer('NOT_CONTROLLER', 'leadership lost before commit', '') }]);
 }
 
+/**
+ * QuorumController.allocateProducerIds: lease the broker the next block of producer ids. The block
+ * is answered once its ProducerIdsRecord commits; if leadership is lost first the answer is
+ * NOT_CONTROLLER and, should the record commit anyway, its ids are simply never used.
+ */
+function handleAllocateProducerIds(step: Step, request: With<AllocateProducerIdsRequest>): void {
+  const answer = (error: ErrorName, producerIdStart: number, producerIdLen: number): ReplicationMessage => ({ type: 'AllocateProducerIdsResponse', correlationId: request.correlationId, errorCode: errorCode(error), producerIdStart, producerIdLen });
+  // An error answer carries Kafka's defaults (AllocateProducerIdsRequest.getErrorResponse): start 0, length 0.
+  const decision = generateNextProducerIdBlock(step.c.image, request.brokerId, request.brokerEpoch);
+  if (decision.error !== 'NONE') return reply(step, request.from, answer(decision.error, 0, 0));
+  propose(step, [decision.record], [{ to: request.from, message: answer('NONE', decision.producerIdStart, decision.producerIdLen) }], [{ to: request.from, message: answer('NOT_CONTROLLER', 0, 0) }]);
+}
+
 /** ClusterControlManager / BrokerHeartbeatManager.findOneStaleBroker: fence one broker whose session expired. */
 function fenceOneStaleBroker(step: Step, nowMs: number): void {
   const c = step.c;
@@ -302,6 +321,7 @@ export function createControllerMachine() {
           case 'BrokerHeartbeat': handleHeartbeat(step, as<BrokerHeartbeatRequest>(event)); break;
           case 'AlterPartition': handleAlterPartition(step, as<AlterPartitionRequest>(event)); break;
           case 'CreateTopics': handleCreateTopics(step, as<CreateTopicsRequest>(event)); break;
+          case 'AllocateProducerIds': handleAllocateProducerIds(step, as<AllocateProducerIdsRequest>(event)); break;
           default: break;
         }
         step.flush(enqueue as never);
@@ -337,10 +357,11 @@ export function createControllerMachine() {
           BrokerHeartbeat: { actions: 'refuseRequest' },
           AlterPartition: { actions: 'refuseRequest' },
           CreateTopics: { actions: 'refuseRequest' },
+          AllocateProducerIds: { actions: 'refuseRequest' },
         },
       },
       Active: {
-        description: 'The active controller: registers, unfences and fences brokers, creates topics, elects leaders, changes ISRs.',
+        description: 'The active controller: registers, unfences and fences brokers, creates topics, elects leaders, changes ISRs, leases producer id blocks.',
         entry: 'claim',
         exit: 'renounce',
         type: 'parallel',
@@ -350,6 +371,7 @@ export function createControllerMachine() {
           BrokerHeartbeat: { actions: 'handleRequest' },
           AlterPartition: { actions: 'handleRequest' },
           CreateTopics: { actions: 'handleRequest' },
+          AllocateProducerIds: { actions: 'handleRequest', description: 'Lease the broker the next block of 1000 producer ids (ProducerIdsRecord), answered once it commits; a broker id/epoch that is not the registered one gets STALE_BROKER_EPOCH.' },
         },
         states: {
           Fencing: {

@@ -1,7 +1,7 @@
 /**
  * The cluster metadata as KRaft keeps it: records in the metadata log (Kafka's
  * RegisterBrokerRecord, BrokerRegistrationChangeRecord, TopicRecord, PartitionRecord,
- * PartitionChangeRecord, with their field names), and the image every controller and broker
+ * PartitionChangeRecord, ConfigRecord, ProducerIdsRecord, with their field names), and the image every controller and broker
  * builds by applying the committed records in order (MetadataDelta / MetadataImage).
  */
 
@@ -31,7 +31,9 @@ export type MetadataRecord =
    */
   | { readonly type: 'PartitionChangeRecord'; readonly topicId: string; readonly partitionId: number; readonly isr: readonly number[] | null; readonly leader: number; readonly leaderRecoveryState?: 1 }
   /** A dynamic config (resourceType TOPIC): e.g. unclean.leader.election.enable, min.insync.replicas. */
-  | { readonly type: 'ConfigRecord'; readonly resourceType: 'TOPIC'; readonly resourceName: string; readonly name: string; readonly value: string };
+  | { readonly type: 'ConfigRecord'; readonly resourceType: 'TOPIC'; readonly resourceName: string; readonly name: string; readonly value: string }
+  /** A block of producer ids leased to broker `brokerId` (at `brokerEpoch`): every id below nextProducerId is taken. */
+  | { readonly type: 'ProducerIdsRecord'; readonly brokerId: number; readonly brokerEpoch: number; readonly nextProducerId: number };
 
 export interface BrokerRegistration {
   readonly brokerId: number;
@@ -62,6 +64,8 @@ export interface MetadataImage {
   readonly topics: Readonly<Record<string, TopicImage>>;
   /** Topic configs by topic name (ConfigRecord). */
   readonly configs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The first producer id of the next block the controller leases (ProducerIdsImage); absent: 0, none leased yet. */
+  readonly nextProducerId?: number;
 }
 
 export const emptyImage: MetadataImage = { brokers: {}, topics: {} };
@@ -69,6 +73,11 @@ export const emptyImage: MetadataImage = { brokers: {}, topics: {} };
 /** A topic config value from the image, or the given default. */
 export function topicConfig(image: MetadataImage, topicName: string, name: string, fallback: string): string {
   return image.configs?.[topicName]?.[name] ?? fallback;
+}
+
+/** The first id of the next producer id block (0 before any ProducerIdsRecord). */
+export function nextProducerIdOf(image: MetadataImage): number {
+  return image.nextProducerId ?? 0;
 }
 
 export class MetadataError extends Error {}
@@ -92,6 +101,10 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord): Metad
       const fenced = record.fenced === 1 ? true : record.fenced === -1 ? false : broker.fenced;
       return { ...image, brokers: { ...image.brokers, [String(record.brokerId)]: { ...broker, fenced } } };
     }
+    case 'ProducerIdsRecord':
+      // ProducerIdControlManager.replay: the counter only moves forward, or two brokers would share ids.
+      if (record.nextProducerId <= nextProducerIdOf(image)) throw new MetadataError(`${record.type} nextProducerId ${record.nextProducerId} not above ${nextProducerIdOf(image)}`);
+      return { ...image, nextProducerId: record.nextProducerId };
     case 'TopicRecord':
       if (image.topics[record.topicId] !== undefined) throw new MetadataError(`topic id ${record.topicId} already exists`);
       return { ...image, topics: { ...image.topics, [record.topicId]: { name: record.name, topicId: record.topicId, partitions: [] } } };

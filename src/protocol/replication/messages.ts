@@ -182,6 +182,41 @@ export interface MetadataResponse {
   readonly topics: readonly { readonly name: string; readonly topicId: string; readonly partitions: readonly PartitionRegistration[] }[];
 }
 
+/** InitProducerId for an idempotent producer (transactionalId null): a fresh producer id, epoch 0. */
+export interface InitProducerIdRequest {
+  readonly type: 'InitProducerId';
+  readonly correlationId: number;
+  readonly transactionalId: string | null;
+  readonly transactionTimeoutMs: number;
+  /** -1/-1 for a new producer (KIP-360 lets a producer name its current id and epoch). */
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
+export interface InitProducerIdResponse {
+  readonly type: 'InitProducerIdResponse';
+  readonly correlationId: number;
+  readonly errorCode: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
+/** Broker to controller: lease the next block of producer ids (KIP-730). */
+export interface AllocateProducerIdsRequest {
+  readonly type: 'AllocateProducerIds';
+  readonly correlationId: number;
+  readonly brokerId: number;
+  readonly brokerEpoch: number;
+}
+
+export interface AllocateProducerIdsResponse {
+  readonly type: 'AllocateProducerIdsResponse';
+  readonly correlationId: number;
+  readonly errorCode: number;
+  readonly producerIdStart: number;
+  readonly producerIdLen: number;
+}
+
 export type BrokerRequest = FetchRequest | OffsetForLeaderEpochRequest | ProduceRequest | ListOffsetsRequest;
 export type PartitionResponse = FetchResponse | OffsetForLeaderEpochResponse | AlterPartitionResponse;
 export type ControllerRequest = AlterPartitionRequest | BrokerRegistrationRequest | BrokerHeartbeatRequest | CreateTopicsRequest;
@@ -191,7 +226,8 @@ export type ReplicationMessage =
   | ProduceRequest | ProduceResponse | ListOffsetsRequest | ListOffsetsResponse
   | AlterPartitionRequest | AlterPartitionResponse
   | BrokerRegistrationRequest | BrokerRegistrationResponse | BrokerHeartbeatRequest | BrokerHeartbeatResponse
-  | CreateTopicsRequest | CreateTopicsResponse | MetadataRequest | MetadataResponse;
+  | CreateTopicsRequest | CreateTopicsResponse | MetadataRequest | MetadataResponse
+  | InitProducerIdRequest | InitProducerIdResponse | AllocateProducerIdsRequest | AllocateProducerIdsResponse;
 
 /** How a metadata record travels in the quorum's log: one controller decision per entry. */
 export interface MetadataEntry {

@@ -48,6 +48,14 @@ export function renderReplicationMessage(from: number, to: number, m: Replicatio
       return `${head}${err(m.errorCode)} ${m.name}${m.errorCode === 0 ? ` id=${m.topicId}` : ` ${m.errorMessage ?? ''}`}`;
     case 'Metadata':
       return head;
+    case 'InitProducerId':
+      return `${head}${m.transactionalId === null ? '' : ` transactionalId=${m.transactionalId}`} #${m.correlationId}`;
+    case 'InitProducerIdResponse':
+      return `${head}${err(m.errorCode)}${m.errorCode === 0 ? ` pid=${m.producerId} epoch=${m.producerEpoch}` : ''} #${m.correlationId}`;
+    case 'AllocateProducerIds':
+      return `${head} broker=${m.brokerId} epoch=${m.brokerEpoch}`;
+    case 'AllocateProducerIdsResponse':
+      return `${head}${err(m.errorCode)}${m.errorCode === 0 ? ` ids ${m.producerIdStart}..${m.producerIdStart + m.producerIdLen - 1}` : ''}`;
     case 'MetadataResponse':
       return `${head} controller=${m.controllerId} ${m.topics.map((t) => `${t.name}[${t.partitions.map((p, i) => `${i}:n${p.leader}/e${p.leaderEpoch}`).join(' ')}]`).join(' ')}`;
   }

@@ -445,11 +445,16 @@ export class ClusterSimulation implements Drivable {
       case 'BrokerHeartbeat':
       case 'AlterPartition':
       case 'CreateTopics':
+      case 'AllocateProducerIds':
         return node.kind === 'controller' ? 'controller' : null;
       case 'BrokerRegistrationResponse':
       case 'BrokerHeartbeatResponse':
       case 'Metadata':
+      case 'InitProducerId':
+      case 'AllocateProducerIdsResponse':
         return node.kind === 'broker' ? 'broker' : null;
+      case 'InitProducerIdResponse':
+        return null;
       default:
         return 'quorum';
     }
@@ -970,6 +975,7 @@ const REPLICATION_TYPES = new Set([
   'Fetch', 'OffsetForLeaderEpoch', 'OffsetForLeaderEpochResponse', 'Produce', 'ProduceResponse', 'ListOffsets', 'ListOffsetsResponse',
   'AlterPartition', 'AlterPartitionResponse', 'BrokerRegistration', 'BrokerRegistrationResponse', 'BrokerHeartbeat', 'BrokerHeartbeatResponse',
   'CreateTopics', 'CreateTopicsResponse', 'Metadata', 'MetadataResponse',
+  'InitProducerId', 'InitProducerIdResponse', 'AllocateProducerIds', 'AllocateProducerIdsResponse',
 ]);
 
 function isReplicationMessage(message: AnyMessage): message is ReplicationMessage {
