@@ -7,7 +7,11 @@
  *   brokers explore-seed=S [variant=V]   the exploration's cluster and random workload (pins a counterexample)
  *   start                      register every broker (runs until all are unfenced)
  *   create-topic               the admin client creates the topic; runs until its partitions have leaders
- *   produce [key=K] [acks=all|1|0] [count=N] [wait=MS]   writes, one every 20 ms, then MS (500) to settle
+ *   brokers ... [producer=raw|idempotent|plain]   raw (default): the scripted one-record writer of `produce`;
+ *                              idempotent / plain: also the producer machine, for `send`
+ *   produce [key=K] [acks=all|1|0] [count=N] [wait=MS] [pid=P epoch=E seq=S]   raw writes, one every 20 ms, then MS (500)
+ *                              to settle; with pid, each is an idempotent batch of one record (seq S, S+1, ...)
+ *   send [key=K] [count=N] [wait=MS]   records through the producer machine, one every 5 ms; prints each callback
  *   consume [count=N]          consumer fetches, one every 50 ms
  *   run ms=N | run until=T     advance virtual time
  *   crash nN | restart nN | power-loss nN | isolate nN | one-way from=nA to=nB | heal
@@ -22,6 +26,7 @@ import { Narrator } from '../sim/cluster/narrator.js';
 import { clusterExploreOptions } from '../sim/cluster/run.js';
 import type { Fault } from '../sim/faults.js';
 import { replicationClauses } from '../../spec/replication/clauses.js';
+import { producerClauses } from '../../spec/producer/clauses.js';
 import { findVariant } from '../variants.js';
 import { ScriptError, wordsToArgs, type ScriptBlock } from './script.js';
 
@@ -33,10 +38,11 @@ const Acks = t.union([t.literal('all'), t.literal('1'), t.literal('0')]);
 const NoWords = t.union([t.undefined, t.array(t.string).pipe(new t.Type<string[], string[], string[]>('no positional words', (u): u is string[] => Array.isArray(u), (u, c) => (u.length === 0 ? t.success(u) : t.failure(u, c)), (a) => a))]);
 
 const commands = {
-  brokers: t.partial({ _: NoWords, 'explore-seed': Count, n: Count, controllers: Count, seed: Count, variant: t.string, partitions: Count, rf: Count, 'min-isr': Count, unclean: t.union([t.literal('true'), t.literal('false')]) }),
+  brokers: t.partial({ _: NoWords, 'explore-seed': Count, n: Count, controllers: Count, seed: Count, variant: t.string, partitions: Count, rf: Count, 'min-isr': Count, unclean: t.union([t.literal('true'), t.literal('false')]), producer: t.union([t.literal('raw'), t.literal('idempotent'), t.literal('plain')]) }),
   start: t.partial({ _: NoWords }),
   'create-topic': t.partial({ _: NoWords }),
-  produce: t.partial({ _: NoWords, key: t.string, acks: Acks, count: Count, wait: Count }),
+  produce: t.partial({ _: NoWords, key: t.string, acks: Acks, count: Count, wait: Count, pid: Count, epoch: Count, seq: Count }),
+  send: t.partial({ _: NoWords, key: t.string, count: Count, wait: Count }),
   consume: t.partial({ _: NoWords, count: Count }),
   run: t.partial({ _: NoWords, ms: Count, until: Count }),
   crash: t.type({ _: Node }),
@@ -84,13 +90,30 @@ export class ClusterScenarioRunner {
         sim.clientOp('metadata');
         const out = narrator.advance(50);
         const before = sim.client.history.length;
+        const pid = args['pid'] as number | undefined;
+        if (pid === undefined && (args['epoch'] !== undefined || args['seq'] !== undefined)) throw new ScriptError(`line ${block.line}: epoch= and seq= need pid=`);
         for (let i = 0; i < count; i++) {
-          sim.produce((args['key'] as string | undefined) ?? `user-${i}`, acks);
+          const producer = pid === undefined ? undefined : { producerId: pid, producerEpoch: (args['epoch'] as number | undefined) ?? 0, baseSequence: ((args['seq'] as number | undefined) ?? 0) + i };
+          sim.produce((args['key'] as string | undefined) ?? `user-${i}`, acks, producer);
           out.push(...narrator.advance(20));
         }
         out.push(...narrator.advance((args['wait'] as number | undefined) ?? 500));
         const ops = sim.client.history.slice(before).filter((o) => o.type !== 'invoke');
         for (const o of ops) out.push(`write ${o.value} key=${o.key} ${o.partition} acks=${o.acks === -1 ? 'all' : o.acks}: ${o.type}${o.offset === undefined ? '' : ` offset=${o.offset}`}${o.error === undefined ? '' : ` ${o.error}`}`);
+        return out;
+      }
+      case 'send': {
+        if (!sim.usesProducer) throw new ScriptError(`line ${block.line}: 'send' needs the producer machine: brokers ... producer=idempotent (or plain)`);
+        const count = (args['count'] as number | undefined) ?? 1;
+        const before = sim.client.history.length;
+        const out: string[] = [];
+        for (let i = 0; i < count; i++) {
+          sim.producerSend((args['key'] as string | undefined) ?? `user-${i}`);
+          out.push(...narrator.advance(5));
+        }
+        out.push(...narrator.advance((args['wait'] as number | undefined) ?? 500));
+        const ops = sim.client.history.slice(before).filter((o) => o.type !== 'invoke');
+        for (const o of ops) out.push(`callback ${o.value} key=${o.key} ${o.partition}: ${o.type}${o.offset === undefined ? '' : ` offset=${o.offset}`}${o.error === undefined ? '' : ` ${o.error}`}`);
         return out;
       }
       case 'consume': {
@@ -138,10 +161,11 @@ export class ClusterScenarioRunner {
         sim.finish();
         const out = narrator.lines();
         const failed = new Map(sim.violations.map((v) => [v.clauseId, v.message]));
-        for (const clause of replicationClauses) {
+        for (const clause of sim.usesProducer ? [...replicationClauses, ...producerClauses] : replicationClauses) {
           if (clause.kind === 'liveness') continue;
           out.push(`${failed.has(clause.id) ? 'FAIL' : 'PASS'} ${clause.id}${failed.has(clause.id) ? `: ${failed.get(clause.id)}` : ''}`);
         }
+        for (const f of sim.producerFindings) if (f.allowed) out.push(`${f.clauseId} allowed (Kafka's KIP-360 window) ${f.partition}: ${f.detail}`);
         for (const l of sim.allowedLostWrites) out.push(`lost-write (allowed: unclean leader election) ${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`);
         return out;
       }
@@ -171,7 +195,8 @@ export class ClusterScenarioRunner {
     const seed = (args['seed'] as number | undefined) ?? 1;
     const configs: Record<string, string> = { 'min.insync.replicas': String((args['min-isr'] as number | undefined) ?? 1) };
     if (args['unclean'] === 'true') configs['unclean.leader.election.enable'] = 'true';
-    const base = clusterOptionsFromSeed(seed, { variant, brokers, controllers });
+    const producer = (args['producer'] as ClusterOptions['producer'] | undefined) ?? 'raw';
+    const base = clusterOptionsFromSeed(seed, { variant, brokers, controllers, producer });
     const options: ClusterOptions = {
       ...base,
       topic: { name: 'user_activity', partitions: (args['partitions'] as number | undefined) ?? 1, replicationFactor: (args['rf'] as number | undefined) ?? Math.min(3, brokers), configs },
@@ -179,7 +204,7 @@ export class ClusterScenarioRunner {
     };
     this.sim = new ClusterSimulation({ options, faults: [], scripted: true, recordTrace: true });
     this.narrator = new Narrator(this.sim);
-    return [`${controllers} controller(s), ${brokers} brokers, topic ${options.topic.name}: ${options.topic.partitions} partition(s), rf ${options.topic.replicationFactor}, ${Object.entries(configs).map(([k, v]) => `${k}=${v}`).join(' ')}; seed ${seed}, variant ${variant}`];
+    return [`${controllers} controller(s), ${brokers} brokers, topic ${options.topic.name}: ${options.topic.partitions} partition(s), rf ${options.topic.replicationFactor}, ${Object.entries(configs).map(([k, v]) => `${k}=${v}`).join(' ')}; seed ${seed}, variant ${variant}${producer === 'raw' ? '' : `; ${producer} producer`}`];
   }
 
   private status(sim: ClusterSimulation): string[] {

@@ -17,23 +17,30 @@ export interface SeedOutcome {
   readonly violation: { clauseId: string; message: string } | null;
   /** Lost writes an unclean leader election explains (reported, not violations). */
   readonly allowedLostWrites: number;
+  /** PROD-IDEM-1/2 findings over the producer machine's writes (zero for the raw writer). */
+  readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number };
 }
+
+const NO_FINDINGS = { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0 };
 
 export interface SweepJob {
   readonly variant: string;
   readonly maxSteps: number;
   readonly model: 'replication' | 'quorum';
   readonly unclean: boolean;
+  /** Every seed's writer is the producer machine with idempotence off. */
+  readonly noIdempotence?: boolean;
 }
 
 export function runOneSeed(seed: number, job: SweepJob): SeedOutcome {
   if (job.model === 'replication') {
-    const result = new ClusterSimulation({ options: clusterOptionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps, unclean: job.unclean }) }).run();
+    const result = new ClusterSimulation({ options: clusterOptionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps, unclean: job.unclean, ...(job.noIdempotence === true ? { producer: 'plain' as const } : {}) }) }).run();
     const first = result.violations[0];
     return {
       seed, steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs,
       violation: first === undefined ? null : { clauseId: first.clauseId, message: first.message },
       allowedLostWrites: result.allowedLostWrites.length,
+      producerFindings: result.producerFindings,
     };
   }
   const result = new Simulation({ options: optionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps }) }).run();
@@ -45,6 +52,7 @@ export function runOneSeed(seed: number, job: SweepJob): SeedOutcome {
     virtualTimeMs: result.virtualTimeMs,
     violation: first === undefined ? null : { clauseId: first.clauseId, message: first.message },
     allowedLostWrites: 0,
+    producerFindings: NO_FINDINGS,
   };
 }
 

@@ -1,20 +1,21 @@
 /**
  * `npm start` (`kspec demo`): the example of Kafka's documentation, simulated and narrated. Three
  * brokers and a KRaft controller; topic `user_activity` with 6 partitions and replication factor 3;
- * writes keyed by user id with acks=all; the leader of one partition crashes; the controller fences
+ * writes keyed by user id through the producer machine (idempotent, acks=all, batching); the leader of one partition crashes; the controller fences
  * it and elects a new leader from the ISR; writes continue; the broker comes back, catches up and
  * rejoins the ISR. Ends with every replication clause's verdict.
  */
 import { ClusterSimulation } from '../../sim/cluster/simulation.js';
 import { clusterOptionsFromSeed, type ClusterOptions } from '../../sim/cluster/options.js';
 import { replicationClauses } from '../../../spec/replication/clauses.js';
+import { producerClauses } from '../../../spec/producer/clauses.js';
 import { Narrator } from '../../sim/cluster/narrator.js';
 
 const WRITES_BEFORE = 30;
 const WRITES_AFTER = 30;
 
 export function replicationDemo(seed: number): number {
-  const base = clusterOptionsFromSeed(seed, { controllers: 1, brokers: 3 });
+  const base = clusterOptionsFromSeed(seed, { controllers: 1, brokers: 3, producer: 'idempotent' });
   const options: ClusterOptions = {
     ...base,
     topic: { name: 'user_activity', partitions: 6, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } },
@@ -26,13 +27,16 @@ export function replicationDemo(seed: number): number {
     for (const line of narrator.advance(ms, until)) console.log(`  ${line.replace(/^t=(\d+)/, (_, t: string) => `t=${t.padStart(5)}ms `)}`);
   };
   const writes = (count: number, from: number): void => {
-    sim.clientOp('metadata');
-    advance(50);
     for (let i = 0; i < count; i++) {
-      sim.produce(`user-${(from + i) % 24}`, -1);
-      advance(20);
+      sim.producerSend(`user-${(from + i) % 24}`);
+      advance(i % 3 === 2 ? 20 : 1);
     }
-    advance(500);
+    advance(9_000, () => sim.client.history.filter((o) => o.type !== 'invoke').length >= from + count);
+    advance(100);
+  };
+  const producer = (): string => {
+    const c = sim.describeProducer();
+    return `producer id ${c.producerId}, epoch ${c.producerEpoch}; ${c.requests} Produce requests for ${c.records} records`;
   };
   const acked = (): number => sim.client.history.filter((o) => o.type === 'ok').length;
   const hws = (): string => [...sim.view().partitions.values()].map((p) => {
@@ -53,10 +57,12 @@ export function replicationDemo(seed: number): number {
   advance(1_000);
   console.log('');
 
-  console.log(`3. A producer writes ${WRITES_BEFORE} records keyed by user id, acks=all: partition = murmur2(key) mod 6;`);
-  console.log('   each answer waits until every ISR member has the record (the high watermark passes it).');
+  console.log(`3. A producer (enable.idempotence=true, acks=all, linger.ms=5) asks a broker for a producer id (InitProducerId;`);
+  console.log(`   the broker leases ids from the controller in blocks of 1000), then sends ${WRITES_BEFORE} records keyed by user id:`);
+  console.log('   partition = murmur2(key) mod 6; records that arrive within linger.ms share a batch; each batch carries the');
+  console.log('   producer id, epoch and its first sequence number. An answer waits until every ISR member has the batch.');
   writes(WRITES_BEFORE, 0);
-  console.log(`   => ${acked()} acknowledged; ${hws()}\n`);
+  console.log(`   => ${acked()} acknowledged; ${producer()}; ${hws()}\n`);
 
   const busiest = [...sim.view().replicas].filter((r) => r.role === 'Leader').sort((a, b) => b.highWatermark - a.highWatermark)[0];
   const victim = busiest?.broker ?? 1;
@@ -68,9 +74,11 @@ export function replicationDemo(seed: number): number {
   advance(300);
   console.log('');
 
-  console.log(`5. Writes continue: the producer refreshes its metadata and sends to the new leaders (ISR of 2 >= min.insync.replicas).`);
+  console.log(`5. Writes continue: batches the dead leader never answered time out and are retried with the same sequence numbers;`);
+  console.log('   the producer refreshes its metadata and sends to the new leaders (ISR of 2 >= min.insync.replicas), whose');
+  console.log('   producer state, rebuilt from the replicated log, answers a batch it already has with its original offset.');
   writes(WRITES_AFTER, WRITES_BEFORE);
-  console.log(`   => ${acked()} acknowledged in all; ${hws()}\n`);
+  console.log(`   => ${acked()} acknowledged in all; ${producer()}; ${hws()}\n`);
 
   console.log(`6. Broker ${victim} restarts: it registers again (a new broker epoch), replays the metadata log, is unfenced,`);
   console.log('   truncates anything it had past the new leaders\' logs, catches up, and the leaders add it back to their ISRs.');
@@ -83,7 +91,7 @@ export function replicationDemo(seed: number): number {
   sim.finish();
   const failed = new Map(sim.violations.map((v) => [v.clauseId, v.message]));
   const converged = [...sim.view().partitions.values()].every((p) => p.isr.length === 3 && p.leader >= 0);
-  for (const clause of replicationClauses) {
+  for (const clause of [...replicationClauses, ...producerClauses]) {
     const verdict = failed.has(clause.id) ? 'FAIL' : clause.kind === 'liveness' ? (converged ? 'PASS' : 'FAIL') : 'PASS';
     console.log(`   ${verdict} ${clause.id} ${clause.title}${failed.has(clause.id) ? `: ${failed.get(clause.id)}` : ''}`);
   }

@@ -7,11 +7,12 @@ import { ClusterSimulation, type ClusterRunResult } from '../../sim/cluster/simu
 import { clusterReproduceCommand, exploreCluster } from '../../sim/cluster/run.js';
 import { writeTrace } from '../../sim/run.js';
 import { replicationClauses } from '../../../spec/replication/clauses.js';
+import { producerClauses } from '../../../spec/producer/clauses.js';
 import type { Variant } from '../../variants.js';
 import { printClauseVerdicts, printCounterexample } from './verdicts.js';
 
-export function simReplication(seed: number, variant: string, maxSteps: number, unclean: boolean, tracePath: string | undefined): number {
-  const options = clusterOptionsFromSeed(seed, { variant, maxSteps, unclean });
+export function simReplication(seed: number, variant: string, maxSteps: number, unclean: boolean, tracePath: string | undefined, noIdempotence = false): number {
+  const options = clusterOptionsFromSeed(seed, { variant, maxSteps, unclean, ...(noIdempotence ? { producer: 'plain' as const } : {}) });
   for (const line of describeClusterOptions(options)) console.log(line);
   const started = performance.now();
   const result = new ClusterSimulation({ options, recordTrace: tracePath !== undefined }).run();
@@ -33,7 +34,9 @@ export function printReplicationVerdicts(result: ClusterRunResult, wallMs: numbe
     `steps=${result.steps} transitions=${result.transitions} virtual-time=${result.virtualTimeMs}ms wall=${wallMs.toFixed(0)}ms ` +
       `writes: acknowledged=${result.produced.acked} failed=${result.produced.failed} unknown=${result.produced.unknown}; consumed=${result.consumedRecords}; converged-at=${result.convergedAtMs === null ? 'never' : `${result.convergedAtMs}ms`}`,
   );
-  printClauseVerdicts(replicationClauses, result.violations);
+  printClauseVerdicts(result.options.producer === 'raw' ? replicationClauses : [...replicationClauses, ...producerClauses], result.violations);
+  const f = result.producerFindings;
+  if (f.allowedDuplicates + f.allowedReorders > 0) console.log(`producer anomalies allowed by Kafka's KIP-360 windows: ${f.allowedDuplicates} duplicate(s), ${f.allowedReorders} reordered record(s)`);
   if (result.allowedLostWrites.length > 0) {
     console.log(`lost-write anomalies allowed by unclean leader election: ${result.allowedLostWrites.length}`);
     for (const l of result.allowedLostWrites.slice(0, 5)) console.log(`  ${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`);

@@ -1,5 +1,5 @@
 /**
- * `kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--max-steps N] [--trace FILE] [--replay FILE]`
+ * `kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--no-idempotence] [--max-steps N] [--trace FILE] [--replay FILE]`
  * One simulated run (of the replication model by default; `--replay` is the quorum model's): prints the seed and options first, then the verdict of every clause.
  * Exit 0 when every clause holds, 1 on a violation.
  */
@@ -16,7 +16,7 @@ import { chooseModel } from './model.js';
 import { printClauseVerdicts } from './verdicts.js';
 import { simReplication } from './replication.js';
 
-const USAGE = 'kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--max-steps N] [--trace FILE] | kspec sim --replay FILE';
+const USAGE = 'kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--no-idempotence] [--max-steps N] [--trace FILE] | kspec sim --replay FILE';
 
 export function simCommand(args: string[]): number {
   const { values } = parse(args, {
@@ -27,6 +27,7 @@ export function simCommand(args: string[]): number {
     replay: { type: 'string' },
     model: { type: 'string' },
     unclean: { type: 'boolean' },
+    'no-idempotence': { type: 'boolean' },
   }, USAGE);
   if (values.replay !== undefined) {
     if (values.seed !== undefined || values.variant !== undefined) throw new UsageError(`--replay takes its seed and variant from the trace\nusage: ${USAGE}`);
@@ -36,9 +37,10 @@ export function simCommand(args: string[]): number {
   const found = findVariant(values.variant ?? 'kraft');
   const variant = found.name;
   if (chooseModel(values.model, found, USAGE) === 'replication') {
-    return simReplication(seed, variant, integer(values['max-steps'], 'max-steps', 400_000, USAGE), values.unclean === true, values.trace);
+    return simReplication(seed, variant, integer(values['max-steps'], 'max-steps', 400_000, USAGE), values.unclean === true, values.trace, values['no-idempotence'] === true);
   }
   if (values.unclean === true) throw new UsageError(`--unclean is a topic config: it needs the replication model\nusage: ${USAGE}`);
+  if (values['no-idempotence'] === true) throw new UsageError(`--no-idempotence configures the producer: it needs the replication model\nusage: ${USAGE}`);
   const maxSteps = integer(values['max-steps'], 'max-steps', 200_000, USAGE);
   const options = optionsFromSeed(seed, { variant, maxSteps });
   for (const line of describeOptions(options)) console.log(line);

@@ -18,7 +18,7 @@ import { Simulation } from '../../sim/simulator.js';
 import { reproduceCommand, writeTrace } from '../../sim/run.js';
 import { findVariant } from '../../variants.js';
 
-const USAGE = 'kspec sweep --seeds N [--from S] [--variant NAME] [--model replication|quorum] [--unclean] [--max-steps N] [--workers N]';
+const USAGE = 'kspec sweep --seeds N [--from S] [--variant NAME] [--model replication|quorum] [--unclean] [--no-idempotence] [--max-steps N] [--workers N]';
 const TRACES_WRITTEN_MAX = 3;
 
 export interface SweepSummary {
@@ -30,6 +30,8 @@ export interface SweepSummary {
   violationsByClause: Map<string, number[]>;
   /** Seeds with lost writes that unclean leader election explains, and how many writes. */
   allowedLostWrites: { seeds: number[]; writes: number };
+  /** PROD-IDEM-1/2 findings summed over seeds, and the seeds with a violation of either. */
+  producer: { duplicates: number; reorders: number; allowedDuplicates: number; allowedReorders: number; seeds: number[] };
 }
 
 /**
@@ -64,8 +66,16 @@ export async function sweep(from: number, count: number, job: SweepJob, workers:
     );
   }
   outcomes.sort((a, b) => a.seed - b.seed);
-  const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: performance.now() - started, violationsByClause: new Map(), allowedLostWrites: { seeds: [], writes: 0 } };
+  const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: performance.now() - started, violationsByClause: new Map(), allowedLostWrites: { seeds: [], writes: 0 },
+    producer: { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, seeds: [] },
+  };
   for (const outcome of outcomes) {
+    const f = outcome.producerFindings;
+    summary.producer.duplicates += f.duplicates;
+    summary.producer.reorders += f.reorders;
+    summary.producer.allowedDuplicates += f.allowedDuplicates;
+    summary.producer.allowedReorders += f.allowedReorders;
+    if (f.duplicates + f.reorders > 0) summary.producer.seeds.push(outcome.seed);
     if (outcome.allowedLostWrites > 0) {
       summary.allowedLostWrites.seeds.push(outcome.seed);
       summary.allowedLostWrites.writes += outcome.allowedLostWrites;
@@ -82,7 +92,7 @@ export async function sweep(from: number, count: number, job: SweepJob, workers:
 }
 
 export async function sweepCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { seeds: { type: 'string' }, from: { type: 'string' }, variant: { type: 'string' }, model: { type: 'string' }, unclean: { type: 'boolean' }, 'max-steps': { type: 'string' }, workers: { type: 'string' } }, USAGE);
+  const { values } = parse(args, { seeds: { type: 'string' }, from: { type: 'string' }, variant: { type: 'string' }, model: { type: 'string' }, unclean: { type: 'boolean' }, 'no-idempotence': { type: 'boolean' }, 'max-steps': { type: 'string' }, workers: { type: 'string' } }, USAGE);
   const workers = integer(values.workers, 'workers', Math.min(availableParallelism(), 4), USAGE);
   const count = integer(values.seeds, 'seeds', 100, USAGE);
   const from = integer(values.from, 'from', 1, USAGE);
@@ -90,11 +100,13 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const variant = found.name;
   const model = chooseModel(values.model, found, USAGE);
   const unclean = values.unclean === true;
+  const noIdempotence = values['no-idempotence'] === true;
+  if (noIdempotence && model === 'quorum') throw new UsageError(`--no-idempotence configures the producer: it needs the replication model\nusage: ${USAGE}`);
   if (unclean && model === 'quorum') throw new UsageError(`--unclean is a topic config: it needs the replication model\nusage: ${USAGE}`);
   const maxSteps = integer(values['max-steps'], 'max-steps', model === 'replication' ? 400_000 : 200_000, USAGE);
-  console.log(`sweep: ${model} seeds ${from}..${from + count - 1} variant=${variant}${unclean ? ' unclean.leader.election.enable=true' : ''} workers=${workers}`);
+  console.log(`sweep: ${model} seeds ${from}..${from + count - 1} variant=${variant}${unclean ? ' unclean.leader.election.enable=true' : ''}${noIdempotence ? ' producer: enable.idempotence=false' : ''} workers=${workers}`);
   const progress = progressBar(count);
-  const summary = await sweep(from, count, { variant, maxSteps, model, unclean }, workers, progress);
+  const summary = await sweep(from, count, { variant, maxSteps, model, unclean, noIdempotence }, workers, progress);
   process.stderr.write('\n');
   const violating = [...summary.violationsByClause.values()].reduce((n, seeds) => n + seeds.length, 0);
   console.log(`seeds: ${summary.seeds}`);
@@ -106,13 +118,17 @@ export async function sweepCommand(args: string[]): Promise<number> {
     const lost = summary.allowedLostWrites;
     console.log(`lost-write anomalies allowed by unclean leader election: ${lost.writes} write(s) in ${lost.seeds.length} seed(s)${lost.seeds.length > 0 ? `, first ${lost.seeds.slice(0, 5).join(', ')}` : ''}`);
   }
+  if (model === 'replication') {
+    const p = summary.producer;
+    console.log(`producer (PROD-IDEM-1/2): ${p.duplicates} duplicate(s), ${p.reorders} reordered record(s) in ${p.seeds.length} seed(s)${p.seeds.length > 0 ? `, first ${p.seeds.slice(0, 5).join(', ')}` : ''}; allowed by Kafka's KIP-360 windows: ${p.allowedDuplicates} duplicate(s), ${p.allowedReorders} reordered`);
+  }
   let written = 0;
   for (const [clause, seeds] of [...summary.violationsByClause].sort()) {
     console.log(`  ${clause}: ${seeds.length} seed(s), first ${seeds.slice(0, 5).join(', ')}`);
     for (const seed of seeds.slice(0, TRACES_WRITTEN_MAX - written)) {
       const path = `traces/seed-${seed}${variant === 'kraft' ? '' : `-${variant}`}.jsonl`;
       if (model === 'replication') {
-        const options = clusterOptionsFromSeed(seed, { variant, maxSteps, unclean });
+        const options = clusterOptionsFromSeed(seed, { variant, maxSteps, unclean, ...(noIdempotence ? { producer: 'plain' as const } : {}) });
         const rerun = new ClusterSimulation({ options, recordTrace: true }).run();
         if (rerun.trace !== null) writeTrace(path, rerun.trace as never);
         console.log(`    seed ${seed}: ${rerun.violations[0]?.message ?? '?'}\n    trace ${path}; reproduce with: ${clusterReproduceCommand(options)}`);

@@ -19,7 +19,7 @@ import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '
 import type { ProducerConfig } from './config.js';
 import { builtInCustomPartitioners, type CustomPartitioner } from './partitioning.js';
 import {
-  adoptMetadata, appendRecord, completeProduce, failAll, leastLoadedNode, ProducerStep, runSender,
+  adoptMetadata, appendRecord, completeProduce, disconnect, failAll, leastLoadedNode, ProducerStep, runSender,
   type ProducerContext, type ProducerEffect, type WaitingRecord,
 } from './sender.js';
 import { NO_PRODUCER } from './sequences.js';
@@ -51,7 +51,9 @@ export type ProducerEvent =
   | Timed<MetadataResponse>
   | Timed<ProduceResponse>
   | Timed<InitProducerIdResponse>
-  | Timed<{ readonly type: 'SenderWakeup' }>;
+  | Timed<{ readonly type: 'SenderWakeup' }>
+  /** The connection to a broker broke (NetworkClient saw it close). */
+  | Timed<{ readonly type: 'Disconnected'; readonly node: number }>;
 
 /** Errors after which InitProducerId is simply tried again (TransactionManager's InitProducerIdHandler). */
 const INIT_RETRIABLE = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'NETWORK_EXCEPTION', 'REQUEST_TIMED_OUT']);
@@ -113,6 +115,7 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
       }),
       adoptMetadata: enqueueActions(({ context, event, enqueue }) => thenSend(context, event, enqueue, (step) => adoptMetadata(step, event as Timed<MetadataResponse>, event.nowMs))),
       completeProduce: enqueueActions(({ context, event, enqueue }) => thenSend(context, event, enqueue, (step) => completeProduce(step, event as Timed<ProduceResponse>, event.nowMs))),
+      closeConnection: enqueueActions(({ context, event, enqueue }) => thenSend(context, event, enqueue, (step) => disconnect(step, (event as Timed<{ type: 'Disconnected'; node: number }>).node, event.nowMs))),
       runSender: enqueueActions(({ context, event, enqueue }) => thenSend(context, event, enqueue, () => {})),
       sendInitProducerId: enqueueActions(({ context, event, enqueue }) => thenSend(context, event, enqueue, (step) => {
         const node = leastLoadedNode(step);
@@ -147,6 +150,7 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
       Send: { actions: 'acceptSend', description: 'KafkaProducer.send: partition the record (explicit, custom, murmur2 of the key, or sticky) and append it to its partition\'s open batch; a full batch closes and a new one opens. Before the topic\'s metadata is known the record waits (max.block.ms).' },
       MetadataResponse: { actions: 'adoptMetadata', description: 'New leaders and partition counts: queued batches go to the new leaders.' },
       ProduceResponse: { actions: 'completeProduce', description: 'Success: each record\'s callback gets its offset. A retriable error (or OUT_OF_ORDER_SEQUENCE_NUMBER for a batch that is not next) puts the batch back in sequence order after a backoff, refreshing metadata after NOT_LEADER_OR_FOLLOWER and the like; anything else fails the batch, and the idempotent producer then bumps its epoch for the partition (KIP-360).' },
+      Disconnected: { actions: 'closeConnection', description: 'A broken connection: every request in flight on it fails with NETWORK_EXCEPTION and is retried after a metadata refresh; answers that still arrive on it are ignored.' },
       SenderWakeup: { actions: 'runSender', description: 'The sender loop\'s deadline: a batch lingered long enough, a backoff ended, a request timed out (the connection closes and its requests are retried), or a batch reached delivery.timeout.ms (it fails; one that was being retried leaves its sequence unresolved).' },
     },
     states: {

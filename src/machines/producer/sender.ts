@@ -127,7 +127,7 @@ export interface ProducerContext {
 export type ProducerEffect =
   | { readonly type: 'send'; readonly to: number; readonly message: ReplicationMessage }
   /** send() placed the record in a batch of this partition. */
-  | { readonly type: 'appended'; readonly sendId: number; readonly topic: string; readonly partition: number; readonly batchId: number }
+  | { readonly type: 'appended'; readonly sendId: number; readonly topic: string; readonly partition: number; readonly key: string | null; readonly value: string; readonly batchId: number }
   /**
    * The send's callback: success with its offset (-1 when unknown: acks=0, or an old broker's
    * DUPLICATE_SEQUENCE_NUMBER), or an error; `definite` when the record was certainly not written.
@@ -219,7 +219,7 @@ export function appendRecord(step: ProducerStep, record: WaitingRecord, custom: 
     partitioner = afterStickyAppend(partitioner, record.topic, target.records[target.records.length - 1]?.sizeBytes ?? 0, c.config.batchSize, lastFull, { ...cluster, queuedBatches: cluster.queuedBatches.map((q, i) => (i === choice.partition ? queueAfter.length : q)) });
   }
   step.patch({ batches, queues: { ...step.c.queues, [key]: queueAfter }, partitioner });
-  step.effect({ type: 'appended', sendId: record.sendId, topic: record.topic, partition: choice.partition, batchId: target.id });
+  step.effect({ type: 'appended', sendId: record.sendId, topic: record.topic, partition: choice.partition, key: record.key, value: record.value, batchId: target.id });
 }
 
 // ---- the Sender loop -------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 /**
- * The simulated workload: an admin client that creates the topic, a producer that writes keyed
- * records (user ids) with Kafka's default partitioner, and a consumer that reads every partition
- * from the beginning. It is a scripted client of the shell, not a machine: the producer machine
- * (batching, retries, idempotence) is its own issue. Every request goes over the simulated
- * network; metadata comes from Metadata requests to brokers, as a Kafka client's does.
+ * The simulated workload's scripted clients: an admin client that creates the topic, a raw writer
+ * that sends one keyed record per request (user ids, Kafka's default partitioner, no retries),
+ * and a consumer that reads every partition from the beginning. Runs with `producer: 'raw'` write
+ * through it; the others write through the producer machine (src/machines/producer), hosted by
+ * the simulation. Every request goes over the simulated network; metadata comes from Metadata
+ * requests to brokers, as a Kafka client's does.
  *
  * What it was told and what it saw is the run's history (producer operations, consumer events),
  * judged at the end by REPL-ACK-1, REPL-READ-1, REPL-ORDER-1 and REPL-HW-2.
@@ -15,6 +16,13 @@ import { partitionForKey, utf8 } from '../../machines/producer/partitioner.js';
 import type { ReplicationMessage } from '../../protocol/replication/messages.js';
 import type { ConsumeEvent, ProduceOperation } from '../../../spec/replication/view.js';
 import type { ClusterOptions } from './options.js';
+
+/** A scripted write's idempotent-producer fields (scenarios pin the broker's producer-state answers with them). */
+export interface ProducerFields {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+}
 
 export interface Outgoing {
   readonly to: number;
@@ -71,11 +79,12 @@ export class WorkloadClient {
   }
 
   /** One keyed write: partition = toPositive(murmur2(key)) % partitions, to that partition's leader. */
-  produce(nowMs: number, key = `user-${this.random.int(0, USERS - 1)}`, acksOverride?: number): Outgoing[] {
+  produce(nowMs: number, key = `user-${this.random.int(0, USERS - 1)}`, acksOverride?: number, producer?: ProducerFields): Outgoing[] {
     if (this.topicId === null || this.partitions.length === 0) return [];
     const partition = partitionForKey(utf8(key), this.partitions.length);
     const registration = this.partitions[partition] as PartitionRegistration;
-    const value = `v${++this.produced}`;
+    // An idempotent batch's value follows from its producer id and sequence, so a scripted retry carries the same record, as a real one does.
+    const value = producer === undefined ? `v${++this.produced}` : `pid${producer.producerId}-seq${producer.baseSequence}`;
     const acks = acksOverride ?? (this.random.chance(this.options.acksAllShare) ? -1 : this.random.chance(0.8) ? 1 : 0);
     const op: ProduceOperation = { type: 'invoke', key, value, partition: `${this.topic}-${partition}`, acks, time: nowMs };
     if (registration.leader < 0) return [];
@@ -84,7 +93,7 @@ export class WorkloadClient {
     const correlationId = this.correlate({ kind: 'produce', op });
     return [{
       to: registration.leader,
-      message: { type: 'Produce', topic: this.topic, topicId: this.topicId, partition, correlationId, acks, timeoutMs: PRODUCE_TIMEOUT_MS, records: [{ key, value }] },
+      message: { type: 'Produce', topic: this.topic, topicId: this.topicId, partition, correlationId, acks, timeoutMs: PRODUCE_TIMEOUT_MS, records: [{ key, value }], ...producer },
     }];
   }
 

@@ -26,7 +26,14 @@ export const ClusterOptions = t.type({
   safetyPhaseMs: t.number,
   livenessBoundMs: t.number,
   produceIntervalMs: t.number,
-  /** Share of writes sent with acks=all; the rest acks=1, a few acks=0. */
+  /**
+   * Who writes: 'idempotent', the producer machine with Kafka's defaults (enable.idempotence,
+   * acks=all, 5 in flight); 'plain', the producer machine with idempotence off (acks=all, retries,
+   * 5 in flight: duplicates and reordering become possible); 'raw', a scripted client sending one
+   * record per request with no retries and a mix of acks (acksAllShare).
+   */
+  producer: t.union([t.literal('idempotent'), t.literal('plain'), t.literal('raw')]),
+  /** raw: share of writes sent with acks=all; the rest acks=1, a few acks=0. */
   acksAllShare: t.number,
   consumeIntervalMs: t.number,
   network: NetworkOptions,
@@ -41,12 +48,16 @@ export interface ClusterOverrides {
   variant?: string;
   maxSteps?: number;
   unclean?: boolean;
+  /** Force the writer: 'plain' is the non-idempotent sweep. */
+  producer?: ClusterOptions['producer'];
   controllers?: number;
   brokers?: number;
 }
 
 export const CONTROLLER_ID_BASE = 100;
 export const CLIENT_ID = 0;
+/** The producer machine's address on the simulated network. */
+export const PRODUCER_CLIENT_ID = 90;
 export const controllerIds = (options: ClusterOptions): number[] => Array.from({ length: options.controllers }, (_, i) => CONTROLLER_ID_BASE + i + 1);
 export const brokerIds = (options: ClusterOptions): number[] => Array.from({ length: options.brokers }, (_, i) => i + 1);
 
@@ -84,6 +95,8 @@ export function clusterOptionsFromSeed(seed: number, overrides: ClusterOverrides
     },
     flushMessages: Number.MAX_SAFE_INTEGER,
     maxSteps: overrides.maxSteps ?? 400_000,
+    // Drawn last so that adding it left every other option of a seed as it was.
+    producer: overrides.producer ?? (random.chance(0.8) ? 'idempotent' : 'raw'),
   };
 }
 
@@ -96,7 +109,7 @@ export function describeClusterOptions(options: ClusterOptions): string[] {
   const configs = Object.entries(options.topic.configs).map(([k, v]) => `${k}=${v}`).join(' ');
   return [
     `seed=${options.seed} variant=${options.variant} controllers=${options.controllers} brokers=${options.brokers} topic=${options.topic.name} partitions=${options.topic.partitions} rf=${options.topic.replicationFactor} ${configs}`,
-    `workload: produce every ~${options.produceIntervalMs}ms (acks=all ${Math.round(options.acksAllShare * 100)}%), consume every ~${options.consumeIntervalMs}ms; safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms`,
+    `workload: ${options.producer === 'raw' ? `raw writes every ~${options.produceIntervalMs}ms (acks=all ${Math.round(options.acksAllShare * 100)}%)` : `${options.producer} producer, 1-3 sends every ~${options.produceIntervalMs}ms`}, consume every ~${options.consumeIntervalMs}ms; safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms`,
     `network: delay=${n.delayMinMs}ms+exp(${n.delayMeanMs}ms) loss=${n.lossProbability} duplicate=${n.duplicateProbability} reorder=${n.reorderProbability}`,
     `faults: ${faults}`,
   ];

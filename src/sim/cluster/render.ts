@@ -3,9 +3,9 @@
  */
 import { errorName } from '../../protocol/errors.js';
 import type { ReplicationMessage } from '../../protocol/replication/messages.js';
-import { CLIENT_ID } from './options.js';
+import { CLIENT_ID, PRODUCER_CLIENT_ID } from './options.js';
 
-const who = (id: number): string => (id === CLIENT_ID ? 'client' : `n${id}`);
+const who = (id: number): string => (id === CLIENT_ID ? 'client' : id === PRODUCER_CLIENT_ID ? 'producer' : `n${id}`);
 const err = (code: number): string => (code === 0 ? '' : ` ${errorName(code)}`);
 
 export function renderReplicationMessage(from: number, to: number, m: ReplicationMessage): string {

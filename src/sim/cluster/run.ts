@@ -14,7 +14,8 @@ export function runClusterSeed(seed: number, overrides: ClusterOverrides = {}, r
 export function clusterReproduceCommand(options: ClusterOptions): string {
   const variant = options.variant === 'kraft' ? '' : ` --variant ${options.variant}`;
   const unclean = options.topic.configs['unclean.leader.election.enable'] === 'true' ? ' --unclean' : '';
-  return `npx kspec sim --seed ${options.seed}${variant}${unclean}`;
+  const plain = options.producer === 'plain' ? ' --no-idempotence' : '';
+  return `npx kspec sim --seed ${options.seed}${variant}${unclean}${plain}`;
 }
 
 export interface ClusterExploreSettings {
@@ -45,6 +46,8 @@ export function clusterExploreOptions(simSeed: number, variant: string): Cluster
     topic: { name: 'user_activity', partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '1' } },
     safetyPhaseMs: EXPLORE_SAFETY_PHASE_MS,
     produceIntervalMs: 20,
+    // Single-record acks=all requests keep counterexamples short to read.
+    producer: 'raw',
     acksAllShare: 1,
     network: { delayMinMs: 1, delayMeanMs: 2, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 },
     faults: { meanIntervalMs: 0, crash: true, partition: true, pause: false, clockSkew: false, downtimeMaxMs: 0 },

@@ -39,8 +39,12 @@ import type { QuorumMessage } from '../../protocol/quorum/messages.js';
 import type { InvariantCheck, Violation } from '../../../spec/clause.js';
 import type { PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
 import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
-import { brokerIds, CLIENT_ID, clusterFaultSchedule, controllerIds, type ClusterOptions } from './options.js';
-import { WorkloadClient, type Outgoing } from './client.js';
+import { brokerIds, CLIENT_ID, clusterFaultSchedule, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions } from './options.js';
+import { createProducerMachine } from '../../machines/producer/machine.js';
+import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
+import { checkIdempotence, type IdempotenceFinding, type LoggedRecord, type ProducerSend } from '../../../spec/producer/clauses.js';
+import type { ProduceOperation } from '../../../spec/replication/view.js';
+import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js';
 import { renderReplicationMessage } from './render.js';
 
 type AnyMessage = QuorumMessage | ReplicationMessage;
@@ -60,7 +64,8 @@ interface Actor {
 
 interface ClusterNode {
   readonly id: number;
-  readonly kind: 'controller' | 'broker';
+  /** A client node hosts the producer machine; faults never touch it. */
+  readonly kind: 'controller' | 'broker' | 'client';
   up: boolean;
   paused: boolean;
   skew: number;
@@ -117,6 +122,8 @@ export interface ClusterRunResult {
   readonly virtualTimeMs: number;
   readonly convergedAtMs: number | null;
   readonly produced: { readonly acked: number; readonly failed: number; readonly unknown: number };
+  /** PROD-IDEM-1/2 findings of the producer machine's writes: violations and Kafka's allowed windows. */
+  readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number };
   readonly consumedRecords: number;
   readonly trace: (ClusterTraceHeader | ClusterTraceStep)[] | null;
 }
@@ -141,6 +148,18 @@ const clusterQuorumConfig = { ...defaultQuorumConfig, requestTimeoutMs: 500 };
 const QUORUM_FETCH_RECORDS_MAX = 16;
 const METADATA_REFRESH_MS = 500;
 const PRODUCE_AFTER_HEALING_MS = 3_000;
+/**
+ * The simulated producer's configuration: Kafka's defaults with the timeouts scaled down like the
+ * rest of the cluster's (request.timeout.ms 30 s → 1.5 s, delivery.timeout.ms 120 s → 8 s).
+ */
+export function simulatedProducerConfig(mode: 'idempotent' | 'plain'): ProducerConfig {
+  const resolved = resolveProducerConfig({
+    enableIdempotence: mode === 'idempotent', requestTimeoutMs: 1_500, deliveryTimeoutMs: 8_000, retryBackoffMs: 50, retryBackoffMaxMs: 500,
+    maxBlockMs: 10_000, metadataMaxAgeMs: 5_000, batchSize: 512,
+  });
+  if (!resolved.ok) throw new Error(resolved.error);
+  return resolved.config;
+}
 const CREATE_RETRY_MS = 300;
 
 export class ClusterSimulation implements Drivable {
@@ -161,7 +180,7 @@ export class ClusterSimulation implements Drivable {
   private readonly scripted: boolean;
   private readonly replicaConfig: ReplicaConfig;
   private readonly brokerConfig: BrokerConfig;
-  private readonly machines: { quorum: AnyStateMachine; controller: AnyStateMachine; broker: AnyStateMachine; replica: AnyStateMachine };
+  private readonly machines: { quorum: AnyStateMachine; controller: AnyStateMachine; broker: AnyStateMachine; replica: AnyStateMachine; producer: AnyStateMachine };
   private nowMs = 0;
   private stepCount = 0;
   private transitionCount = 0;
@@ -176,6 +195,12 @@ export class ClusterSimulation implements Drivable {
   private readonly unclean = new Set<string>();
   private viewCache: ReplicationView | null = null;
   private finished = false;
+  /** The producer machine's sends: invoked (waiting for the callback), then judged by PROD-IDEM-1/2. */
+  private readonly pendingSends = new Map<number, ProduceOperation>();
+  private readonly producerSends: ProducerSend[] = [];
+  private nextSendId = 1;
+  private producerRequests = 0;
+  readonly producerFindings: IdempotenceFinding[] = [];
 
   constructor(setup: ClusterSetup) {
     this.options = setup.options;
@@ -190,6 +215,7 @@ export class ClusterSimulation implements Drivable {
       controller: createControllerMachine() as unknown as AnyStateMachine,
       broker: createBrokerMachine() as unknown as AnyStateMachine,
       replica: createReplicaMachine() as unknown as AnyStateMachine,
+      producer: createProducerMachine() as unknown as AnyStateMachine,
     };
     this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
     this.workload = Random.stream(this.options.seed, 'workload');
@@ -213,10 +239,44 @@ export class ClusterSimulation implements Drivable {
       this.queue.push(200, { kind: 'client', op: 'produce' });
       this.queue.push(200, { kind: 'client', op: 'consume' });
     }
+    if (this.options.producer !== 'raw') {
+      this.nodes.set(PRODUCER_CLIENT_ID, {
+        id: PRODUCER_CLIENT_ID, kind: 'client', up: true, paused: false, skew: 1, incarnation: 0,
+        actors: new Map(), quorumDurable: undefined, quorumStore: new MemoryLogStore(), logs: new Map(), highWatermarkCheckpoints: new Map(),
+        timers: new Map(), backlog: [], deliveredOffset: 0, reportedLeader: '', summary: {},
+      });
+    }
     this.beginStep();
     for (const id of this.nodeIds) this.boot(this.node(id));
+    if (this.options.producer !== 'raw') {
+      this.start(this.node(PRODUCER_CLIENT_ID), 'producer', this.machines.producer, {
+        clientId: PRODUCER_CLIENT_ID, bootstrap: this.brokers, config: simulatedProducerConfig(this.options.producer), randomSeed: streamSeed(this.options.seed, 'producer'),
+      });
+    }
     this.settle();
     this.endStep({ kind: 'boot' });
+  }
+
+  /** Whether writes go through the producer machine. */
+  get usesProducer(): boolean {
+    return this.options.producer !== 'raw';
+  }
+
+  /** KafkaProducer.send: a record to the producer machine (its callback lands in the history). */
+  sendRecord(key: string | null, value?: string): number {
+    const sendId = this.nextSendId++;
+    this.transition(this.node(PRODUCER_CLIENT_ID), 'producer', { type: 'Send', sendId, topic: this.options.topic.name, key, value: value ?? `p${sendId}`, from: PRODUCER_CLIENT_ID });
+    return sendId;
+  }
+
+  /** Scenario and demo sends through the producer machine, as one step. */
+  producerSend(key: string | null, value?: string): number {
+    this.stepCount++;
+    this.beginStep();
+    const sendId = this.sendRecord(key, value);
+    this.settle();
+    this.endStep({ kind: 'client', op: 'send', key });
+    return sendId;
   }
 
   get nodeIds(): number[] {
@@ -293,8 +353,8 @@ export class ClusterSimulation implements Drivable {
   }
 
   /** Scenario and demo writes: one keyed record with the given acks, now. */
-  produce(key: string, acks: number): void {
-    this.clientStep(this.client.produce(this.nowMs, key, acks), { kind: 'client', op: 'produce', key, acks });
+  produce(key: string, acks: number, producer?: ProducerFields): void {
+    this.clientStep(this.client.produce(this.nowMs, key, acks, producer), { kind: 'client', op: 'produce', key, acks });
   }
 
   clientOp(op: 'create' | 'metadata' | 'consume'): void {
@@ -321,6 +381,12 @@ export class ClusterSimulation implements Drivable {
       virtualTimeMs: this.nowMs,
       convergedAtMs: this.convergedAt,
       produced: { acked: h.filter((o) => o.type === 'ok').length, failed: h.filter((o) => o.type === 'fail').length, unknown: h.filter((o) => o.type === 'info').length },
+      producerFindings: {
+        duplicates: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-1' && !f.allowed).length,
+        reorders: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-2' && !f.allowed).length,
+        allowedDuplicates: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-1' && f.allowed).length,
+        allowedReorders: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-2' && f.allowed).length,
+      },
       consumedRecords: this.client.consumed.filter((e) => e.type === 'record').length,
       trace: this.trace,
     };
@@ -332,6 +398,8 @@ export class ClusterSimulation implements Drivable {
     this.finished = true;
     if (this.violations.length > 0) return;
     this.client.finish(this.nowMs);
+    for (const op of this.pendingSends.values()) this.client.history.push({ ...op, type: 'info', error: 'no answer', time: this.nowMs });
+    this.pendingSends.clear();
     if (!this.scripted && this.convergedAt === null) {
       const reason = replicationNotConverged(this.view(), this.brokers, this.options.topic.partitions) ?? 'not converged';
       this.violate(ReplicationConverges.id, undefined, `within ${this.options.livenessBoundMs}ms of healing: ${reason}`);
@@ -341,9 +409,65 @@ export class ClusterSimulation implements Drivable {
     const durability = checkDurability(this.client.history, this.client.consumed, view);
     this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
-    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark]) {
+    const idempotence = this.usesProducer ? this.checkProducer(view) : [];
+    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, ...idempotence]) {
       if (result.verdict === 'invalid') this.violate(result.clauseId, undefined, result.anomalies.slice(0, 5).join('; ') + (result.anomalies.length > 5 ? `; and ${result.anomalies.length - 5} more` : ''));
     }
+  }
+
+  /** PROD-IDEM-1/2 over the producer's callbacks and each partition's committed log (the final leader's, below its high watermark). */
+  private checkProducer(view: ReplicationView) {
+    const logs = new Map<string, LoggedRecord[]>();
+    for (const p of view.partitions.values()) {
+      if (view.uncleanPartitions.has(p.key)) continue;
+      const leader = view.replicas.find((r) => r.broker === p.leader && r.key === p.key && r.role === 'Leader');
+      const log = this.nodes.get(p.leader)?.logs.get(p.key);
+      if (leader === undefined || log === undefined) continue;
+      const records: LoggedRecord[] = [];
+      for (const batch of log.batches()) {
+        for (const r of batch.records) {
+          const offset = batch.baseOffset + r.offsetDelta;
+          if (offset < leader.highWatermark) records.push({ offset, value: r.value, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
+        }
+      }
+      logs.set(p.key, records);
+    }
+    const sends = this.producerSends.filter((s) => logs.has(s.partition));
+    const result = checkIdempotence(sends, logs);
+    this.producerFindings.push(...result.findings);
+    return [result.duplicates, result.order];
+  }
+
+  private producerAcks(): number {
+    const producer = this.nodes.get(PRODUCER_CLIENT_ID)?.actors.get('producer');
+    return producer === undefined ? -1 : ((contextOf(producer.snapshot)['config'] as ProducerConfig).acks);
+  }
+
+  /** A send's callback: ok with its offset, fail (certainly not written) or info (unknown). */
+  private recordDelivery(effect: Event): void {
+    const sendId = effect['sendId'] as number;
+    const op = this.pendingSends.get(sendId);
+    const error = effect['error'] as string | null;
+    const partition = `${String(effect['topic'])}-${String(effect['partition'])}`;
+    if (op === undefined) {
+      // Failed before it had a partition (no metadata within max.block.ms, a fatal error).
+      this.client.history.push({ type: 'fail', key: '', value: `p${sendId}`, partition, acks: this.producerAcks(), time: this.nowMs, error: error ?? 'unknown' });
+      return;
+    }
+    this.pendingSends.delete(sendId);
+    if (error === null) {
+      const offset = effect['offset'] as number;
+      this.client.history.push({ ...op, type: 'ok', time: this.nowMs, ...(offset >= 0 ? { offset } : {}) });
+    } else this.client.history.push({ ...op, type: effect['definite'] === true ? 'fail' : 'info', error, time: this.nowMs });
+    this.producerSends.push({ sendId, value: op.value, partition: op.partition, acknowledged: error === null, sequenceReset: effect['sequenceReset'] === true });
+  }
+
+  /** The producer machine's identity and how much it sent, for the demo. */
+  describeProducer(): { producerId: number; producerEpoch: number; requests: number; records: number } {
+    const producer = this.nodes.get(PRODUCER_CLIENT_ID)?.actors.get('producer');
+    const c = producer === undefined ? {} : contextOf(producer.snapshot);
+    const owner = (c['producerIdAndEpoch'] as { producerId: number; producerEpoch: number } | undefined) ?? { producerId: -1, producerEpoch: -1 };
+    return { ...owner, requests: this.producerRequests, records: this.producerSends.length };
   }
 
   /** A compact description of every node, for scenarios and the demo. */
@@ -372,6 +496,10 @@ export class ClusterSimulation implements Drivable {
         if (item.to === CLIENT_ID) {
           this.sendFromClient(this.client.receive(item.message as ReplicationMessage, this.nowMs));
           return { kind: 'deliver', from: item.from, to: item.to, message: this.render(item.from, item.to, item.message) };
+        }
+        if (item.to === PRODUCER_CLIENT_ID) {
+          this.transition(this.node(PRODUCER_CLIENT_ID), 'producer', { ...item.message, from: item.from });
+          return { kind: 'deliver', from: item.from, to: item.to, actor: 'producer', message: this.render(item.from, item.to, item.message) };
         }
         const node = this.node(item.to);
         if (!node.up || this.network.isCut(item.from, item.to)) return { kind: 'drop', from: item.from, to: item.to, reason: node.up ? 'partition' : 'crashed', message: this.render(item.from, item.to, item.message) };
@@ -416,7 +544,12 @@ export class ClusterSimulation implements Drivable {
         this.queue.push(this.nowMs + METADATA_REFRESH_MS, { kind: 'client', op: 'metadata' });
         break;
       case 'produce':
-        if (producing) {
+        if (producing && this.usesProducer) {
+          // A burst of one to three records: the producer batches what arrives within linger.ms.
+          const burst = this.workload.int(1, 3);
+          for (let i = 0; i < burst; i++) this.sendRecord(`user-${this.workload.int(0, 39)}`);
+          this.queue.push(this.nowMs + this.workload.int(1, 2 * this.options.produceIntervalMs), { kind: 'client', op: 'produce' });
+        } else if (producing) {
           this.sendFromClient(this.client.produce(this.nowMs));
           this.queue.push(this.nowMs + this.workload.int(1, 2 * this.options.produceIntervalMs), { kind: 'client', op: 'produce' });
         }
@@ -739,6 +872,15 @@ export class ClusterSimulation implements Drivable {
         else this.stepEffects.push(`n${node.id} ${key}: no active controller known, AlterPartition waits`);
         break;
       }
+      case 'appended': {
+        const op: ProduceOperation = { type: 'invoke', key: String(effect['key'] ?? ''), value: String(effect['value'] ?? ''), partition: `${String(effect['topic'])}-${String(effect['partition'])}`, acks: this.producerAcks(), time: this.nowMs };
+        this.pendingSends.set(effect['sendId'] as number, op);
+        this.client.history.push(op);
+        break;
+      }
+      case 'delivery':
+        this.recordDelivery(effect);
+        break;
       case 'propose':
         this.local.push({ node: node.id, actor: 'quorum', event: { type: 'Propose', value: JSON.stringify(effect['entry']), from: -1 } });
         break;
@@ -816,11 +958,16 @@ export class ClusterSimulation implements Drivable {
   }
 
   private send(from: number, to: number, message: AnyMessage): void {
+    if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') this.producerRequests++;
     if (to !== CLIENT_ID && !this.nodes.has(to)) throw new Error(`n${from} sent ${message.type} to unknown node ${to}: ${JSON.stringify(message).slice(0, 200)}`);
     const decision = this.network.send(from, to, message.type, this.nowMs);
     const line = this.render(from, to, message);
     if ('dropped' in decision) {
       this.stepEffects.push(`${line} (${decision.dropped})`);
+      // The producer talks over TCP: a lost message is a broken connection, which the client sees
+      // at once (every request in flight on it fails), not one silently missing answer.
+      const peer = from === PRODUCER_CLIENT_ID ? to : to === PRODUCER_CLIENT_ID ? from : null;
+      if (decision.dropped === 'loss' && peer !== null) this.queue.push(this.nowMs + 1, { kind: 'deliver', from: peer, to: PRODUCER_CLIENT_ID, message: { type: 'Disconnected', node: peer } as never });
       return;
     }
     this.stepEffects.push(decision.deliverAt.length > 1 ? `${line} (duplicated)` : line);
@@ -828,6 +975,7 @@ export class ClusterSimulation implements Drivable {
   }
 
   private render(from: number, to: number, message: AnyMessage): string {
+    if ((message as { type: string }).type === 'Disconnected') return `n${from}->producer connection closed`;
     return isReplicationMessage(message) ? renderReplicationMessage(from, to, message) : renderQuorumMessage(from, to, message as QuorumMessage);
   }
 
