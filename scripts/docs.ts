@@ -12,6 +12,8 @@ import { createReplicaMachine } from '../src/machines/replica/machine.js';
 import { createBrokerMachine } from '../src/machines/broker/machine.js';
 import { createControllerMachine } from '../src/machines/controller/machine.js';
 import { replicationClauses } from '../spec/replication/clauses.js';
+import { createProducerMachine } from '../src/machines/producer/machine.js';
+import { producerClauses } from '../spec/producer/clauses.js';
 import { renderSpecIndex } from './spec-index.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
@@ -41,6 +43,12 @@ export function generatedDocs(): Record<string, string> {
       summary:
         'One machine per KRaft voter (src/machines/controller/machine.ts): the active controller (QuorumController) decides with its uncommitted image and answers once its records commit. The rules it sequences live in partition-change.ts, topics.ts, placement.ts and producer-ids.ts. See [../replication.md](../replication.md).',
       clauses: [],
+    }),
+    'docs/machines/producer.md': machineDoc(createProducerMachine(), {
+      title: 'The producer machine',
+      summary:
+        'One machine per producer client (src/machines/producer): KafkaProducer with its RecordAccumulator, Sender and, for the idempotent producer, TransactionManager. The rules are plain functions in sender.ts, sequences.ts and partitioning.ts; every event runs one pass of the sender loop. What is modelled and what is simplified: [../producer.md](../producer.md).',
+      clauses: producerClauses,
     }),
     'spec/INDEX.md': renderSpecIndex(),
   };

@@ -13,7 +13,7 @@
  * from a PRNG state in the context. Effects: messages to brokers, `appended` when a record is
  * placed in a batch, and `delivery` for each record's callback.
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, enqueueActions, not, setup } from 'xstate';
 import { errorName, Errors } from '../../protocol/errors.js';
 import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../protocol/replication/messages.js';
 import type { ProducerConfig } from './config.js';
@@ -155,6 +155,7 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
     },
     states: {
       Starting: {
+        description: 'Configuration resolved (resolveProducerConfig); an idempotent producer needs a producer id before it sends.',
         always: [
           { guard: 'idempotenceEnabled', target: 'Initializing' },
           { target: 'Ready' },
@@ -165,10 +166,11 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
         initial: 'Requesting',
         states: {
           Requesting: {
+            description: 'InitProducerId{transactionalId: null} is out to the least-loaded broker.',
             entry: 'sendInitProducerId',
             on: {
               InitProducerIdResponse: [
-                { guard: ({ context, event }) => as<InitProducerIdResponse>(event).correlationId !== context.initRequest?.correlationId },
+                { guard: not('isAnswerToMyInit'), description: 'An answer to an abandoned request: ignored.' },
                 { guard: 'producerIdGranted', target: '#producer.Ready', actions: 'adoptProducerId', description: 'A fresh producer id with epoch 0: sequences start at 0 on every partition.' },
                 { guard: 'initRetriable', target: 'BackingOff', actions: 'abandonInitProducerId', description: 'Coordinator loading or unavailable, or a network error: ask again after retry.backoff.ms.' },
                 { target: '#producer.FatalError', actions: 'recordInitFailure', description: 'INVALID_PRODUCER_EPOCH or PRODUCER_FENCED (fenced), or anything else: fatal.' },
@@ -177,6 +179,7 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
             after: { requestTimeout: { target: 'Requesting', reenter: true, actions: 'abandonInitProducerId', description: 'No answer: ask again (the least-loaded node may be another broker).' } },
           },
           BackingOff: {
+            description: 'The broker could not give an id yet (its block from the controller is on the way): wait retry.backoff.ms.',
             after: { retryBackoff: { target: 'Requesting' } },
           },
         },
