@@ -36,15 +36,16 @@ bench(3);
 bench(5);
 
 /** The replication simulator with Kafka's documentation example shape: 3 brokers x 6 partitions, RF 3. */
-function benchReplication(): void {
+function benchReplication(producer: 'idempotent' | 'raw'): void {
   const shape = (seed: number) => {
-    const base = clusterOptionsFromSeed(seed, { brokers: 3 });
+    const base = clusterOptionsFromSeed(seed, { brokers: 3, producer });
     return { ...base, topic: { ...base.topic, partitions: 6, replicationFactor: 3 } };
   };
   for (let seed = 1; seed <= 2; seed++) new ClusterSimulation({ options: shape(seed) }).run();
   let steps = 0;
   let transitions = 0;
   let virtualMs = 0;
+  let acked = 0;
   const seeds = Math.max(4, Math.round(SEEDS / 4));
   const started = performance.now();
   for (let seed = 1000; seed < 1000 + seeds; seed++) {
@@ -52,12 +53,14 @@ function benchReplication(): void {
     steps += result.steps;
     transitions += result.transitions;
     virtualMs += result.virtualTimeMs;
+    acked += result.produced.acked;
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `replication, 3 brokers x 6 partitions RF 3: ${seeds} seeds, ${steps} events, ${transitions} transitions in ${seconds.toFixed(2)}s -> ` +
+    `replication, 3 brokers x 6 partitions RF 3, ${producer === 'raw' ? 'raw writer' : 'idempotent producer machine'}: ${acked} acknowledged writes, ${seeds} seeds, ${steps} events, ${transitions} transitions in ${seconds.toFixed(2)}s -> ` +
       `${Math.round(steps / seconds)} events/s, ${Math.round(transitions / seconds)} transitions/s, ${(virtualMs / 1000 / seconds).toFixed(0)}x real time`,
   );
 }
 
-benchReplication();
+benchReplication('raw');
+benchReplication('idempotent');

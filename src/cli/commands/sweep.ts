@@ -31,7 +31,7 @@ export interface SweepSummary {
   /** Seeds with lost writes that unclean leader election explains, and how many writes. */
   allowedLostWrites: { seeds: number[]; writes: number };
   /** PROD-IDEM-1/2 findings summed over seeds, and the seeds with a violation of either. */
-  producer: { duplicates: number; reorders: number; allowedDuplicates: number; allowedReorders: number; seeds: number[] };
+  producer: { duplicates: number; reorders: number; allowedDuplicates: number; allowedReorders: number; seeds: number[]; allowedSeeds: number[] };
 }
 
 /**
@@ -67,7 +67,7 @@ export async function sweep(from: number, count: number, job: SweepJob, workers:
   }
   outcomes.sort((a, b) => a.seed - b.seed);
   const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: performance.now() - started, violationsByClause: new Map(), allowedLostWrites: { seeds: [], writes: 0 },
-    producer: { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, seeds: [] },
+    producer: { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, seeds: [], allowedSeeds: [] },
   };
   for (const outcome of outcomes) {
     const f = outcome.producerFindings;
@@ -76,6 +76,7 @@ export async function sweep(from: number, count: number, job: SweepJob, workers:
     summary.producer.allowedDuplicates += f.allowedDuplicates;
     summary.producer.allowedReorders += f.allowedReorders;
     if (f.duplicates + f.reorders > 0) summary.producer.seeds.push(outcome.seed);
+    if (f.allowedDuplicates + f.allowedReorders > 0) summary.producer.allowedSeeds.push(outcome.seed);
     if (outcome.allowedLostWrites > 0) {
       summary.allowedLostWrites.seeds.push(outcome.seed);
       summary.allowedLostWrites.writes += outcome.allowedLostWrites;
@@ -120,7 +121,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
   if (model === 'replication') {
     const p = summary.producer;
-    console.log(`producer (PROD-IDEM-1/2): ${p.duplicates} duplicate(s), ${p.reorders} reordered record(s) in ${p.seeds.length} seed(s)${p.seeds.length > 0 ? `, first ${p.seeds.slice(0, 5).join(', ')}` : ''}; allowed by Kafka's KIP-360 windows: ${p.allowedDuplicates} duplicate(s), ${p.allowedReorders} reordered`);
+    console.log(`producer (PROD-IDEM-1/2): ${p.duplicates} duplicate(s), ${p.reorders} reordered record(s) in ${p.seeds.length} seed(s)${p.seeds.length > 0 ? `, first ${p.seeds.slice(0, 5).join(', ')}` : ''}; allowed by Kafka's KIP-360 windows: ${p.allowedDuplicates} duplicate(s), ${p.allowedReorders} reordered in ${p.allowedSeeds.length} seed(s)${p.allowedSeeds.length > 0 ? `, first ${p.allowedSeeds.slice(0, 5).join(', ')}` : ''}`);
   }
   let written = 0;
   for (const [clause, seeds] of [...summary.violationsByClause].sort()) {

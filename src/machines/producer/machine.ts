@@ -69,7 +69,7 @@ export function initialProducerContext(input: ProducerInput): ProducerContext {
     nextCorrelationId: 1, nextBatchId: 1, nextRequestId: 1, random: input.randomSeed >>> 0,
     topics: {}, metadata: { needUpdate: false, inFlight: null, lastRefreshMs: 0, retryAtMs: 0, nodeCursor: 0 },
     waiting: [], partitioner: { sticky: {}, roundRobin: {}, random: (input.randomSeed ^ 0x5bd1e995) >>> 0 },
-    batches: {}, queues: {}, requests: {}, produceInflight: {}, drainCursor: 0, wakeupAtMs: null,
+    batches: {}, queues: {}, requests: {}, produceInflight: {}, drainIndex: {}, wakeupAtMs: null,
     producerIdAndEpoch: NO_PRODUCER, initRequest: null, sequences: {}, unresolved: {}, epochBumpRequired: false, partitionsToRewrite: [], fatalError: null,
   };
 }
@@ -137,8 +137,6 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
       failEverything: enqueueActions(({ context, enqueue }) => {
         const step = new ProducerStep(context);
         failAll(step, context.fatalError ?? 'FATAL');
-        step.cancel('sender');
-        step.patch({ wakeupAtMs: null });
         step.flush(enqueue);
       }),
     },

@@ -21,6 +21,12 @@ export interface PartitionerCluster {
   readonly numPartitions: number;
   readonly available: readonly number[];
   readonly queuedBatches: readonly number[];
+  /** Every partition has had a queue (RecordAccumulator keeps load stats only then). */
+  readonly loadStatsReady: boolean;
+  /** Per partition: its queue is empty or its last batch is full or closed. */
+  readonly lastBatchFull: readonly boolean[];
+  /** batch.size: the sticky partitioner's switch threshold. */
+  readonly batchSize: number;
 }
 
 export interface PartitionerRecord {
@@ -88,7 +94,10 @@ export function choosePartition(
   }
   if (record.key !== null && !ignoreKeys) return { partition: partitionForKey(utf8(record.key), n), state, sticky: false };
   const current = state.sticky[record.topic];
-  if (current !== undefined && current.partition < n) return { partition: current.partition, state, sticky: true };
+  // RecordAccumulator.partitionChanged: before appending, a partition that already took batch.size
+  // bytes and has no open batch with room is left at once.
+  const leaveNow = current !== undefined && current.producedBytes >= cluster.batchSize && (cluster.lastBatchFull[current.partition] ?? true);
+  if (current !== undefined && current.partition < n && !leaveNow) return { partition: current.partition, state, sticky: true };
   const next = nextStickyPartition(cluster, state.random);
   return { partition: next.partition, state: { ...state, random: next.random, sticky: { ...state.sticky, [record.topic]: { partition: next.partition, producedBytes: 0 } } }, sticky: true };
 }
@@ -118,7 +127,7 @@ export function nextStickyPartition(cluster: PartitionerCluster, random: number)
   const value = toPositive(Math.floor(draw.value * 0x1_0000_0000) | 0);
   const pool = cluster.available.length > 0 ? cluster.available : range(cluster.numPartitions);
   const queues = pool.map((p) => cluster.queuedBatches[p] ?? 0);
-  const adaptive = pool.length >= 2 && queues.some((q) => q !== queues[0]);
+  const adaptive = cluster.loadStatsReady && pool.length >= 2 && queues.some((q) => q !== queues[0]);
   if (!adaptive) return { partition: pool[value % pool.length] as number, random: draw.state };
   const longest = Math.max(...queues);
   const cumulative: number[] = [];

@@ -110,7 +110,8 @@ export interface ProducerContext {
   readonly queues: Readonly<Record<string, readonly number[]>>;
   readonly requests: Readonly<Record<string, ProduceRequestState>>;
   readonly produceInflight: Readonly<Record<string, InflightProduce>>;
-  readonly drainCursor: number;
+  /** Per node, the partition its next drain starts at (RecordAccumulator.nodesDrainIndex). */
+  readonly drainIndex: Readonly<Record<string, number>>;
   readonly wakeupAtMs: number | null;
   // ---- the idempotent producer (TransactionManager) ----
   readonly producerIdAndEpoch: ProducerIdAndEpoch;
@@ -172,10 +173,21 @@ export function recordSizeInBytes(offsetDelta: number, timestampDelta: number, k
 
 function clusterOf(c: ProducerContext, topic: string): PartitionerCluster {
   const meta = c.topics[topic] as TopicMetadata;
+  const lastOf = (i: number): ProducerBatch | undefined => {
+    const queue = c.queues[partitionKeyOf(topic, i)] ?? [];
+    const id = queue[queue.length - 1];
+    return id === undefined ? undefined : c.batches[String(id)];
+  };
   return {
     numPartitions: meta.partitions.length,
     available: meta.partitions.flatMap((p, i) => (p.leader >= 0 ? [i] : [])),
     queuedBatches: meta.partitions.map((_, i) => c.queues[partitionKeyOf(topic, i)]?.length ?? 0),
+    loadStatsReady: meta.partitions.every((_, i) => c.queues[partitionKeyOf(topic, i)] !== undefined),
+    lastBatchFull: meta.partitions.map((_, i) => {
+      const last = lastOf(i);
+      return last === undefined || last.closed || last.sizeBytes >= c.config.batchSize;
+    }),
+    batchSize: c.config.batchSize,
   };
 }
 
@@ -215,8 +227,10 @@ export function appendRecord(step: ProducerStep, record: WaitingRecord, custom: 
   batches[String(target.id)] = target;
   let partitioner = choice.state;
   if (choice.sticky) {
-    const lastFull = target.sizeBytes >= c.config.batchSize;
-    partitioner = afterStickyAppend(partitioner, record.topic, target.records[target.records.length - 1]?.sizeBytes ?? 0, c.config.batchSize, lastFull, { ...cluster, queuedBatches: cluster.queuedBatches.map((q, i) => (i === choice.partition ? queueAfter.length : q)) });
+    // The bytes this append added, a new batch's header included (BuiltInPartitioner.updatePartitionInfo).
+    const appendedBytes = target.sizeBytes - (target.id === last?.id ? last.sizeBytes : 0);
+    const lastFull = target.closed || target.sizeBytes >= c.config.batchSize;
+    partitioner = afterStickyAppend(partitioner, record.topic, appendedBytes, c.config.batchSize, lastFull, { ...cluster, queuedBatches: cluster.queuedBatches.map((q, i) => (i === choice.partition ? queueAfter.length : q)) });
   }
   step.patch({ batches, queues: { ...step.c.queues, [key]: queueAfter }, partitioner });
   step.effect({ type: 'appended', sendId: record.sendId, topic: record.topic, partition: choice.partition, key: record.key, value: record.value, batchId: target.id });
@@ -261,8 +275,8 @@ function maybeResolveSequences(step: ProducerStep): void {
     step.patch({ unresolved });
     // Later batches succeeded: the expired batch's sequences were written after all. Otherwise
     // nobody knows what the broker has: bump the epoch and start the partition over at 0.
+    void next;
     if (entry !== undefined && isNextSequence(entry, entry.nextSequence)) continue;
-    if (entry !== undefined && isNextSequence(entry, next)) continue;
     requestEpochBump(step, key);
   }
 }
@@ -330,7 +344,10 @@ function expireBatches(step: ProducerStep, nowMs: number): void {
     // goes to the partition until everything in flight there has been answered.
     if (idempotent(step.c) && batch.inRetry && batch.baseSequence !== NO_SEQUENCE) {
       const key = partitionKeyOf(batch.topic, batch.partition);
-      step.patch({ unresolved: { ...step.c.unresolved, [key]: incrementSequence(batch.baseSequence, batch.records.length) } });
+      // markSequenceUnresolved keeps the furthest such sequence.
+      const next = incrementSequence(batch.baseSequence, batch.records.length);
+      const known = step.c.unresolved[key];
+      step.patch({ unresolved: { ...step.c.unresolved, [key]: known === undefined ? next : Math.max(known, next) } });
     }
     const everSent = batch.inFlight || batch.attempts > 0;
     failBatch(step, batch, `TimeoutException: Expiring ${batch.records.length} record(s) for ${partitionKeyOf(batch.topic, batch.partition)}: ${nowMs - batch.createdMs} ms has passed since batch creation`, !everSent, false);
@@ -423,20 +440,25 @@ function drainAndSend(step: ProducerStep, nowMs: number): void {
     if (!ready) continue;
     const inFlight = Object.values(c.requests).filter((r) => r.node === node).length;
     if (inFlight >= c.config.maxInFlightRequestsPerConnection) continue;
-    // With max.in.flight=1 the client guarantees order by muting a partition while it has a batch out.
-    const start = c.drainCursor % keys.length;
+    // drainBatchesForOneNode: from the node's drain index, one batch per partition. A partition the
+    // idempotent producer may not send to yet stops the node's drain for this pass, and the next
+    // pass starts at it again.
+    const start = (c.drainIndex[String(node)] ?? 0) % keys.length;
     const drained: ProducerBatch[] = [];
+    let index = start;
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[(start + i) % keys.length] as string;
+      index = (start + i) % keys.length;
+      const key = keys[index] as string;
       const queue = step.c.queues[key] as readonly number[];
       const first = step.c.batches[String(queue[0])] as ProducerBatch;
       if (backingOff(first, nowMs)) continue;
+      // With max.in.flight=1 the client guarantees order by muting a partition while it has a batch out.
       if (c.config.maxInFlightRequestsPerConnection === 1 && Object.values(step.c.produceInflight).some((f) => partitionKeyOf(f.topic, f.partition) === key)) continue;
-      if (shouldStopDrain(step.c, key, first)) continue;
+      if (shouldStopDrain(step.c, key, first)) break;
       drained.push(prepareForSend(step, key, first));
       step.patch({ queues: { ...step.c.queues, [key]: queue.slice(1) } });
     }
-    step.patch({ drainCursor: step.c.drainCursor + 1 });
+    step.patch({ drainIndex: { ...step.c.drainIndex, [String(node)]: index } });
     if (drained.length > 0) sendProduceRequest(step, node, drained, nowMs);
   }
 }
@@ -554,15 +576,15 @@ function canRetry(step: ProducerStep, batch: ProducerBatch, error: string, nowMs
   if (nowMs - batch.createdMs >= c.config.deliveryTimeoutMs || batch.attempts >= c.config.retries) return false;
   const retriable = error in Errors && Errors[error as keyof typeof Errors].retriable;
   if (!idempotent(c)) return retriable;
-  if (batch.producerId !== c.producerIdAndEpoch.producerId || batch.producerEpoch !== c.producerIdAndEpoch.producerEpoch) return false;
   const key = partitionKeyOf(batch.topic, batch.partition);
   const entry = c.sequences[key];
   const hasUnresolved = c.unresolved[key] !== undefined;
   if (error === 'OUT_OF_ORDER_SEQUENCE_NUMBER') {
     // Not the next sequence after the last acknowledged one: an earlier batch is the real gap; wait for it.
     if (!hasUnresolved && (batch.sequenceReset || entry === undefined || !isNextSequence(entry, batch.baseSequence))) return true;
-    // This batch is the gap: the broker lost this producer's state. Bump the epoch and start over.
-    requestEpochBump(step, key);
+    // This batch is the gap: the broker lost this producer's state. Bump the epoch and start over
+    // (with an unresolved sequence, only for the batch right after it; others wait for it to resolve).
+    if (!hasUnresolved || batch.baseSequence === c.unresolved[key]) requestEpochBump(step, key);
     return true;
   }
   if (error === 'UNKNOWN_PRODUCER_ID') {
@@ -632,9 +654,12 @@ function forget(step: ProducerStep, batch: ProducerBatch): void {
   step.patch({ batches, ...(queue?.includes(batch.id) === true ? { queues: { ...step.c.queues, [key]: queue.filter((id) => id !== batch.id) } } : {}) });
 }
 
-/** A fatal error fails everything queued or in flight (KafkaProducer after a fatal TransactionManager error). */
+/**
+ * Sender.maybeAbortBatches after a fatal error: batches not yet given a sequence fail at once;
+ * batches already sent keep going until their answers come (they may well succeed).
+ */
 export function failAll(step: ProducerStep, error: string): void {
-  for (const batch of Object.values(step.c.batches).sort((a, b) => a.id - b.id)) failBatch(step, batch, error, !batch.inFlight && batch.attempts === 0, false);
+  for (const batch of Object.values(step.c.batches).sort((a, b) => a.id - b.id)) if (batch.baseSequence === NO_SEQUENCE) failBatch(step, batch, error, true, false);
   for (const w of step.c.waiting) step.effect({ type: 'delivery', sendId: w.sendId, topic: w.topic, partition: -1, offset: -1, error, definite: true, sequenceReset: false });
   step.patch({ waiting: [] });
 }
