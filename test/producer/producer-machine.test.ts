@@ -151,6 +151,25 @@ describe('producer machine: errors', () => {
     expect(produces(w)[1]).toMatchObject({ producerEpoch: 1, baseSequence: 0 });
   });
 
+  it('a bump for one partition does not fail another partition\'s old-epoch batch: it retries with its old epoch and sequence (review regression)', () => {
+    let p0 = true;
+    let p1 = true;
+    const w = new ProducerWorld({ seed: 12, partitions: 2, answerDelayMs: 20, inject: (m) => {
+      if (m.records[0]?.value === 'a' && p0) return (p0 = false), 'INVALID_PRODUCER_EPOCH';
+      if (m.records[0]?.value === 'b' && p1) return (p1 = false), 'NOT_LEADER_OR_FOLLOWER';
+      return null;
+    } });
+    warmUp(w);
+    const a = w.send('x', 'a', 0);
+    const b = w.send('y', 'b', 1);
+    w.runUntil(w.now + 2_000);
+    const byId = new Map(w.deliveries.map((d) => [d.sendId, d]));
+    expect(byId.get(a)?.error).toBe('INVALID_PRODUCER_EPOCH');
+    expect(byId.get(b)?.error).toBeNull();
+    const retries = produces(w).filter((m) => m.partition === 1 && m.records[0]?.value === 'b');
+    expect(retries.map((m) => [m.producerEpoch, m.baseSequence])).toEqual([[0, 0], [0, 0]]);
+  });
+
   it('PRODUCER_FENCED is fatal: queued and later sends fail', () => {
     const w = new ProducerWorld({ seed: 7, partitions: 1, inject: () => 'PRODUCER_FENCED' });
     w.runUntil(10);
