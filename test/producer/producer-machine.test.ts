@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BROKER, ProducerWorld } from './harness.js';
+import { ProducerWorld } from './harness.js';
 import { resolveProducerConfig } from '../../src/machines/producer/config.js';
 
 /** The first send fetches the topic's metadata (KafkaProducer.waitOnMetadata); later sends are placed at once. */
@@ -250,4 +250,3 @@ describe('PROD-IDEM-1/2 over a lossy, reordering network', () => {
   });
 });
 
-void BROKER;

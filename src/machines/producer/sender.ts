@@ -267,7 +267,7 @@ function placeWaitingRecords(step: ProducerStep, nowMs: number, custom: Readonly
 
 /** TransactionManager.maybeResolveSequences. */
 function maybeResolveSequences(step: ProducerStep): void {
-  for (const [key, next] of Object.entries(step.c.unresolved)) {
+  for (const key of Object.keys(step.c.unresolved)) {
     const entry = step.c.sequences[key];
     if (entry !== undefined && entry.inflight.length > 0) continue;
     const unresolved = { ...step.c.unresolved };
@@ -275,7 +275,6 @@ function maybeResolveSequences(step: ProducerStep): void {
     step.patch({ unresolved });
     // Later batches succeeded: the expired batch's sequences were written after all. Otherwise
     // nobody knows what the broker has: bump the epoch and start the partition over at 0.
-    void next;
     if (entry !== undefined && isNextSequence(entry, entry.nextSequence)) continue;
     requestEpochBump(step, key);
   }
