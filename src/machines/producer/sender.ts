@@ -12,8 +12,7 @@
 import { nextRandom } from '../../core/prng.js';
 import { errorCode, errorName, Errors } from '../../protocol/errors.js';
 import { incrementSequence, NO_SEQUENCE } from '../../log/producer-state.js';
-import type { MetadataResponse, ProduceResponse } from '../../protocol/replication/messages.js';
-import type { ReplicationMessage } from '../../protocol/replication/messages.js';
+import type { MetadataResponse, ProduceResponse, ReplicationMessage } from '../../protocol/replication/messages.js';
 import { Step as GenericStep } from '../step.js';
 import type { ProducerConfig } from './config.js';
 import { afterStickyAppend, choosePartition, type CustomPartitioner, type PartitionerCluster, type PartitionerState } from './partitioning.js';

@@ -83,6 +83,14 @@ interface ClusterNode {
   summary: Record<string, string | number | boolean>;
 }
 
+function newNode(id: number, kind: ClusterNode['kind']): ClusterNode {
+  return {
+    id, kind, up: true, paused: false, skew: 1, incarnation: 0,
+    actors: new Map(), quorumDurable: undefined, quorumStore: new MemoryLogStore(), logs: new Map(), highWatermarkCheckpoints: new Map(),
+    timers: new Map(), backlog: [], deliveredOffset: 0, reportedLeader: '', summary: {},
+  };
+}
+
 interface LocalEvent {
   readonly node: number;
   readonly actor: string;
@@ -223,13 +231,7 @@ export class ClusterSimulation implements Drivable {
     this.checks = replicationInvariantChecks();
     this.trace = setup.recordTrace === true ? [] : null;
     this.client = new WorkloadClient(this.options, Random.stream(this.options.seed, 'client'), this.controllers, () => this.brokers.filter((b) => this.node(b).up), this.variant.replication.epochFencing);
-    for (const id of [...this.controllers, ...this.brokers]) {
-      this.nodes.set(id, {
-        id, kind: this.controllers.includes(id) ? 'controller' : 'broker', up: true, paused: false, skew: 1, incarnation: 0,
-        actors: new Map(), quorumDurable: undefined, quorumStore: new MemoryLogStore(), logs: new Map(), highWatermarkCheckpoints: new Map(),
-        timers: new Map(), backlog: [], deliveredOffset: 0, reportedLeader: '', summary: {},
-      });
-    }
+    for (const id of [...this.controllers, ...this.brokers]) this.nodes.set(id, newNode(id, this.controllers.includes(id) ? 'controller' : 'broker'));
     this.trace?.push({ kind: 'cluster-header', version: 1, options: this.options, faults: this.faults, scripted: this.scripted });
     for (const timed of this.faults) this.queue.push(timed.atMs, { kind: 'fault', fault: timed.fault });
     if (!this.scripted) {
@@ -239,13 +241,7 @@ export class ClusterSimulation implements Drivable {
       this.queue.push(200, { kind: 'client', op: 'produce' });
       this.queue.push(200, { kind: 'client', op: 'consume' });
     }
-    if (this.options.producer !== 'raw') {
-      this.nodes.set(PRODUCER_CLIENT_ID, {
-        id: PRODUCER_CLIENT_ID, kind: 'client', up: true, paused: false, skew: 1, incarnation: 0,
-        actors: new Map(), quorumDurable: undefined, quorumStore: new MemoryLogStore(), logs: new Map(), highWatermarkCheckpoints: new Map(),
-        timers: new Map(), backlog: [], deliveredOffset: 0, reportedLeader: '', summary: {},
-      });
-    }
+    if (this.options.producer !== 'raw') this.nodes.set(PRODUCER_CLIENT_ID, newNode(PRODUCER_CLIENT_ID, 'client'));
     this.beginStep();
     for (const id of this.nodeIds) this.boot(this.node(id));
     if (this.options.producer !== 'raw') {
