@@ -177,7 +177,7 @@ export class ProducerWorld {
         const check = checkClientBatch(this.states[message.partition] as ProducerState, batch);
         if (check.outcome === 'reject') return answer(errorCode(check.error), -1);
         if (check.outcome === 'duplicate') return answer(0, check.original.firstOffset);
-        for (const r of message.records) log.push({ key: r.key, value: r.value, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
+        for (const r of message.records) log.push({ key: r.key, value: r.value ?? "", producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
         this.states[message.partition] = recordBatch(this.states[message.partition] as ProducerState, batch);
         if (message.acks !== 0) answer(0, batch.baseOffset);
         return;

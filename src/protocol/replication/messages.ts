@@ -65,7 +65,8 @@ export interface ProduceRequest extends PartitionAddress {
   /** 0, 1 or -1 (all). */
   readonly acks: number;
   readonly timeoutMs: number;
-  readonly records: readonly { readonly key: string | null; readonly value: string }[];
+  /** A null value is a tombstone (compacted topics such as __consumer_offsets). */
+  readonly records: readonly { readonly key: string | null; readonly value: string | null }[];
   /** The record batch's producer fields (absent, or -1: not an idempotent producer). */
   readonly producerId?: number;
   readonly producerEpoch?: number;
