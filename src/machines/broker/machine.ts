@@ -14,7 +14,10 @@
  * BrokerLifecycleManager's initial catch-up completes.
  *
  * It also answers InitProducerId for idempotent producers with ids from blocks it leases from the
- * controller (AllocateProducerIds; the rules are in ./producer-ids.ts).
+ * controller (AllocateProducerIds; the rules are in ./producer-ids.ts), and FindCoordinator for
+ * groups: the coordinator is the leader of the group's partition of __consumer_offsets, which the
+ * first FindCoordinator creates (AutoTopicCreationManager). The co-located group coordinator is
+ * told every change of topics (`coordinator.metadata`, GroupCoordinator.onNewMetadataImage).
  */
 import { emit, enqueueActions, not, setup } from 'xstate';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
@@ -25,6 +28,9 @@ import type {
   MetadataRequest, OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
 } from '../../protocol/replication/messages.js';
 import { Step as GenericStep } from '../step.js';
+import type { FindCoordinatorRequest, FindCoordinatorResponse, GroupMessage } from '../../protocol/groups/messages.js';
+import { OFFSETS_TOPIC, partitionFor } from '../group/partition-for.js';
+import type { TopicImage as CoordinatorTopicImage } from '../group/shard.js';
 import { answersRequest, blockRequested, claimProducerId, initialProducerIdManager, receiveBlock, type ProducerIdManagerState } from './producer-ids.js';
 
 export interface BrokerConfig {
@@ -40,10 +46,19 @@ export interface BrokerConfig {
    * the simulated network loses messages silently, so this is short, like the registration retry.
    */
   readonly producerIdRequestTimeoutMs: number;
+  /** offsets.topic.num.partitions (Kafka: 50). */
+  readonly offsetsTopicNumPartitions: number;
+  /** offsets.topic.replication.factor (Kafka: 3). */
+  readonly offsetsTopicReplicationFactor: number;
+  /** A CreateTopics for __consumer_offsets with no answer after this long may be sent again. */
+  readonly offsetsTopicCreateRetryMs: number;
 }
 
 /** Kafka's 2 s heartbeat scaled with the rest of the simulated timings. */
-export const defaultBrokerConfig: BrokerConfig = { heartbeatIntervalMs: 500, registrationRetryMs: 1_000, minInsyncReplicas: 1, producerIdRequestTimeoutMs: 1_000 };
+export const defaultBrokerConfig: BrokerConfig = {
+  heartbeatIntervalMs: 500, registrationRetryMs: 1_000, minInsyncReplicas: 1, producerIdRequestTimeoutMs: 1_000,
+  offsetsTopicNumPartitions: 50, offsetsTopicReplicationFactor: 3, offsetsTopicCreateRetryMs: 1_000,
+};
 
 export interface BrokerInput {
   readonly brokerId: number;
@@ -52,7 +67,7 @@ export interface BrokerInput {
 }
 
 export type BrokerEffect =
-  | { readonly type: 'send'; readonly to: number; readonly message: ReplicationMessage }
+  | { readonly type: 'send'; readonly to: number; readonly message: ReplicationMessage | GroupMessage }
   /** Tell the co-located replica of `address` its partition's new state (makeLeader / makeFollower). */
   | {
       readonly type: 'replica.metadata';
@@ -61,7 +76,9 @@ export type BrokerEffect =
       readonly brokerEpoch: number;
       readonly minInsyncReplicas: number;
       readonly ineligible: readonly number[];
-    };
+    }
+  /** Tell the co-located group coordinator the topics as they are now. */
+  | { readonly type: 'coordinator.metadata'; readonly topics: readonly CoordinatorTopicImage[] };
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -86,13 +103,17 @@ export interface BrokerContext {
   readonly serving: boolean;
   /** The producer id block and the request for the next (volatile: a restart leases a new block). */
   readonly producerIds: ProducerIdManagerState;
+  /** When this broker last asked the controller to create __consumer_offsets (-1: never). */
+  readonly offsetsTopicRequestedAtMs: number;
+  /** The topic list the coordinator was last told, to tell it only of changes. */
+  readonly coordinatorTopicsDigest: string;
 }
 
 export type BrokerLocalEvent =
   | { readonly type: 'QuorumLeaderChange'; readonly leaderId: number; readonly epoch: number }
   | { readonly type: 'MetadataCommitted'; readonly records: readonly MetadataRecord[]; readonly committedOffset: number };
 
-export type BrokerEvent = (ReplicationMessage | BrokerLocalEvent) & { readonly from: number; readonly nowMs: number };
+export type BrokerEvent = (ReplicationMessage | FindCoordinatorRequest | BrokerLocalEvent) & { readonly from: number; readonly nowMs: number };
 type With<T> = T & { readonly from: number; readonly nowMs: number };
 const as = <T>(event: BrokerEvent): With<T> => event as unknown as With<T>;
 
@@ -141,6 +162,58 @@ function publishPartitions(step: Step): void {
     });
   }
   step.patch({ told });
+  publishCoordinatorTopics(step);
+}
+
+/** GroupCoordinator.onNewMetadataImage: the coordinator needs topic ids and partition counts (KIP-848 assignments). */
+function publishCoordinatorTopics(step: Step): void {
+  const topics = Object.values(step.c.image.topics)
+    .map((t) => ({ name: t.name, topicId: t.topicId, numPartitions: t.partitions.length }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const digest = JSON.stringify(topics);
+  if (digest === step.c.coordinatorTopicsDigest) return;
+  step.patch({ coordinatorTopicsDigest: digest });
+  step.effect({ type: 'coordinator.metadata', topics });
+}
+
+/**
+ * KafkaApis.getCoordinator for a group: the leader of partition partitionFor(groupId) of
+ * __consumer_offsets. Without the topic, ask the controller to create it (once per retry
+ * interval) and answer COORDINATOR_NOT_AVAILABLE, as Kafka does while the topic is created; the
+ * client retries. A partition with no leader is COORDINATOR_NOT_AVAILABLE too.
+ */
+function findCoordinator(step: Step, request: With<FindCoordinatorRequest>): void {
+  const c = step.c;
+  const answer = (error: ErrorName, nodeId: number): void => {
+    const message: FindCoordinatorResponse = { type: 'FindCoordinatorResponse', correlationId: request.correlationId, key: request.key, errorCode: errorCode(error), nodeId: error === 'NONE' ? nodeId : -1 };
+    step.effect({ type: 'send', to: request.from, message });
+  };
+  // Transactions are out of scope (InitProducerId refuses transactional ids the same way).
+  if (request.keyType !== 0 || request.key === '') return answer('INVALID_REQUEST', -1);
+  if (!c.serving) return answer('COORDINATOR_NOT_AVAILABLE', -1);
+  const topic = Object.values(c.image.topics).find((t) => t.name === OFFSETS_TOPIC);
+  if (topic === undefined) {
+    requestOffsetsTopic(step, request.nowMs);
+    return answer('COORDINATOR_NOT_AVAILABLE', -1);
+  }
+  const leader = topic.partitions[partitionFor(request.key, topic.partitions.length)]?.leader ?? -1;
+  answer(leader >= 0 ? 'NONE' : 'COORDINATOR_NOT_AVAILABLE', leader);
+}
+
+/** AutoTopicCreationManager: __consumer_offsets with the offsets.topic.* settings, compacted. */
+function requestOffsetsTopic(step: Step, nowMs: number): void {
+  const c = step.c;
+  if (c.controllerId < 0) return;
+  if (c.offsetsTopicRequestedAtMs >= 0 && nowMs - c.offsetsTopicRequestedAtMs < c.config.offsetsTopicCreateRetryMs) return;
+  const correlationId = c.nextCorrelationId;
+  step.patch({ nextCorrelationId: correlationId + 1, offsetsTopicRequestedAtMs: nowMs });
+  step.effect({
+    type: 'send', to: c.controllerId,
+    message: {
+      type: 'CreateTopics', correlationId, name: OFFSETS_TOPIC, numPartitions: c.config.offsetsTopicNumPartitions, replicationFactor: c.config.offsetsTopicReplicationFactor,
+      configs: { 'cleanup.policy': 'compact' },
+    },
+  });
 }
 
 export function createBrokerMachine() {
@@ -222,6 +295,11 @@ export function createBrokerMachine() {
           message: { type: 'BrokerHeartbeat', correlationId, brokerId: context.brokerId, brokerEpoch: context.brokerEpoch, currentMetadataOffset: context.metadataOffset, wantFence: false },
         });
       }),
+      findCoordinator: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        findCoordinator(step, as<FindCoordinatorRequest>(event));
+        step.flush(enqueue as never);
+      }),
       answerMetadata: emit(({ context, event }) => ({
         type: 'send' as const, to: event.from,
         message: {
@@ -267,6 +345,8 @@ export function createBrokerMachine() {
       caughtUp: false,
       serving: false,
       producerIds: initialProducerIdManager,
+      offsetsTopicRequestedAtMs: -1,
+      coordinatorTopicsDigest: '',
     }),
     initial: 'Starting',
     on: {
@@ -283,6 +363,7 @@ export function createBrokerMachine() {
         { guard: 'producerIdAtHand', actions: 'initProducerId', description: 'RPCProducerIdManager: the next unused id of the leased block, epoch 0; at 90% of the block, ask the controller for the next one (AllocateProducerIds).' },
         { actions: 'initProducerId', description: 'No id at hand: COORDINATOR_LOAD_IN_PROGRESS (the client retries), and AllocateProducerIds to the controller unless one is in flight or backing off after an error.' },
       ],
+      FindCoordinator: { actions: 'findCoordinator', description: 'The coordinator of a group is the leader of its __consumer_offsets partition (abs(hashCode(groupId)) % partitions); the first request creates the topic, answered COORDINATOR_NOT_AVAILABLE meanwhile.' },
       AllocateProducerIdsResponse: { guard: 'answersBlockRequest', actions: 'adoptProducerIdBlock', description: 'Keep the leased block for when the current one runs out; an error, or a block not above every id already leased, backs off 50 ms.' },
     },
     states: {
