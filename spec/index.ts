@@ -3,5 +3,6 @@ import type { Clause } from './clause.js';
 import { quorumClauses } from './quorum/clauses.js';
 import { replicationClauses } from './replication/clauses.js';
 import { producerClauses } from './producer/clauses.js';
+import { groupClauses } from './groups/clauses.js';
 
-export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses, ...producerClauses];
+export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses, ...producerClauses, ...groupClauses];

@@ -1,0 +1,382 @@
+/**
+ * The consumer group clauses (protocol-rules E.2, E.3, E.4 CONS-1): invariants over every loaded
+ * coordinator shard after every step, and history checks over what the consumers were told.
+ *
+ * A group's life is counted per coordinator load: after a failover the new coordinator rebuilds
+ * the group from __consumer_offsets, so state the old one held only in memory (a join phase in
+ * progress, a generation whose assignment was never written) is gone, and its counters restart
+ * from what was committed. The histories check what that must never cost: nothing committed is
+ * lost or skipped.
+ */
+import type { Clause, HistoryResult, InvariantCheck } from '../clause.js';
+import type { ClassicGroupView, ConsumerEvent, ConsumerGroupView, GroupsView } from './view.js';
+
+export const ClassicGroupStates: Clause = {
+  id: 'CG-STATE-1',
+  title: 'A classic group moves only along Kafka\'s transitions',
+  statement: 'Within one coordinator load a classic group changes state only along Empty → PreparingRebalance → CompletingRebalance → Stable (PreparingRebalance from Stable or CompletingRebalance, Empty from PreparingRebalance, Dead from any, nothing from Dead); Empty and Dead groups have no members; CompletingRebalance and Stable groups have at least one.',
+  source: 'protocol-rules B.3, E.2 CG-STATE-1; ClassicGroupState (valid previous states), ClassicGroup.transitionTo',
+  kind: 'invariant',
+};
+
+export const GenerationPerJoinPhase: Clause = {
+  id: 'CG-GEN-1',
+  title: 'The generation grows by one per completed join phase',
+  statement: 'Within one coordinator load a classic group\'s generation never decreases, and it changes only when a join phase completes (entering CompletingRebalance, or Empty from PreparingRebalance), by exactly 1.',
+  source: 'protocol-rules B.4, E.2 CG-GEN-1; ClassicGroup.initNextGeneration',
+  kind: 'invariant',
+};
+
+export const LeaderIsMember: Clause = {
+  id: 'CG-LEADER-1',
+  title: 'A rebalanced group\'s leader is one of its members',
+  statement: 'In CompletingRebalance and Stable a classic group has a leader, and the leader is a member.',
+  source: 'protocol-rules B.4, E.2 CG-LEADER-1',
+  kind: 'invariant',
+};
+
+export const OneOwnerInStableGeneration: Clause = {
+  id: 'CG-ASSIGN-1',
+  title: 'In a stable generation each partition has one owner',
+  statement: 'In a Stable consumer-protocol classic group the members\' assignments are pairwise disjoint and each assigned partition belongs to a topic the member subscribed to.',
+  source: 'protocol-rules B.5, B.10, E.2 CG-ASSIGN-1',
+  kind: 'invariant',
+  anomaly: 'double-owner',
+};
+
+export const StaticMembersMapped: Clause = {
+  id: 'CG-STATIC-1',
+  title: 'A group.instance.id names one member',
+  statement: 'The static member map is a bijection between instance ids and the members that carry them.',
+  source: 'protocol-rules B.7, E.2 CG-STATIC-1; KIP-345',
+  kind: 'invariant',
+};
+
+export const OneOwnerAcrossReconciliation: Clause = {
+  id: 'CGH-OWN-1',
+  title: 'A partition is owned by at most one member, during reconciliation too',
+  statement: 'In a KIP-848 group no partition is in two members\' assigned or pending-revocation partitions at once: a partition goes to its new owner only after the old owner released it.',
+  source: 'protocol-rules C.3, E.3 CGH-OWN-1; ConsumerGroup.currentPartitionEpoch; CurrentAssignmentBuilder',
+  kind: 'invariant',
+  anomaly: 'double-owner',
+};
+
+export const EpochsOrdered: Clause = {
+  id: 'CGH-EPOCH-1',
+  title: 'Member epoch ≤ assignment epoch ≤ group epoch, none decreasing',
+  statement: 'Within one coordinator load: every member\'s epoch is at most the target assignment epoch, which is at most the group epoch; the group and assignment epochs never decrease, and a member\'s epoch never decreases while it stays a member.',
+  source: 'protocol-rules C.1, E.3 CGH-EPOCH-1; KIP-848',
+  kind: 'invariant',
+};
+
+export const ReconciledMeansTarget: Clause = {
+  id: 'CGH-REC-1',
+  title: 'A reconciled member owns exactly its target',
+  statement: 'A KIP-848 member in STABLE at the assignment epoch is assigned exactly its target partitions, with nothing pending revocation.',
+  source: 'protocol-rules C.3, E.3 CGH-REC-1; CurrentAssignmentBuilder',
+  kind: 'invariant',
+};
+
+export const TargetAssignsOnce: Clause = {
+  id: 'CGH-TGT-1',
+  title: 'The target assignment gives each partition to at most one subscriber',
+  statement: 'The target assignment gives no partition to two members, and gives a member only partitions of topics it subscribes to.',
+  source: 'protocol-rules C.5, E.3 CGH-TGT-1; TargetAssignmentBuilder',
+  kind: 'invariant',
+  anomaly: 'double-owner',
+};
+
+export const ConsumedInOrder: Clause = {
+  id: 'CONS-1',
+  title: 'A consumer reads a partition in offset order without gaps',
+  statement: 'Between two moves of its position (a committed offset adopted, a reset, a seek) a consumer is handed a partition\'s records at consecutive increasing offsets.',
+  source: 'protocol-rules D.4, E.4 CONS-1; SubscriptionState, FetchCollector',
+  kind: 'history',
+  anomaly: 'gap-or-reorder',
+};
+
+export const CommittedBelowHighWatermark: Clause = {
+  id: 'CG-COMMIT-2',
+  title: 'A committed offset is never above the high watermark',
+  statement: 'Every acknowledged commit is at most the partition\'s high watermark: a consumer commits the next offset after records it was given, and it is given only records below the high watermark.',
+  source: 'protocol-rules B.8, D.1; OffsetCommit semantics (the committed offset is the next to consume)',
+  kind: 'history',
+};
+
+export const ResumeFromCommitted: Clause = {
+  id: 'CG-RESUME-1',
+  title: 'After a rebalance or failover, consumption resumes from the last commit',
+  statement: 'A consumer that adopts a committed offset for a newly assigned partition adopts one at least as high as every commit of that partition acknowledged before it asked (OffsetFetch), across rebalances and coordinator failover: nothing committed is lost or skipped back over.',
+  source: 'protocol-rules B.1 (offsets are records in __consumer_offsets, reloaded on failover), B.8; CoordinatorRuntime (answers after the high watermark)',
+  kind: 'history',
+  anomaly: 'lost-commit',
+};
+
+export const groupClauses: readonly Clause[] = [
+  ClassicGroupStates, GenerationPerJoinPhase, LeaderIsMember, OneOwnerInStableGeneration, StaticMembersMapped,
+  OneOwnerAcrossReconciliation, EpochsOrdered, ReconciledMeansTarget, TargetAssignsOnce,
+  ConsumedInOrder, CommittedBelowHighWatermark, ResumeFromCommitted,
+];
+
+const legalPredecessors: Record<ClassicGroupView['state'], readonly ClassicGroupView['state'][]> = {
+  Empty: ['PreparingRebalance'],
+  PreparingRebalance: ['Stable', 'CompletingRebalance', 'Empty'],
+  CompletingRebalance: ['PreparingRebalance'],
+  Stable: ['CompletingRebalance'],
+  Dead: ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'],
+};
+
+const lifeKey = (broker: number, loadId: number, groupId: string): string => `${broker}/${loadId}/${groupId}`;
+
+function eachClassic(view: GroupsView, visit: (group: ClassicGroupView, life: string) => void): void {
+  for (const shard of view.shards) for (const group of shard.classic) visit(group, lifeKey(shard.broker, shard.loadId, group.groupId));
+}
+
+function eachConsumer(view: GroupsView, visit: (group: ConsumerGroupView, life: string) => void): void {
+  for (const shard of view.shards) for (const group of shard.consumer) visit(group, lifeKey(shard.broker, shard.loadId, group.groupId));
+}
+
+function classicStateCheck(): InvariantCheck<GroupsView> {
+  const last = new Map<string, { state: ClassicGroupView['state']; generationId: number }>();
+  return {
+    clause: ClassicGroupStates,
+    observe(view) {
+      const out: string[] = [];
+      eachClassic(view, (g, life) => {
+        const before = last.get(life);
+        if (before !== undefined && before.state !== g.state && !legalPredecessors[g.state].includes(before.state)) out.push(`group ${g.groupId}: ${before.state} -> ${g.state}`);
+        if ((g.state === 'Empty' || g.state === 'Dead') && g.members.length > 0) out.push(`group ${g.groupId}: ${g.state} with ${g.members.length} member(s)`);
+        if ((g.state === 'CompletingRebalance' || g.state === 'Stable') && g.members.length === 0) out.push(`group ${g.groupId}: ${g.state} with no members`);
+        last.set(life, { state: g.state, generationId: g.generationId });
+      });
+      return out;
+    },
+  };
+}
+
+function generationCheck(): InvariantCheck<GroupsView> {
+  const last = new Map<string, { state: ClassicGroupView['state']; generationId: number }>();
+  return {
+    clause: GenerationPerJoinPhase,
+    observe(view) {
+      const out: string[] = [];
+      eachClassic(view, (g, life) => {
+        const before = last.get(life);
+        last.set(life, { state: g.state, generationId: g.generationId });
+        if (before === undefined || before.generationId === g.generationId) return;
+        const completedJoin = before.state === 'PreparingRebalance' && (g.state === 'CompletingRebalance' || g.state === 'Empty' || g.state === 'Stable');
+        if (!completedJoin) out.push(`group ${g.groupId}: generation ${before.generationId} -> ${g.generationId} on ${before.state} -> ${g.state}, not a completed join phase`);
+        else if (g.generationId !== before.generationId + 1) out.push(`group ${g.groupId}: generation ${before.generationId} -> ${g.generationId} in one join phase`);
+      });
+      return out;
+    },
+  };
+}
+
+function leaderCheck(): InvariantCheck<GroupsView> {
+  return {
+    clause: LeaderIsMember,
+    observe(view) {
+      const out: string[] = [];
+      eachClassic(view, (g) => {
+        if (g.state !== 'CompletingRebalance' && g.state !== 'Stable') return;
+        if (g.leaderId === null || !g.members.some((m) => m.memberId === g.leaderId)) out.push(`group ${g.groupId} (${g.state}, generation ${g.generationId}): leader ${g.leaderId ?? 'none'} is not a member`);
+      });
+      return out;
+    },
+  };
+}
+
+function stableAssignmentCheck(): InvariantCheck<GroupsView> {
+  return {
+    clause: OneOwnerInStableGeneration,
+    observe(view) {
+      const out: string[] = [];
+      eachClassic(view, (g) => {
+        if (g.state !== 'Stable' || g.protocolType !== 'consumer') return;
+        const owner = new Map<string, string>();
+        for (const m of g.members) {
+          for (const p of m.assignment) {
+            const other = owner.get(p);
+            if (other !== undefined) out.push(`group ${g.groupId} generation ${g.generationId}: ${p} assigned to ${other} and ${m.memberId}`);
+            owner.set(p, m.memberId);
+            const topic = p.slice(0, p.lastIndexOf('-'));
+            if (!m.subscribedTopics.includes(topic)) out.push(`group ${g.groupId} generation ${g.generationId}: ${p} assigned to ${m.memberId}, which does not subscribe to ${topic}`);
+          }
+        }
+      });
+      return out;
+    },
+  };
+}
+
+function staticMembersCheck(): InvariantCheck<GroupsView> {
+  return {
+    clause: StaticMembersMapped,
+    observe(view) {
+      const out: string[] = [];
+      eachClassic(view, (g) => {
+        const staticMembers = g.members.filter((m) => m.instanceId !== null);
+        for (const [instanceId, memberId] of Object.entries(g.staticMembers)) {
+          if (!staticMembers.some((m) => m.memberId === memberId && m.instanceId === instanceId)) out.push(`group ${g.groupId}: instance ${instanceId} maps to ${memberId}, which is not a member with that instance id`);
+        }
+        for (const m of staticMembers) if (g.staticMembers[m.instanceId as string] !== m.memberId) out.push(`group ${g.groupId}: static member ${m.memberId} (${m.instanceId}) is not in the static member map`);
+      });
+      return out;
+    },
+  };
+}
+
+function consumerOwnershipCheck(): InvariantCheck<GroupsView> {
+  return {
+    clause: OneOwnerAcrossReconciliation,
+    observe(view) {
+      const out: string[] = [];
+      eachConsumer(view, (g) => {
+        const owner = new Map<string, string>();
+        for (const m of g.members) {
+          for (const p of [...m.assigned, ...m.pendingRevocation]) {
+            const other = owner.get(p);
+            if (other !== undefined && other !== m.memberId) out.push(`group ${g.groupId} epoch ${g.groupEpoch}: ${p} owned by ${other} and ${m.memberId}`);
+            owner.set(p, m.memberId);
+          }
+        }
+      });
+      return out;
+    },
+  };
+}
+
+function epochCheck(): InvariantCheck<GroupsView> {
+  const last = new Map<string, { groupEpoch: number; assignmentEpoch: number; members: Map<string, number> }>();
+  return {
+    clause: EpochsOrdered,
+    observe(view) {
+      const out: string[] = [];
+      eachConsumer(view, (g, life) => {
+        if (g.assignmentEpoch > g.groupEpoch) out.push(`group ${g.groupId}: assignment epoch ${g.assignmentEpoch} above group epoch ${g.groupEpoch}`);
+        const members = new Map<string, number>();
+        for (const m of g.members) {
+          if (m.memberEpoch > g.assignmentEpoch) out.push(`group ${g.groupId}: member ${m.memberId} at epoch ${m.memberEpoch} above the assignment epoch ${g.assignmentEpoch}`);
+          members.set(m.memberId, m.memberEpoch);
+        }
+        const before = last.get(life);
+        if (before !== undefined) {
+          if (g.groupEpoch < before.groupEpoch) out.push(`group ${g.groupId}: group epoch ${before.groupEpoch} -> ${g.groupEpoch}`);
+          if (g.assignmentEpoch < before.assignmentEpoch) out.push(`group ${g.groupId}: assignment epoch ${before.assignmentEpoch} -> ${g.assignmentEpoch}`);
+          for (const [memberId, epoch] of members) {
+            const was = before.members.get(memberId);
+            // -2 marks a static member's temporary leave; it comes back through a new join.
+            if (was !== undefined && epoch !== -2 && was !== -2 && epoch < was) out.push(`group ${g.groupId}: member ${memberId} epoch ${was} -> ${epoch}`);
+          }
+        }
+        last.set(life, { groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch, members });
+      });
+      return out;
+    },
+  };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+function reconciledCheck(): InvariantCheck<GroupsView> {
+  return {
+    clause: ReconciledMeansTarget,
+    observe(view) {
+      const out: string[] = [];
+      eachConsumer(view, (g) => {
+        for (const m of g.members) {
+          if (m.state !== 'STABLE' || m.memberEpoch !== g.assignmentEpoch) continue;
+          if (!sameSet(m.assigned, m.target) || m.pendingRevocation.length > 0) out.push(`group ${g.groupId}: member ${m.memberId} STABLE at epoch ${m.memberEpoch} owns [${m.assigned.join(',')}] (pending [${m.pendingRevocation.join(',')}]), target [${m.target.join(',')}]`);
+        }
+      });
+      return out;
+    },
+  };
+}
+
+function targetCheck(): InvariantCheck<GroupsView> {
+  return {
+    clause: TargetAssignsOnce,
+    observe(view) {
+      const out: string[] = [];
+      eachConsumer(view, (g) => {
+        const owner = new Map<string, string>();
+        for (const m of g.members) {
+          for (const p of m.target) {
+            const other = owner.get(p);
+            if (other !== undefined) out.push(`group ${g.groupId} assignment epoch ${g.assignmentEpoch}: target gives ${p} to ${other} and ${m.memberId}`);
+            owner.set(p, m.memberId);
+            const topic = p.slice(0, p.lastIndexOf('-'));
+            if (!m.subscribedTopics.includes(topic)) out.push(`group ${g.groupId}: target gives ${p} to ${m.memberId}, which does not subscribe to ${topic}`);
+          }
+        }
+      });
+      return out;
+    },
+  };
+}
+
+export function groupInvariantChecks(): InvariantCheck<GroupsView>[] {
+  return [classicStateCheck(), generationCheck(), leaderCheck(), stableAssignmentCheck(), staticMembersCheck(), consumerOwnershipCheck(), epochCheck(), reconciledCheck(), targetCheck()];
+}
+
+const result = (clauseId: string, anomalies: string[]): HistoryResult => ({ clauseId, verdict: anomalies.length === 0 ? 'valid' : 'invalid', anomalies });
+
+/** CONS-1: per consumer and partition, consecutive offsets between position moves. */
+export function checkConsumedInOrder(history: readonly ConsumerEvent[]): HistoryResult {
+  const next = new Map<string, number>();
+  const anomalies: string[] = [];
+  for (const e of history) {
+    if (e.type === 'position') next.set(`${e.consumer}/${e.partition}`, e.offset);
+    if (e.type === 'crashed') for (const key of [...next.keys()]) if (key.startsWith(`${e.consumer}/`)) next.delete(key);
+    if (e.type !== 'records') continue;
+    const key = `${e.consumer}/${e.partition}`;
+    for (const offset of e.offsets) {
+      const expected = next.get(key);
+      if (expected !== undefined && offset !== expected) anomalies.push(`consumer ${e.consumer} ${e.partition} at t=${e.time}: offset ${offset} handed over where ${expected} was next`);
+      next.set(key, offset + 1);
+    }
+  }
+  return result(ConsumedInOrder.id, anomalies);
+}
+
+/** CG-COMMIT-2: no acknowledged commit above the high watermark. */
+export function checkCommittedBelowHighWatermark(history: readonly ConsumerEvent[]): HistoryResult {
+  const anomalies: string[] = [];
+  for (const e of history) {
+    if (e.type === 'committed' && e.offset > e.highWatermark) anomalies.push(`consumer ${e.consumer} ${e.partition} at t=${e.time}: committed ${e.offset} above the high watermark ${e.highWatermark}`);
+  }
+  return result(CommittedBelowHighWatermark.id, anomalies);
+}
+
+/**
+ * CG-RESUME-1: the first position a consumer takes for a newly assigned partition is a committed
+ * offset at least every commit of the partition acknowledged before the consumer's last
+ * OffsetFetch; an auto.offset.reset there instead means those commits were not found. (One group
+ * per run: the history is the group's.)
+ */
+export function checkResumeFromCommitted(history: readonly ConsumerEvent[]): HistoryResult {
+  const anomalies: string[] = [];
+  const acknowledged: { partition: string; offset: number; time: number }[] = [];
+  const askedAt = new Map<number, number>();
+  const fresh = new Set<string>();
+  for (const e of history) {
+    if (e.type === 'committed') acknowledged.push({ partition: e.partition, offset: e.offset, time: e.time });
+    if (e.type === 'offset-fetch') askedAt.set(e.consumer, e.time);
+    if (e.type === 'assigned') for (const p of e.partitions) fresh.add(`${e.consumer}/${p}`);
+    if (e.type !== 'position' || !fresh.delete(`${e.consumer}/${e.partition}`) || e.reason === 'seek') continue;
+    const asked = askedAt.get(e.consumer) ?? e.time;
+    const before = acknowledged.filter((c) => c.partition === e.partition && c.time < asked);
+    if (before.length === 0) continue;
+    const highest = Math.max(...before.map((c) => c.offset));
+    if (e.reason === 'reset') anomalies.push(`consumer ${e.consumer} ${e.partition} at t=${e.time}: reset to ${e.offset} (auto.offset.reset) although ${highest} had been committed and acknowledged before it asked (t=${asked})`);
+    else if (e.offset < highest) anomalies.push(`consumer ${e.consumer} ${e.partition} at t=${e.time}: resumed at committed offset ${e.offset}, but ${highest} had been committed and acknowledged before it asked (t=${asked})`);
+  }
+  return result(ResumeFromCommitted.id, anomalies);
+}
+
+/** The consumer history clauses, in the order of groupClauses. */
+export function checkConsumerHistory(history: readonly ConsumerEvent[]): HistoryResult[] {
+  return [checkConsumedInOrder(history), checkCommittedBelowHighWatermark(history), checkResumeFromCommitted(history)];
+}

@@ -1,0 +1,97 @@
+/** The group clauses judge views and histories built by hand: each fires on its anomaly and stays quiet otherwise. */
+import { describe, expect, it } from 'vitest';
+import { checkCommittedBelowHighWatermark, checkConsumedInOrder, checkResumeFromCommitted, groupInvariantChecks } from '../../spec/groups/clauses.js';
+import type { ClassicGroupView, ConsumerGroupView, ConsumerEvent, GroupsView } from '../../spec/groups/view.js';
+
+const classic = (over: Partial<ClassicGroupView>): ClassicGroupView => ({
+  groupId: 'g', state: 'Stable', protocolType: 'consumer', generationId: 1, leaderId: 'a', staticMembers: {},
+  members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-0'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['t'], assignment: ['t-1'] }],
+  ...over,
+});
+const consumer = (over: Partial<ConsumerGroupView>): ConsumerGroupView => ({
+  groupId: 'g', state: 'Stable', groupEpoch: 2, assignmentEpoch: 2, partitionsPerTopic: { t: 2 },
+  members: [
+    { memberId: 'a', instanceId: null, memberEpoch: 2, previousMemberEpoch: 1, state: 'STABLE', subscribedTopics: ['t'], assigned: ['t-0'], pendingRevocation: [], target: ['t-0'] },
+    { memberId: 'b', instanceId: null, memberEpoch: 2, previousMemberEpoch: 1, state: 'STABLE', subscribedTopics: ['t'], assigned: ['t-1'], pendingRevocation: [], target: ['t-1'] },
+  ],
+  ...over,
+});
+const view = (c: ClassicGroupView[], k: ConsumerGroupView[] = [], loadId = 0): GroupsView => ({ shards: [{ broker: 1, partition: 0, loadId, classic: c, consumer: k }] });
+
+function run(views: GroupsView[]): Record<string, string[]> {
+  const checks = groupInvariantChecks();
+  const found: Record<string, string[]> = {};
+  views.forEach((v, step) => {
+    for (const check of checks) {
+      const out = check.observe(v, { step, time: step, changedNodes: [1] });
+      if (out.length > 0) (found[check.clause.id] ??= []).push(...out);
+    }
+  });
+  return found;
+}
+
+describe('group invariants', () => {
+  it('are quiet on a legal rebalance', () => {
+    expect(run([
+      view([classic({ state: 'Empty', generationId: 0, members: [], leaderId: null })]),
+      view([classic({ state: 'PreparingRebalance', generationId: 0 })]),
+      view([classic({ state: 'CompletingRebalance', generationId: 1 })]),
+      view([classic({ state: 'Stable', generationId: 1 })]),
+    ])).toEqual({});
+  });
+  it('CG-STATE-1 and CG-GEN-1: Stable straight to CompletingRebalance, a generation jump', () => {
+    const found = run([view([classic({ generationId: 1 })]), view([classic({ state: 'CompletingRebalance', generationId: 3 })])]);
+    expect(found['CG-STATE-1']).toEqual(['group g: Stable -> CompletingRebalance']);
+    expect(found['CG-GEN-1']?.[0]).toContain('not a completed join phase');
+  });
+  it('a reload is a new life: the generation may restart from what was committed', () => {
+    expect(run([view([classic({ generationId: 4 })], [], 0), view([classic({ generationId: 3 })], [], 1)])).toEqual({});
+  });
+  it('CG-ASSIGN-1 and CG-LEADER-1', () => {
+    const found = run([view([classic({ leaderId: 'z', members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-0'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['u'], assignment: ['t-0'] }] })])]);
+    expect(found['CG-LEADER-1']).toHaveLength(1);
+    expect(found['CG-ASSIGN-1']).toEqual(['group g generation 1: t-0 assigned to a and b', 'group g generation 1: t-0 assigned to b, which does not subscribe to t']);
+  });
+  it('CG-STATIC-1', () => {
+    const found = run([view([classic({ staticMembers: { i1: 'b' }, members: [{ memberId: 'a', instanceId: 'i1', subscribedTopics: ['t'], assignment: [] }] , leaderId: 'a' })])]);
+    expect(found['CG-STATIC-1']).toHaveLength(2);
+  });
+  it('CGH-OWN-1, CGH-TGT-1 and CGH-REC-1', () => {
+    const base = consumer({});
+    const [a, b] = base.members as [ConsumerGroupView['members'][number], ConsumerGroupView['members'][number]];
+    const found = run([view([], [consumer({ members: [{ ...a, pendingRevocation: ['t-1'], state: 'UNREVOKED_PARTITIONS' }, { ...b, target: ['t-1', 't-0'], state: 'STABLE' }] })])]);
+    expect(found['CGH-OWN-1']).toEqual(['group g epoch 2: t-1 owned by a and b']);
+    expect(found['CGH-TGT-1']).toEqual(['group g assignment epoch 2: target gives t-0 to a and b']);
+    expect(found['CGH-REC-1']).toHaveLength(1);
+  });
+  it('CGH-EPOCH-1: epochs ordered and never decreasing within a load', () => {
+    const found = run([view([], [consumer({})]), view([], [consumer({ groupEpoch: 1, assignmentEpoch: 1, members: [] })])]);
+    expect(found['CGH-EPOCH-1']).toEqual(['group g: group epoch 2 -> 1', 'group g: assignment epoch 2 -> 1']);
+  });
+});
+
+describe('consumer histories', () => {
+  it('CONS-1: a gap or a step back between position moves', () => {
+    const h: ConsumerEvent[] = [
+      { type: 'position', consumer: 1, partition: 't-0', offset: 5, reason: 'committed', time: 1 },
+      { type: 'records', consumer: 1, partition: 't-0', offsets: [5, 6], time: 2 },
+      { type: 'records', consumer: 1, partition: 't-0', offsets: [8], time: 3 },
+    ];
+    expect(checkConsumedInOrder(h).anomalies).toEqual(['consumer 1 t-0 at t=3: offset 8 handed over where 7 was next']);
+    expect(checkConsumedInOrder([...h.slice(0, 2), { type: 'position', consumer: 1, partition: 't-0', offset: 8, reason: 'seek', time: 3 }, h[2] as ConsumerEvent]).verdict).toBe('valid');
+  });
+  it('CG-COMMIT-2: a commit above the high watermark', () => {
+    expect(checkCommittedBelowHighWatermark([{ type: 'committed', consumer: 1, partition: 't-0', offset: 9, highWatermark: 8, time: 1 }]).verdict).toBe('invalid');
+    expect(checkCommittedBelowHighWatermark([{ type: 'committed', consumer: 1, partition: 't-0', offset: 8, highWatermark: 8, time: 1 }]).verdict).toBe('valid');
+  });
+  it('CG-RESUME-1: resuming below an acknowledged commit, or resetting although one exists', () => {
+    const committed: ConsumerEvent = { type: 'committed', consumer: 1, partition: 't-0', offset: 7, highWatermark: 9, time: 1 };
+    const ask: ConsumerEvent = { type: 'offset-fetch', consumer: 2, time: 2 };
+    const assigned: ConsumerEvent = { type: 'assigned', consumer: 2, partitions: ['t-0'], time: 2 };
+    expect(checkResumeFromCommitted([committed, assigned, ask, { type: 'position', consumer: 2, partition: 't-0', offset: 7, reason: 'committed', time: 3 }]).verdict).toBe('valid');
+    expect(checkResumeFromCommitted([committed, assigned, ask, { type: 'position', consumer: 2, partition: 't-0', offset: 4, reason: 'committed', time: 3 }]).verdict).toBe('invalid');
+    expect(checkResumeFromCommitted([committed, assigned, ask, { type: 'position', consumer: 2, partition: 't-0', offset: 0, reason: 'reset', time: 3 }]).verdict).toBe('invalid');
+    // A commit acknowledged after the consumer asked may or may not be seen.
+    expect(checkResumeFromCommitted([assigned, ask, { ...committed, time: 3 }, { type: 'position', consumer: 2, partition: 't-0', offset: 4, reason: 'committed', time: 4 }]).verdict).toBe('valid');
+  });
+});
