@@ -126,6 +126,13 @@ const legalPredecessors: Record<ClassicGroupView['state'], readonly ClassicGroup
   Dead: ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'],
 };
 
+/** One step may hold two transitions (the group's previous state is the one in between). */
+function legalPath(from: ClassicGroupView['state'], g: ClassicGroupView): boolean {
+  if (legalPredecessors[g.state].includes(from)) return true;
+  const via = g.previousState;
+  return via !== null && via !== from && legalPredecessors[via].includes(from) && legalPredecessors[g.state].includes(via);
+}
+
 const lifeKey = (broker: number, loadId: number, groupId: string): string => `${broker}/${loadId}/${groupId}`;
 
 function eachClassic(view: GroupsView, visit: (group: ClassicGroupView, life: string) => void): void {
@@ -144,7 +151,7 @@ function classicStateCheck(): InvariantCheck<GroupsView> {
       const out: string[] = [];
       eachClassic(view, (g, life) => {
         const before = last.get(life);
-        if (before !== undefined && before.state !== g.state && !legalPredecessors[g.state].includes(before.state)) out.push(`group ${g.groupId}: ${before.state} -> ${g.state}`);
+        if (before !== undefined && before.state !== g.state && !legalPath(before.state, g)) out.push(`group ${g.groupId}: ${before.state} -> ${g.state}`);
         if ((g.state === 'Empty' || g.state === 'Dead') && g.members.length > 0) out.push(`group ${g.groupId}: ${g.state} with ${g.members.length} member(s)`);
         if ((g.state === 'CompletingRebalance' || g.state === 'Stable') && g.members.length === 0) out.push(`group ${g.groupId}: ${g.state} with no members`);
         last.set(life, { state: g.state, generationId: g.generationId });
@@ -164,7 +171,8 @@ function generationCheck(): InvariantCheck<GroupsView> {
         const before = last.get(life);
         last.set(life, { state: g.state, generationId: g.generationId });
         if (before === undefined || before.generationId === g.generationId) return;
-        const completedJoin = before.state === 'PreparingRebalance' && (g.state === 'CompletingRebalance' || g.state === 'Empty' || g.state === 'Stable');
+        const fromPreparing = before.state === 'PreparingRebalance' || g.previousState === 'PreparingRebalance';
+        const completedJoin = fromPreparing && (g.state === 'CompletingRebalance' || g.state === 'Empty' || g.state === 'Stable');
         if (!completedJoin) out.push(`group ${g.groupId}: generation ${before.generationId} -> ${g.generationId} on ${before.state} -> ${g.state}, not a completed join phase`);
         else if (g.generationId !== before.generationId + 1) out.push(`group ${g.groupId}: generation ${before.generationId} -> ${g.generationId} in one join phase`);
       });

@@ -16,6 +16,8 @@ export interface ClassicMemberView {
 export interface ClassicGroupView {
   readonly groupId: string;
   readonly state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+  /** The state before the last transition: one request may move a group twice (Stable → PreparingRebalance → CompletingRebalance for a lone leader's re-join). */
+  readonly previousState: ClassicGroupView['state'] | null;
   readonly protocolType: string | null;
   readonly generationId: number;
   readonly leaderId: string | null;

@@ -4,7 +4,7 @@ import { checkCommittedBelowHighWatermark, checkConsumedInOrder, checkResumeFrom
 import type { ClassicGroupView, ConsumerGroupView, ConsumerEvent, GroupsView } from '../../spec/groups/view.js';
 
 const classic = (over: Partial<ClassicGroupView>): ClassicGroupView => ({
-  groupId: 'g', state: 'Stable', protocolType: 'consumer', generationId: 1, leaderId: 'a', staticMembers: {},
+  groupId: 'g', state: 'Stable', previousState: null, protocolType: 'consumer', generationId: 1, leaderId: 'a', staticMembers: {},
   members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-0'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['t'], assignment: ['t-1'] }],
   ...over,
 });
@@ -43,6 +43,10 @@ describe('group invariants', () => {
     const found = run([view([classic({ generationId: 1 })]), view([classic({ state: 'CompletingRebalance', generationId: 3 })])]);
     expect(found['CG-STATE-1']).toEqual(['group g: Stable -> CompletingRebalance']);
     expect(found['CG-GEN-1']?.[0]).toContain('not a completed join phase');
+  });
+  it('one step may pass through PreparingRebalance (a lone leader re-joins; the last member leaves)', () => {
+    expect(run([view([classic({ generationId: 1 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })])])).toEqual({});
+    expect(run([view([classic({ generationId: 1 })]), view([classic({ state: 'Empty', previousState: 'PreparingRebalance', generationId: 2, members: [], leaderId: null })])])).toEqual({});
   });
   it('a reload is a new life: the generation may restart from what was committed', () => {
     expect(run([view([classic({ generationId: 4 })], [], 0), view([classic({ generationId: 3 })], [], 1)])).toEqual({});
