@@ -196,7 +196,7 @@ export class ClusterScenarioRunner {
     const configs: Record<string, string> = { 'min.insync.replicas': String((args['min-isr'] as number | undefined) ?? 1) };
     if (args['unclean'] === 'true') configs['unclean.leader.election.enable'] = 'true';
     const producer = (args['producer'] as ClusterOptions['producer'] | undefined) ?? 'raw';
-    const base = clusterOptionsFromSeed(seed, { variant, brokers, controllers, producer });
+    const base = clusterOptionsFromSeed(seed, { variant, brokers, controllers, producer, group: null });
     const options: ClusterOptions = {
       ...base,
       topic: { name: 'user_activity', partitions: (args['partitions'] as number | undefined) ?? 1, replicationFactor: (args['rf'] as number | undefined) ?? Math.min(3, brokers), configs },

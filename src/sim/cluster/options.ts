@@ -15,6 +15,27 @@ export const TopicSpec = t.type({
 });
 export type TopicSpec = t.TypeOf<typeof TopicSpec>;
 
+/**
+ * A consumer group reading the topic: its consumers (client nodes 91, 92, ...), the protocol
+ * (classic: JoinGroup/SyncGroup with client-side assignors, eager or cooperative; consumer:
+ * KIP-848's ConsumerGroupHeartbeat with a server-side assignor), and the size of
+ * __consumer_offsets (offsets.topic.num.partitions, small to keep runs fast).
+ */
+export const GroupSpec = t.type({
+  groupId: t.string,
+  consumers: t.number,
+  protocol: t.union([t.literal('classic'), t.literal('consumer')]),
+  /** classic: partition.assignment.strategy (one assignor); consumer: group.remote.assignor. */
+  assignor: t.string,
+  /** Consumers with a group.instance.id (KIP-345). */
+  staticMembers: t.boolean,
+  offsetsTopicPartitions: t.number,
+  /** Consumers crash (and restart) during the safety phase. */
+  consumerCrashes: t.boolean,
+  pollIntervalMs: t.number,
+});
+export type GroupSpec = t.TypeOf<typeof GroupSpec>;
+
 export const ClusterOptions = t.type({
   seed: t.number,
   variant: t.string,
@@ -41,6 +62,8 @@ export const ClusterOptions = t.type({
   /** flush.messages for partition logs; Kafka's default leaves flushing to the OS. */
   flushMessages: t.number,
   maxSteps: t.number,
+  /** null: no consumer group in this run. */
+  group: t.union([t.null, GroupSpec]),
 });
 export type ClusterOptions = t.TypeOf<typeof ClusterOptions>;
 
@@ -52,12 +75,17 @@ export interface ClusterOverrides {
   producer?: ClusterOptions['producer'];
   controllers?: number;
   brokers?: number;
+  /** null: no consumer group (exploration keeps its pinned runs this way). */
+  group?: GroupSpec | null;
 }
 
 export const CONTROLLER_ID_BASE = 100;
 export const CLIENT_ID = 0;
 /** The producer machine's address on the simulated network. */
 export const PRODUCER_CLIENT_ID = 90;
+/** Consumers of the group: 91, 92, ... */
+export const CONSUMER_CLIENT_ID_BASE = 90;
+export const consumerIds = (options: ClusterOptions): number[] => Array.from({ length: options.group?.consumers ?? 0 }, (_, i) => CONSUMER_CLIENT_ID_BASE + i + 1);
 export const controllerIds = (options: ClusterOptions): number[] => Array.from({ length: options.controllers }, (_, i) => CONTROLLER_ID_BASE + i + 1);
 export const brokerIds = (options: ClusterOptions): number[] => Array.from({ length: options.brokers }, (_, i) => i + 1);
 
@@ -97,6 +125,23 @@ export function clusterOptionsFromSeed(seed: number, overrides: ClusterOverrides
     maxSteps: overrides.maxSteps ?? 400_000,
     // Drawn last so that adding it left every other option of a seed as it was.
     producer: overrides.producer ?? (random.chance(0.8) ? 'idempotent' : 'raw'),
+    // Drawn after everything else, for the same reason.
+    group: overrides.group !== undefined ? overrides.group : groupFromSeed(random),
+  };
+}
+
+function groupFromSeed(random: Random): GroupSpec | null {
+  if (!random.chance(0.7)) return null;
+  const protocol = random.chance(0.6) ? 'classic' : 'consumer';
+  return {
+    groupId: 'user_activity_readers',
+    consumers: random.pick([2, 2, 3]),
+    protocol,
+    assignor: protocol === 'classic' ? random.pick(['range', 'roundrobin', 'sticky', 'cooperative-sticky']) : random.pick(['uniform', 'range']),
+    staticMembers: random.chance(0.3),
+    offsetsTopicPartitions: random.pick([1, 3]),
+    consumerCrashes: random.chance(0.6),
+    pollIntervalMs: random.pick([50, 100]),
   };
 }
 
@@ -110,6 +155,7 @@ export function describeClusterOptions(options: ClusterOptions): string[] {
   return [
     `seed=${options.seed} variant=${options.variant} controllers=${options.controllers} brokers=${options.brokers} topic=${options.topic.name} partitions=${options.topic.partitions} rf=${options.topic.replicationFactor} ${configs}`,
     `workload: ${options.producer === 'raw' ? `raw writes every ~${options.produceIntervalMs}ms (acks=all ${Math.round(options.acksAllShare * 100)}%)` : `${options.producer} producer, 1-3 sends every ~${options.produceIntervalMs}ms`}, consume every ~${options.consumeIntervalMs}ms; safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms`,
+    `group: ${options.group === null ? 'none' : `${options.group.groupId} ${options.group.consumers} consumers, group.protocol=${options.group.protocol} assignor=${options.group.assignor}${options.group.staticMembers ? ' static' : ''}${options.group.consumerCrashes ? ' with consumer crashes' : ''}; __consumer_offsets ${options.group.offsetsTopicPartitions} partition(s)`}`,
     `network: delay=${n.delayMinMs}ms+exp(${n.delayMeanMs}ms) loss=${n.lossProbability} duplicate=${n.duplicateProbability} reorder=${n.reorderProbability}`,
     `faults: ${faults}`,
   ];

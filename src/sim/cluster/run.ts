@@ -40,7 +40,7 @@ const EXPLORE_SAFETY_PHASE_MS = 15_000;
  * succeeds), a reliable network, writes every ~20 ms; only the fault schedule varies.
  */
 export function clusterExploreOptions(simSeed: number, variant: string): ClusterOptions {
-  const base = clusterOptionsFromSeed(simSeed, { variant, controllers: 1, brokers: 3 });
+  const base = clusterOptionsFromSeed(simSeed, { variant, controllers: 1, brokers: 3, group: null });
   return {
     ...base,
     topic: { name: 'user_activity', partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '1' } },

@@ -45,9 +45,13 @@ import { resolveProducerConfig, type ProducerConfig } from '../../machines/produ
 import { checkIdempotence, type IdempotenceFinding, type LoggedRecord, type ProducerSend } from '../../../spec/producer/clauses.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
 import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js';
+import { createCoordinatorMachine } from '../../machines/coordinator/machine.js';
+import { defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../../machines/group/shard.js';
+import { OFFSETS_TOPIC } from '../../machines/group/partition-for.js';
+import { coordinatorRequestTypes, type GroupMessage } from '../../protocol/groups/messages.js';
 import { renderReplicationMessage } from './render.js';
 
-type AnyMessage = QuorumMessage | ReplicationMessage;
+type AnyMessage = QuorumMessage | ReplicationMessage | GroupMessage;
 type Event = Record<string, unknown> & { type: string };
 
 type QueueItem =
@@ -80,6 +84,8 @@ interface ClusterNode {
   /** Committed metadata handed to the controller or broker machine, up to this offset. */
   deliveredOffset: number;
   reportedLeader: string;
+  /** The __consumer_offsets partitions whose leader replica's state the group coordinator was told, by partition. */
+  readonly coordinatorView: Map<number, { leaderEpoch: number; highWatermark: number }>;
   summary: Record<string, string | number | boolean>;
 }
 
@@ -87,7 +93,7 @@ function newNode(id: number, kind: ClusterNode['kind']): ClusterNode {
   return {
     id, kind, up: true, paused: false, skew: 1, incarnation: 0,
     actors: new Map(), quorumDurable: undefined, quorumStore: new MemoryLogStore(), logs: new Map(), highWatermarkCheckpoints: new Map(),
-    timers: new Map(), backlog: [], deliveredOffset: 0, reportedLeader: '', summary: {},
+    timers: new Map(), backlog: [], deliveredOffset: 0, reportedLeader: '', coordinatorView: new Map(), summary: {},
   };
 }
 
@@ -144,6 +150,7 @@ export interface ClusterSetup {
   readonly scripted?: boolean;
   readonly replicaConfig?: ReplicaConfig;
   readonly brokerConfig?: BrokerConfig;
+  readonly groupCoordinatorConfig?: GroupCoordinatorConfig;
 }
 
 const SETTLE_MS = 2_000;
@@ -169,6 +176,21 @@ export function simulatedProducerConfig(mode: 'idempotent' | 'plain'): ProducerC
   return resolved.config;
 }
 const CREATE_RETRY_MS = 300;
+/**
+ * The group coordinator's timings scaled like the rest (session timeouts of seconds, not tens of
+ * seconds): group.min.session.timeout.ms 6 s → 0.5 s, group.initial.rebalance.delay.ms 3 s →
+ * 0.3 s, offsets.commit.timeout.ms 5 s → 1.5 s, KIP-848 session 45 s → 1.5 s and heartbeat
+ * interval 5 s → 0.3 s.
+ */
+export const simulatedGroupCoordinatorConfig: GroupCoordinatorConfig = {
+  ...defaultGroupCoordinatorConfig,
+  groupMinSessionTimeoutMs: 500,
+  groupInitialRebalanceDelayMs: 300,
+  newMemberJoinTimeoutMs: 3_000,
+  offsetsCommitTimeoutMs: 1_500,
+  consumerGroupSessionTimeoutMs: 1_500,
+  consumerGroupHeartbeatIntervalMs: 300,
+};
 
 export class ClusterSimulation implements Drivable {
   readonly options: ClusterOptions;
@@ -188,7 +210,8 @@ export class ClusterSimulation implements Drivable {
   private readonly scripted: boolean;
   private readonly replicaConfig: ReplicaConfig;
   private readonly brokerConfig: BrokerConfig;
-  private readonly machines: { quorum: AnyStateMachine; controller: AnyStateMachine; broker: AnyStateMachine; replica: AnyStateMachine; producer: AnyStateMachine };
+  private readonly groupCoordinatorConfig: GroupCoordinatorConfig;
+  private readonly machines: { quorum: AnyStateMachine; controller: AnyStateMachine; broker: AnyStateMachine; replica: AnyStateMachine; producer: AnyStateMachine; coordinator: AnyStateMachine };
   private nowMs = 0;
   private stepCount = 0;
   private transitionCount = 0;
@@ -215,7 +238,12 @@ export class ClusterSimulation implements Drivable {
     this.variant = findVariant(setup.options.variant);
     this.scripted = setup.scripted ?? false;
     this.replicaConfig = setup.replicaConfig ?? defaultReplicaConfig;
-    this.brokerConfig = setup.brokerConfig ?? defaultBrokerConfig;
+    this.brokerConfig = setup.brokerConfig ?? {
+      ...defaultBrokerConfig,
+      offsetsTopicNumPartitions: this.options.group?.offsetsTopicPartitions ?? defaultBrokerConfig.offsetsTopicNumPartitions,
+      offsetsTopicReplicationFactor: Math.min(defaultBrokerConfig.offsetsTopicReplicationFactor, this.options.brokers),
+    };
+    this.groupCoordinatorConfig = setup.groupCoordinatorConfig ?? { ...simulatedGroupCoordinatorConfig, offsetsTopicNumPartitions: this.brokerConfig.offsetsTopicNumPartitions };
     this.controllers = controllerIds(this.options);
     this.brokers = brokerIds(this.options);
     this.machines = {
@@ -224,6 +252,7 @@ export class ClusterSimulation implements Drivable {
       broker: createBrokerMachine() as unknown as AnyStateMachine,
       replica: createReplicaMachine() as unknown as AnyStateMachine,
       producer: createProducerMachine() as unknown as AnyStateMachine,
+      coordinator: createCoordinatorMachine() as unknown as AnyStateMachine,
     };
     this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
     this.workload = Random.stream(this.options.seed, 'workload');
@@ -564,6 +593,7 @@ export class ClusterSimulation implements Drivable {
 
   /** Which machine on a node a message is for (Kafka's request handler and ReplicaManager routing). */
   private route(node: ClusterNode, message: AnyMessage): string | null {
+    if (coordinatorRequestTypes.has(message.type)) return node.kind === 'broker' ? 'coordinator' : null;
     if ('topicId' in message && message.type !== 'AlterPartition' && message.type !== 'CreateTopicsResponse') {
       const actor = `replica:${partitionKey(message as PartitionAddress)}`;
       if (node.actors.has(actor)) return actor;
@@ -581,6 +611,8 @@ export class ClusterSimulation implements Drivable {
       case 'Metadata':
       case 'InitProducerId':
       case 'AllocateProducerIdsResponse':
+      case 'FindCoordinator':
+      case 'CreateTopicsResponse':
         return node.kind === 'broker' ? 'broker' : null;
       case 'InitProducerIdResponse':
         return null;
@@ -669,6 +701,7 @@ export class ClusterSimulation implements Drivable {
     node.timers.clear();
     node.deliveredOffset = 0;
     node.reportedLeader = '';
+    node.coordinatorView.clear();
     this.stepChanged.add(node.id);
   }
 
@@ -690,7 +723,10 @@ export class ClusterSimulation implements Drivable {
       ...(node.quorumDurable === undefined ? {} : { durable: node.quorumDurable }),
     });
     if (node.kind === 'controller') this.start(node, 'controller', this.machines.controller, { nodeId: node.id, config: defaultControllerConfig, randomSeed: seed('controller') });
-    else this.start(node, 'broker', this.machines.broker, { brokerId: node.id, config: this.brokerConfig, randomSeed: seed('broker') });
+    else {
+      this.start(node, 'broker', this.machines.broker, { brokerId: node.id, config: this.brokerConfig, randomSeed: seed('broker') });
+      this.start(node, 'coordinator', this.machines.coordinator, { brokerId: node.id, config: this.groupCoordinatorConfig, randomSeed: seed('coordinator') });
+    }
   }
 
   private start(node: ClusterNode, name: string, machine: AnyStateMachine, input: unknown): void {
@@ -705,7 +741,8 @@ export class ClusterSimulation implements Drivable {
     const key = partitionKey(address);
     let log = node.logs.get(key);
     if (log === undefined) {
-      const c = this.options.topic.configs;
+      // The workload topic's retention settings; __consumer_offsets is compacted (compaction is not modelled: it keeps everything).
+      const c = address.topic === this.options.topic.name ? this.options.topic.configs : {};
       log = new PartitionLog({
         ...defaultLogConfig,
         flushMessages: this.options.flushMessages,
@@ -743,6 +780,7 @@ export class ClusterSimulation implements Drivable {
       }
       let bridged = false;
       for (const id of this.stepChanged) if (this.bridge(this.node(id))) bridged = true;
+      for (const id of this.stepChanged) if (this.watchOffsetsPartitions(this.node(id))) bridged = true;
       if (!bridged) return;
     }
     throw new Error('local hand-offs did not settle');
@@ -858,9 +896,20 @@ export class ClusterSimulation implements Drivable {
           const found = log.offsetForTimestamp(lookup.timestamp, lookup.maxOffset);
           message = { ...message, offset: found?.offset ?? -1, timestamp: found?.timestamp ?? -1 };
         }
+        if (effect['to'] === node.id && actor.startsWith('replica:') && message.type === 'ProduceResponse') {
+          // The group coordinator's local append (ReplicaManager.appendRecords from the coordinator runtime) answers in-process.
+          this.local.push({ node: node.id, actor: 'coordinator', event: { ...message, from: node.id } });
+          break;
+        }
         this.send(node.id, effect['to'] as number, message);
         break;
       }
+      case 'coordinator.metadata':
+        this.local.push({ node: node.id, actor: 'coordinator', event: { type: 'Topics', topics: effect['topics'], from: node.id } });
+        break;
+      case 'coordinator.append':
+        this.appendForCoordinator(node, effect['partition'] as number, effect['correlationId'] as number, effect['records'] as { key: string; value: string | null }[]);
+        break;
       case 'send.controller': {
         const broker = node.actors.get('broker');
         const controllerId = broker === undefined ? -1 : (contextOf(broker.snapshot)['controllerId'] as number);
@@ -947,6 +996,62 @@ export class ClusterSimulation implements Drivable {
       default:
         throw new Error(`the simulator does not know effect '${effect.type}' (${actor} on node ${node.id})`);
     }
+  }
+
+  /** CoordinatorPartitionWriter.append: a local acks=1 write to the leader replica of the shard's partition. */
+  private appendForCoordinator(node: ClusterNode, partition: number, correlationId: number, records: { key: string; value: string | null }[]): void {
+    const topic = Object.values(this.brokerImage(node).topics).find((t) => t.name === OFFSETS_TOPIC);
+    const address = { topic: OFFSETS_TOPIC, topicId: topic?.topicId ?? '', partition };
+    const replica = `replica:${partitionKey(address)}`;
+    if (topic === undefined || !node.actors.has(replica)) {
+      this.local.push({ node: node.id, actor: 'coordinator', event: { type: 'ProduceResponse', ...address, correlationId, errorCode: 6, baseOffset: -1, logStartOffset: -1, from: node.id } });
+      return;
+    }
+    this.local.push({ node: node.id, actor: replica, event: { type: 'Produce', ...address, correlationId, acks: 1, timeoutMs: 0, records, from: node.id } });
+  }
+
+  private brokerImage(node: ClusterNode): MetadataImage {
+    const broker = node.actors.get('broker');
+    return broker === undefined ? emptyImage : (contextOf(broker.snapshot)['image'] as MetadataImage);
+  }
+
+  /**
+   * The group coordinator follows its broker's leadership of __consumer_offsets partitions
+   * (GroupCoordinator.onElection / onResignation, and the high watermark listener): a replica that
+   * became leader (or leads in a new epoch) has its records loaded, one that stopped leading is
+   * unloaded, and a leader's high watermark advances are passed on.
+   */
+  private watchOffsetsPartitions(node: ClusterNode): boolean {
+    if (node.kind !== 'broker' || !node.up || !node.actors.has('coordinator')) return false;
+    let handed = false;
+    const leading = new Set<number>();
+    for (const [name, actor] of node.actors) {
+      if (!name.startsWith(`replica:${OFFSETS_TOPIC}-`) || stateName(actor.snapshot) !== 'Leader') continue;
+      const c = contextOf(actor.snapshot);
+      const partition = (c['address'] as PartitionAddress).partition;
+      const leaderEpoch = (c['partition'] as { leaderEpoch: number }).leaderEpoch;
+      const highWatermark = c['highWatermark'] as number;
+      leading.add(partition);
+      const seen = node.coordinatorView.get(partition);
+      if (seen === undefined || seen.leaderEpoch !== leaderEpoch) {
+        const log = node.logs.get(name.slice('replica:'.length));
+        const records = (log?.batches() ?? []).flatMap((b) => b.records.map((r) => ({ key: r.key, value: r.value })));
+        this.local.push({ node: node.id, actor: 'coordinator', event: { type: 'LoadShard', partition, leaderEpoch, records, logEndOffset: log?.logEndOffset ?? 0, highWatermark, from: node.id } });
+        this.stepEffects.push(`n${node.id} group coordinator loads ${OFFSETS_TOPIC}-${partition} (leader epoch ${leaderEpoch}, ${records.length} records)`);
+      } else if (seen.highWatermark !== highWatermark) {
+        this.local.push({ node: node.id, actor: 'coordinator', event: { type: 'HighWatermark', partition, highWatermark, from: node.id } });
+      } else continue;
+      node.coordinatorView.set(partition, { leaderEpoch, highWatermark });
+      handed = true;
+    }
+    for (const partition of [...node.coordinatorView.keys()]) {
+      if (leading.has(partition)) continue;
+      node.coordinatorView.delete(partition);
+      this.local.push({ node: node.id, actor: 'coordinator', event: { type: 'UnloadShard', partition, from: node.id } });
+      this.stepEffects.push(`n${node.id} group coordinator unloads ${OFFSETS_TOPIC}-${partition}`);
+      handed = true;
+    }
+    return handed;
   }
 
   private reportLogState(node: ClusterNode, actor: string, log: PartitionLog): void {

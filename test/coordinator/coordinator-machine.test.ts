@@ -1,0 +1,105 @@
+/**
+ * The group coordinator machine through transition(): the runtime's write rule (answers held until
+ * the high watermark passes every write so far), loading a partition's records after a failover,
+ * and the refusals (NOT_COORDINATOR for a partition this broker does not lead, a failed append, a
+ * write past offsets.commit.timeout.ms).
+ */
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition } from 'xstate';
+import { createCoordinatorMachine, type CoordinatorEffect } from '../../src/machines/coordinator/machine.js';
+import { defaultGroupCoordinatorConfig } from '../../src/machines/group/shard.js';
+import { encodeGroupRecord } from '../../src/machines/group/records.js';
+import { partitionFor } from '../../src/machines/group/partition-for.js';
+import { errorCode } from '../../src/protocol/errors.js';
+import type { GroupResponse, OffsetCommitRequest, OffsetFetchRequest } from '../../src/protocol/groups/messages.js';
+
+type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string } };
+const config = { ...defaultGroupCoordinatorConfig, offsetsTopicNumPartitions: 3 };
+const GROUP = 'readers';
+const PARTITION = partitionFor(GROUP, 3);
+
+function coordinator() {
+  const machine = createCoordinatorMachine();
+  let [snapshot, actions] = initialTransition(machine, { brokerId: 1, config, randomSeed: 7 });
+  let last = actions as Action[];
+  let now = 0;
+  const h = {
+    get context() { return snapshot.context; },
+    effects: () => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as CoordinatorEffect),
+    answers: () => h.effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])) as GroupResponse[],
+    appends: () => h.effects().flatMap((e) => (e.type === 'coordinator.append' ? [e] : [])),
+    timers: () => last.filter((a) => a.type === 'xstate.raise'),
+    at(ms: number) { now = ms; return h; },
+    send(event: object) {
+      [snapshot, actions] = transition(machine, snapshot, { from: 91, nowMs: now, ...event } as never);
+      last = actions as Action[];
+      return h;
+    },
+  };
+  h.send({ type: 'Topics', topics: [{ name: '__consumer_offsets', topicId: 'O', numPartitions: 3 }, { name: 't', topicId: 'T', numPartitions: 2 }] });
+  return h;
+}
+
+const commit = (correlationId: number, offset: number): OffsetCommitRequest & { type: 'OffsetCommit' } => ({
+  type: 'OffsetCommit', correlationId, groupId: GROUP, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
+  partitions: [{ topic: 't', partition: 0, committedOffset: offset, committedLeaderEpoch: 0, committedMetadata: null }],
+});
+const fetch = (correlationId: number): OffsetFetchRequest => ({ type: 'OffsetFetch', correlationId, groupId: GROUP, memberId: null, memberEpoch: -1, partitions: [{ topic: 't', partition: 0 }], requireStable: false });
+
+describe('group coordinator machine', () => {
+  it('answers NOT_COORDINATOR for a group whose partition it has not loaded', () => {
+    const c = coordinator().send(commit(1, 5));
+    expect(c.answers()).toEqual([{ type: 'OffsetCommitResponse', correlationId: 1, partitions: [{ topic: 't', partition: 0, errorCode: errorCode('NOT_COORDINATOR') }] }]);
+  });
+
+  it('holds a commit\'s answer until the high watermark passes its record, and a later read until then too', () => {
+    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    c.send(commit(1, 5));
+    expect(c.answers()).toEqual([]);
+    const [append] = c.appends();
+    expect(append?.records).toEqual([encodeGroupRecord({ type: 'OffsetCommit', group: GROUP, topic: 't', partition: 0, value: { offset: 5, leaderEpoch: 0, metadata: '', commitTimestamp: 0 } })]);
+    c.send({ type: 'ProduceResponse', topic: '__consumer_offsets', topicId: 'O', partition: PARTITION, correlationId: append?.correlationId, errorCode: 0, baseOffset: 0, logStartOffset: 0 });
+    expect(c.answers()).toEqual([]);
+    c.send(fetch(2));
+    expect(c.answers()).toEqual([]); // a request without records waits for the writes before it
+    c.send({ type: 'HighWatermark', partition: PARTITION, highWatermark: 1 });
+    expect(c.answers().map((a) => a.type)).toEqual(['OffsetCommitResponse', 'OffsetFetchResponse']);
+    expect(c.answers()[1]).toMatchObject({ partitions: [{ committedOffset: 5, committedLeaderEpoch: 0, errorCode: 0 }] });
+    c.send(fetch(3));
+    expect(c.answers()).toHaveLength(1); // nothing outstanding: answered at once
+  });
+
+  it('a new coordinator replays the partition: committed offsets survive failover', () => {
+    const record = encodeGroupRecord({ type: 'OffsetCommit', group: GROUP, topic: 't', partition: 0, value: { offset: 42, leaderEpoch: 3, metadata: 'm', commitTimestamp: 9 } });
+    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 2, records: [record], logEndOffset: 1, highWatermark: 0 });
+    c.send(fetch(1));
+    expect(c.answers()).toEqual([]); // loaded past the high watermark: reads wait until what was loaded is committed
+    c.send({ type: 'HighWatermark', partition: PARTITION, highWatermark: 1 });
+    expect(c.answers()[0]).toMatchObject({ type: 'OffsetFetchResponse', partitions: [{ committedOffset: 42, committedLeaderEpoch: 3, metadata: 'm' }] });
+  });
+
+  it('a failed local append drops the shard and answers NOT_COORDINATOR', () => {
+    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    c.send(commit(1, 5));
+    const [append] = c.appends();
+    c.send({ type: 'ProduceResponse', topic: '__consumer_offsets', topicId: 'O', partition: PARTITION, correlationId: append?.correlationId, errorCode: errorCode('NOT_LEADER_OR_FOLLOWER'), baseOffset: -1, logStartOffset: -1 });
+    expect(c.answers()).toEqual([{ type: 'OffsetCommitResponse', correlationId: 1, partitions: [{ topic: 't', partition: 0, errorCode: errorCode('NOT_COORDINATOR') }] }]);
+    expect(c.context.shards[PARTITION]).toBeUndefined();
+  });
+
+  it('a write not committed within offsets.commit.timeout.ms is answered COORDINATOR_NOT_AVAILABLE; its state stays', () => {
+    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    c.send(commit(1, 5));
+    const timeout = c.timers().find((t) => String(t.params?.id).includes('write/'));
+    expect(timeout?.params?.delay).toBe(config.offsetsCommitTimeoutMs);
+    c.at(config.offsetsCommitTimeoutMs).send(timeout?.params?.event as object);
+    expect(c.answers()).toEqual([{ type: 'OffsetCommitResponse', correlationId: 1, partitions: [{ topic: 't', partition: 0, errorCode: errorCode('COORDINATOR_NOT_AVAILABLE') }] }]);
+    expect(c.context.shards[PARTITION]?.state.offsets[GROUP]?.['t-0']?.offset).toBe(5);
+  });
+
+  it('an unload answers what it held with NOT_COORDINATOR', () => {
+    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    c.send(commit(1, 5)).send({ type: 'UnloadShard', partition: PARTITION });
+    expect(c.answers()[0]).toMatchObject({ partitions: [{ errorCode: errorCode('NOT_COORDINATOR') }] });
+  });
+});
