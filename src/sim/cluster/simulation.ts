@@ -49,6 +49,10 @@ import { createCoordinatorMachine } from '../../machines/coordinator/machine.js'
 import { defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../../machines/group/shard.js';
 import { OFFSETS_TOPIC } from '../../machines/group/partition-for.js';
 import { coordinatorRequestTypes, type GroupMessage } from '../../protocol/groups/messages.js';
+import type { CoordinatorContext } from '../../machines/coordinator/machine.js';
+import { shardViews } from './groups-view.js';
+import { groupInvariantChecks } from '../../../spec/groups/clauses.js';
+import type { ConsumerEvent, GroupsView } from '../../../spec/groups/view.js';
 import { renderReplicationMessage } from './render.js';
 
 type AnyMessage = QuorumMessage | ReplicationMessage | GroupMessage;
@@ -207,6 +211,9 @@ export class ClusterSimulation implements Drivable {
   private readonly queue = new EventQueue<QueueItem>();
   private readonly workload: Random;
   private readonly checks: InvariantCheck<ReplicationView>[];
+  private readonly groupChecks: InvariantCheck<GroupsView>[] = groupInvariantChecks();
+  /** What the group's consumers were told and did (CONS-1, CG-COMMIT-2, CG-RESUME-1). */
+  readonly consumerHistory: ConsumerEvent[] = [];
   private readonly scripted: boolean;
   private readonly replicaConfig: ReplicaConfig;
   private readonly brokerConfig: BrokerConfig;
@@ -1108,8 +1115,27 @@ export class ClusterSimulation implements Drivable {
         this.violate(check.clause.id, check.clause.anomaly, message);
       }
     }
+    if (this.stepChanged.size > 0 && this.brokers.some((b) => this.stepChanged.has(b))) {
+      const groups = this.groupsView();
+      for (const check of this.groupChecks) {
+        for (const message of check.observe(groups, moment)) {
+          found.push(`${check.clause.id}: ${message}`);
+          this.violate(check.clause.id, check.clause.anomaly, message);
+        }
+      }
+    }
     if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.options.topic.partitions) === null) this.convergedAt = this.nowMs;
     this.trace?.push({ kind: 'step', step: this.stepCount, time: this.nowMs, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
+  }
+
+  /** Every live broker's group coordinator shards, as the group clauses see them. */
+  groupsView(): GroupsView {
+    const shards = this.brokers.flatMap((id) => {
+      const node = this.node(id);
+      const coordinator = node.up ? node.actors.get('coordinator') : undefined;
+      return coordinator === undefined ? [] : shardViews(id, contextOf(coordinator.snapshot) as unknown as CoordinatorContext);
+    });
+    return { shards };
   }
 
   private violate(clauseId: string, anomaly: string | undefined, message: string): void {
