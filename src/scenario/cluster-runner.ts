@@ -16,16 +16,24 @@
  *   run ms=N | run until=T     advance virtual time
  *   crash nN | restart nN | power-loss nN | isolate nN | one-way from=nA to=nB | heal
  *   status                     committed partition state and every replica's view of itself
- *   check                      the end-of-run checks, then every replication clause's verdict
+ *   consumers [n=2] [group=G] [protocol=classic|consumer] [assignor=A] [static=true] [offsets-partitions=N] [wait=MS]
+ *                              start a consumer group's members (client nodes c91, c92, ...): each subscribes to
+ *                              the topic and polls every 100 ms (auto-commit every 500 ms, auto.offset.reset=earliest);
+ *                              runs until the group is stable (at most MS, 10000)
+ *   kill-consumer cN | restart-consumer cN   a consumer process dies (no LeaveGroup, no commit) / starts again
+ *   group                      every coordinator's groups: state, generation or epochs, members and assignments
+ *   check                      the end-of-run checks, then every replication (and group) clause's verdict
  */
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { ClusterSimulation } from '../sim/cluster/simulation.js';
 import { clusterOptionsFromSeed, type ClusterOptions } from '../sim/cluster/options.js';
 import { Narrator } from '../sim/cluster/narrator.js';
+import { defaultBrokerConfig } from '../machines/broker/machine.js';
 import { clusterExploreOptions } from '../sim/cluster/run.js';
 import type { Fault } from '../sim/faults.js';
 import { replicationClauses } from '../../spec/replication/clauses.js';
+import { groupClauses } from '../../spec/groups/clauses.js';
 import { producerClauses } from '../../spec/producer/clauses.js';
 import { findVariant } from '../variants.js';
 import { ScriptError, wordsToArgs, type ScriptBlock } from './script.js';
@@ -34,11 +42,13 @@ const Count = new t.Type<number, string, unknown>('non-negative integer', (u): u
   (u, c) => (typeof u === 'string' && /^\d+$/.test(u) ? t.success(Number(u)) : t.failure(u, c)), String);
 const Node = new t.Type<number, string, unknown>('node (n1, n2, ...)', (u): u is number => typeof u === 'number',
   (u, c) => (Array.isArray(u) && u.length === 1 && typeof u[0] === 'string' && /^n?\d+$/.test(u[0]) ? t.success(Number(u[0].replace(/^n/, ''))) : t.failure(u, c)), (n) => `n${n}`);
+const ConsumerNode = new t.Type<number, string, unknown>('consumer (c91, c92, ...)', (u): u is number => typeof u === 'number',
+  (u, c) => (Array.isArray(u) && u.length === 1 && typeof u[0] === 'string' && /^c?\d+$/.test(u[0]) ? t.success(Number(u[0].replace(/^c/, ''))) : t.failure(u, c)), (n) => `c${n}`);
 const Acks = t.union([t.literal('all'), t.literal('1'), t.literal('0')]);
 const NoWords = t.union([t.undefined, t.array(t.string).pipe(new t.Type<string[], string[], string[]>('no positional words', (u): u is string[] => Array.isArray(u), (u, c) => (u.length === 0 ? t.success(u) : t.failure(u, c)), (a) => a))]);
 
 const commands = {
-  brokers: t.partial({ _: NoWords, 'explore-seed': Count, n: Count, controllers: Count, seed: Count, variant: t.string, partitions: Count, rf: Count, 'min-isr': Count, unclean: t.union([t.literal('true'), t.literal('false')]), producer: t.union([t.literal('raw'), t.literal('idempotent'), t.literal('plain')]) }),
+  brokers: t.partial({ _: NoWords, 'offsets-partitions': Count, 'explore-seed': Count, n: Count, controllers: Count, seed: Count, variant: t.string, partitions: Count, rf: Count, 'min-isr': Count, unclean: t.union([t.literal('true'), t.literal('false')]), producer: t.union([t.literal('raw'), t.literal('idempotent'), t.literal('plain')]) }),
   start: t.partial({ _: NoWords }),
   'create-topic': t.partial({ _: NoWords }),
   produce: t.partial({ _: NoWords, key: t.string, acks: Acks, count: Count, wait: Count, pid: Count, epoch: Count, seq: Count }),
@@ -52,6 +62,10 @@ const commands = {
   'one-way': t.type({ from: t.string, to: t.string }),
   heal: t.partial({ _: NoWords }),
   status: t.partial({ _: NoWords }),
+  consumers: t.partial({ _: NoWords, n: Count, group: t.string, protocol: t.union([t.literal('classic'), t.literal('consumer')]), assignor: t.string, static: t.union([t.literal('true'), t.literal('false')]), 'offsets-partitions': Count, wait: Count }),
+  'kill-consumer': t.type({ _: ConsumerNode }),
+  'restart-consumer': t.type({ _: ConsumerNode }),
+  group: t.partial({ _: NoWords }),
   check: t.partial({ _: NoWords }),
 } as const;
 type Commands = typeof commands;
@@ -157,11 +171,22 @@ export class ClusterScenarioRunner {
       }
       case 'status':
         return this.status(sim);
+      case 'consumers':
+        return this.startConsumers(sim, narrator, args, block.line);
+      case 'kill-consumer':
+        sim.crashConsumer(args['_'] as number);
+        return narrator.lines();
+      case 'restart-consumer':
+        sim.restartConsumer(args['_'] as number);
+        return narrator.advance(1);
+      case 'group':
+        return this.groupStatus(sim);
       case 'check': {
         sim.finish();
         const out = narrator.lines();
         const failed = new Map(sim.violations.map((v) => [v.clauseId, v.message]));
-        for (const clause of sim.usesProducer ? [...replicationClauses, ...producerClauses] : replicationClauses) {
+        const clauses = [...replicationClauses, ...(sim.usesProducer ? producerClauses : []), ...(sim.consumerHistory.length > 0 ? groupClauses : [])];
+        for (const clause of clauses) {
           if (clause.kind === 'liveness') continue;
           out.push(`${failed.has(clause.id) ? 'FAIL' : 'PASS'} ${clause.id}${failed.has(clause.id) ? `: ${failed.get(clause.id)}` : ''}`);
         }
@@ -202,9 +227,46 @@ export class ClusterScenarioRunner {
       topic: { name: 'user_activity', partitions: (args['partitions'] as number | undefined) ?? 1, replicationFactor: (args['rf'] as number | undefined) ?? Math.min(3, brokers), configs },
       network: { delayMinMs: 2, delayMeanMs: 3, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 },
     };
-    this.sim = new ClusterSimulation({ options, faults: [], scripted: true, recordTrace: true });
+    // __consumer_offsets: Kafka's 50 partitions would make every scenario carry 150 replicas; 3 unless asked.
+    const offsetsPartitions = (args['offsets-partitions'] as number | undefined) ?? 3;
+    const brokerConfig = { ...defaultBrokerConfig, offsetsTopicNumPartitions: offsetsPartitions, offsetsTopicReplicationFactor: Math.min(3, brokers) };
+    this.sim = new ClusterSimulation({ options, faults: [], scripted: true, recordTrace: true, brokerConfig });
     this.narrator = new Narrator(this.sim);
     return [`${controllers} controller(s), ${brokers} brokers, topic ${options.topic.name}: ${options.topic.partitions} partition(s), rf ${options.topic.replicationFactor}, ${Object.entries(configs).map(([k, v]) => `${k}=${v}`).join(' ')}; seed ${seed}, variant ${variant}${producer === 'raw' ? '' : `; ${producer} producer`}`];
+  }
+
+  private startConsumers(sim: ClusterSimulation, narrator: Narrator, args: Record<string, unknown>, line: number): string[] {
+    const protocol = (args['protocol'] as 'classic' | 'consumer' | undefined) ?? 'classic';
+    const assignor = (args['assignor'] as string | undefined) ?? (protocol === 'classic' ? 'range' : 'uniform');
+    const offsetsPartitions = (args['offsets-partitions'] as number | undefined) ?? sim.offsetsTopicPartitions;
+    if (offsetsPartitions !== sim.offsetsTopicPartitions) throw new ScriptError(`line ${line}: offsets-partitions must be given to 'brokers' (the brokers are configured with ${sim.offsetsTopicPartitions})`);
+    const group = {
+      groupId: (args['group'] as string | undefined) ?? 'user_activity_readers', consumers: (args['n'] as number | undefined) ?? 2, protocol, assignor,
+      staticMembers: args['static'] === 'true', offsetsTopicPartitions: offsetsPartitions, consumerCrashes: false, pollIntervalMs: 100,
+    };
+    const error = ClusterSimulation.checkGroup(group);
+    if (error !== null) throw new ScriptError(`line ${line}: ${error}`);
+    for (let i = 1; i <= group.consumers; i++) sim.startConsumer(90 + i, group, 100);
+    const wait = (args['wait'] as number | undefined) ?? 10_000;
+    const stable = (): boolean => sim.groupsView().shards.some((s) => s.classic.some((g) => g.groupId === group.groupId && g.state === 'Stable' && g.members.length === group.consumers)
+      || s.consumer.some((g) => g.groupId === group.groupId && g.state === 'Stable' && g.members.length === group.consumers));
+    return narrator.advance(wait, stable);
+  }
+
+  private groupStatus(sim: ClusterSimulation): string[] {
+    const out: string[] = [];
+    for (const shard of sim.groupsView().shards) {
+      for (const g of shard.classic) {
+        out.push(`group ${g.groupId} on broker ${shard.broker} (__consumer_offsets-${shard.partition}): ${g.state}, generation ${g.generationId}, leader ${g.leaderId ?? 'none'}`);
+        for (const m of g.members) out.push(`  ${m.memberId}${m.instanceId === null ? '' : ` (${m.instanceId})`}: [${m.assignment.join(',')}]`);
+      }
+      for (const g of shard.consumer) {
+        out.push(`group ${g.groupId} on broker ${shard.broker} (__consumer_offsets-${shard.partition}): ${g.state}, group epoch ${g.groupEpoch}, assignment epoch ${g.assignmentEpoch}`);
+        for (const m of g.members) out.push(`  ${m.memberId}: epoch ${m.memberEpoch} ${m.state} [${m.assigned.join(',')}]${m.pendingRevocation.length > 0 ? ` revoking [${m.pendingRevocation.join(',')}]` : ''}`);
+      }
+    }
+    if (out.length === 0) out.push('no group is loaded on any coordinator');
+    return out;
   }
 
   private status(sim: ClusterSimulation): string[] {

@@ -55,6 +55,8 @@ function consumerLine(before: ConsumerGroupView | undefined, g: ConsumerGroupVie
 export class GroupNarrator {
   private shards = new Map<string, { classic: Map<string, ClassicGroupView>; consumer: Map<string, ConsumerGroupView> }>();
   private printedEvents = 0;
+  /** The last commit narrated per partition: auto-commit repeats unchanged offsets, which are not news. */
+  private readonly commits = new Map<string, number>();
 
   constructor(private readonly read: () => { view: GroupsView; history: readonly ConsumerEvent[]; now: number }) {}
 
@@ -62,6 +64,10 @@ export class GroupNarrator {
     const { view, history, now } = this.read();
     const out: string[] = [];
     for (const e of history.slice(this.printedEvents)) {
+      if (e.type === 'committed') {
+        if (this.commits.get(e.partition) === e.offset) continue;
+        this.commits.set(e.partition, e.offset);
+      }
       const line = eventLine(e);
       if (line !== null) out.push(`t=${e.time} ${line}`);
     }

@@ -5,17 +5,21 @@
  */
 import type { ClusterSimulation, ClusterStepInput } from './simulation.js';
 import type { PartitionStateView } from '../../../spec/replication/view.js';
+import { GroupNarrator } from './group-narrator.js';
 
 export class Narrator {
   private printed = 0;
   private known = new Map<string, PartitionStateView>();
   private fenced = new Set<number>();
   private registered = new Set<number>();
+  private readonly groups: GroupNarrator;
 
   constructor(
     private readonly sim: ClusterSimulation,
     private readonly options: { readonly truncations: boolean } = { truncations: true },
-  ) {}
+  ) {
+    this.groups = new GroupNarrator(() => ({ view: sim.groupsView(), history: sim.consumerHistory, now: sim.now }));
+  }
 
   /** Lines for every step since the last call. */
   lines(): string[] {
@@ -49,6 +53,7 @@ export class Narrator {
         out.push(`${at} ${key}: ISR [${before.isr.join(',')}] -> [${p.isr.join(',')}] (${why}; partition epoch ${p.partitionEpoch})`);
       }
     }
+    out.push(...this.groups.lines());
     this.registered = new Set(view.registeredBrokers);
     this.fenced = new Set(view.fencedBrokers);
     this.known = new Map(view.partitions);

@@ -39,7 +39,9 @@ import type { QuorumMessage } from '../../protocol/quorum/messages.js';
 import type { InvariantCheck, Violation } from '../../../spec/clause.js';
 import type { PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
 import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
-import { brokerIds, CLIENT_ID, clusterFaultSchedule, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions } from './options.js';
+import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
+import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
+import { checkConsumerHistory } from '../../../spec/groups/clauses.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
 import { checkIdempotence, type IdempotenceFinding, type LoggedRecord, type ProducerSend } from '../../../spec/producer/clauses.js';
@@ -62,6 +64,7 @@ type QueueItem =
   | { kind: 'deliver'; from: number; to: number; message: AnyMessage }
   | { kind: 'timer'; node: number; actor: string; incarnation: number; id: string; event: Event }
   | { kind: 'client'; op: 'create' | 'metadata' | 'produce' | 'consume' }
+  | { kind: 'consumer'; consumer: number; op: 'poll' | 'crash' | 'restart' }
   | { kind: 'fault'; fault: Fault };
 
 interface Actor {
@@ -218,7 +221,11 @@ export class ClusterSimulation implements Drivable {
   private readonly replicaConfig: ReplicaConfig;
   private readonly brokerConfig: BrokerConfig;
   private readonly groupCoordinatorConfig: GroupCoordinatorConfig;
-  private readonly machines: { quorum: AnyStateMachine; controller: AnyStateMachine; broker: AnyStateMachine; replica: AnyStateMachine; producer: AnyStateMachine; coordinator: AnyStateMachine };
+  private readonly machines: { quorum: AnyStateMachine; controller: AnyStateMachine; broker: AnyStateMachine; replica: AnyStateMachine; producer: AnyStateMachine; coordinator: AnyStateMachine; consumer: AnyStateMachine };
+  /** The group the consumers belong to (the run's options, or a scenario's `consumers` command). */
+  private groupSpec: GroupSpec | null = null;
+  /** The highest high watermark any leader of each partition has reached (CG-COMMIT-2's bound). */
+  private readonly highestHighWatermark = new Map<string, number>();
   private nowMs = 0;
   private stepCount = 0;
   private transitionCount = 0;
@@ -260,6 +267,7 @@ export class ClusterSimulation implements Drivable {
       replica: createReplicaMachine() as unknown as AnyStateMachine,
       producer: createProducerMachine() as unknown as AnyStateMachine,
       coordinator: createCoordinatorMachine() as unknown as AnyStateMachine,
+      consumer: createConsumerMachine() as unknown as AnyStateMachine,
     };
     this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
     this.workload = Random.stream(this.options.seed, 'workload');
@@ -285,8 +293,130 @@ export class ClusterSimulation implements Drivable {
         clientId: PRODUCER_CLIENT_ID, bootstrap: this.brokers, config: simulatedProducerConfig(this.options.producer), randomSeed: streamSeed(this.options.seed, 'producer'),
       });
     }
+    const group = this.options.group;
+    if (group !== null && !this.scripted) {
+      for (const id of consumerIds(this.options)) this.startConsumer(id, group, 300);
+      if (group.consumerCrashes) this.scheduleConsumerCrashes();
+    }
     this.settle();
     this.endStep({ kind: 'boot' });
+  }
+
+  /** __consumer_offsets' partition count the brokers are configured with. */
+  get offsetsTopicPartitions(): number {
+    return this.brokerConfig.offsetsTopicNumPartitions;
+  }
+
+  /** A group spec the consumer machine accepts, or why not. */
+  static checkGroup(group: GroupSpec): string | null {
+    if (group.protocol === 'consumer') return ['uniform', 'range'].includes(group.assignor) ? null : `group.remote.assignor: unknown assignor '${group.assignor}' (uniform, range)`;
+    return checkConsumerConfig(ClusterSimulation.consumerConfig(group, 91));
+  }
+
+  /** The simulated consumer's configuration: Kafka's defaults with the timings scaled like the cluster's. */
+  static consumerConfig(group: GroupSpec, consumer: number): ConsumerConfig {
+    return {
+      ...defaultConsumerConfig,
+      clientId: `consumer-${consumer}`, groupId: group.groupId, groupInstanceId: group.staticMembers ? `instance-${consumer}` : null, groupProtocol: group.protocol,
+      assignors: group.protocol === 'classic' ? [group.assignor] : [], remoteAssignor: group.protocol === 'consumer' ? group.assignor : null,
+      sessionTimeoutMs: 1_500, heartbeatIntervalMs: 300, maxPollIntervalMs: 5_000, autoCommitIntervalMs: 500, autoOffsetReset: 'earliest',
+      requestTimeoutMs: 1_500, retryBackoffMs: 50, metadataMaxAgeMs: 1_000, tickMs: 20,
+    };
+  }
+
+  /** Start a consumer of the group on its client node; it subscribes to the topic after `delayMs` and polls every pollIntervalMs. */
+  startConsumer(id: number, group: GroupSpec, delayMs: number): void {
+    this.groupSpec = group;
+    let node = this.nodes.get(id);
+    if (node === undefined) this.nodes.set(id, (node = newNode(id, 'client')));
+    node.up = true;
+    this.start(node, 'consumer', this.machines.consumer, { clientId: id, bootstrap: this.brokers, config: ClusterSimulation.consumerConfig(group, id) });
+    this.local.push({ node: id, actor: 'consumer', event: { type: 'Subscribe', topics: [this.options.topic.name], from: id } });
+    this.queue.push(this.nowMs + delayMs, { kind: 'consumer', consumer: id, op: 'poll' });
+  }
+
+  /** Consumer processes die (no LeaveGroup, no commit) and come back later, during the safety phase. */
+  private scheduleConsumerCrashes(): void {
+    const random = Random.stream(this.options.seed, 'consumer-crashes');
+    const ids = consumerIds(this.options);
+    const certain = random.pick(ids);
+    for (const id of ids) {
+      if (id !== certain && !random.chance(0.3)) continue;
+      const at = random.int(2_000, Math.max(2_001, this.options.safetyPhaseMs - 1_000));
+      this.queue.push(at, { kind: 'consumer', consumer: id, op: 'crash' });
+      this.queue.push(at + random.int(500, 4_000), { kind: 'consumer', consumer: id, op: 'restart' });
+    }
+  }
+
+  private consumerTick(id: number, op: 'poll' | 'crash' | 'restart'): ClusterStepInput {
+    const node = this.nodes.get(id);
+    const group = this.groupSpec;
+    if (node === undefined || group === null) return { kind: 'client', op: `consumer ${id} ${op}` };
+    switch (op) {
+      case 'poll':
+        if (!node.up) break;
+        this.transition(node, 'consumer', { type: 'Poll', from: id });
+        this.queue.push(this.nowMs + group.pollIntervalMs, { kind: 'consumer', consumer: id, op: 'poll' });
+        break;
+      case 'crash':
+        this.crashConsumer(id);
+        break;
+      case 'restart':
+        this.restartConsumer(id);
+        break;
+    }
+    return { kind: 'client', op: `consumer ${id} ${op}` };
+  }
+
+  /** A crashed consumer process starts again (a new incarnation; a static member keeps its group.instance.id). */
+  restartConsumer(id: number): void {
+    const node = this.nodes.get(id);
+    if (node === undefined || node.up || this.groupSpec === null) return;
+    node.incarnation++;
+    this.startConsumer(id, this.groupSpec, 1);
+  }
+
+  /** A consumer process dies: it stops without leaving the group or committing. */
+  crashConsumer(id: number): void {
+    const node = this.nodes.get(id);
+    if (node === undefined || !node.up) return;
+    node.actors.clear();
+    for (const timer of node.timers.values()) this.queue.cancel(timer);
+    node.timers.clear();
+    node.up = false;
+    this.consumerHistory.push({ type: 'crashed', consumer: id, time: this.nowMs });
+    this.stepEffects.push(`consumer ${id} crashed`);
+  }
+
+  /** What a consumer's effects tell the history. */
+  private recordConsumer(node: ClusterNode, effect: Event): void {
+    const consumer = node.id;
+    const time = this.nowMs;
+    switch (effect.type) {
+      case 'records': {
+        const records = effect['records'] as { offset: number }[];
+        this.consumerHistory.push({ type: 'records', consumer, partition: effect['partition'] as string, offsets: records.map((r) => r.offset), time });
+        break;
+      }
+      case 'rebalance':
+        this.consumerHistory.push({ type: effect['kind'] as 'assigned', consumer, partitions: effect['partitions'] as string[], time });
+        break;
+      case 'position':
+        this.consumerHistory.push({ type: 'position', consumer, partition: effect['partition'] as string, offset: effect['offset'] as number, reason: effect['reason'] as 'committed', time });
+        break;
+      case 'commit.completed': {
+        if (effect['error'] !== null) break;
+        for (const [partition, offset] of Object.entries(effect['offsets'] as Record<string, number>)) {
+          this.consumerHistory.push({ type: 'committed', consumer, partition, offset, time, highWatermark: this.highestHighWatermark.get(partition) ?? 0 });
+        }
+        break;
+      }
+      case 'error':
+        this.stepEffects.push(`consumer ${consumer}: ${String(effect['error'])}`);
+        break;
+      default:
+        throw new Error(`the simulator does not know consumer effect '${effect.type}'`);
+    }
   }
 
   /** Whether writes go through the producer machine. */
@@ -442,7 +572,8 @@ export class ClusterSimulation implements Drivable {
     this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
     const idempotence = this.usesProducer ? this.checkProducer(view) : [];
-    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, ...idempotence]) {
+    const consumers = this.groupSpec === null ? [] : checkConsumerHistory(this.consumerHistory);
+    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, ...idempotence, ...consumers]) {
       if (result.verdict === 'invalid') this.violate(result.clauseId, undefined, result.anomalies.slice(0, 5).join('; ') + (result.anomalies.length > 5 ? `; and ${result.anomalies.length - 5} more` : ''));
     }
   }
@@ -555,6 +686,8 @@ export class ClusterSimulation implements Drivable {
       }
       case 'client':
         return this.clientTick(item.op);
+      case 'consumer':
+        return this.consumerTick(item.consumer, item.op);
       case 'fault':
         return this.applyFault(item.fault);
     }
@@ -600,6 +733,7 @@ export class ClusterSimulation implements Drivable {
 
   /** Which machine on a node a message is for (Kafka's request handler and ReplicaManager routing). */
   private route(node: ClusterNode, message: AnyMessage): string | null {
+    if (node.kind === 'client') return node.actors.has('consumer') ? 'consumer' : null;
     if (coordinatorRequestTypes.has(message.type)) return node.kind === 'broker' ? 'coordinator' : null;
     if ('topicId' in message && message.type !== 'AlterPartition' && message.type !== 'CreateTopicsResponse') {
       const actor = `replica:${partitionKey(message as PartitionAddress)}`;
@@ -884,6 +1018,8 @@ export class ClusterSimulation implements Drivable {
   }
 
   private perform(node: ClusterNode, actor: string, effect: Event): void {
+    if (actor === 'consumer' && effect.type !== 'send') return this.recordConsumer(node, effect);
+    if (actor === 'consumer' && (effect['message'] as AnyMessage).type === 'OffsetFetch') this.consumerHistory.push({ type: 'offset-fetch', consumer: node.id, time: this.nowMs });
     const key = actor.startsWith('replica:') ? actor.slice('replica:'.length) : '';
     switch (effect.type) {
       case 'send': {
@@ -1076,6 +1212,9 @@ export class ClusterSimulation implements Drivable {
       // at once (every request in flight on it fails), not one silently missing answer.
       const peer = from === PRODUCER_CLIENT_ID ? to : to === PRODUCER_CLIENT_ID ? from : null;
       if (decision.dropped === 'loss' && peer !== null) this.queue.push(this.nowMs + 1, { kind: 'deliver', from: peer, to: PRODUCER_CLIENT_ID, message: { type: 'Disconnected', node: peer } as never });
+      // A consumer's connection breaks too (TCP), and the consumer hears of it.
+      const consumer = this.nodes.get(from)?.actors.has('consumer') === true ? from : this.nodes.get(to)?.actors.has('consumer') === true ? to : null;
+      if (decision.dropped === 'loss' && consumer !== null) this.queue.push(this.nowMs + 1, { kind: 'deliver', from: consumer === from ? to : from, to: consumer, message: { type: 'Disconnected', node: consumer === from ? to : from } as never });
       return;
     }
     this.stepEffects.push(decision.deliverAt.length > 1 ? `${line} (duplicated)` : line);
@@ -1107,6 +1246,7 @@ export class ClusterSimulation implements Drivable {
       if (Object.keys(diff).length > 0) changes[String(id)] = diff;
     }
     const view = this.view();
+    for (const r of view.replicas) if (r.role === 'Leader' && r.highWatermark > (this.highestHighWatermark.get(r.key) ?? 0)) this.highestHighWatermark.set(r.key, r.highWatermark);
     const moment = { step: this.stepCount, time: this.nowMs, changedNodes: [...this.stepChanged] };
     const found: string[] = [];
     for (const check of this.checks) {
@@ -1214,6 +1354,8 @@ export class ClusterSimulation implements Drivable {
         return `n${item.node} ${item.actor} timer ${item.id}`;
       case 'client':
         return `client ${item.op}`;
+      case 'consumer':
+        return `consumer ${item.consumer} ${item.op}`;
       case 'fault':
         return renderFault(item.fault);
     }

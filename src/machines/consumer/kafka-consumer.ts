@@ -1,0 +1,841 @@
+/**
+ * The consumer (KafkaConsumer) as one machine: group membership (classic: ConsumerCoordinator over
+ * AbstractCoordinator; or KIP-848 through ./membership-consumer-protocol.ts), positions
+ * (SubscriptionState), fetching (AbstractFetch / FetchCollector) and commits.
+ *
+ * Like the producer's Sender, every event runs one pass of the client's loop (`runLoop`): refresh
+ * metadata, find the coordinator, keep the membership going (join, sync, heartbeat), start
+ * positions of newly owned partitions (OffsetFetch, then auto.offset.reset with ListOffsets), and
+ * fetch. A Tick timer wakes the loop. The application's calls are events: Subscribe, Poll (hands
+ * over the records fetched since, and is what max.poll.interval.ms measures), Commit, Seek, Close.
+ *
+ * What the application sees are effects: `records`, `rebalance` (onPartitionsRevoked / Assigned /
+ * Lost, in Kafka's order: revoke before assign), `position` (a committed offset adopted, a reset,
+ * a seek), `commit.completed`.
+ *
+ * Classic rebalancing follows ConsumerCoordinator: the rebalance protocol is the highest one every
+ * configured assignor supports. EAGER revokes every owned partition before JoinGroup (committing
+ * first with auto-commit); COOPERATIVE revokes nothing before joining, and after SyncGroup revokes
+ * owned − assigned and joins again if that was not empty. A reset generation (UNKNOWN_MEMBER_ID,
+ * ILLEGAL_GENERATION, FENCED_INSTANCE_ID) makes the owned partitions lost, not revoked.
+ *
+ * Simplifications, said where they are: one request of a kind in flight at a time; one fetch per
+ * partition in flight; the leader epoch is checked on fetch (FENCED_LEADER_EPOCH refreshes
+ * metadata) but positions are not validated with OffsetForLeaderEpoch after a leader change.
+ */
+import { setup, enqueueActions } from 'xstate';
+import { errorName } from '../../protocol/errors.js';
+import type {
+  ConsumerGroupHeartbeatResponse, ConsumerProtocolSubscription, FindCoordinatorResponse, GroupMessage, HeartbeatResponse, JoinGroupResponse,
+  OffsetCommitResponse, OffsetFetchResponse, SyncGroupResponse, TopicPartitions,
+} from '../../protocol/groups/messages.js';
+import type { FetchResponse, ListOffsetsResponse, MetadataResponse, ReplicationMessage } from '../../protocol/replication/messages.js';
+import { Step as GenericStep } from '../step.js';
+import { clientAssignor } from '../group/assignors/index.js';
+import type { RebalanceProtocol } from '../group/assignors/types.js';
+import * as membership848 from './membership-consumer-protocol.js';
+
+export interface ConsumerConfig {
+  readonly clientId: string;
+  /** group.id; null: manual assignment only. */
+  readonly groupId: string | null;
+  /** group.instance.id (KIP-345). */
+  readonly groupInstanceId: string | null;
+  /** group.protocol */
+  readonly groupProtocol: 'classic' | 'consumer';
+  /** partition.assignment.strategy (classic), in preference order. */
+  readonly assignors: readonly string[];
+  /** group.remote.assignor (consumer). */
+  readonly remoteAssignor: string | null;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** max.poll.interval.ms (sent as the rebalance timeout). */
+  readonly maxPollIntervalMs: number;
+  readonly enableAutoCommit: boolean;
+  readonly autoCommitIntervalMs: number;
+  readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
+  readonly requestTimeoutMs: number;
+  readonly retryBackoffMs: number;
+  readonly metadataMaxAgeMs: number;
+  /** How often the client's loop wakes up (Kafka's network thread polls continuously). */
+  readonly tickMs: number;
+}
+
+/** Kafka's defaults (ConsumerConfig), for a real-time reader; the simulator scales the timings down. */
+export const defaultConsumerConfig: ConsumerConfig = {
+  clientId: 'consumer', groupId: null, groupInstanceId: null, groupProtocol: 'classic', assignors: ['range', 'cooperative-sticky'], remoteAssignor: null,
+  sessionTimeoutMs: 45_000, heartbeatIntervalMs: 3_000, maxPollIntervalMs: 300_000, enableAutoCommit: true, autoCommitIntervalMs: 5_000,
+  autoOffsetReset: 'latest', requestTimeoutMs: 30_000, retryBackoffMs: 100, metadataMaxAgeMs: 300_000, tickMs: 50,
+};
+
+/** ConsumerConfig's checks: a clear error for a configuration Kafka refuses. */
+export function checkConsumerConfig(c: ConsumerConfig): string | null {
+  if (c.groupProtocol === 'classic' && c.groupId !== null && c.assignors.length === 0) return 'partition.assignment.strategy must name at least one assignor';
+  if (c.groupProtocol === 'classic') for (const name of c.assignors) if (clientAssignor(name) === undefined) return `partition.assignment.strategy: unknown assignor '${name}'`;
+  if (c.heartbeatIntervalMs >= c.sessionTimeoutMs) return 'heartbeat.interval.ms must be lower than session.timeout.ms';
+  if (c.groupInstanceId === '') return 'group.instance.id must not be empty';
+  return null;
+}
+
+export interface ConsumerInput {
+  readonly clientId: number;
+  readonly bootstrap: readonly number[];
+  readonly config: ConsumerConfig;
+}
+
+type Key = string;
+const keyOf = (topic: string, partition: number): Key => `${topic}-${partition}`;
+const splitKey = (key: Key): { topic: string; partition: number } => {
+  const at = key.lastIndexOf('-');
+  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
+};
+
+interface TopicMetadata {
+  readonly topicId: string;
+  readonly partitions: readonly { readonly leader: number; readonly leaderEpoch: number }[];
+}
+
+/** SubscriptionState.TopicPartitionState: the position and the fetch state of one owned partition. */
+interface PartitionState {
+  /** INITIALIZING (wants its committed offset), AWAIT_RESET (auto.offset.reset), FETCHING. */
+  readonly fetchState: 'INITIALIZING' | 'AWAIT_RESET' | 'FETCHING';
+  /** The next offset to hand to the application. */
+  readonly position: number;
+  /** The next offset to fetch (ahead of the position by what is buffered). */
+  readonly fetchOffset: number;
+  readonly buffered: readonly { readonly offset: number; readonly key: string | null; readonly value: string | null }[];
+  readonly fetchInFlight: number | null;
+}
+
+interface InFlight {
+  readonly kind: 'Metadata' | 'FindCoordinator' | 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'LeaveGroup' | 'OffsetCommit' | 'OffsetFetch' | 'ConsumerGroupHeartbeat' | 'Fetch' | 'ListOffsets';
+  readonly to: number;
+  readonly sentAtMs: number;
+  /** OffsetCommit: the offsets sent; Fetch / ListOffsets: the partition. */
+  readonly offsets?: Readonly<Record<Key, number>>;
+  readonly partition?: Key;
+  readonly generationId?: number;
+}
+
+/** AbstractCoordinator.MemberState */
+export type ClassicMemberState = 'UNJOINED' | 'PREPARING_REBALANCE' | 'COMPLETING_REBALANCE' | 'STABLE';
+
+export interface ConsumerContext {
+  readonly clientId: number;
+  readonly bootstrap: readonly number[];
+  readonly config: ConsumerConfig;
+  readonly rebalanceProtocol: RebalanceProtocol;
+  readonly subscription: readonly string[];
+  readonly manual: boolean;
+  readonly topics: Readonly<Record<string, TopicMetadata>>;
+  readonly metadataAtMs: number;
+  readonly metadataWanted: boolean;
+  readonly coordinator: number | null;
+  readonly coordinatorRetryAtMs: number;
+  // classic membership
+  readonly memberState: ClassicMemberState;
+  readonly memberId: string;
+  readonly generationId: number;
+  readonly protocolName: string | null;
+  readonly rejoinNeeded: boolean;
+  /** The generation was reset (UNKNOWN_MEMBER_ID etc.): owned partitions are lost, not revoked. */
+  readonly generationReset: boolean;
+  readonly lastHeartbeatSentMs: number;
+  readonly lastHeartbeatOkMs: number;
+  /** The leader's partition counts of the subscribed topics when it assigned (ConsumerCoordinator.assignmentSnapshot); null when not the leader. */
+  readonly assignmentSnapshot: Readonly<Record<string, number>> | null;
+  // KIP-848 membership
+  readonly membership: membership848.ConsumerMembership | null;
+  readonly lastConsumerHeartbeatMs: number;
+  // positions and commits
+  readonly owned: Readonly<Record<Key, PartitionState>>;
+  readonly lastPollMs: number;
+  readonly lastAutoCommitMs: number;
+  /** ConsumerCoordinator.onJoinPrepare's commit before an eager revocation (auto-commit): not yet sent, in flight, or done. */
+  readonly commitBeforeJoin: 'none' | 'pending' | 'done';
+  readonly inFlight: Readonly<Record<string, InFlight>>;
+  readonly nextCorrelationId: number;
+  readonly brokerCursor: number;
+  readonly closed: boolean;
+}
+
+export type ConsumerEffect =
+  | { readonly type: 'send'; readonly to: number; readonly message: GroupMessage | ReplicationMessage }
+  | { readonly type: 'records'; readonly partition: string; readonly records: readonly { readonly offset: number; readonly key: string | null; readonly value: string | null }[] }
+  | { readonly type: 'rebalance'; readonly kind: 'revoked' | 'assigned' | 'lost'; readonly partitions: readonly string[] }
+  | { readonly type: 'position'; readonly partition: string; readonly offset: number; readonly reason: 'committed' | 'reset' | 'seek' }
+  | { readonly type: 'commit.completed'; readonly offsets: Readonly<Record<string, number>>; readonly error: string | null }
+  | { readonly type: 'error'; readonly error: string };
+
+export type ConsumerCommand =
+  | { readonly type: 'Subscribe'; readonly topics: readonly string[] }
+  | { readonly type: 'Assign'; readonly partitions: readonly string[] }
+  | { readonly type: 'Poll' }
+  | { readonly type: 'Commit' }
+  | { readonly type: 'Seek'; readonly partition: string; readonly offset: number }
+  | { readonly type: 'Close' }
+  | { readonly type: 'Tick' }
+  | { readonly type: 'Disconnected'; readonly node: number };
+
+export type ConsumerEvent = (ConsumerCommand | GroupMessage | ReplicationMessage) & { readonly from: number; readonly nowMs: number };
+type With<T> = T & { readonly from: number; readonly nowMs: number };
+
+class Step extends GenericStep<ConsumerContext, ConsumerEffect> {}
+
+// ---- requests --------------------------------------------------------------------------------
+
+function request(step: Step, to: number, kind: InFlight['kind'], build: (correlationId: number) => GroupMessage | ReplicationMessage, extra: Partial<InFlight> = {}, nowMs = 0): number {
+  const correlationId = step.c.nextCorrelationId;
+  step.patch({ nextCorrelationId: correlationId + 1, inFlight: { ...step.c.inFlight, [correlationId]: { kind, to, sentAtMs: nowMs, ...extra } } });
+  step.effect({ type: 'send', to, message: build(correlationId) });
+  return correlationId;
+}
+
+const inFlightOf = (c: ConsumerContext, kind: InFlight['kind']): boolean => Object.values(c.inFlight).some((r) => r.kind === kind);
+
+/** Take a response's request off the books; null for an answer to nothing we are waiting for (stale or duplicated). */
+function complete(step: Step, correlationId: number, kind: InFlight['kind']): InFlight | null {
+  const entry = step.c.inFlight[correlationId];
+  if (entry === undefined || entry.kind !== kind) return null;
+  const inFlight = { ...step.c.inFlight };
+  delete inFlight[correlationId];
+  step.patch({ inFlight });
+  return entry;
+}
+
+function nextBroker(step: Step): number {
+  const b = step.c.bootstrap[step.c.brokerCursor % step.c.bootstrap.length] as number;
+  step.patch({ brokerCursor: step.c.brokerCursor + 1 });
+  return b;
+}
+
+/** AbstractCoordinator.markCoordinatorUnknown: rediscover; requests to it are abandoned. */
+function coordinatorUnknown(step: Step, nowMs: number): void {
+  const gone = step.c.coordinator;
+  const inFlight = Object.fromEntries(Object.entries(step.c.inFlight).filter(([, r]) => r.to !== gone || r.kind === 'Fetch' || r.kind === 'ListOffsets' || r.kind === 'Metadata'));
+  step.patch({ coordinator: null, coordinatorRetryAtMs: nowMs + step.c.config.retryBackoffMs, inFlight });
+  if (step.c.memberState === 'COMPLETING_REBALANCE' || step.c.memberState === 'PREPARING_REBALANCE') step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
+}
+
+// ---- ownership -------------------------------------------------------------------------------
+
+const ownedKeys = (c: ConsumerContext): Key[] => Object.keys(c.owned).sort();
+
+function addOwned(step: Step, keys: readonly Key[]): void {
+  const owned = { ...step.c.owned };
+  for (const key of keys) if (owned[key] === undefined) owned[key] = { fetchState: 'INITIALIZING', position: -1, fetchOffset: -1, buffered: [], fetchInFlight: null };
+  step.patch({ owned });
+}
+
+function dropOwned(step: Step, keys: readonly Key[]): void {
+  const owned = { ...step.c.owned };
+  for (const key of keys) delete owned[key];
+  step.patch({ owned });
+}
+
+function rebalanceEffect(step: Step, kind: 'revoked' | 'assigned' | 'lost', keys: readonly Key[]): void {
+  step.effect({ type: 'rebalance', kind, partitions: [...keys].sort() });
+}
+
+const toKeys = (assignment: readonly TopicPartitions[]): Key[] => assignment.flatMap((t) => t.partitions.map((p) => keyOf(t.topic, p)));
+
+function byTopic(keys: readonly Key[]): TopicPartitions[] {
+  const map = new Map<string, number[]>();
+  for (const key of keys) {
+    const { topic, partition } = splitKey(key);
+    map.set(topic, [...(map.get(topic) ?? []), partition]);
+  }
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([topic, partitions]) => ({ topic, partitions: partitions.sort((x, y) => x - y) }));
+}
+
+// ---- commits ---------------------------------------------------------------------------------
+
+/** The positions of owned partitions that moved since they were adopted: what commitSync() of the current positions sends. */
+function consumedPositions(c: ConsumerContext): Record<Key, number> {
+  const out: Record<Key, number> = {};
+  for (const [key, s] of Object.entries(c.owned)) if (s.fetchState === 'FETCHING' && s.position >= 0) out[key] = s.position;
+  return out;
+}
+
+function sendCommit(step: Step, offsets: Record<Key, number>, nowMs: number): boolean {
+  const c = step.c;
+  if (c.config.groupId === null || c.coordinator === null || Object.keys(offsets).length === 0 || inFlightOf(c, 'OffsetCommit')) return false;
+  const classic = c.config.groupProtocol === 'classic';
+  const generation = classic ? c.generationId : (c.membership?.memberEpoch ?? -1);
+  const memberId = classic ? c.memberId : (c.membership?.memberId ?? '');
+  request(step, c.coordinator, 'OffsetCommit', (correlationId) => ({
+    type: 'OffsetCommit', correlationId, groupId: c.config.groupId as string, generationIdOrMemberEpoch: generation, memberId, groupInstanceId: c.config.groupInstanceId,
+    partitions: Object.entries(offsets).map(([key, offset]) => ({ ...splitKey(key), committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null })),
+  }), { offsets, generationId: generation }, nowMs);
+  return true;
+}
+
+function onCommitResponse(step: Step, response: With<OffsetCommitResponse>): void {
+  const sent = complete(step, response.correlationId, 'OffsetCommit');
+  if (sent === null) return;
+  const failed = response.partitions.find((p) => p.errorCode !== 0);
+  const error = failed === undefined ? null : errorName(failed.errorCode);
+  step.effect({ type: 'commit.completed', offsets: sent.offsets ?? {}, error });
+  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE' || error === 'COORDINATOR_LOAD_IN_PROGRESS') coordinatorUnknown(step, response.nowMs);
+  // ConsumerCoordinator.OffsetCommitResponseHandler: the generation is gone; rejoin (REBALANCE_IN_PROGRESS keeps it).
+  if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION' || error === 'FENCED_INSTANCE_ID') resetGeneration(step);
+  if (error === 'REBALANCE_IN_PROGRESS') step.patch({ rejoinNeeded: true });
+  if (step.c.commitBeforeJoin === 'pending') step.patch({ commitBeforeJoin: 'done' });
+}
+
+// ---- classic membership ----------------------------------------------------------------------
+
+/** AbstractCoordinator.resetGenerationOnResponseError: forget generation and member id; owned partitions are lost. */
+function resetGeneration(step: Step): void {
+  step.patch({ memberId: '', generationId: -1, protocolName: null, memberState: 'UNJOINED', rejoinNeeded: true, generationReset: true });
+}
+
+function subscriptionMetadata(c: ConsumerContext): ConsumerProtocolSubscription {
+  const cooperative = c.rebalanceProtocol === 'COOPERATIVE';
+  return { topics: c.subscription, ownedPartitions: cooperative ? byTopic(ownedKeys(c)) : [], generationId: cooperative ? c.generationId : -1, rackId: null };
+}
+
+/**
+ * ConsumerCoordinator.onJoinPrepare, then JoinGroup. Eager: commit (auto-commit) and revoke every
+ * owned partition first; after a reset generation they are lost instead. Cooperative: only lost
+ * partitions go (a reset generation); the rest stay owned through the rebalance.
+ */
+function joinGroup(step: Step, nowMs: number): void {
+  const c = step.c;
+  if (c.coordinator === null || inFlightOf(c, 'JoinGroup') || inFlightOf(c, 'SyncGroup')) return;
+  if (c.memberState === 'UNJOINED' || c.memberState === 'STABLE') {
+    const owned = ownedKeys(c);
+    if (c.generationReset) {
+      if (owned.length > 0) rebalanceEffect(step, 'lost', owned);
+      dropOwned(step, owned);
+      step.patch({ generationReset: false });
+    } else if (c.rebalanceProtocol === 'EAGER' && owned.length > 0) {
+      if (c.config.enableAutoCommit && c.commitBeforeJoin === 'none') {
+        if (inFlightOf(c, 'OffsetCommit')) return; // wait for the auto-commit in flight, then commit the latest positions
+        if (sendCommit(step, consumedPositions(c), nowMs)) {
+          step.patch({ commitBeforeJoin: 'pending' });
+          return;
+        }
+      }
+      if (step.c.commitBeforeJoin === 'pending') return;
+      rebalanceEffect(step, 'revoked', owned);
+      dropOwned(step, owned);
+    }
+  }
+  step.patch({ commitBeforeJoin: 'none' });
+  const cc = step.c;
+  step.patch({ memberState: 'PREPARING_REBALANCE', rejoinNeeded: false });
+  request(step, cc.coordinator as number, 'JoinGroup', (correlationId) => ({
+    type: 'JoinGroup', correlationId, groupId: cc.config.groupId as string, sessionTimeoutMs: cc.config.sessionTimeoutMs, rebalanceTimeoutMs: cc.config.maxPollIntervalMs,
+    memberId: cc.memberId, groupInstanceId: cc.config.groupInstanceId, protocolType: 'consumer',
+    protocols: cc.config.assignors.map((name) => ({ name, metadata: subscriptionMetadata(cc) })), reason: null,
+  }), {}, nowMs);
+}
+
+function onJoinResponse(step: Step, response: With<JoinGroupResponse>): void {
+  if (complete(step, response.correlationId, 'JoinGroup') === null) return;
+  const error = errorName(response.errorCode);
+  switch (error) {
+    case 'NONE':
+      break;
+    case 'MEMBER_ID_REQUIRED':
+      // KIP-394: join again at once with the id the coordinator handed out.
+      step.patch({ memberId: response.memberId, memberState: 'UNJOINED', rejoinNeeded: true });
+      return joinGroup(step, response.nowMs);
+    case 'UNKNOWN_MEMBER_ID':
+    case 'ILLEGAL_GENERATION':
+      resetGeneration(step);
+      return;
+    case 'FENCED_INSTANCE_ID':
+      resetGeneration(step);
+      step.effect({ type: 'error', error: 'FENCED_INSTANCE_ID: another consumer with this group.instance.id joined' });
+      return;
+    case 'NOT_COORDINATOR':
+    case 'COORDINATOR_NOT_AVAILABLE':
+    case 'COORDINATOR_LOAD_IN_PROGRESS':
+      coordinatorUnknown(step, response.nowMs);
+      step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
+      return;
+    default:
+      // REBALANCE_IN_PROGRESS and the rest: join again on the next pass.
+      step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
+      return;
+  }
+  step.patch({ memberId: response.memberId, generationId: response.generationId, protocolName: response.protocolName, memberState: 'COMPLETING_REBALANCE', lastHeartbeatOkMs: response.nowMs });
+  const c = step.c;
+  let assignments: { memberId: string; assignment: { assignedPartitions: TopicPartitions[] } }[] = [];
+  step.patch({ assignmentSnapshot: null });
+  if (response.leader === response.memberId && !response.skipAssignment) {
+    assignments = leaderAssign(c, response);
+    step.patch({ assignmentSnapshot: partitionCounts(c, response.members.flatMap((m) => m.metadata.topics)) });
+  }
+  request(step, c.coordinator as number, 'SyncGroup', (correlationId) => ({
+    type: 'SyncGroup', correlationId, groupId: c.config.groupId as string, generationId: response.generationId, memberId: response.memberId,
+    groupInstanceId: c.config.groupInstanceId, protocolType: 'consumer', protocolName: response.protocolName, assignments,
+  }), { generationId: response.generationId }, response.nowMs);
+}
+
+function partitionCounts(c: ConsumerContext, topics: readonly string[]): Record<string, number> {
+  return Object.fromEntries([...new Set(topics)].sort().map((t) => [t, c.topics[t]?.partitions.length ?? 0]));
+}
+
+/** ConsumerCoordinator.rejoinNeededOrPending: the leader saw the subscribed topics' partitions change since it assigned. */
+function metadataChangedSinceAssignment(c: ConsumerContext): boolean {
+  const snapshot = c.assignmentSnapshot;
+  if (snapshot === null) return false;
+  return JSON.stringify(partitionCounts(c, Object.keys(snapshot))) !== JSON.stringify(snapshot);
+}
+
+/** ConsumerCoordinator.onLeaderElected: the chosen assignor over every member's subscription and the partition counts this client knows. */
+function leaderAssign(c: ConsumerContext, response: JoinGroupResponse): { memberId: string; assignment: { assignedPartitions: TopicPartitions[] } }[] {
+  const assignor = clientAssignor(response.protocolName ?? '') ?? clientAssignor('range');
+  const topics = new Set(response.members.flatMap((m) => m.metadata.topics));
+  const partitionsPerTopic: Record<string, number> = {};
+  for (const t of topics) if (c.topics[t] !== undefined) partitionsPerTopic[t] = (c.topics[t] as TopicMetadata).partitions.length;
+  const result = assignor?.assign(partitionsPerTopic, response.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, subscription: m.metadata }))) ?? {};
+  return response.members.map((m) => ({ memberId: m.memberId, assignment: { assignedPartitions: result[m.memberId] ?? [] } }));
+}
+
+/**
+ * ConsumerCoordinator.onJoinComplete. Eager: the whole assignment is new. Cooperative: revoke
+ * owned − assigned (and join again if anything was revoked), then assign assigned − owned.
+ */
+function onSyncResponse(step: Step, response: With<SyncGroupResponse>): void {
+  const sent = complete(step, response.correlationId, 'SyncGroup');
+  if (sent === null) return;
+  const error = errorName(response.errorCode);
+  if (error !== 'NONE') {
+    if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION' || error === 'FENCED_INSTANCE_ID') resetGeneration(step);
+    else if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE') coordinatorUnknown(step, response.nowMs);
+    step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
+    return;
+  }
+  const assigned = toKeys(response.assignment.assignedPartitions);
+  const owned = ownedKeys(step.c);
+  const revoked = owned.filter((k) => !assigned.includes(k));
+  const added = assigned.filter((k) => !owned.includes(k));
+  if (revoked.length > 0) {
+    if (step.c.config.enableAutoCommit) sendCommit(step, Object.fromEntries(Object.entries(consumedPositions(step.c)).filter(([k]) => revoked.includes(k))), response.nowMs);
+    rebalanceEffect(step, 'revoked', revoked);
+    dropOwned(step, revoked);
+  }
+  addOwned(step, added);
+  rebalanceEffect(step, 'assigned', added);
+  step.patch({ memberState: 'STABLE', lastHeartbeatOkMs: response.nowMs, rejoinNeeded: step.c.rebalanceProtocol === 'COOPERATIVE' && revoked.length > 0 });
+}
+
+function heartbeat(step: Step, nowMs: number): void {
+  const c = step.c;
+  if (c.coordinator === null || inFlightOf(c, 'Heartbeat')) return;
+  if (c.memberState !== 'STABLE' && c.memberState !== 'COMPLETING_REBALANCE') return;
+  if (nowMs - c.lastHeartbeatSentMs < c.config.heartbeatIntervalMs) return;
+  step.patch({ lastHeartbeatSentMs: nowMs });
+  request(step, c.coordinator, 'Heartbeat', (correlationId) => ({ type: 'Heartbeat', correlationId, groupId: c.config.groupId as string, generationId: c.generationId, memberId: c.memberId, groupInstanceId: c.config.groupInstanceId }), { generationId: c.generationId }, nowMs);
+}
+
+/** AbstractCoordinator.HeartbeatResponseHandler */
+function onHeartbeatResponse(step: Step, response: With<HeartbeatResponse>): void {
+  const sent = complete(step, response.correlationId, 'Heartbeat');
+  if (sent === null) return;
+  const error = errorName(response.errorCode);
+  if (error === 'NONE') return step.patch({ lastHeartbeatOkMs: response.nowMs });
+  if (sent.generationId !== step.c.generationId) return; // an answer about a generation already left behind
+  if (error === 'REBALANCE_IN_PROGRESS') return step.patch({ rejoinNeeded: true, lastHeartbeatOkMs: response.nowMs });
+  if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION' || error === 'FENCED_INSTANCE_ID') return resetGeneration(step);
+  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE') coordinatorUnknown(step, response.nowMs);
+}
+
+// ---- KIP-848 membership ----------------------------------------------------------------------
+
+function topicNames(c: ConsumerContext): Record<string, string> {
+  return Object.fromEntries(Object.entries(c.topics).map(([name, t]) => [t.topicId, name]));
+}
+
+function consumerHeartbeat(step: Step, nowMs: number): void {
+  const c = step.c;
+  let m = c.membership;
+  if (m === null || c.coordinator === null || inFlightOf(c, 'ConsumerGroupHeartbeat') || membership848.shouldSkipHeartbeat(m)) return;
+  if (!membership848.shouldHeartbeatNow(m) && nowMs - c.lastConsumerHeartbeatMs < m.heartbeatIntervalMs) return;
+  const built = membership848.heartbeatRequest(m, c.nextCorrelationId);
+  if (built === null) return;
+  m = built.state;
+  step.patch({ membership: m, lastConsumerHeartbeatMs: nowMs });
+  request(step, c.coordinator, 'ConsumerGroupHeartbeat', () => built.request, {}, nowMs);
+}
+
+function onConsumerHeartbeatResponse(step: Step, response: With<ConsumerGroupHeartbeatResponse>): void {
+  if (complete(step, response.correlationId, 'ConsumerGroupHeartbeat') === null || step.c.membership === null) return;
+  const error = errorName(response.errorCode);
+  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE' || error === 'COORDINATOR_LOAD_IN_PROGRESS') {
+    step.patch({ membership: membership848.onHeartbeatFailure(step.c.membership) });
+    coordinatorUnknown(step, response.nowMs);
+    return;
+  }
+  step.patch({ membership: membership848.poll(membership848.onHeartbeatResponse(step.c.membership, response, topicNames(step.c)), topicNames(step.c)) });
+  runCallbacks(step, response.nowMs);
+}
+
+/** The application side of reconciliation: commit before revoking, then the listener, in order. */
+function runCallbacks(step: Step, nowMs: number): void {
+  for (let guard = 0; guard < 10 && step.c.membership !== null; guard++) {
+    const callback = membership848.nextCallback(step.c.membership);
+    if (callback === null) return;
+    if (callback.kind === 'revoke') {
+      const keys = toKeys(callback.partitions);
+      if (callback.purpose === 'reconcile' && step.c.config.enableAutoCommit) sendCommit(step, Object.fromEntries(Object.entries(consumedPositions(step.c)).filter(([k]) => keys.includes(k))), nowMs);
+      if (keys.length > 0) rebalanceEffect(step, 'revoked', keys);
+      dropOwned(step, keys);
+    } else if (callback.kind === 'assign') {
+      const keys = toKeys(callback.added);
+      addOwned(step, keys);
+      rebalanceEffect(step, 'assigned', keys);
+    } else {
+      const keys = toKeys(callback.partitions);
+      if (keys.length > 0) rebalanceEffect(step, 'lost', keys);
+      dropOwned(step, keys);
+    }
+    step.patch({ membership: membership848.poll(membership848.onCallbackCompleted(step.c.membership as membership848.ConsumerMembership), topicNames(step.c)) });
+  }
+}
+
+// ---- positions and fetching ------------------------------------------------------------------
+
+function leaderOf(c: ConsumerContext, key: Key): { leader: number; leaderEpoch: number; topicId: string } | null {
+  const { topic, partition } = splitKey(key);
+  const t = c.topics[topic];
+  const p = t?.partitions[partition];
+  return t === undefined || p === undefined || p.leader < 0 ? null : { leader: p.leader, leaderEpoch: p.leaderEpoch, topicId: t.topicId };
+}
+
+function patchPartition(step: Step, key: Key, patch: Partial<PartitionState>): void {
+  const s = step.c.owned[key];
+  if (s !== undefined) step.patch({ owned: { ...step.c.owned, [key]: { ...s, ...patch } } });
+}
+
+/** ConsumerCoordinator.refreshCommittedOffsetsIfNeeded: one OffsetFetch for every initializing partition. */
+function fetchCommitted(step: Step, nowMs: number): void {
+  const c = step.c;
+  const initializing = Object.entries(c.owned).filter(([, s]) => s.fetchState === 'INITIALIZING').map(([k]) => k);
+  if (initializing.length === 0 || inFlightOf(c, 'OffsetFetch')) return;
+  if (c.config.groupId === null) {
+    for (const key of initializing) patchPartition(step, key, { fetchState: 'AWAIT_RESET' });
+    return;
+  }
+  if (c.coordinator === null) return;
+  const classic = c.config.groupProtocol === 'classic';
+  request(step, c.coordinator, 'OffsetFetch', (correlationId) => ({
+    type: 'OffsetFetch', correlationId, groupId: c.config.groupId as string, memberId: classic ? null : (c.membership?.memberId ?? null), memberEpoch: classic ? -1 : (c.membership?.memberEpoch ?? -1),
+    partitions: initializing.map(splitKey), requireStable: true,
+  }), {}, nowMs);
+}
+
+function onOffsetFetchResponse(step: Step, response: With<OffsetFetchResponse>): void {
+  if (complete(step, response.correlationId, 'OffsetFetch') === null) return;
+  const error = errorName(response.errorCode);
+  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE' || error === 'COORDINATOR_LOAD_IN_PROGRESS') return coordinatorUnknown(step, response.nowMs);
+  if (error !== 'NONE') return;
+  for (const p of response.partitions) {
+    const key = keyOf(p.topic, p.partition);
+    if (step.c.owned[key]?.fetchState !== 'INITIALIZING' || p.errorCode !== 0) continue;
+    if (p.committedOffset >= 0) {
+      patchPartition(step, key, { fetchState: 'FETCHING', position: p.committedOffset, fetchOffset: p.committedOffset, buffered: [] });
+      step.effect({ type: 'position', partition: key, offset: p.committedOffset, reason: 'committed' });
+    } else patchPartition(step, key, { fetchState: 'AWAIT_RESET' });
+  }
+}
+
+/** OffsetFetcher.resetPositionsIfNeeded: ListOffsets EARLIEST / LATEST to the leader; 'none' is an error to the application. */
+function resetPositions(step: Step, nowMs: number): void {
+  for (const [key, s] of Object.entries(step.c.owned)) {
+    if (s.fetchState !== 'AWAIT_RESET' || s.fetchInFlight !== null) continue;
+    if (step.c.config.autoOffsetReset === 'none') {
+      step.effect({ type: 'error', error: `NoOffsetForPartitionException: ${key} has no committed offset and auto.offset.reset=none` });
+      patchPartition(step, key, { fetchState: 'INITIALIZING' });
+      continue;
+    }
+    const leader = leaderOf(step.c, key);
+    if (leader === null) continue;
+    const { topic, partition } = splitKey(key);
+    const id = request(step, leader.leader, 'ListOffsets', (correlationId) => ({
+      type: 'ListOffsets', correlationId, topic, topicId: leader.topicId, partition, currentLeaderEpoch: leader.leaderEpoch, timestamp: step.c.config.autoOffsetReset === 'earliest' ? -2 : -1,
+    }), { partition: key }, nowMs);
+    patchPartition(step, key, { fetchInFlight: id });
+  }
+}
+
+function onListOffsetsResponse(step: Step, response: With<ListOffsetsResponse>): void {
+  const sent = complete(step, response.correlationId, 'ListOffsets');
+  if (sent?.partition === undefined) return;
+  const key = sent.partition;
+  const s = step.c.owned[key];
+  if (s === undefined || s.fetchInFlight !== response.correlationId) return;
+  if (response.errorCode !== 0 || response.offset < 0) {
+    patchPartition(step, key, { fetchInFlight: null });
+    step.patch({ metadataWanted: true });
+    return;
+  }
+  patchPartition(step, key, { fetchState: 'FETCHING', position: response.offset, fetchOffset: response.offset, buffered: [], fetchInFlight: null });
+  step.effect({ type: 'position', partition: key, offset: response.offset, reason: 'reset' });
+}
+
+function fetch(step: Step, nowMs: number): void {
+  for (const [key, s] of Object.entries(step.c.owned)) {
+    if (s.fetchState !== 'FETCHING' || s.fetchInFlight !== null || s.buffered.length > 0) continue;
+    const leader = leaderOf(step.c, key);
+    if (leader === null) continue;
+    const { topic, partition } = splitKey(key);
+    const id = request(step, leader.leader, 'Fetch', (correlationId) => ({
+      type: 'Fetch', correlationId, topic, topicId: leader.topicId, partition, replicaId: -1, replicaEpoch: -1, currentLeaderEpoch: leader.leaderEpoch,
+      fetchOffset: s.fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1,
+    }), { partition: key }, nowMs);
+    patchPartition(step, key, { fetchInFlight: id });
+  }
+}
+
+/** FetchCollector: records at or past the fetch offset are buffered; errors move the partition or refresh metadata. */
+function onFetchResponse(step: Step, response: With<FetchResponse>): void {
+  const sent = complete(step, response.correlationId, 'Fetch');
+  if (sent?.partition === undefined) return;
+  const key = sent.partition;
+  const s = step.c.owned[key];
+  if (s === undefined || s.fetchInFlight !== response.correlationId) return;
+  const error = errorName(response.errorCode);
+  if (error === 'OFFSET_OUT_OF_RANGE') {
+    patchPartition(step, key, { fetchInFlight: null, fetchState: 'AWAIT_RESET' });
+    return;
+  }
+  if (error !== 'NONE') {
+    patchPartition(step, key, { fetchInFlight: null });
+    step.patch({ metadataWanted: true });
+    return;
+  }
+  const records = response.batches.flatMap((b) => b.records.map((r) => ({ offset: b.baseOffset + r.offsetDelta, key: r.key, value: r.value })))
+    .filter((r) => r.offset >= s.fetchOffset && r.offset < response.highWatermark);
+  const fetchOffset = records.length === 0 ? s.fetchOffset : (records[records.length - 1] as { offset: number }).offset + 1;
+  patchPartition(step, key, { fetchInFlight: null, buffered: [...s.buffered, ...records], fetchOffset });
+}
+
+/** KafkaConsumer.poll: hand over what is buffered, in order from the position. */
+function deliver(step: Step): void {
+  for (const key of ownedKeys(step.c)) {
+    const s = step.c.owned[key] as PartitionState;
+    if (s.fetchState !== 'FETCHING' || s.buffered.length === 0) continue;
+    const records = s.buffered.filter((r) => r.offset >= s.position);
+    if (records.length > 0) step.effect({ type: 'records', partition: key, records });
+    patchPartition(step, key, { buffered: [], position: records.length === 0 ? s.position : (records[records.length - 1] as { offset: number }).offset + 1 });
+  }
+}
+
+// ---- the loop --------------------------------------------------------------------------------
+
+function onMetadata(step: Step, response: With<MetadataResponse>): void {
+  if (complete(step, response.correlationId, 'Metadata') === null) return;
+  const topics: Record<string, TopicMetadata> = {};
+  for (const t of response.topics) topics[t.name] = { topicId: t.topicId, partitions: t.partitions.map((p) => ({ leader: p.leader, leaderEpoch: p.leaderEpoch })) };
+  step.patch({ topics, metadataAtMs: response.nowMs, metadataWanted: false });
+}
+
+function onFindCoordinator(step: Step, response: With<FindCoordinatorResponse>): void {
+  if (complete(step, response.correlationId, 'FindCoordinator') === null) return;
+  if (response.errorCode === 0) step.patch({ coordinator: response.nodeId });
+  else step.patch({ coordinatorRetryAtMs: response.nowMs + step.c.config.retryBackoffMs });
+}
+
+/** Requests unanswered past request.timeout.ms are given up (NetworkClient): the coordinator's mean it is unknown. */
+function expireRequests(step: Step, nowMs: number): void {
+  for (const [id, r] of Object.entries(step.c.inFlight)) {
+    if (nowMs - r.sentAtMs < step.c.config.requestTimeoutMs) continue;
+    failRequest(step, Number(id), r, nowMs);
+  }
+}
+
+function failRequest(step: Step, id: number, r: InFlight, nowMs: number): void {
+  const inFlight = { ...step.c.inFlight };
+  delete inFlight[id];
+  step.patch({ inFlight });
+  if (r.partition !== undefined) patchPartition(step, r.partition, { fetchInFlight: null });
+  if (r.kind === 'OffsetCommit') {
+    step.effect({ type: 'commit.completed', offsets: r.offsets ?? {}, error: 'NETWORK_EXCEPTION' });
+    if (step.c.commitBeforeJoin === 'pending') step.patch({ commitBeforeJoin: 'done' });
+  }
+  if (r.kind === 'ConsumerGroupHeartbeat' && step.c.membership !== null) step.patch({ membership: membership848.onHeartbeatFailure(step.c.membership) });
+  if (r.kind === 'JoinGroup' || r.kind === 'SyncGroup') step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
+  if (['JoinGroup', 'SyncGroup', 'Heartbeat', 'OffsetCommit', 'OffsetFetch', 'ConsumerGroupHeartbeat', 'LeaveGroup'].includes(r.kind)) coordinatorUnknown(step, nowMs);
+}
+
+function runLoop(step: Step, nowMs: number): void {
+  const c = step.c;
+  if (c.closed) return;
+  expireRequests(step, nowMs);
+  if ((step.c.metadataWanted || nowMs - step.c.metadataAtMs >= step.c.config.metadataMaxAgeMs || Object.keys(step.c.topics).length === 0) && !inFlightOf(step.c, 'Metadata')) {
+    request(step, nextBroker(step), 'Metadata', (correlationId) => ({ type: 'Metadata', correlationId }), {}, nowMs);
+  }
+  const group = step.c.config.groupId;
+  if (group !== null && !step.c.manual && step.c.subscription.length > 0) {
+    if (step.c.coordinator === null && !inFlightOf(step.c, 'FindCoordinator') && nowMs >= step.c.coordinatorRetryAtMs) {
+      request(step, nextBroker(step), 'FindCoordinator', (correlationId) => ({ type: 'FindCoordinator', correlationId, key: group, keyType: 0 }), {}, nowMs);
+    }
+    if (step.c.coordinator !== null && step.c.config.groupProtocol === 'classic') {
+      // Heartbeat thread: no answer within the session timeout means the coordinator is unknown.
+      if ((step.c.memberState === 'STABLE' || step.c.memberState === 'COMPLETING_REBALANCE') && nowMs - step.c.lastHeartbeatOkMs > step.c.config.sessionTimeoutMs) coordinatorUnknown(step, nowMs);
+      else {
+        if (step.c.memberState === 'STABLE' && metadataChangedSinceAssignment(step.c)) step.patch({ rejoinNeeded: true });
+        if (step.c.rejoinNeeded || step.c.memberState === 'UNJOINED') joinGroup(step, nowMs);
+        heartbeat(step, nowMs);
+      }
+    }
+    if (step.c.coordinator !== null && step.c.config.groupProtocol === 'consumer' && step.c.membership !== null) {
+      step.patch({ membership: membership848.poll(step.c.membership, topicNames(step.c)) });
+      runCallbacks(step, nowMs);
+      consumerHeartbeat(step, nowMs);
+    }
+  }
+  fetchCommitted(step, nowMs);
+  resetPositions(step, nowMs);
+  fetch(step, nowMs);
+  step.timer({ type: 'Tick', from: -1 }, step.c.config.tickMs, 'tick');
+}
+
+function poll(step: Step, nowMs: number): void {
+  const c = step.c;
+  // ConsumerCoordinator.poll: the poll timer; a member past max.poll.interval.ms left the group (below) and joins again now.
+  step.patch({ lastPollMs: nowMs });
+  if (c.membership !== null) step.patch({ membership: membership848.onConsumerPoll(c.membership) });
+  deliver(step);
+  if (c.config.enableAutoCommit && c.config.groupId !== null && nowMs - c.lastAutoCommitMs >= c.config.autoCommitIntervalMs) {
+    if (sendCommit(step, consumedPositions(step.c), nowMs)) step.patch({ lastAutoCommitMs: nowMs });
+  }
+}
+
+/** AbstractCoordinator.maybeLeaveGroup: a static member does not send LeaveGroup (KIP-345). */
+function pollTimeout(step: Step, nowMs: number): void {
+  const c = step.c;
+  if (c.config.groupId === null || c.lastPollMs < 0 || nowMs - c.lastPollMs <= c.config.maxPollIntervalMs) return;
+  if (c.config.groupProtocol === 'consumer') {
+    if (c.membership !== null && !c.membership.isPollTimerExpired) step.patch({ membership: membership848.onPollTimerExpired(c.membership) });
+    return;
+  }
+  if (c.memberState === 'UNJOINED' || c.memberId === '') return;
+  if (c.coordinator !== null && c.config.groupInstanceId === null) {
+    request(step, c.coordinator, 'LeaveGroup', (correlationId) => ({ type: 'LeaveGroup', correlationId, groupId: c.config.groupId as string, members: [{ memberId: c.memberId, groupInstanceId: null, reason: 'consumer poll timeout has expired' }] }), {}, nowMs);
+  }
+  resetGeneration(step);
+}
+
+function run(body: (step: Step, event: never) => void): never {
+  return enqueueActions(({ context, enqueue, event }: { context: ConsumerContext; enqueue: unknown; event: ConsumerEvent }) => {
+    const step = new Step(context);
+    body(step, event as never);
+    if (!step.c.closed) {
+      pollTimeout(step, event.nowMs);
+      runLoop(step, event.nowMs);
+    }
+    step.flush(enqueue as never);
+  }) as never;
+}
+
+export function createConsumerMachine() {
+  return setup({
+    types: { context: {} as ConsumerContext, events: {} as ConsumerEvent, input: {} as ConsumerInput, emitted: {} as ConsumerEffect },
+    actions: {
+      subscribe: run((step, event: With<Extract<ConsumerCommand, { type: 'Subscribe' }>>) => {
+        const topics = [...new Set(event.topics)].sort();
+        step.patch({ subscription: topics, manual: false, lastPollMs: event.nowMs });
+        if (step.c.config.groupProtocol === 'consumer' && step.c.config.groupId !== null) {
+          const m = step.c.membership ?? membership848.initialMembership({ groupId: step.c.config.groupId, groupInstanceId: step.c.config.groupInstanceId, rebalanceTimeoutMs: step.c.config.maxPollIntervalMs, serverAssignor: step.c.config.remoteAssignor });
+          step.patch({ membership: membership848.onConsumerPoll(membership848.subscribe(m, topics)) });
+        } else step.patch({ rejoinNeeded: true });
+      }),
+      assign: run((step, event: With<Extract<ConsumerCommand, { type: 'Assign' }>>) => {
+        step.patch({ manual: true });
+        addOwned(step, event.partitions);
+      }),
+      poll: run((step, event: With<{ type: 'Poll' }>) => poll(step, event.nowMs)),
+      commit: run((step, event: With<{ type: 'Commit' }>) => {
+        sendCommit(step, consumedPositions(step.c), event.nowMs);
+      }),
+      seek: run((step, event: With<Extract<ConsumerCommand, { type: 'Seek' }>>) => {
+        if (step.c.owned[event.partition] === undefined) return step.effect({ type: 'error', error: `seek: ${event.partition} is not assigned to this consumer` });
+        patchPartition(step, event.partition, { fetchState: 'FETCHING', position: event.offset, fetchOffset: event.offset, buffered: [], fetchInFlight: null });
+        step.effect({ type: 'position', partition: event.partition, offset: event.offset, reason: 'seek' });
+      }),
+      close: run((step, event: With<{ type: 'Close' }>) => {
+        const c = step.c;
+        if (c.config.groupProtocol === 'classic' && c.coordinator !== null && c.memberId !== '' && c.config.groupInstanceId === null) {
+          request(step, c.coordinator, 'LeaveGroup', (correlationId) => ({ type: 'LeaveGroup', correlationId, groupId: c.config.groupId as string, members: [{ memberId: c.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] }), {}, event.nowMs);
+        }
+        if (c.membership !== null && c.coordinator !== null) {
+          const left = membership848.leave(c.membership);
+          const built = membership848.heartbeatRequest(left, c.nextCorrelationId);
+          if (built !== null) request(step, c.coordinator, 'ConsumerGroupHeartbeat', () => built.request, {}, event.nowMs);
+        }
+        const owned = ownedKeys(step.c);
+        if (owned.length > 0) rebalanceEffect(step, 'revoked', owned);
+        dropOwned(step, owned);
+        step.patch({ closed: true });
+      }),
+      tick: run(() => undefined),
+      response: run((step, event: ConsumerEvent) => {
+        const e = event as never;
+        switch (event.type) {
+          case 'MetadataResponse': return onMetadata(step, e);
+          case 'FindCoordinatorResponse': return onFindCoordinator(step, e);
+          case 'JoinGroupResponse': return onJoinResponse(step, e);
+          case 'SyncGroupResponse': return onSyncResponse(step, e);
+          case 'HeartbeatResponse': return onHeartbeatResponse(step, e);
+          case 'OffsetCommitResponse': return onCommitResponse(step, e);
+          case 'OffsetFetchResponse': return onOffsetFetchResponse(step, e);
+          case 'ConsumerGroupHeartbeatResponse': return onConsumerHeartbeatResponse(step, e);
+          case 'FetchResponse': return onFetchResponse(step, e);
+          case 'ListOffsetsResponse': return onListOffsetsResponse(step, e);
+          case 'LeaveGroupResponse': complete(step, (event as { correlationId: number }).correlationId, 'LeaveGroup'); return;
+          default: return;
+        }
+      }),
+      disconnected: run((step, event: With<Extract<ConsumerCommand, { type: 'Disconnected' }>>) => {
+        for (const [id, r] of Object.entries(step.c.inFlight)) if (r.to === event.node) failRequest(step, Number(id), r, event.nowMs);
+      }),
+    },
+  }).createMachine({
+    id: 'consumer',
+    context: ({ input }) => {
+      const assignors = input.config.assignors.map((n) => clientAssignor(n));
+      const cooperative = assignors.length > 0 && assignors.every((a) => a?.supportedProtocols.includes('COOPERATIVE') === true);
+      return {
+        clientId: input.clientId, bootstrap: input.bootstrap, config: input.config, rebalanceProtocol: cooperative ? 'COOPERATIVE' : 'EAGER',
+        subscription: [], manual: false, topics: {}, metadataAtMs: -Infinity, metadataWanted: true, coordinator: null, coordinatorRetryAtMs: 0,
+        memberState: 'UNJOINED', memberId: '', generationId: -1, protocolName: null, rejoinNeeded: false, generationReset: false, lastHeartbeatSentMs: -Infinity, lastHeartbeatOkMs: 0, assignmentSnapshot: null,
+        membership: null, lastConsumerHeartbeatMs: -Infinity,
+        owned: {}, lastPollMs: -1, lastAutoCommitMs: 0, commitBeforeJoin: 'none', inFlight: {}, nextCorrelationId: 1, brokerCursor: input.clientId, closed: false,
+      } satisfies ConsumerContext;
+    },
+    initial: 'Running',
+    states: {
+      Running: {
+        description: 'One pass of the client loop per event: metadata, coordinator, membership (join/sync/heartbeat, or KIP-848 heartbeats and reconciliation), positions (OffsetFetch, auto.offset.reset), fetches.',
+        on: {
+          Subscribe: { actions: 'subscribe', description: 'subscribe(): join the group on the next pass.' },
+          Assign: { actions: 'assign', description: 'assign(): manual assignment, no group membership.' },
+          Poll: { actions: 'poll', description: 'poll(): hand over the buffered records in order from each position; auto-commit when due; resets the max.poll.interval.ms timer.' },
+          Commit: { actions: 'commit', description: 'commitAsync() of the current positions.' },
+          Seek: { actions: 'seek', description: 'seek(): move a position; buffered records are dropped.' },
+          Close: { target: 'Closed', actions: 'close', description: 'close(): revoke, and leave the group unless static (KIP-345).' },
+          Tick: { actions: 'tick' },
+          Disconnected: { actions: 'disconnected', description: 'A broken connection fails every request on it.' },
+          MetadataResponse: { actions: 'response' },
+          FindCoordinatorResponse: { actions: 'response' },
+          JoinGroupResponse: { actions: 'response', description: 'MEMBER_ID_REQUIRED: join again with the given id; the leader runs the chosen assignor and sends the assignments with SyncGroup.' },
+          SyncGroupResponse: { actions: 'response', description: 'The assignment: eager takes it whole; cooperative revokes owned − assigned and rejoins if that was not empty.' },
+          HeartbeatResponse: { actions: 'response', description: 'REBALANCE_IN_PROGRESS: rejoin; UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID: reset the generation, partitions lost.' },
+          LeaveGroupResponse: { actions: 'response' },
+          OffsetCommitResponse: { actions: 'response' },
+          OffsetFetchResponse: { actions: 'response', description: 'Positions start at the committed offset; none → auto.offset.reset.' },
+          ConsumerGroupHeartbeatResponse: { actions: 'response' },
+          FetchResponse: { actions: 'response' },
+          ListOffsetsResponse: { actions: 'response' },
+        },
+      },
+      Closed: { type: 'final', description: 'close() returned.' },
+    },
+  });
+}
