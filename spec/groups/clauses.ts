@@ -133,14 +133,14 @@ function legalPath(from: ClassicGroupView['state'], g: ClassicGroupView): boolea
   return via !== null && via !== from && legalPredecessors[via].includes(from) && legalPredecessors[g.state].includes(via);
 }
 
-const lifeKey = (broker: number, loadId: number, groupId: string): string => `${broker}/${loadId}/${groupId}`;
+const lifeKey = (shard: { broker: number; partition: number; leaderEpoch: number; loadId: number }, groupId: string): string => `${shard.broker}/${shard.partition}@${shard.leaderEpoch}/${shard.loadId}/${groupId}`;
 
 function eachClassic(view: GroupsView, visit: (group: ClassicGroupView, life: string) => void): void {
-  for (const shard of view.shards) for (const group of shard.classic) visit(group, lifeKey(shard.broker, shard.loadId, group.groupId));
+  for (const shard of view.shards) for (const group of shard.classic) visit(group, lifeKey(shard, group.groupId));
 }
 
 function eachConsumer(view: GroupsView, visit: (group: ConsumerGroupView, life: string) => void): void {
-  for (const shard of view.shards) for (const group of shard.consumer) visit(group, lifeKey(shard.broker, shard.loadId, group.groupId));
+  for (const shard of view.shards) for (const group of shard.consumer) visit(group, lifeKey(shard, group.groupId));
 }
 
 function classicStateCheck(): InvariantCheck<GroupsView> {

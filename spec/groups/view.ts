@@ -52,7 +52,9 @@ export interface ConsumerGroupView {
 export interface ShardView {
   readonly broker: number;
   readonly partition: number;
-  /** Names this load: a reload after failover starts a new life for every group in it. */
+  /** The partition's leader epoch when it was loaded: with loadId, names this load (a reload after failover starts a new life for every group in it). */
+  readonly leaderEpoch: number;
+  /** Counts the loads of one coordinator process (a restarted broker counts from 0 again, in a higher leader epoch). */
   readonly loadId: number;
   readonly classic: readonly ClassicGroupView[];
   readonly consumer: readonly ConsumerGroupView[];

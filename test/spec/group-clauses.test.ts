@@ -16,7 +16,7 @@ const consumer = (over: Partial<ConsumerGroupView>): ConsumerGroupView => ({
   ],
   ...over,
 });
-const view = (c: ClassicGroupView[], k: ConsumerGroupView[] = [], loadId = 0): GroupsView => ({ shards: [{ broker: 1, partition: 0, loadId, classic: c, consumer: k }] });
+const view = (c: ClassicGroupView[], k: ConsumerGroupView[] = [], loadId = 0): GroupsView => ({ shards: [{ broker: 1, partition: 0, leaderEpoch: 0, loadId, classic: c, consumer: k }] });
 
 function run(views: GroupsView[]): Record<string, string[]> {
   const checks = groupInvariantChecks();

@@ -74,7 +74,7 @@ export class GroupNarrator {
     this.printedEvents = history.length;
     const next = new Map<string, { classic: Map<string, ClassicGroupView>; consumer: Map<string, ConsumerGroupView> }>();
     for (const shard of view.shards) {
-      const key = `${shard.broker}/${shard.partition}/${shard.loadId}`;
+      const key = `${shard.broker}/${shard.partition}@${shard.leaderEpoch}/${shard.loadId}`;
       const before = this.shards.get(key);
       const where = `loaded by broker ${shard.broker}'s coordinator (__consumer_offsets-${shard.partition})`;
       const classic = new Map(shard.classic.map((g) => [g.groupId, g]));

@@ -40,6 +40,7 @@ export function shardViews(broker: number, coordinator: CoordinatorContext): Sha
   return Object.values(coordinator.shards).map((shard) => ({
     broker,
     partition: shard.partition,
+    leaderEpoch: shard.leaderEpoch,
     loadId: shard.loadId,
     classic: Object.values(shard.state.classic.groups).map((g) => ({ ...classicGroupView(g), previousState: g.previousState })),
     consumer: Object.values(shard.state.consumer.groups).map((g) => consumerGroupView(g, topicNames, partitionCounts)),
