@@ -14,6 +14,9 @@ import { createControllerMachine } from '../src/machines/controller/machine.js';
 import { replicationClauses } from '../spec/replication/clauses.js';
 import { createProducerMachine } from '../src/machines/producer/machine.js';
 import { producerClauses } from '../spec/producer/clauses.js';
+import { createCoordinatorMachine } from '../src/machines/coordinator/machine.js';
+import { createConsumerMachine } from '../src/machines/consumer/kafka-consumer.js';
+import { groupClauses } from '../spec/groups/clauses.js';
 import { renderSpecIndex } from './spec-index.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
@@ -49,6 +52,18 @@ export function generatedDocs(): Record<string, string> {
       summary:
         'One machine per producer client (src/machines/producer): KafkaProducer with its RecordAccumulator, Sender and, for the idempotent producer, TransactionManager. The rules are plain functions in sender.ts, sequences.ts and partitioning.ts; every event runs one pass of the sender loop. What is modelled and what is simplified: [../producer.md](../producer.md).',
       clauses: producerClauses,
+    }),
+    'docs/machines/coordinator.md': machineDoc(createCoordinatorMachine(), {
+      title: 'The group coordinator machine',
+      summary:
+        'One machine per broker (src/machines/coordinator): GroupCoordinatorService over CoordinatorRuntime, with one shard per __consumer_offsets partition the broker leads. Answers are held until the high watermark passes every write so far. The group rules are plain functions in src/machines/group (classic*.ts, consumer-group*.ts, coordinator-shard.ts). What is modelled and what is simplified: [../groups.md](../groups.md).',
+      clauses: groupClauses,
+    }),
+    'docs/machines/consumer.md': machineDoc(createConsumerMachine(), {
+      title: 'The consumer machine',
+      summary:
+        'One machine per consumer client (src/machines/consumer/kafka-consumer.ts): KafkaConsumer with ConsumerCoordinator (classic, eager and cooperative) or the KIP-848 membership manager (membership-consumer-protocol.ts), SubscriptionState positions, fetching and commits. Every event runs one pass of the client loop. See [../groups.md](../groups.md).',
+      clauses: groupClauses,
     }),
     'spec/INDEX.md': renderSpecIndex(),
   };

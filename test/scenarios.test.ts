@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenarioFile } from '../src/cli/commands/scenario.js';
 
-const files = ['scenarios/quorum', 'scenarios/replication', 'scenarios/producer'].flatMap((directory) => readdirSync(directory).filter((f) => f.endsWith('.txt')).sort().map((f) => join(directory, f)));
+const files = ['scenarios/quorum', 'scenarios/replication', 'scenarios/producer', 'scenarios/groups'].flatMap((directory) => readdirSync(directory).filter((f) => f.endsWith('.txt')).sort().map((f) => join(directory, f)));
 
 describe('scenario scripts match their golden output', () => {
   it('there are scenarios to run', () => expect(files.length).toBeGreaterThanOrEqual(10));

@@ -246,7 +246,8 @@ export class ClusterScenarioRunner {
     };
     const error = ClusterSimulation.checkGroup(group);
     if (error !== null) throw new ScriptError(`line ${line}: ${error}`);
-    for (let i = 1; i <= group.consumers; i++) sim.startConsumer(90 + i, group, 100);
+    // Members already running stay; the missing ones start (so `consumers n=1` then `consumers n=2` adds one).
+    for (let i = 1; i <= group.consumers; i++) if (!sim.consumerRunning(90 + i)) sim.startConsumer(90 + i, group, 100);
     const wait = (args['wait'] as number | undefined) ?? 10_000;
     const stable = (): boolean => sim.groupsView().shards.some((s) => s.classic.some((g) => g.groupId === group.groupId && g.state === 'Stable' && g.members.length === group.consumers)
       || s.consumer.some((g) => g.groupId === group.groupId && g.state === 'Stable' && g.members.length === group.consumers));

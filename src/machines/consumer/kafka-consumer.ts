@@ -57,6 +57,11 @@ export interface ConsumerConfig {
   readonly requestTimeoutMs: number;
   readonly retryBackoffMs: number;
   readonly metadataMaxAgeMs: number;
+  /**
+   * fetch.max.wait.ms: how long the broker holds a fetch with nothing to return. The replica answers
+   * at once, so the consumer waits this long before fetching a partition again after an empty answer.
+   */
+  readonly fetchMaxWaitMs: number;
   /** How often the client's loop wakes up (Kafka's network thread polls continuously). */
   readonly tickMs: number;
 }
@@ -65,7 +70,7 @@ export interface ConsumerConfig {
 export const defaultConsumerConfig: ConsumerConfig = {
   clientId: 'consumer', groupId: null, groupInstanceId: null, groupProtocol: 'classic', assignors: ['range', 'cooperative-sticky'], remoteAssignor: null,
   sessionTimeoutMs: 45_000, heartbeatIntervalMs: 3_000, maxPollIntervalMs: 300_000, enableAutoCommit: true, autoCommitIntervalMs: 5_000,
-  autoOffsetReset: 'latest', requestTimeoutMs: 30_000, retryBackoffMs: 100, metadataMaxAgeMs: 300_000, tickMs: 50,
+  autoOffsetReset: 'latest', requestTimeoutMs: 30_000, retryBackoffMs: 100, metadataMaxAgeMs: 300_000, fetchMaxWaitMs: 500, tickMs: 50,
 };
 
 /** ConsumerConfig's checks: a clear error for a configuration Kafka refuses. */
@@ -105,6 +110,8 @@ interface PartitionState {
   readonly fetchOffset: number;
   readonly buffered: readonly { readonly offset: number; readonly key: string | null; readonly value: string | null }[];
   readonly fetchInFlight: number | null;
+  /** No fetch or ListOffsets before this (after an error: retry.backoff.ms; after an empty answer: fetch.max.wait.ms). */
+  readonly retryAtMs: number;
 }
 
 interface InFlight {
@@ -156,6 +163,8 @@ export interface ConsumerContext {
   readonly inFlight: Readonly<Record<string, InFlight>>;
   readonly nextCorrelationId: number;
   readonly brokerCursor: number;
+  /** Nodes whose connection failed, until when they are skipped (reconnect.backoff.ms; NetworkClient.leastLoadedNode avoids them). */
+  readonly unreachableUntilMs: Readonly<Record<string, number>>;
   readonly closed: boolean;
 }
 
@@ -203,8 +212,17 @@ function complete(step: Step, correlationId: number, kind: InFlight['kind']): In
   return entry;
 }
 
-function nextBroker(step: Step): number {
-  const b = step.c.bootstrap[step.c.brokerCursor % step.c.bootstrap.length] as number;
+/** A broker for a request any broker answers: the next in turn whose connection has not just failed. */
+function nextBroker(step: Step, nowMs: number): number {
+  const brokers = step.c.bootstrap;
+  for (let i = 0; i < brokers.length; i++) {
+    const b = brokers[(step.c.brokerCursor + i) % brokers.length] as number;
+    if ((step.c.unreachableUntilMs[b] ?? -Infinity) <= nowMs) {
+      step.patch({ brokerCursor: step.c.brokerCursor + i + 1 });
+      return b;
+    }
+  }
+  const b = brokers[step.c.brokerCursor % brokers.length] as number;
   step.patch({ brokerCursor: step.c.brokerCursor + 1 });
   return b;
 }
@@ -223,7 +241,7 @@ const ownedKeys = (c: ConsumerContext): Key[] => Object.keys(c.owned).sort();
 
 function addOwned(step: Step, keys: readonly Key[]): void {
   const owned = { ...step.c.owned };
-  for (const key of keys) if (owned[key] === undefined) owned[key] = { fetchState: 'INITIALIZING', position: -1, fetchOffset: -1, buffered: [], fetchInFlight: null };
+  for (const key of keys) if (owned[key] === undefined) owned[key] = { fetchState: 'INITIALIZING', position: -1, fetchOffset: -1, buffered: [], fetchInFlight: null, retryAtMs: 0 };
   step.patch({ owned });
 }
 
@@ -547,7 +565,7 @@ function onOffsetFetchResponse(step: Step, response: With<OffsetFetchResponse>):
 /** OffsetFetcher.resetPositionsIfNeeded: ListOffsets EARLIEST / LATEST to the leader; 'none' is an error to the application. */
 function resetPositions(step: Step, nowMs: number): void {
   for (const [key, s] of Object.entries(step.c.owned)) {
-    if (s.fetchState !== 'AWAIT_RESET' || s.fetchInFlight !== null) continue;
+    if (s.fetchState !== 'AWAIT_RESET' || s.fetchInFlight !== null || s.retryAtMs > nowMs) continue;
     if (step.c.config.autoOffsetReset === 'none') {
       step.effect({ type: 'error', error: `NoOffsetForPartitionException: ${key} has no committed offset and auto.offset.reset=none` });
       patchPartition(step, key, { fetchState: 'INITIALIZING' });
@@ -570,7 +588,7 @@ function onListOffsetsResponse(step: Step, response: With<ListOffsetsResponse>):
   const s = step.c.owned[key];
   if (s === undefined || s.fetchInFlight !== response.correlationId) return;
   if (response.errorCode !== 0 || response.offset < 0) {
-    patchPartition(step, key, { fetchInFlight: null });
+    patchPartition(step, key, { fetchInFlight: null, retryAtMs: response.nowMs + step.c.config.retryBackoffMs });
     step.patch({ metadataWanted: true });
     return;
   }
@@ -580,7 +598,7 @@ function onListOffsetsResponse(step: Step, response: With<ListOffsetsResponse>):
 
 function fetch(step: Step, nowMs: number): void {
   for (const [key, s] of Object.entries(step.c.owned)) {
-    if (s.fetchState !== 'FETCHING' || s.fetchInFlight !== null || s.buffered.length > 0) continue;
+    if (s.fetchState !== 'FETCHING' || s.fetchInFlight !== null || s.buffered.length > 0 || s.retryAtMs > nowMs) continue;
     const leader = leaderOf(step.c, key);
     if (leader === null) continue;
     const { topic, partition } = splitKey(key);
@@ -605,14 +623,14 @@ function onFetchResponse(step: Step, response: With<FetchResponse>): void {
     return;
   }
   if (error !== 'NONE') {
-    patchPartition(step, key, { fetchInFlight: null });
+    patchPartition(step, key, { fetchInFlight: null, retryAtMs: response.nowMs + step.c.config.retryBackoffMs });
     step.patch({ metadataWanted: true });
     return;
   }
   const records = response.batches.flatMap((b) => b.records.map((r) => ({ offset: b.baseOffset + r.offsetDelta, key: r.key, value: r.value })))
     .filter((r) => r.offset >= s.fetchOffset && r.offset < response.highWatermark);
   const fetchOffset = records.length === 0 ? s.fetchOffset : (records[records.length - 1] as { offset: number }).offset + 1;
-  patchPartition(step, key, { fetchInFlight: null, buffered: [...s.buffered, ...records], fetchOffset });
+  patchPartition(step, key, { fetchInFlight: null, buffered: [...s.buffered, ...records], fetchOffset, retryAtMs: records.length === 0 ? response.nowMs + step.c.config.fetchMaxWaitMs : 0 });
 }
 
 /** KafkaConsumer.poll: hand over what is buffered, in order from the position. */
@@ -630,14 +648,23 @@ function deliver(step: Step): void {
 
 function onMetadata(step: Step, response: With<MetadataResponse>): void {
   if (complete(step, response.correlationId, 'Metadata') === null) return;
-  const topics: Record<string, TopicMetadata> = {};
-  for (const t of response.topics) topics[t.name] = { topicId: t.topicId, partitions: t.partitions.map((p) => ({ leader: p.leader, leaderEpoch: p.leaderEpoch })) };
+  // Metadata.updateLatestMetadata: a partition's entry older (lower leader epoch) than what the client has is ignored — a broker still catching up answers from a stale image.
+  const topics: Record<string, TopicMetadata> = { ...step.c.topics };
+  for (const t of response.topics) {
+    const known = step.c.topics[t.name];
+    const partitions = t.partitions.map((p, i) => {
+      const had = known?.topicId === t.topicId ? known.partitions[i] : undefined;
+      return had !== undefined && had.leaderEpoch > p.leaderEpoch ? had : { leader: p.leader, leaderEpoch: p.leaderEpoch };
+    });
+    topics[t.name] = { topicId: t.topicId, partitions };
+  }
   step.patch({ topics, metadataAtMs: response.nowMs, metadataWanted: false });
 }
 
 function onFindCoordinator(step: Step, response: With<FindCoordinatorResponse>): void {
   if (complete(step, response.correlationId, 'FindCoordinator') === null) return;
-  if (response.errorCode === 0) step.patch({ coordinator: response.nodeId });
+  // FindCoordinatorResponseHandler: a new coordinator restarts the session timer (Heartbeat.resetSessionTimeout).
+  if (response.errorCode === 0) step.patch({ coordinator: response.nodeId, lastHeartbeatOkMs: response.nowMs });
   else step.patch({ coordinatorRetryAtMs: response.nowMs + step.c.config.retryBackoffMs });
 }
 
@@ -653,7 +680,10 @@ function failRequest(step: Step, id: number, r: InFlight, nowMs: number): void {
   const inFlight = { ...step.c.inFlight };
   delete inFlight[id];
   step.patch({ inFlight });
-  if (r.partition !== undefined) patchPartition(step, r.partition, { fetchInFlight: null });
+  if (r.partition !== undefined) {
+    patchPartition(step, r.partition, { fetchInFlight: null, retryAtMs: nowMs + step.c.config.retryBackoffMs });
+    step.patch({ metadataWanted: true });
+  }
   if (r.kind === 'OffsetCommit') {
     step.effect({ type: 'commit.completed', offsets: r.offsets ?? {}, error: 'NETWORK_EXCEPTION' });
     if (step.c.commitBeforeJoin === 'pending') step.patch({ commitBeforeJoin: 'done' });
@@ -668,12 +698,12 @@ function runLoop(step: Step, nowMs: number): void {
   if (c.closed) return;
   expireRequests(step, nowMs);
   if ((step.c.metadataWanted || nowMs - step.c.metadataAtMs >= step.c.config.metadataMaxAgeMs || Object.keys(step.c.topics).length === 0) && !inFlightOf(step.c, 'Metadata')) {
-    request(step, nextBroker(step), 'Metadata', (correlationId) => ({ type: 'Metadata', correlationId }), {}, nowMs);
+    request(step, nextBroker(step, nowMs), 'Metadata', (correlationId) => ({ type: 'Metadata', correlationId }), {}, nowMs);
   }
   const group = step.c.config.groupId;
   if (group !== null && !step.c.manual && step.c.subscription.length > 0) {
     if (step.c.coordinator === null && !inFlightOf(step.c, 'FindCoordinator') && nowMs >= step.c.coordinatorRetryAtMs) {
-      request(step, nextBroker(step), 'FindCoordinator', (correlationId) => ({ type: 'FindCoordinator', correlationId, key: group, keyType: 0 }), {}, nowMs);
+      request(step, nextBroker(step, nowMs), 'FindCoordinator', (correlationId) => ({ type: 'FindCoordinator', correlationId, key: group, keyType: 0 }), {}, nowMs);
     }
     if (step.c.coordinator !== null && step.c.config.groupProtocol === 'classic') {
       // Heartbeat thread: no answer within the session timeout means the coordinator is unknown.
@@ -793,6 +823,7 @@ export function createConsumerMachine() {
         }
       }),
       disconnected: run((step, event: With<Extract<ConsumerCommand, { type: 'Disconnected' }>>) => {
+        step.patch({ unreachableUntilMs: { ...step.c.unreachableUntilMs, [event.node]: event.nowMs + 10 * step.c.config.retryBackoffMs } });
         for (const [id, r] of Object.entries(step.c.inFlight)) if (r.to === event.node) failRequest(step, Number(id), r, event.nowMs);
       }),
     },
@@ -806,7 +837,7 @@ export function createConsumerMachine() {
         subscription: [], manual: false, topics: {}, metadataAtMs: -Infinity, metadataWanted: true, coordinator: null, coordinatorRetryAtMs: 0,
         memberState: 'UNJOINED', memberId: '', generationId: -1, protocolName: null, rejoinNeeded: false, generationReset: false, lastHeartbeatSentMs: -Infinity, lastHeartbeatOkMs: 0, assignmentSnapshot: null,
         membership: null, lastConsumerHeartbeatMs: -Infinity,
-        owned: {}, lastPollMs: -1, lastAutoCommitMs: 0, commitBeforeJoin: 'none', inFlight: {}, nextCorrelationId: 1, brokerCursor: input.clientId, closed: false,
+        owned: {}, lastPollMs: -1, lastAutoCommitMs: 0, commitBeforeJoin: 'none', inFlight: {}, nextCorrelationId: 1, brokerCursor: input.clientId, unreachableUntilMs: {}, closed: false,
       } satisfies ConsumerContext;
     },
     initial: 'Running',

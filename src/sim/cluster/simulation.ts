@@ -320,7 +320,7 @@ export class ClusterSimulation implements Drivable {
       clientId: `consumer-${consumer}`, groupId: group.groupId, groupInstanceId: group.staticMembers ? `instance-${consumer}` : null, groupProtocol: group.protocol,
       assignors: group.protocol === 'classic' ? [group.assignor] : [], remoteAssignor: group.protocol === 'consumer' ? group.assignor : null,
       sessionTimeoutMs: 1_500, heartbeatIntervalMs: 300, maxPollIntervalMs: 5_000, autoCommitIntervalMs: 500, autoOffsetReset: 'earliest',
-      requestTimeoutMs: 1_500, retryBackoffMs: 50, metadataMaxAgeMs: 1_000, tickMs: 20,
+      requestTimeoutMs: 1_500, retryBackoffMs: 50, metadataMaxAgeMs: 1_000, fetchMaxWaitMs: 100, tickMs: 20,
     };
   }
 
@@ -366,6 +366,10 @@ export class ClusterSimulation implements Drivable {
         break;
     }
     return { kind: 'client', op: `consumer ${id} ${op}` };
+  }
+
+  consumerRunning(id: number): boolean {
+    return this.nodes.get(id)?.actors.has('consumer') === true;
   }
 
   /** A crashed consumer process starts again (a new incarnation; a static member keeps its group.instance.id). */
@@ -665,6 +669,10 @@ export class ClusterSimulation implements Drivable {
           return { kind: 'deliver', from: item.from, to: item.to, actor: 'producer', message: this.render(item.from, item.to, item.message) };
         }
         const node = this.node(item.to);
+        if (!node.up && this.consumerRunning(item.from)) {
+          // Connecting to a process that is down fails at once (connection refused): the consumer hears of it.
+          this.queue.push(this.nowMs + 1, { kind: 'deliver', from: item.to, to: item.from, message: { type: 'Disconnected', node: item.to } as never });
+        }
         if (!node.up || this.network.isCut(item.from, item.to)) return { kind: 'drop', from: item.from, to: item.to, reason: node.up ? 'partition' : 'crashed', message: this.render(item.from, item.to, item.message) };
         if (node.paused) {
           node.backlog.push(item);
@@ -1222,7 +1230,7 @@ export class ClusterSimulation implements Drivable {
   }
 
   private render(from: number, to: number, message: AnyMessage): string {
-    if ((message as { type: string }).type === 'Disconnected') return `n${from}->producer connection closed`;
+    if ((message as { type: string }).type === 'Disconnected') return `n${from}->${to === PRODUCER_CLIENT_ID ? 'producer' : `n${to}`} connection closed`;
     return isReplicationMessage(message) ? renderReplicationMessage(from, to, message) : renderQuorumMessage(from, to, message as QuorumMessage);
   }
 
