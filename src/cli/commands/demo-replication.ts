@@ -3,13 +3,16 @@
  * brokers and a KRaft controller; topic `user_activity` with 6 partitions and replication factor 3;
  * writes keyed by user id through the producer machine (idempotent, acks=all, batching); the leader of one partition crashes; the controller fences
  * it and elects a new leader from the ISR; writes continue; the broker comes back, catches up and
- * rejoins the ISR. Ends with every replication clause's verdict.
+ * rejoins the ISR. A consumer group of two reads the topic, one member dies and the other takes
+ * over from the committed offsets. Ends with every replication, producer and group clause's verdict.
  */
 import { ClusterSimulation } from '../../sim/cluster/simulation.js';
 import { clusterOptionsFromSeed, type ClusterOptions } from '../../sim/cluster/options.js';
 import { replicationClauses } from '../../../spec/replication/clauses.js';
 import { producerClauses } from '../../../spec/producer/clauses.js';
 import { Narrator } from '../../sim/cluster/narrator.js';
+import { groupClauses } from '../../../spec/groups/clauses.js';
+import type { GroupSpec } from '../../sim/cluster/options.js';
 
 const WRITES_BEFORE = 30;
 const WRITES_AFTER = 30;
@@ -22,7 +25,7 @@ export function replicationDemo(seed: number): number {
     network: { delayMinMs: 2, delayMeanMs: 3, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 },
   };
   const sim = new ClusterSimulation({ options, faults: [], scripted: true, recordTrace: true });
-  const narrator = new Narrator(sim, { truncations: true });
+  const narrator = new Narrator(sim, { truncations: true, consumerDetails: false });
   const advance = (ms: number, until: () => boolean = () => false): void => {
     for (const line of narrator.advance(ms, until)) console.log(`  ${line.replace(/^t=(\d+)/, (_, t: string) => `t=${t.padStart(5)}ms `)}`);
   };
@@ -39,7 +42,7 @@ export function replicationDemo(seed: number): number {
     return `producer id ${c.producerId}, epoch ${c.producerEpoch}; ${c.requests} Produce requests for ${c.records} records`;
   };
   const acked = (): number => sim.client.history.filter((o) => o.type === 'ok').length;
-  const hws = (): string => [...sim.view().partitions.values()].map((p) => {
+  const hws = (): string => [...sim.view().partitions.values()].filter((p) => p.key.startsWith('user_activity-')).map((p) => {
     const leader = sim.view().replicas.find((r) => r.key === p.key && r.broker === p.leader);
     return `${p.key.replace('user_activity-', 'p')}:hw=${leader?.highWatermark ?? '?'}`;
   }).join(' ');
@@ -64,6 +67,20 @@ export function replicationDemo(seed: number): number {
   writes(WRITES_BEFORE, 0);
   console.log(`   => ${acked()} acknowledged; ${producer()}; ${hws()}\n`);
 
+  const group: GroupSpec = { groupId: 'user_activity_readers', consumers: 2, protocol: 'classic', assignor: 'range', staticMembers: false, offsetsTopicPartitions: sim.offsetsTopicPartitions, consumerCrashes: false, pollIntervalMs: 100 };
+  const stableWith = (members: number) => (): boolean => sim.groupsView().shards.some((s) => s.classic.some((g) => g.groupId === group.groupId && g.state === 'Stable' && g.members.length === members));
+  const consumed = (consumer: number): number => sim.consumerHistory.filter((e) => e.type === 'records' && e.consumer === consumer).reduce((n, e) => n + (e.type === 'records' ? e.offsets.length : 0), 0);
+  console.log(`3b. Two consumers (91, 92) of group ${group.groupId} start. FindCoordinator creates __consumer_offsets (${sim.offsetsTopicPartitions} partitions`);
+  console.log('   here, 50 in Kafka); the coordinator is the leader of partition abs(hashCode(groupId)) mod that. The members join');
+  console.log('   (MEMBER_ID_REQUIRED, then the initial rebalance delay), the leader assigns with range, the coordinator writes');
+  console.log('   the assignment to its partition and answers SyncGroup once it is committed. Each reads its partitions from');
+  console.log('   the beginning (no committed offset: auto.offset.reset=earliest) and commits every 500 ms.');
+  sim.startConsumer(91, group, 100);
+  sim.startConsumer(92, group, 100);
+  advance(10_000, stableWith(2));
+  advance(1_500);
+  console.log(`   => consumer 91 read ${consumed(91)} records, consumer 92 read ${consumed(92)}\n`);
+
   const busiest = [...sim.view().replicas].filter((r) => r.role === 'Leader').sort((a, b) => b.highWatermark - a.highWatermark)[0];
   const victim = busiest?.broker ?? 1;
   const victimPartition = busiest?.key ?? 'user_activity-0';
@@ -87,11 +104,19 @@ export function replicationDemo(seed: number): number {
   advance(300);
   console.log('');
 
-  console.log('7. The verdicts of the replication clauses over this run:');
+  console.log('7. Consumer 92 dies without leaving the group. The coordinator notices when its session times out');
+  console.log('   (1.5 s here), removes it and rebalances; consumer 91 revokes its partitions (eager: after committing),');
+  console.log('   rejoins, is given all six and resumes each from the last committed offset.');
+  sim.crashConsumer(92);
+  advance(8_000, stableWith(1));
+  advance(1_500);
+  console.log(`   => consumer 91 has read ${consumed(91)} records in all\n`);
+
+  console.log('8. The verdicts of the replication, producer and group clauses over this run:');
   sim.finish();
   const failed = new Map(sim.violations.map((v) => [v.clauseId, v.message]));
   const converged = [...sim.view().partitions.values()].every((p) => p.isr.length === 3 && p.leader >= 0);
-  for (const clause of [...replicationClauses, ...producerClauses]) {
+  for (const clause of [...replicationClauses, ...producerClauses, ...groupClauses]) {
     const verdict = failed.has(clause.id) ? 'FAIL' : clause.kind === 'liveness' ? (converged ? 'PASS' : 'FAIL') : 'PASS';
     console.log(`   ${verdict} ${clause.id} ${clause.title}${failed.has(clause.id) ? `: ${failed.get(clause.id)}` : ''}`);
   }

@@ -58,12 +58,17 @@ export class GroupNarrator {
   /** The last commit narrated per partition: auto-commit repeats unchanged offsets, which are not news. */
   private readonly commits = new Map<string, number>();
 
-  constructor(private readonly read: () => { view: GroupsView; history: readonly ConsumerEvent[]; now: number }) {}
+  constructor(
+    private readonly read: () => { view: GroupsView; history: readonly ConsumerEvent[]; now: number },
+    /** Narrate commits and positions (scenarios); the demo leaves them out. */
+    private readonly details = true,
+  ) {}
 
   lines(): string[] {
     const { view, history, now } = this.read();
     const out: string[] = [];
     for (const e of history.slice(this.printedEvents)) {
+      if (!this.details && (e.type === 'committed' || e.type === 'position')) continue;
       if (e.type === 'committed') {
         if (this.commits.get(e.partition) === e.offset) continue;
         this.commits.set(e.partition, e.offset);

@@ -16,9 +16,9 @@ export class Narrator {
 
   constructor(
     private readonly sim: ClusterSimulation,
-    private readonly options: { readonly truncations: boolean } = { truncations: true },
+    private readonly options: { readonly truncations: boolean; readonly consumerDetails?: boolean } = { truncations: true },
   ) {
-    this.groups = new GroupNarrator(() => ({ view: sim.groupsView(), history: sim.consumerHistory, now: sim.now }));
+    this.groups = new GroupNarrator(() => ({ view: sim.groupsView(), history: sim.consumerHistory, now: sim.now }), options.consumerDetails ?? true);
   }
 
   /** Lines for every step since the last call. */
