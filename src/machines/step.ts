@@ -4,6 +4,8 @@
  * everything to XState's enqueueActions in that order. Keeps the rules readable as functions while
  * the machine stays pure.
  */
+import { enqueueActions } from 'xstate';
+
 export interface Enqueue<C, F> {
   assign: (c: C) => void;
   emit: (e: F) => void;
@@ -34,4 +36,18 @@ export class Step<C extends object, F> {
     for (const id of this.cancels) enqueue.cancel(id);
     for (const t of this.timers) enqueue.raise(t.event as never, { delay: t.delay, id: t.id });
   }
+}
+
+/**
+ * An XState action that runs one rule as a Step over the machine's context and flushes it
+ * (typed loosely: `setup` checks the machine's own types). `after` runs after every rule (a
+ * client's loop pass).
+ */
+export function stepAction<C extends object, F, E>(body: (step: Step<C, F>, event: E) => void, after?: (step: Step<C, F>, event: E) => void): never {
+  return enqueueActions(((args: { context: C; enqueue: unknown; event: E }) => {
+    const step = new Step<C, F>(args.context);
+    body(step, args.event);
+    after?.(step, args.event);
+    step.flush(args.enqueue as never);
+  }) as never) as never;
 }

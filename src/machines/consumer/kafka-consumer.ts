@@ -23,14 +23,14 @@
  * partition in flight; the leader epoch is checked on fetch (FENCED_LEADER_EPOCH refreshes
  * metadata) but positions are not validated with OffsetForLeaderEpoch after a leader change.
  */
-import { setup, enqueueActions } from 'xstate';
+import { setup } from 'xstate';
 import { errorName } from '../../protocol/errors.js';
 import type {
   ConsumerGroupHeartbeatResponse, ConsumerProtocolSubscription, FindCoordinatorResponse, GroupMessage, HeartbeatResponse, JoinGroupResponse,
   OffsetCommitResponse, OffsetFetchResponse, SyncGroupResponse, TopicPartitions,
 } from '../../protocol/groups/messages.js';
 import type { FetchResponse, ListOffsetsResponse, MetadataResponse, ReplicationMessage } from '../../protocol/replication/messages.js';
-import { Step as GenericStep } from '../step.js';
+import { Step as GenericStep, stepAction } from '../step.js';
 import { clientAssignor } from '../group/assignors/index.js';
 import type { RebalanceProtocol } from '../group/assignors/types.js';
 import * as membership848 from './membership-consumer-protocol.js';
@@ -752,16 +752,13 @@ function pollTimeout(step: Step, nowMs: number): void {
   resetGeneration(step);
 }
 
+/** Every event: its rule, then the poll timer and one pass of the client loop. */
 function run(body: (step: Step, event: never) => void): never {
-  return enqueueActions(({ context, enqueue, event }: { context: ConsumerContext; enqueue: unknown; event: ConsumerEvent }) => {
-    const step = new Step(context);
-    body(step, event as never);
-    if (!step.c.closed) {
-      pollTimeout(step, event.nowMs);
-      runLoop(step, event.nowMs);
-    }
-    step.flush(enqueue as never);
-  }) as never;
+  return stepAction<ConsumerContext, ConsumerEffect, ConsumerEvent>(body as never, (step, event) => {
+    if (step.c.closed) return;
+    pollTimeout(step as Step, event.nowMs);
+    runLoop(step as Step, event.nowMs);
+  });
 }
 
 export function createConsumerMachine() {

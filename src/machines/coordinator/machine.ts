@@ -16,11 +16,11 @@
  *
  * The group rules themselves are in ../group (coordinator-shard.ts dispatches to them).
  */
-import { enqueueActions, setup } from 'xstate';
+import { setup } from 'xstate';
 import { errorCode } from '../../protocol/errors.js';
 import type { GroupRequest } from '../../protocol/groups/messages.js';
 import type { ProduceResponse } from '../../protocol/replication/messages.js';
-import { Step as GenericStep } from '../step.js';
+import { Step as GenericStep, stepAction } from '../step.js';
 import { emptyShard, handleShardRequest, handleShardTimer, replayShardRecord, shardOnLoaded, type ShardState } from '../group/coordinator-shard.js';
 import { errorResponseFor, failResponse } from '../group/error-responses.js';
 import { OFFSETS_TOPIC, partitionFor } from '../group/partition-for.js';
@@ -215,13 +215,8 @@ function writeTimedOut(step: Step, event: With<Extract<CoordinatorLocalEvent, { 
   patchShard(step, { ...shard, held: shard.held.map((h) => (h.writeId === held.writeId ? { ...h, responses: [] } : h)) });
 }
 
-/** An action that runs one rule as a Step (typed loosely here; setup checks the machine's own types). */
 function run(body: (step: Step, event: never) => void): never {
-  return enqueueActions(({ context, enqueue, event }: { context: CoordinatorContext; enqueue: unknown; event: CoordinatorEvent }) => {
-    const step = new Step(context);
-    body(step, event as never);
-    step.flush(enqueue as never);
-  }) as never;
+  return stepAction<CoordinatorContext, CoordinatorEffect, CoordinatorEvent>(body as never);
 }
 
 export function createCoordinatorMachine() {
