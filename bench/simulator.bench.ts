@@ -6,7 +6,7 @@
 import { Simulation } from '../src/sim/simulator.js';
 import { optionsFromSeed } from '../src/sim/options.js';
 import { ClusterSimulation } from '../src/sim/cluster/simulation.js';
-import { clusterOptionsFromSeed } from '../src/sim/cluster/options.js';
+import { clusterOptionsFromSeed, type GroupSpec } from '../src/sim/cluster/options.js';
 
 const SEEDS = Number(process.env['KSPEC_BENCH_SEEDS'] ?? 40);
 
@@ -36,9 +36,9 @@ bench(3);
 bench(5);
 
 /** The replication simulator with Kafka's documentation example shape: 3 brokers x 6 partitions, RF 3. */
-function benchReplication(producer: 'idempotent' | 'raw'): void {
+function benchReplication(producer: 'idempotent' | 'raw', group: GroupSpec | null = null): void {
   const shape = (seed: number) => {
-    const base = clusterOptionsFromSeed(seed, { brokers: 3, producer });
+    const base = clusterOptionsFromSeed(seed, { brokers: 3, producer, group });
     return { ...base, topic: { ...base.topic, partitions: 6, replicationFactor: 3 } };
   };
   for (let seed = 1; seed <= 2; seed++) new ClusterSimulation({ options: shape(seed) }).run();
@@ -57,10 +57,12 @@ function benchReplication(producer: 'idempotent' | 'raw'): void {
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `replication, 3 brokers x 6 partitions RF 3, ${producer === 'raw' ? 'raw writer' : 'idempotent producer machine'}: ${acked} acknowledged writes, ${seeds} seeds, ${steps} events, ${transitions} transitions in ${seconds.toFixed(2)}s -> ` +
+    `replication, 3 brokers x 6 partitions RF 3, ${producer === 'raw' ? 'raw writer' : 'idempotent producer machine'}${group === null ? '' : `, ${group.consumers} consumers (group.protocol=${group.protocol}, ${group.assignor})`}: ${acked} acknowledged writes, ${seeds} seeds, ${steps} events, ${transitions} transitions in ${seconds.toFixed(2)}s -> ` +
       `${Math.round(steps / seconds)} events/s, ${Math.round(transitions / seconds)} transitions/s, ${(virtualMs / 1000 / seconds).toFixed(0)}x real time`,
   );
 }
 
 benchReplication('raw');
 benchReplication('idempotent');
+benchReplication('idempotent', { groupId: 'readers', consumers: 3, protocol: 'classic', assignor: 'range', staticMembers: false, offsetsTopicPartitions: 3, consumerCrashes: true, pollIntervalMs: 100 });
+benchReplication('idempotent', { groupId: 'readers', consumers: 3, protocol: 'consumer', assignor: 'uniform', staticMembers: false, offsetsTopicPartitions: 3, consumerCrashes: true, pollIntervalMs: 100 });
