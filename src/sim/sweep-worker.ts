@@ -19,6 +19,8 @@ export interface SeedOutcome {
   readonly allowedLostWrites: number;
   /** PROD-IDEM-1/2 findings over the producer machine's writes (zero for the raw writer). */
   readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number };
+  /** The seed's consumer group, if it had one. */
+  readonly group?: { readonly protocol: string; readonly records: number; readonly rebalanceCallbacks: number; readonly crashes: number } | null;
 }
 
 const NO_FINDINGS = { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0 };
@@ -41,6 +43,7 @@ export function runOneSeed(seed: number, job: SweepJob): SeedOutcome {
       violation: first === undefined ? null : { clauseId: first.clauseId, message: first.message },
       allowedLostWrites: result.allowedLostWrites.length,
       producerFindings: result.producerFindings,
+      group: result.group,
     };
   }
   const result = new Simulation({ options: optionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps }) }).run();

@@ -32,6 +32,8 @@ export interface SweepSummary {
   allowedLostWrites: { seeds: number[]; writes: number };
   /** PROD-IDEM-1/2 findings summed over seeds, and the seeds with a violation of either. */
   producer: { duplicates: number; reorders: number; allowedDuplicates: number; allowedReorders: number; seeds: number[]; allowedSeeds: number[] };
+  /** Seeds with a consumer group, by group.protocol, and what their consumers did. */
+  groups: { classic: number; consumer: number; records: number; rebalanceCallbacks: number; crashes: number };
 }
 
 /**
@@ -68,8 +70,17 @@ export async function sweep(from: number, count: number, job: SweepJob, workers:
   outcomes.sort((a, b) => a.seed - b.seed);
   const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs: performance.now() - started, violationsByClause: new Map(), allowedLostWrites: { seeds: [], writes: 0 },
     producer: { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, seeds: [], allowedSeeds: [] },
+    groups: { classic: 0, consumer: 0, records: 0, rebalanceCallbacks: 0, crashes: 0 },
   };
   for (const outcome of outcomes) {
+    const g = outcome.group;
+    if (g !== undefined && g !== null) {
+      if (g.protocol === 'classic') summary.groups.classic++;
+      else summary.groups.consumer++;
+      summary.groups.records += g.records;
+      summary.groups.rebalanceCallbacks += g.rebalanceCallbacks;
+      summary.groups.crashes += g.crashes;
+    }
     const f = outcome.producerFindings;
     summary.producer.duplicates += f.duplicates;
     summary.producer.reorders += f.reorders;
@@ -122,6 +133,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (model === 'replication') {
     const p = summary.producer;
     console.log(`producer (PROD-IDEM-1/2): ${p.duplicates} duplicate(s), ${p.reorders} reordered record(s) in ${p.seeds.length} seed(s)${p.seeds.length > 0 ? `, first ${p.seeds.slice(0, 5).join(', ')}` : ''}; allowed by Kafka's KIP-360 windows: ${p.allowedDuplicates} duplicate(s), ${p.allowedReorders} reordered in ${p.allowedSeeds.length} seed(s)${p.allowedSeeds.length > 0 ? `, first ${p.allowedSeeds.slice(0, 5).join(', ')}` : ''}`);
+  }
+  if (model === 'replication') {
+    const g = summary.groups;
+    console.log(`consumer groups: ${g.classic + g.consumer} seed(s) (${g.classic} classic, ${g.consumer} KIP-848); ${g.records} records handed to consumers, ${g.rebalanceCallbacks} rebalance callbacks, ${g.crashes} consumer crash(es)`);
   }
   let written = 0;
   for (const [clause, seeds] of [...summary.violationsByClause].sort()) {

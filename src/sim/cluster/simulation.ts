@@ -146,6 +146,8 @@ export interface ClusterRunResult {
   /** PROD-IDEM-1/2 findings of the producer machine's writes: violations and Kafka's allowed windows. */
   readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number };
   readonly consumedRecords: number;
+  /** The consumer group's run, if there was one: records handed to its consumers, rebalance callbacks, consumer crashes. */
+  readonly group: { readonly protocol: string; readonly records: number; readonly rebalanceCallbacks: number; readonly crashes: number } | null;
   readonly trace: (ClusterTraceHeader | ClusterTraceStep)[] | null;
 }
 
@@ -554,6 +556,12 @@ export class ClusterSimulation implements Drivable {
         allowedReorders: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-2' && f.allowed).length,
       },
       consumedRecords: this.client.consumed.filter((e) => e.type === 'record').length,
+      group: this.groupSpec === null ? null : {
+        protocol: this.groupSpec.protocol,
+        records: this.consumerHistory.reduce((n, e) => n + (e.type === 'records' ? e.offsets.length : 0), 0),
+        rebalanceCallbacks: this.consumerHistory.filter((e) => e.type === 'assigned' || e.type === 'revoked' || e.type === 'lost').length,
+        crashes: this.consumerHistory.filter((e) => e.type === 'crashed').length,
+      },
       trace: this.trace,
     };
   }
