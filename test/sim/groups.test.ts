@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
 import { clusterOptionsFromSeed, type GroupSpec } from '../../src/sim/cluster/options.js';
 import { clusterReproduceCommand } from '../../src/sim/cluster/run.js';
+import { ClusterSimulation as Simulation, simulatedGroupCoordinatorConfig } from '../../src/sim/cluster/simulation.js';
+import { defaultBrokerConfig } from '../../src/machines/broker/machine.js';
+import { checkResumeFromCommitted } from '../../spec/groups/clauses.js';
 
 const groups: GroupSpec[] = [
   { groupId: 'readers', consumers: 2, protocol: 'classic', assignor: 'range', staticMembers: false, offsetsTopicPartitions: 3, consumerCrashes: true, pollIntervalMs: 100 },
@@ -41,4 +44,59 @@ describe('consumer groups under faults', () => {
     };
     expect(run()).toBe(run());
   });
+});
+
+/**
+ * The coordinator cut off from the other brokers and the controller, but not from its consumers:
+ * it keeps acting as coordinator while the controller moves its __consumer_offsets partition to
+ * another broker. Then the network heals and the group moves to the new coordinator.
+ */
+function coordinatorCutOff(holdAnswersUntilCommitted: boolean) {
+  const base = clusterOptionsFromSeed(1, { brokers: 3, controllers: 1, producer: 'raw', group: null });
+  const options = {
+    ...base,
+    topic: { name: 'user_activity', partitions: 2, replicationFactor: 3, configs: { 'min.insync.replicas': '1' } },
+    network: { delayMinMs: 2, delayMeanMs: 3, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 },
+  };
+  const sim = new Simulation({
+    options, faults: [], scripted: true,
+    brokerConfig: { ...defaultBrokerConfig, offsetsTopicNumPartitions: 1, offsetsTopicReplicationFactor: 3 },
+    groupCoordinatorConfig: { ...simulatedGroupCoordinatorConfig, offsetsTopicNumPartitions: 1, holdAnswersUntilCommitted },
+  });
+  const writes = (count: number): void => {
+    sim.clientOp('metadata');
+    sim.runUntil(sim.now + 50);
+    for (let i = 0; i < count; i++) {
+      sim.produce(`user-${i}`, -1);
+      sim.runUntil(sim.now + 20);
+    }
+  };
+  sim.runUntil(20_000, () => sim.view().registeredBrokers.length === 3 && sim.view().fencedBrokers.length === 0);
+  sim.clientOp('create');
+  sim.runUntil(sim.now + 2_000);
+  const group: GroupSpec = { groupId: 'readers', consumers: 2, protocol: 'classic', assignor: 'range', staticMembers: false, offsetsTopicPartitions: 1, consumerCrashes: false, pollIntervalMs: 100 };
+  sim.startConsumer(91, group, 100);
+  sim.startConsumer(92, group, 100);
+  writes(10);
+  sim.runUntil(sim.now + 4_000);
+  const coordinator = sim.groupsView().shards[0]?.broker as number;
+  for (const other of [...sim.brokers, ...sim.controllers]) {
+    if (other === coordinator) continue;
+    sim.injectFault({ kind: 'one-way', from: coordinator, to: other });
+    sim.injectFault({ kind: 'one-way', from: other, to: coordinator });
+  }
+  writes(10);
+  sim.runUntil(sim.now + 4_000);
+  sim.injectFault({ kind: 'heal' });
+  sim.runUntil(sim.now + 6_000);
+  return checkResumeFromCommitted(sim.consumerHistory);
+}
+
+describe('the coordinator\'s write rule', () => {
+  it('CG-RESUME-1: answering commits before the high watermark passes them loses acknowledged commits on failover; Kafka\'s rule keeps them', () => {
+    const broken = coordinatorCutOff(false);
+    expect(broken.verdict).toBe('invalid');
+    expect(broken.anomalies[0]).toMatch(/resumed at committed offset \d+, but \d+ had been committed and acknowledged/);
+    expect(coordinatorCutOff(true).verdict).toBe('valid');
+  }, 60_000);
 });

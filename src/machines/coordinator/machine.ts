@@ -130,7 +130,7 @@ function applyOutcome(step: Step, shard: LoadedShard, outcome: ShardOutcome<Shar
     appendId = writeId;
     step.effect({ type: 'coordinator.append', partition: shard.partition, correlationId: appendId, records: outcome.records.map(encodeGroupRecord) });
   }
-  const waits = appendId !== null || shard.held.length > 0 || shard.lastWrittenOffset > shard.highWatermark;
+  const waits = step.c.config.holdAnswersUntilCommitted && (appendId !== null || shard.held.length > 0 || shard.lastWrittenOffset > shard.highWatermark);
   if (!waits) {
     for (const r of outcome.responses) step.effect({ type: 'send', to: r.to, message: r.message });
     patchShard(step, { ...shard, state: outcome.state });

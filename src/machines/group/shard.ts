@@ -39,6 +39,12 @@ export interface GroupCoordinatorConfig {
   readonly consumerGroupMaxSize: number;
   /** group.consumer.assignors: the first is the default (uniform, range). */
   readonly consumerGroupAssignors: readonly string[];
+  /**
+   * Kafka's rule (true): an answer waits until the high watermark passes the writes before it.
+   * false is a broken variant that answers as soon as the records are appended locally: a test
+   * shows the clauses catch the commits it loses on failover.
+   */
+  readonly holdAnswersUntilCommitted: boolean;
 }
 
 export const defaultGroupCoordinatorConfig: GroupCoordinatorConfig = {
@@ -55,6 +61,7 @@ export const defaultGroupCoordinatorConfig: GroupCoordinatorConfig = {
   consumerGroupHeartbeatIntervalMs: 5_000,
   consumerGroupMaxSize: 2_147_483_647,
   consumerGroupAssignors: ['uniform', 'range'],
+  holdAnswersUntilCommitted: true,
 };
 
 /** A topic as the coordinator's metadata image knows it (GroupCoordinator.onNewMetadataImage). */
