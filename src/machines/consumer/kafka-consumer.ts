@@ -193,7 +193,7 @@ class Step extends GenericStep<ConsumerContext, ConsumerEffect> {}
 
 // ---- requests --------------------------------------------------------------------------------
 
-function request(step: Step, to: number, kind: InFlight['kind'], build: (correlationId: number) => GroupMessage | ReplicationMessage, extra: Partial<InFlight> = {}, nowMs = 0): number {
+function request(step: Step, to: number, kind: InFlight['kind'], build: (correlationId: number) => GroupMessage | ReplicationMessage, extra: Partial<InFlight>, nowMs: number): number {
   const correlationId = step.c.nextCorrelationId;
   step.patch({ nextCorrelationId: correlationId + 1, inFlight: { ...step.c.inFlight, [correlationId]: { kind, to, sentAtMs: nowMs, ...extra } } });
   step.effect({ type: 'send', to, message: build(correlationId) });
@@ -406,11 +406,13 @@ function metadataChangedSinceAssignment(c: ConsumerContext): boolean {
 
 /** ConsumerCoordinator.onLeaderElected: the chosen assignor over every member's subscription and the partition counts this client knows. */
 function leaderAssign(c: ConsumerContext, response: JoinGroupResponse): { memberId: string; assignment: { assignedPartitions: TopicPartitions[] } }[] {
-  const assignor = clientAssignor(response.protocolName ?? '') ?? clientAssignor('range');
+  // The coordinator picks a protocol every member offered, so it is one of this consumer's assignors (Kafka throws otherwise).
+  const assignor = clientAssignor(response.protocolName ?? '');
+  if (assignor === undefined) throw new Error(`the coordinator selected '${response.protocolName ?? ''}', which is not one of this consumer's assignors`);
   const topics = new Set(response.members.flatMap((m) => m.metadata.topics));
   const partitionsPerTopic: Record<string, number> = {};
   for (const t of topics) if (c.topics[t] !== undefined) partitionsPerTopic[t] = (c.topics[t] as TopicMetadata).partitions.length;
-  const result = assignor?.assign(partitionsPerTopic, response.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, subscription: m.metadata }))) ?? {};
+  const result = assignor.assign(partitionsPerTopic, response.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, subscription: m.metadata })));
   return response.members.map((m) => ({ memberId: m.memberId, assignment: { assignedPartitions: result[m.memberId] ?? [] } }));
 }
 

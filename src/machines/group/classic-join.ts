@@ -188,16 +188,21 @@ function rejoinByState(group: ClassicGroup, request: Join, env: ShardEnv, effect
 
 /** The current generation, again; only a leader in CompletingRebalance needs the members (to assign). */
 function answerCurrentGeneration(group: ClassicGroup, request: Join, effects: ClassicEffects, withMembers: boolean): void {
-  effects.answerJoin(parkedOf(request), {
-    memberId: request.memberId,
+  effects.answerJoin(parkedOf(request), currentGenerationAnswer(group, request.memberId, false, withMembers));
+}
+
+/** A JoinGroup answer naming the group's current generation (no new join phase). */
+function currentGenerationAnswer(group: ClassicGroup, memberId: string, skipAssignment: boolean, withMembers: boolean) {
+  return {
+    memberId,
     generationId: group.generationId,
     protocolName: group.protocolName,
     protocolType: group.protocolType,
     leader: group.leaderId ?? '',
-    skipAssignment: false,
+    skipAssignment,
     members: withMembers ? currentClassicGroupMembers(group) : [],
     errorCode: 0,
-  });
+  };
 }
 
 /** updateMemberThenRebalanceOrCompleteJoin */
@@ -280,14 +285,6 @@ function fenceStaticMember(group: ClassicGroup, effects: ClassicEffects, oldMemb
 function persistReplacedStaticMember(group: ClassicGroup, newMemberId: string, effects: ClassicEffects): ClassicGroup {
   effects.record(groupMetadataRecord(group, groupAssignment(group)));
   const leader = isLeader(group, newMemberId);
-  return completeJoinFuture(group, effects, newMemberId, {
-    memberId: newMemberId,
-    generationId: group.generationId,
-    protocolName: group.protocolName,
-    protocolType: group.protocolType,
-    leader: group.leaderId ?? '',
-    skipAssignment: leader,
-    members: leader ? currentClassicGroupMembers(group) : [],
-    errorCode: 0,
-  });
+  // JoinGroup v9: the static leader that came back gets the members but must not assign again.
+  return completeJoinFuture(group, effects, newMemberId, currentGenerationAnswer(group, newMemberId, leader, leader));
 }
