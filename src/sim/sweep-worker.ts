@@ -5,9 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Simulation } from './simulator.js';
-import { optionsFromSeed } from './options.js';
 import { ClusterSimulation } from './cluster/simulation.js';
-import { clusterOptionsFromSeed } from './cluster/options.js';
+import { chosenClusterOptions, chosenQuorumOptions, type ClusterChoices } from './cluster/choices.js';
 
 export interface SeedOutcome {
   readonly seed: number;
@@ -32,11 +31,14 @@ export interface SweepJob {
   readonly unclean: boolean;
   /** Every seed's writer is the producer machine with idempotence off. */
   readonly noIdempotence?: boolean;
+  /** Cluster and workload options chosen on the command line (src/sim/cluster/choices.ts). */
+  readonly choices?: ClusterChoices;
+  readonly voters?: number;
 }
 
 export function runOneSeed(seed: number, job: SweepJob): SeedOutcome {
   if (job.model === 'replication') {
-    const result = new ClusterSimulation({ options: clusterOptionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps, unclean: job.unclean, ...(job.noIdempotence === true ? { producer: 'plain' as const } : {}) }) }).run();
+    const result = new ClusterSimulation({ options: chosenClusterOptions(seed, job) }).run();
     const first = result.violations[0];
     return {
       seed, steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs,
@@ -46,7 +48,7 @@ export function runOneSeed(seed: number, job: SweepJob): SeedOutcome {
       group: result.group,
     };
   }
-  const result = new Simulation({ options: optionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps }) }).run();
+  const result = new Simulation({ options: chosenQuorumOptions(seed, job) }).run();
   const first = result.violations[0];
   return {
     seed,
