@@ -83,6 +83,7 @@ describe('bad usage or input: exit 2, one line on stderr, no stack trace', () =>
     ['a replication flag on the quorum model', ['sim', '--model', 'quorum', '--partitions', '3'], /--partitions needs the replication model/],
     ['--faults neither on nor off', ['sim', '--faults', 'maybe'], /must be 'on' or 'off'/],
     ['a share outside its count', ['sweep', '--shard', '3/2'], /must be I\/N/],
+    ['a run option with --merge (it would be ignored)', ['sweep', '--merge', join(dir, 'nope.json'), '--variant', 'vote-twice'], /--merge takes the sweep's options from its shares; drop --variant/],
     ['a missing share file', ['sweep', '--merge', join(dir, 'nope.json')], /cannot read sweep share/],
     ['an unknown clause', ['clauses', 'REPL-NOPE-9'], /no clause 'REPL-NOPE-9'; clauses of REPL: REPL-ISR-1/],
     ['run flags with --replay', ['sim', '--replay', join(dir, 'x.jsonl'), '--max-steps', '5'], /--replay takes the run's options from the trace; drop --max-steps/],

@@ -9,6 +9,7 @@
  * Ctrl-C stops the sweep and prints the summary of the seeds that finished (exit 130).
  */
 import { Worker } from 'node:worker_threads';
+import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -164,8 +165,13 @@ export interface SweepReport {
   readonly exitCode: number;
 }
 
-export async function sweepCommand(options: SweepOptions): Promise<number> {
-  if (options.merge !== undefined) return mergeCommand(options);
+export async function sweepCommand(options: SweepOptions, _positionals: string[] = [], command?: Command): Promise<number> {
+  if (options.merge !== undefined) {
+    // A merge runs nothing: a run option given with it would be silently ignored.
+    const given = (command?.options ?? []).filter((o) => !['--merge', '--json'].includes(o.long ?? '') && command?.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
+    if (given.length > 0) throw new UsageError(`--merge takes the sweep's options from its shares; drop ${given.join(', ')}`);
+    return mergeCommand(options);
+  }
   const run = resolveRun(options);
   const last = options.from + options.seeds - 1;
   if (last > SEED_MAX) throw new UsageError(`--from ${options.from} --seeds ${options.seeds} runs past the last seed ${SEED_MAX}`);
@@ -294,7 +300,6 @@ export function formatDuration(ms: number): string {
 /** `--merge A.json B.json ...`: the shares of one sweep, complete and alike, folded into one summary. */
 function mergeCommand(options: SweepOptions): number {
   const files = options.merge ?? [];
-  if (options.shard !== undefined) throw new UsageError('--merge combines finished shares: it takes no --shard');
   if (options.json !== undefined && options.json !== '-') checkWritable(options.json, 'JSON file');
   if (options.json === '-') humanOutputTo('stderr');
   const reports = files.map(readReport);

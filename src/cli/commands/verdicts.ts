@@ -39,7 +39,6 @@ export function judge(clauses: readonly Clause[], violations: readonly Violation
     if (clause.kind !== 'invariant' && cut !== null) return { ...base, verdict: 'skip', reason: `run cut at max steps (${cut.maxSteps})` };
     return { ...base, verdict: 'pass' };
   });
-  // A violation of a clause outside the list (none today) must still fail the run.
   return { verdicts, violations: real };
 }
 
