@@ -33,7 +33,7 @@ import {
 import { emptyConsumerGroup, replayConsumerGroupRecord } from './consumer-group-replay.js';
 import { buildCurrentAssignment } from './current-assignment.js';
 import { errorResponseFor } from './error-responses.js';
-import type { ConsumerGroupCurrentMemberAssignmentRecord, ConsumerGroupMemberMetadataRecord, GroupRecord } from './records.js';
+import type { ConsumerGroupCurrentMemberAssignmentRecord, ConsumerGroupMemberMetadataRecord, GroupRecord } from '../../protocol/groups/records.js';
 import { memberIdFrom, type From, type ShardEnv, type ShardOutcome, type ShardTimer, type ShardTimerEvent } from './shard.js';
 import { buildTargetAssignment, type SubscriptionMetadata } from './target-assignment.js';
 

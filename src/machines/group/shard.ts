@@ -10,7 +10,7 @@
  * event queue) — so no client hears of a state change that a failover could still lose.
  */
 import type { GroupResponse } from '../../protocol/groups/messages.js';
-import type { GroupRecord } from './records.js';
+import type { GroupRecord } from '../../protocol/groups/records.js';
 
 export interface GroupCoordinatorConfig {
   /** offsets.topic.num.partitions (Kafka: 50). */
