@@ -22,15 +22,15 @@
 import { emit, enqueueActions, not, setup } from 'xstate';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import { nextInt } from '../../core/prng.js';
-import { applyRecords, emptyImage, nextProducerIdOf, topicConfig, type MetadataImage, type MetadataRecord, type PartitionRegistration } from '../controller/metadata.js';
+import { applyRecords, emptyImage, nextProducerIdOf, topicByName, topicConfig, type MetadataImage, type TopicMetadata } from '../../common/metadata-image.js';
+import { type MetadataRecord, type PartitionRegistration } from '../../protocol/metadata/records.js';
 import type {
   AllocateProducerIdsResponse, BrokerHeartbeatResponse, BrokerRegistrationResponse, FetchRequest, InitProducerIdRequest, ListOffsetsRequest,
   MetadataRequest, OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
 } from '../../protocol/replication/messages.js';
 import { Step as GenericStep } from '../step.js';
 import type { FindCoordinatorRequest, FindCoordinatorResponse, GroupMessage } from '../../protocol/groups/messages.js';
-import { OFFSETS_TOPIC, partitionFor } from '../group/partition-for.js';
-import type { TopicImage as CoordinatorTopicImage } from '../group/shard.js';
+import { OFFSETS_TOPIC, partitionFor } from '../../common/partition-for.js';
 import { answersRequest, blockRequested, claimProducerId, initialProducerIdManager, receiveBlock, type ProducerIdManagerState } from './producer-ids.js';
 
 export interface BrokerConfig {
@@ -78,7 +78,7 @@ export type BrokerEffect =
       readonly ineligible: readonly number[];
     }
   /** Tell the co-located group coordinator the topics as they are now. */
-  | { readonly type: 'coordinator.metadata'; readonly topics: readonly CoordinatorTopicImage[] };
+  | { readonly type: 'coordinator.metadata'; readonly topics: readonly TopicMetadata[] };
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -191,7 +191,7 @@ function findCoordinator(step: Step, request: With<FindCoordinatorRequest>): voi
   // Transactions are out of scope (InitProducerId refuses transactional ids the same way).
   if (request.keyType !== 0 || request.key === '') return answer('INVALID_REQUEST', -1);
   if (!c.serving) return answer('COORDINATOR_NOT_AVAILABLE', -1);
-  const topic = Object.values(c.image.topics).find((t) => t.name === OFFSETS_TOPIC);
+  const topic = topicByName(c.image, OFFSETS_TOPIC);
   if (topic === undefined) {
     requestOffsetsTopic(step, request.nowMs);
     return answer('COORDINATOR_NOT_AVAILABLE', -1);

@@ -5,7 +5,7 @@
  * empty sets the same way, so `equals` there and `sameAssignment` here agree).
  */
 import type { TopicIdPartitions } from '../../protocol/groups/messages.js';
-import type { TopicIdAssignment } from './assignors/types.js';
+import type { TopicIdAssignment } from '../../common/assignors/types.js';
 
 export type Assignment = TopicIdAssignment;
 

@@ -22,8 +22,8 @@ import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import type {
   ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, OffsetCommitRequest, OffsetFetchRequest,
 } from '../../protocol/groups/messages.js';
-import { serverAssignor } from './assignors/index.js';
-import type { ServerAssignor } from './assignors/types.js';
+import { serverAssignor } from '../../common/assignors/index.js';
+import type { ServerAssignor } from '../../common/assignors/types.js';
 import { assignmentToTopicPartitions, emptyAssignment, isSubset, sameAssignment, type Assignment } from './consumer-group-assignment.js';
 import { ConsumerGroupApiError, refuse } from './consumer-group-error.js';
 import {

@@ -30,7 +30,8 @@ import { createQuorumMachine, defaultQuorumConfig, type QuorumDurable } from '..
 import { createControllerMachine, defaultControllerConfig } from '../../machines/controller/machine.js';
 import { createBrokerMachine, defaultBrokerConfig, type BrokerConfig } from '../../machines/broker/machine.js';
 import { createReplicaMachine, defaultReplicaConfig, type ReplicaConfig } from '../../machines/replica/machine.js';
-import { applyRecords, emptyImage, type MetadataImage, type MetadataRecord } from '../../machines/controller/metadata.js';
+import { applyRecords, emptyImage, type MetadataImage } from '../../common/metadata-image.js';
+import type { MetadataRecord } from '../../protocol/metadata/records.js';
 import { findVariant, type Variant } from '../../variants.js';
 import type { MetadataEntry, PartitionAddress, ReplicationMessage } from '../../protocol/replication/messages.js';
 import { partitionKey } from '../../protocol/replication/messages.js';
@@ -49,7 +50,7 @@ import type { ProduceOperation } from '../../../spec/replication/view.js';
 import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js';
 import { createCoordinatorMachine } from '../../machines/coordinator/machine.js';
 import { defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../../machines/group/shard.js';
-import { OFFSETS_TOPIC } from '../../machines/group/partition-for.js';
+import { OFFSETS_TOPIC } from '../../common/partition-for.js';
 import { coordinatorRequestTypes, type GroupMessage } from '../../protocol/groups/messages.js';
 import type { CoordinatorContext } from '../../machines/coordinator/machine.js';
 import { shardViews } from './groups-view.js';
