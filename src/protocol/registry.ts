@@ -88,6 +88,13 @@ export function recordSpec(log: AnyRecordSpec['log'], type: string): AnyRecordSp
   return recordsByKey.get(`${log}/${type}`);
 }
 
+/** The answer refusing this request whole with one error (its spec's errorResponse: Kafka's AbstractRequest.getErrorResponse). */
+export function errorResponseTo(request: Message, errorCode: number): Message {
+  const spec = specOf(request);
+  if (spec?.errorResponse === undefined) throw new Error(`${request.type} is not a request with an error response`);
+  return spec.errorResponse(request, errorCode);
+}
+
 /** One line for a message, without the `from->to` head; a message the registry does not know renders as its type and says so. */
 export function renderMessageBody(message: Message): string {
   const spec = specOf(message);

@@ -23,7 +23,8 @@ import { emit, enqueueActions, not, setup } from 'xstate';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import { nextInt } from '../../core/prng.js';
 import { applyRecords, emptyImage, nextProducerIdOf, topicByName, topicConfig, type MetadataImage, type TopicMetadata } from '../../common/metadata-image.js';
-import { type MetadataRecord, type PartitionRegistration } from '../../protocol/metadata/records.js';
+import type { MetadataRecord, PartitionRegistration } from '../../protocol/metadata/records.js';
+import { errorResponseTo } from '../../protocol/registry.js';
 import type {
   AllocateProducerIdsResponse, BrokerHeartbeatResponse, BrokerRegistrationResponse, FetchRequest, InitProducerIdRequest, ListOffsetsRequest,
   MetadataRequest, OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
@@ -313,18 +314,7 @@ export function createBrokerMachine() {
         const topic = context.image.topics[request.topicId];
         const known = topic !== undefined && request.partition < topic.partitions.length;
         const error = errorCode(known ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION');
-        const address: PartitionAddress = { topic: request.topic, topicId: request.topicId, partition: request.partition };
-        const correlationId = request.correlationId;
-        switch (request.type) {
-          case 'Fetch':
-            return { type: 'send' as const, to: event.from, message: { type: 'FetchResponse' as const, ...address, correlationId, errorCode: error, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, currentLeader: null, batches: [] } };
-          case 'Produce':
-            return { type: 'send' as const, to: event.from, message: { type: 'ProduceResponse' as const, ...address, correlationId, errorCode: error, baseOffset: -1, logStartOffset: -1 } };
-          case 'ListOffsets':
-            return { type: 'send' as const, to: event.from, message: { type: 'ListOffsetsResponse' as const, ...address, correlationId, errorCode: error, offset: -1, timestamp: -1, leaderEpoch: -1 } };
-          case 'OffsetForLeaderEpoch':
-            return { type: 'send' as const, to: event.from, message: { type: 'OffsetForLeaderEpochResponse' as const, ...address, correlationId, errorCode: error, leaderEpoch: -1, endOffset: -1 } };
-        }
+        return { type: 'send' as const, to: event.from, message: errorResponseTo(request, error) as ReplicationMessage };
       }),
     },
   }).createMachine({

@@ -83,7 +83,3 @@ export function isSubset(owned: readonly TopicIdPartitions[] | null, assignment:
   if (owned === null) return false;
   return owned.every((t) => assignment[t.topicId] !== undefined && t.partitions.every((p) => hasPartition(assignment, t.topicId, p)));
 }
-
-export function describeAssignment(assignment: Assignment): string {
-  return Object.entries(assignment).map(([topicId, partitions]) => `${topicId}:${partitions.join(',')}`).join(' ') || '-';
-}

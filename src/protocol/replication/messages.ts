@@ -40,10 +40,6 @@ export interface PartitionAddress {
   readonly partition: number;
 }
 
-export type BrokerRequest = FetchRequest | OffsetForLeaderEpochRequest | ProduceRequest | ListOffsetsRequest;
-export type PartitionResponse = FetchResponse | OffsetForLeaderEpochResponse | AlterPartitionResponse;
-export type ControllerRequest = AlterPartitionRequest | BrokerRegistrationRequest | BrokerHeartbeatRequest | CreateTopicsRequest;
-
 export type ReplicationMessage =
   | FetchRequest | FetchResponse | OffsetForLeaderEpochRequest | OffsetForLeaderEpochResponse
   | ProduceRequest | ProduceResponse | ListOffsetsRequest | ListOffsetsResponse
