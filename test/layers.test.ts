@@ -3,7 +3,7 @@
  * .dependency-cruiser.cjs (protocol and log import nothing above them; machines never import the
  * node layer, the shells, conformance or the CLI; machine folders share code only through a lower
  * layer; the node layer imports no shell; sim and runtime never import each other; spec never
- * imports machines) over the source, type-only imports included.
+ * imports machines; no cycle in the lower layers) over the source, type-only imports included.
  */
 import { describe, expect, it } from 'vitest';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
