@@ -7,6 +7,7 @@
  * replicas' FetchResponse (a partition) are both Kafka's FetchResponse, in two shapes here. Look a
  * message up with {@link specOf}, which tells them apart; {@link messageSpecs} lists both.
  */
+import type * as t from 'io-ts';
 import type { AnyMessageSpec, AnyRecordSpec, Message } from './message-spec.js';
 import { consumerGroupHeartbeatSpecs } from './groups/consumer-group-heartbeat.js';
 import { findCoordinatorSpecs } from './groups/find-coordinator.js';
@@ -86,6 +87,31 @@ export function specOf(message: Message): AnyMessageSpec | undefined {
 /** The spec of a record of this log. */
 export function recordSpec(log: AnyRecordSpec['log'], type: string): AnyRecordSpec | undefined {
   return recordsByKey.get(`${log}/${type}`);
+}
+
+/**
+ * A message read from outside (a trace line, a scenario file, later a decoded frame), checked by
+ * its spec's codec: the message, or one line saying why not.
+ */
+export function decodeMessage(input: unknown): { readonly ok: true; readonly message: Message; readonly spec: AnyMessageSpec } | { readonly ok: false; readonly error: string } {
+  if (typeof input !== 'object' || input === null || typeof (input as { type?: unknown }).type !== 'string') return { ok: false, error: 'not a message: no type' };
+  const type = (input as Message).type;
+  const specs = byType.get(type);
+  if (specs === undefined) return { ok: false, error: `unknown message type '${type}'` };
+  for (const spec of specs) {
+    if (spec.claims !== undefined && !spec.claims(input as Message)) continue;
+    const decoded = spec.codec.decode(input);
+    if (decoded._tag === 'Right') return { ok: true, message: decoded.right, spec };
+    return { ok: false, error: `${type}: ${describeFailure(decoded.left)}` };
+  }
+  return { ok: false, error: `${type}: matches none of its ${specs.length} shapes` };
+}
+
+function describeFailure(errors: t.Errors): string {
+  const first = errors[0];
+  if (first === undefined) return 'invalid';
+  const path = first.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).join('.');
+  return `${path === '' ? 'the message' : path} is ${JSON.stringify(first.value) ?? 'undefined'}, expected ${first.context[first.context.length - 1]?.type.name ?? 'another value'}`;
 }
 
 /** The answer refusing this request whole with one error (its spec's errorResponse: Kafka's AbstractRequest.getErrorResponse). */

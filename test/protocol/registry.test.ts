@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { allMessageSpecs, allRecordSpecs, messageSpec, messageSpecs, specOf, type Message } from '../../src/protocol/registry.js';
+import { allMessageSpecs, allRecordSpecs, decodeMessage, messageSpec, messageSpecs, specOf, type Message } from '../../src/protocol/registry.js';
 
 const emitted: Message[] = [];
 
@@ -121,5 +121,17 @@ describe('the registry', () => {
     const topic = { type: 'TopicRecord', name: 'orders', topicId: 'id-1' };
     const specs = allRecordSpecs().filter((s) => s.log === '__cluster_metadata');
     expect(specs.filter((s) => isRight(s.codec.decode(topic))).map((s) => s.type)).toEqual(['TopicRecord']);
+  });
+
+  it('decodes a message from outside, and says in one line why it refuses one', () => {
+    const heartbeat = { type: 'Heartbeat', correlationId: 4, groupId: 'g', generationId: 2, memberId: 'm-1', groupInstanceId: null };
+    const ok = decodeMessage(JSON.parse(JSON.stringify(heartbeat)));
+    expect(ok.ok && ok.message).toEqual(heartbeat);
+    expect(decodeMessage({ ...heartbeat, generationId: 2.5 })).toEqual({ ok: false, error: 'Heartbeat: generationId is 2.5, expected SafeInteger' });
+    expect(decodeMessage({ ...heartbeat, type: 'Heartbeet' })).toEqual({ ok: false, error: "unknown message type 'Heartbeet'" });
+    expect(decodeMessage(42)).toEqual({ ok: false, error: 'not a message: no type' });
+    const quorum = { type: 'FetchResponse', errorCode: 0, correlationId: 1, highWatermark: 3, divergingEpoch: { epoch: -1, endOffset: -1 }, currentLeader: { leaderId: 1, leaderEpoch: 2 }, records: [] };
+    const decoded = decodeMessage(quorum);
+    expect(decoded.ok && decoded.spec.family).toBe('quorum');
   });
 });
