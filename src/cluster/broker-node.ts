@@ -49,6 +49,8 @@ export class BrokerNode extends KafkaNode {
   private readonly coordinatorMachine: CoordinatorMachine = createCoordinatorMachine();
   /** The __consumer_offsets partitions whose leader replica's state the group coordinator was told, by partition. */
   private readonly coordinatorView = new Map<number, { leaderEpoch: number; highWatermark: number }>();
+  /** The replica actors by partition key, in the order they started (a view of `actors`, read every step). */
+  private readonly replicaActors = new Map<string, Actor<ReplicaMachine>>();
 
   constructor(parts: BrokerParts) {
     super(parts);
@@ -68,8 +70,8 @@ export class BrokerNode extends KafkaNode {
   }
 
   /** The replicas this broker runs, with their partition keys. */
-  *replicas(): IterableIterator<[string, Actor<ReplicaMachine>]> {
-    for (const [name, actor] of this.actors) if (name.startsWith(REPLICA_PREFIX)) yield [name.slice(REPLICA_PREFIX.length), actor as Actor<ReplicaMachine>];
+  replicas(): IterableIterator<[string, Actor<ReplicaMachine>]> {
+    return this.replicaActors.entries();
   }
 
   logOf(key: string): PartitionLog | undefined {
@@ -105,17 +107,20 @@ export class BrokerNode extends KafkaNode {
 
   protected override forgetVolatile(): void {
     this.coordinatorView.clear();
+    this.replicaActors.clear();
   }
 
   /** ReplicaManager: a replica starts from its log and its high-watermark checkpoint when metadata first names this broker. */
   private startReplica(address: PartitionAddress): void {
     const key = `${address.topic}-${address.partition}`;
     const log = this.storage.partitionLogs.open(key, address, this.world.nowMs());
-    this.startActor(replicaActor(address), this.replicaMachine, {
+    const name = replicaActor(address);
+    this.startActor(name, this.replicaMachine, {
       brokerId: this.id, address, config: this.replicaConfig, variant: this.replicationVariant,
       log: { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache, producers: producerStateOf(log.batches()) },
       highWatermarkCheckpoint: this.storage.highWatermarks.read(key) ?? 0,
     });
+    this.replicaActors.set(key, this.actors.get(name) as Actor<ReplicaMachine>);
   }
 
   // ---- effects ---------------------------------------------------------------------------------

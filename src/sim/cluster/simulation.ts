@@ -70,7 +70,7 @@ type QueueItem =
  * A client process of the workload (the producer, a consumer): its machines, hosted by the
  * simulator itself. Faults never touch the producer; a consumer can crash and restart.
  */
-class ClientProcess implements HandOffTarget {
+class ClientProcess implements HandOffTarget, ActorSink {
   up = true;
   incarnation = 0;
   readonly actors = new Map<string, Actor>();
@@ -79,6 +79,18 @@ class ClientProcess implements HandOffTarget {
 
   stepActor(name: string, event: Event): void {
     this.host.stepClient(this, name, event);
+  }
+
+  effect(actor: string, effect: Event): void {
+    this.host.performClient(this, actor, effect);
+  }
+
+  schedule(actor: string, timer: TimerRequest): void {
+    this.host.schedule(this.id, actor, timer);
+  }
+
+  cancel(actor: string, timerId: string): void {
+    this.host.cancel(this.id, actor, timerId);
   }
 }
 
@@ -204,6 +216,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private truthOffset = 0;
   private readonly unclean = new Set<string>();
   private viewCache: ReplicationView | null = null;
+  private partitionsCache: { offset: number; partitions: Map<string, PartitionStateView> } | null = null;
+  private readonly replicaViewCache = new Map<number, readonly ReplicaView[]>();
   private finished = false;
   /** The producer machine's sends: invoked (waiting for the callback), then judged by PROD-IDEM-1/2. */
   private readonly pendingSends = new Map<number, ProduceOperation>();
@@ -332,16 +346,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   // ---- client processes (the producer, the consumers) --------------------------------------------
 
-  private clientSink(process: ClientProcess): ActorSink {
-    return {
-      effect: (actor, effect) => this.performClient(process, actor, effect),
-      schedule: (actor, timer) => this.schedule(process.id, actor, timer),
-      cancel: (actor, id) => this.cancel(process.id, actor, id),
-    };
-  }
-
   private startClient(process: ClientProcess, name: string, machine: typeof this.producerMachine | typeof this.consumerMachine, input: unknown): void {
-    Actor.start(name, machine, input, this.clientSink(process), (actor) => {
+    Actor.start(name, machine, input, process, (actor) => {
       this.transitionCount++;
       process.actors.set(name, actor);
       this.stepChanged.add(process.id);
@@ -354,11 +360,11 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     if (actor === undefined) return;
     this.transitionCount++;
     this.stepChanged.add(process.id);
-    actor.step({ ...event, nowMs: this.clockMs }, this.clientSink(process));
+    actor.step({ ...event, nowMs: this.clockMs }, process);
   }
 
   /** A client machine's effect: its requests go to the network, its callbacks to the histories. */
-  private performClient(process: ClientProcess, actor: string, effect: Event): void {
+  performClient(process: ClientProcess, actor: string, effect: Event): void {
     if (actor === 'consumer' && effect.type !== 'send') return this.recordConsumer(process, effect);
     switch (effect.type) {
       case 'send': {
@@ -1023,7 +1029,9 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.violations.push({ clauseId, message, step: this.stepCount, time: this.clockMs, ...(anomaly === undefined ? {} : { anomaly }) });
   }
 
-  private buildView(): ReplicationView {
+  /** The committed partitions, rebuilt only when the committed metadata moved. */
+  private committedPartitions(): Map<string, PartitionStateView> {
+    if (this.partitionsCache?.offset === this.truthOffset) return this.partitionsCache.partitions;
     const partitions = new Map<string, PartitionStateView>();
     for (const topic of Object.values(this.truth.topics)) {
       topic.partitions.forEach((p, index) => {
@@ -1031,18 +1039,33 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         partitions.set(key, { key, replicas: p.replicas, isr: p.isr, leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch });
       });
     }
-    const replicas: ReplicaView[] = [];
-    for (const id of this.brokers) {
-      const node = this.brokerNode(id);
-      if (node === undefined || !node.up) continue;
+    this.partitionsCache = { offset: this.truthOffset, partitions };
+    return partitions;
+  }
+
+  /** A broker's replicas as the clauses see them, rebuilt only for a broker that changed this step. */
+  private replicaViewsOf(id: number): readonly ReplicaView[] {
+    const cached = this.replicaViewCache.get(id);
+    if (cached !== undefined && !this.stepChanged.has(id)) return cached;
+    const views: ReplicaView[] = [];
+    const node = this.brokerNode(id);
+    if (node !== undefined && node.up) {
       for (const [key, replica] of node.replicas()) {
         const c = replica.context;
-        replicas.push({
+        views.push({
           broker: id, key, role: replica.state as ReplicaView['role'], leaderEpoch: c.partition.leaderEpoch,
           isr: c.partition.isr, highWatermark: c.highWatermark, logStartOffset: c.log.logStartOffset, logEndOffset: c.log.logEndOffset,
         });
       }
     }
+    this.replicaViewCache.set(id, views);
+    return views;
+  }
+
+  private buildView(): ReplicationView {
+    const partitions = this.committedPartitions();
+    const replicas: ReplicaView[] = [];
+    for (const id of this.brokers) replicas.push(...this.replicaViewsOf(id));
     const brokers = Object.values(this.truth.brokers);
     return {
       partitions,
