@@ -11,26 +11,11 @@
  *   system. A process crash keeps the page cache, so the whole log survives it; a machine crash
  *   loses what was not flushed ({@link PartitionLog.loseUnflushed}).
  */
+import { lastOffsetOf, type RecordBatch } from '../protocol/replication/record-batch.js';
 import { appendToEpochCache, truncateEpochCache, truncateEpochCacheFromStart, type EpochEntry } from './epoch-cache.js';
 
-export interface LogRecord {
-  readonly offsetDelta: number;
-  readonly timestamp: number;
-  readonly key: string | null;
-  readonly value: string | null;
-}
-
-/** A record batch (magic v2): one producer's records, appended and fetched whole. */
-export interface RecordBatch {
-  readonly baseOffset: number;
-  readonly lastOffsetDelta: number;
-  readonly partitionLeaderEpoch: number;
-  readonly producerId: number;
-  readonly producerEpoch: number;
-  readonly baseSequence: number;
-  readonly maxTimestamp: number;
-  readonly records: readonly LogRecord[];
-}
+export type { BatchRecord, RecordBatch } from '../protocol/replication/record-batch.js';
+export { lastOffsetOf } from '../protocol/replication/record-batch.js';
 
 export interface LogConfig {
   /** segment.bytes */
@@ -73,7 +58,6 @@ export function batchSizeInBytes(batch: RecordBatch): number {
   return BATCH_OVERHEAD_BYTES + batch.records.reduce((n, r) => n + RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0);
 }
 
-export const lastOffsetOf = (batch: RecordBatch): number => batch.baseOffset + batch.lastOffsetDelta;
 
 export class PartitionLog {
   private segments: Segment[];

@@ -9,7 +9,7 @@ import { initialTransition, transition } from 'xstate';
 import { createControllerMachine, defaultControllerConfig, type ControllerMachineEffect } from '../../src/machines/controller/machine.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { MetadataEntry } from '../../src/protocol/replication/messages.js';
-import { applyRecords, emptyImage, MetadataError } from '../../src/machines/controller/metadata.js';
+import { applyRecords, emptyImage, MetadataError } from '../../src/common/metadata-image.js';
 
 type Action = { type: string; params?: { event?: unknown } };
 

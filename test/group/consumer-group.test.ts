@@ -12,7 +12,7 @@ import {
 } from '../../src/machines/group/consumer-group.js';
 import { checkEpochs, checkReleasedBeforeAssigned, consumerGroupInvariants } from '../../src/machines/group/consumer-group-invariants.js';
 import { partitionsOf, type Assignment } from '../../src/machines/group/consumer-group-assignment.js';
-import type { GroupRecord } from '../../src/machines/group/records.js';
+import type { GroupRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent, type TopicImage } from '../../src/machines/group/shard.js';
 
 const FOO = 'FOOFOOFOOFOOFOOFOOFOOA';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { createBrokerMachine, defaultBrokerConfig, type BrokerEffect } from '../../src/machines/broker/machine.js';
-import type { MetadataRecord } from '../../src/machines/controller/metadata.js';
+import type { MetadataRecord } from '../../src/protocol/metadata/records.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { ReplicationMessage } from '../../src/protocol/replication/messages.js';
 

@@ -10,7 +10,7 @@ import { createReplicaMachine, currentReplication, defaultReplicaConfig, type Re
 import type { ReplicaEffect } from '../../src/machines/replica/effects.js';
 import { followerTruncationOffset, isCaughtUp, leaderHighWatermark, updateFollowerFetchState } from '../../src/machines/replica/logic.js';
 import { errorCode } from '../../src/protocol/errors.js';
-import type { PartitionRegistration } from '../../src/machines/controller/metadata.js';
+import type { PartitionRegistration } from '../../src/protocol/metadata/records.js';
 
 type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string; sendId?: string } };
 const address = { topic: 'user_activity', topicId: 'ua', partition: 0 };

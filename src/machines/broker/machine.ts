@@ -22,15 +22,16 @@
 import { emit, enqueueActions, not, setup } from 'xstate';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import { nextInt } from '../../core/prng.js';
-import { applyRecords, emptyImage, nextProducerIdOf, topicConfig, type MetadataImage, type MetadataRecord, type PartitionRegistration } from '../controller/metadata.js';
+import { applyRecords, emptyImage, nextProducerIdOf, topicByName, topicConfig, type MetadataImage, type TopicMetadata } from '../../common/metadata-image.js';
+import type { MetadataRecord, PartitionRegistration } from '../../protocol/metadata/records.js';
+import { errorResponseTo } from '../../protocol/registry.js';
 import type {
   AllocateProducerIdsResponse, BrokerHeartbeatResponse, BrokerRegistrationResponse, FetchRequest, InitProducerIdRequest, ListOffsetsRequest,
   MetadataRequest, OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
 } from '../../protocol/replication/messages.js';
 import { Step as GenericStep } from '../step.js';
 import type { FindCoordinatorRequest, FindCoordinatorResponse, GroupMessage } from '../../protocol/groups/messages.js';
-import { OFFSETS_TOPIC, partitionFor } from '../group/partition-for.js';
-import type { TopicImage as CoordinatorTopicImage } from '../group/shard.js';
+import { OFFSETS_TOPIC, partitionFor } from '../../common/partition-for.js';
 import { answersRequest, blockRequested, claimProducerId, initialProducerIdManager, receiveBlock, type ProducerIdManagerState } from './producer-ids.js';
 
 export interface BrokerConfig {
@@ -78,7 +79,7 @@ export type BrokerEffect =
       readonly ineligible: readonly number[];
     }
   /** Tell the co-located group coordinator the topics as they are now. */
-  | { readonly type: 'coordinator.metadata'; readonly topics: readonly CoordinatorTopicImage[] };
+  | { readonly type: 'coordinator.metadata'; readonly topics: readonly TopicMetadata[] };
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -191,7 +192,7 @@ function findCoordinator(step: Step, request: With<FindCoordinatorRequest>): voi
   // Transactions are out of scope (InitProducerId refuses transactional ids the same way).
   if (request.keyType !== 0 || request.key === '') return answer('INVALID_REQUEST', -1);
   if (!c.serving) return answer('COORDINATOR_NOT_AVAILABLE', -1);
-  const topic = Object.values(c.image.topics).find((t) => t.name === OFFSETS_TOPIC);
+  const topic = topicByName(c.image, OFFSETS_TOPIC);
   if (topic === undefined) {
     requestOffsetsTopic(step, request.nowMs);
     return answer('COORDINATOR_NOT_AVAILABLE', -1);
@@ -313,18 +314,7 @@ export function createBrokerMachine() {
         const topic = context.image.topics[request.topicId];
         const known = topic !== undefined && request.partition < topic.partitions.length;
         const error = errorCode(known ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION');
-        const address: PartitionAddress = { topic: request.topic, topicId: request.topicId, partition: request.partition };
-        const correlationId = request.correlationId;
-        switch (request.type) {
-          case 'Fetch':
-            return { type: 'send' as const, to: event.from, message: { type: 'FetchResponse' as const, ...address, correlationId, errorCode: error, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, currentLeader: null, batches: [] } };
-          case 'Produce':
-            return { type: 'send' as const, to: event.from, message: { type: 'ProduceResponse' as const, ...address, correlationId, errorCode: error, baseOffset: -1, logStartOffset: -1 } };
-          case 'ListOffsets':
-            return { type: 'send' as const, to: event.from, message: { type: 'ListOffsetsResponse' as const, ...address, correlationId, errorCode: error, offset: -1, timestamp: -1, leaderEpoch: -1 } };
-          case 'OffsetForLeaderEpoch':
-            return { type: 'send' as const, to: event.from, message: { type: 'OffsetForLeaderEpochResponse' as const, ...address, correlationId, errorCode: error, leaderEpoch: -1, endOffset: -1 } };
-        }
+        return { type: 'send' as const, to: event.from, message: errorResponseTo(request, error) as ReplicationMessage };
       }),
     },
   }).createMachine({

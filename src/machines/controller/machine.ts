@@ -20,7 +20,8 @@ import type {
   AllocateProducerIdsRequest, AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, MetadataEntry,
   ReplicationMessage,
 } from '../../protocol/replication/messages.js';
-import { applyRecords, emptyImage, topicConfig, type MetadataImage, type MetadataRecord } from './metadata.js';
+import { applyRecords, emptyImage, topicConfig, type MetadataImage } from '../../common/metadata-image.js';
+import type { MetadataRecord } from '../../protocol/metadata/records.js';
 import { alterPartition, balancePartitionLeaders, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
 import { checkCreateTopic } from './topics.js';
 import { placeReplicas } from './placement.js';

@@ -21,7 +21,7 @@ import {
   emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
 } from './consumer-group.js';
 import { errorResponseFor } from './error-responses.js';
-import type { GroupRecord, OffsetCommitRecord } from './records.js';
+import type { GroupRecord, OffsetCommitRecord } from '../../protocol/groups/records.js';
 import type { From, ShardEnv, ShardOutcome, ShardResponse, ShardTimerEvent } from './shard.js';
 
 export interface CommittedOffset {

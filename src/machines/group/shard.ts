@@ -10,7 +10,8 @@
  * event queue) — so no client hears of a state change that a failover could still lose.
  */
 import type { GroupResponse } from '../../protocol/groups/messages.js';
-import type { GroupRecord } from './records.js';
+import type { TopicMetadata } from '../../common/metadata-image.js';
+import type { GroupRecord } from '../../protocol/groups/records.js';
 
 export interface GroupCoordinatorConfig {
   /** offsets.topic.num.partitions (Kafka: 50). */
@@ -65,11 +66,7 @@ export const defaultGroupCoordinatorConfig: GroupCoordinatorConfig = {
 };
 
 /** A topic as the coordinator's metadata image knows it (GroupCoordinator.onNewMetadataImage). */
-export interface TopicImage {
-  readonly name: string;
-  readonly topicId: string;
-  readonly numPartitions: number;
-}
+export type TopicImage = TopicMetadata;
 
 /** Everything a rule may read besides the shard state: the clock, the config, the topics. */
 export interface ShardEnv {

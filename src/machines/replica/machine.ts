@@ -18,7 +18,7 @@ import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import { errorCode } from '../../protocol/errors.js';
 import type { RecordBatch } from '../../log/partition-log.js';
 import { appendToEpochCache, endOffsetForEpoch, lastEpoch, type EpochEntry } from '../../log/epoch-cache.js';
-import type { PartitionRegistration } from '../controller/metadata.js';
+import type { PartitionRegistration } from '../../protocol/metadata/records.js';
 import type {
   AlterPartitionResponse, FetchRequest, FetchResponse, ListOffsetsRequest, OffsetForLeaderEpochRequest,
   OffsetForLeaderEpochResponse, PartitionAddress, ProduceRequest, ReplicationMessage,

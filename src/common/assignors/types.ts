@@ -3,7 +3,7 @@
  * sticky, cooperative-sticky) run in the classic group's leader; server-side assignors
  * (ConsumerGroupPartitionAssignor: uniform, range) run in the KIP-848 coordinator.
  */
-import type { ConsumerProtocolSubscription, TopicPartitions } from '../../../protocol/groups/messages.js';
+import type { ConsumerProtocolSubscription, TopicPartitions } from '../../protocol/groups/messages.js';
 
 export type RebalanceProtocol = 'EAGER' | 'COOPERATIVE';
 

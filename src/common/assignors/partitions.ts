@@ -2,7 +2,7 @@
  * The shared shapes of the client-side assignors: a (topic, partition) value, the collection of an
  * assignment into ConsumerPartitionAssignor's output and the topics the leader assigns.
  */
-import type { TopicPartitions } from '../../../protocol/groups/messages.js';
+import type { TopicPartitions } from '../../protocol/groups/messages.js';
 import { compareStrings } from './member-order.js';
 import type { ClientAssignorMember } from './types.js';
 
