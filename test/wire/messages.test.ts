@@ -52,8 +52,7 @@ describe('every request and response round-trips in every version', () => {
   }
 
   it('the data schemas (consumer protocol, KRaft control records) round-trip too', () => {
-    const data = Object.values(messages).filter((m): m is MessageCodec<unknown> =>
-      typeof m === 'object' && m !== null && 'schema' in m && (m.schema.type === 'data' || m.schema.type === 'header'));
+    const data: readonly MessageCodec<unknown>[] = messages.otherCodecs;
     expect(data.map((m) => m.schema.name)).toEqual(expect.arrayContaining(['ConsumerProtocolAssignment', 'LeaderChangeMessage', 'VotersRecord', 'RequestHeader']));
     for (const codec of data) {
       for (let version = codec.schema.validVersions[0]; version <= codec.schema.validVersions[1]; version++) {
