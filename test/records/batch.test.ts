@@ -138,6 +138,16 @@ describe('RecordBatch v2: encode then decode', () => {
     expect(batches[1]!.bytes.buffer).toBe(both.buffer);
   });
 
+  it('a batch with no records is read without touching its codec (DefaultRecordBatch.iterator: count 0 is empty)', () => {
+    // Compaction can leave a batch with no records; Kafka never inflates one.
+    for (const compression of compressionNames) {
+      const header = encodeRecordBatch({ baseTimestamp: 0n, compression, records: simpleRecords(1) }).slice(0, 61);
+      new DataView(header.buffer).setInt32(57, 0);
+      reseal(header);
+      expect(decodeBatchRecords(readBatchHeaders(header)[0]!, bound)).toEqual([]);
+    }
+  });
+
   it('derives sequences with wrap-around at 2^31 (DefaultRecordBatch.incrementSequence)', () => {
     const bytes = encodeRecordBatch({ baseTimestamp: 0n, baseSequence: 2 ** 31 - 2, producerId: 1n, producerEpoch: 0, records: simpleRecords(4) });
     expect(decodeBatchRecords(readBatchHeaders(bytes)[0]!, bound).map((r) => r.sequence)).toEqual([2 ** 31 - 2, 2 ** 31 - 1, 0, 1]);

@@ -73,6 +73,9 @@ export const MIN_RECORD_BYTES = 7;
 /** The records of one batch, decompressed within the bound. Throws only RecordsDecodeError. */
 export function decodeBatchRecords(batch: RecordBatchView, options: DecodeBatchRecordsOptions): DecodedRecord[] {
   const { header, bytes } = batch;
+  // DefaultRecordBatch.iterator: a batch of no records (compaction leaves them to keep producer state)
+  // is empty whatever follows its header; its codec is never run.
+  if (header.recordsCount === 0) return [];
   const payload = bytes.subarray(RECORDS_OFFSET);
   let records: RecordReader;
   if (header.compression === 'none') {
@@ -201,7 +204,8 @@ export interface RecordBatchInput {
 export function encodeRecordBatch(input: RecordBatchInput): Uint8Array {
   const compression = input.compression ?? 'none';
   const { recordBytes, lastOffsetDelta, maxTimestampDelta } = encodeRecords(input.records);
-  const payload = compression === 'none' ? recordBytes : codecs[compression].compress(recordBytes, input.compressionLevel);
+  // No records, no payload: as DefaultRecordBatch.writeEmptyHeader writes an empty batch.
+  const payload = compression === 'none' || input.records.length === 0 ? recordBytes : codecs[compression].compress(recordBytes, input.compressionLevel);
   const batch = new Uint8Array(RECORDS_OFFSET + payload.length);
   const view = dataViewOf(batch);
   view.setBigInt64(BASE_OFFSET_OFFSET, input.baseOffset ?? 0n);
