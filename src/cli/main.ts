@@ -10,6 +10,7 @@ import { scenarioCommand } from './commands/scenario.js';
 import { variantsCommand } from './commands/variants.js';
 import { demoCommand } from './commands/demo.js';
 import { partitionCommand } from './commands/partition.js';
+import { frameCommand } from './commands/frame.js';
 import { UnknownVariantError } from '../variants.js';
 
 const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<number>; summary: string }> = {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<numbe
   explore: { run: exploreCommand, summary: 'fast-check fault schedules, shrunk to a minimal counterexample' },
   scenario: { run: scenarioCommand, summary: 'run scenario scripts against their golden output (--update rewrites)' },
   variants: { run: variantsCommand, summary: 'the named protocol variants' },
+  frame: { run: frameCommand, summary: 'a Kafka frame to JSON with Kafka\'s field names, and back (decode|encode, --request|--response, --api KEY --version V)' },
   partition: { run: partitionCommand, summary: 'the partition of each key under the Java client\'s default partitioner (--partitions N [--hex])' },
 };
 
