@@ -37,3 +37,4 @@ export { RecordsDecodeError, kafkaErrorForRecordsDecodeError, type RecordsDecode
 export { codecs, compressionIds, compressionNames, type CompressionName } from './compression/index.js';
 export { crc32c } from './crc32c.js';
 export { int64ToSafeNumber } from './int64.js';
+export { validateProduceRecords, type ProduceRecordsCheck } from './produce.js';
