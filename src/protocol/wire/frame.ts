@@ -137,9 +137,8 @@ export function decodeRequestHeader(frame: Uint8Array): { header: RequestHeader;
   if (frame.length < 4) {
     throw new WireDecodeError('RequestHeader', -1, 'requestApiKey', 0, 'truncated', `a request header needs at least 4 bytes, the frame has ${frame.length}`);
   }
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const apiKey = view.getInt16(0);
-  const apiVersion = view.getInt16(2);
+  const apiKey = ((frame[0]! << 24) | (frame[1]! << 16)) >> 16;
+  const apiVersion = ((frame[2]! << 24) | (frame[3]! << 16)) >> 16;
   if (!apiInfoByKey.has(apiKey)) throw new WireDecodeError(`apiKey ${apiKey}`, apiVersion, 'header.requestApiKey', 0, 'unknown-api', `no API has key ${apiKey}`);
   const headerVersion = requestHeaderVersion(apiKey, apiVersion);
   const reader = new Reader(frame);
@@ -184,24 +183,43 @@ function encodableCodec(codec: MessageCodec<unknown> | undefined, apiKey: number
   return codec;
 }
 
-export function encodeRequest(header: RequestHeader, body: unknown, capacityBytes = 256): Uint8Array {
+/**
+ * One writer reused by every encode (encoding is synchronous and never re-entered), so a small
+ * message costs no buffer allocation but its result's; a writer grown past 1 MiB is dropped after use.
+ */
+let scratch = new Writer(64 * 1024);
+
+function takeWriter(): Writer {
+  scratch.pos = 0;
+  return scratch;
+}
+
+/** The encoded bytes in their own buffer (pooled by node for small frames). */
+function copyOut(writer: Writer): Uint8Array {
+  const out = Buffer.allocUnsafe(writer.pos);
+  out.set(writer.buf.subarray(0, writer.pos));
+  if (writer.buf.length > 1024 * 1024) scratch = new Writer(64 * 1024);
+  return out;
+}
+
+export function encodeRequest(header: RequestHeader, body: unknown): Uint8Array {
   const apiKey = header.requestApiKey;
   const apiVersion = header.requestApiVersion;
   const codec = encodableCodec(requestByKey.get(apiKey), apiKey, apiVersion, 'Request');
   const api = apiLabel(apiKey, 'Request');
-  const writer = new Writer(capacityBytes);
+  const writer = takeWriter();
   encoding(`${api} header`, apiVersion, () => RequestHeaderCodec.encoders[requestHeaderVersion(apiKey, apiVersion)]!(writer, header as RequestHeaderData));
   encoding(api, apiVersion, () => codec.encoders[apiVersion - codec.schema.validVersions[0]]!(writer, body));
-  return writer.finish();
+  return copyOut(writer);
 }
 
-export function encodeResponse(apiKey: number, apiVersion: number, header: ResponseHeader, body: unknown, capacityBytes = 256): Uint8Array {
+export function encodeResponse(apiKey: number, apiVersion: number, header: ResponseHeader, body: unknown): Uint8Array {
   const codec = encodableCodec(responseByKey.get(apiKey), apiKey, apiVersion, 'Response');
   const api = apiLabel(apiKey, 'Response');
-  const writer = new Writer(capacityBytes);
+  const writer = takeWriter();
   encoding(`${api} header`, apiVersion, () => ResponseHeaderCodec.encoders[responseHeaderVersion(apiKey, apiVersion)]!(writer, header as ResponseHeaderData));
   encoding(api, apiVersion, () => codec.encoders[apiVersion - codec.schema.validVersions[0]]!(writer, body));
-  return writer.finish();
+  return copyOut(writer);
 }
 
 /** Decodes one body alone (no header), e.g. a metadata record's payload or a consumer protocol assignment. */
@@ -219,9 +237,9 @@ export function decodeMessage<T>(codec: MessageCodec<T>, version: number, bytes:
 export function encodeMessage<T>(codec: MessageCodec<T>, version: number, value: T): Uint8Array {
   const name = codec.schema.name;
   if (!inRange(codec.schema.validVersions, version)) throw new WireEncodeError(`${name} has no version ${version}`);
-  const writer = new Writer();
+  const writer = takeWriter();
   encoding(name, version, () => codec.encoders[version - codec.schema.validVersions[0]]!(writer, value));
-  return writer.finish();
+  return copyOut(writer);
 }
 
 /** socket.request.max.bytes's default (SocketServerConfigs.SOCKET_REQUEST_MAX_BYTES_DEFAULT). */

@@ -14,7 +14,8 @@ const utf8 = new TextDecoder('utf-8');
 const EMPTY = new Uint8Array(0);
 
 export class Reader {
-  readonly view: DataView;
+  /** Made on first use: most messages have no int64 or float64, and a DataView costs more than the reads. */
+  private dataView: DataView | undefined;
   pos: number;
   /** The end of what may be read: the frame's end, or a tagged field's end while inside one. */
   end: number;
@@ -24,9 +25,12 @@ export class Reader {
     pos = 0,
     end = buf.length,
   ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = pos;
     this.end = end;
+  }
+
+  private get view(): DataView {
+    return (this.dataView ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
   }
 
   remaining(): number {
@@ -43,7 +47,7 @@ export class Reader {
 
   i8(): number {
     this.need(1);
-    return this.view.getInt8(this.pos++);
+    return (this.buf[this.pos++]! << 24) >> 24;
   }
 
   bool(): boolean {
@@ -54,16 +58,16 @@ export class Reader {
 
   i16(): number {
     this.need(2);
-    const value = this.view.getInt16(this.pos);
-    this.pos += 2;
-    return value;
+    const b = this.buf, p = this.pos;
+    this.pos = p + 2;
+    return ((b[p]! << 24) | (b[p + 1]! << 16)) >> 16;
   }
 
   u16(): number {
     this.need(2);
-    const value = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return value;
+    const b = this.buf, p = this.pos;
+    this.pos = p + 2;
+    return (b[p]! << 8) | b[p + 1]!;
   }
 
   i32(): number {
@@ -75,9 +79,9 @@ export class Reader {
 
   u32(): number {
     this.need(4);
-    const value = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return value;
+    const b = this.buf, p = this.pos;
+    this.pos = p + 4;
+    return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
 
   i64(): bigint {
