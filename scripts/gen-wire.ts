@@ -36,7 +36,7 @@ interface RawField {
 }
 interface RawMessage {
   name: string; type: MessageSchema['type']; apiKey?: number; listeners?: string[];
-  validVersions: string; flexibleVersions: string; fields: RawField[];
+  validVersions: string; flexibleVersions: string; latestVersionUnstable?: boolean; fields: RawField[];
   commonStructs?: { name: string; versions: string; fields: RawField[] }[];
 }
 
@@ -89,7 +89,9 @@ export function normalise(raw: RawMessage): MessageSchema {
     name: raw.name, type: raw.type,
     ...(raw.apiKey !== undefined ? { apiKey: raw.apiKey } : {}),
     ...(raw.listeners !== undefined ? { listeners: raw.listeners } : {}),
-    validVersions, flexibleVersions: parseVersions(raw.flexibleVersions), fields, structs: sortedStructs,
+    validVersions, flexibleVersions: parseVersions(raw.flexibleVersions),
+    ...(raw.latestVersionUnstable === true ? { latestVersionUnstable: true as const } : {}),
+    fields, structs: sortedStructs,
   };
   validate(message);
   return message;
@@ -429,7 +431,8 @@ function schemaLiteral(m: MessageSchema): string {
   const fields = (list: readonly FieldSchema[], indent: string): string =>
     list.length === 0 ? '[]' : `[\n${list.map((f) => `${indent}  ${field(f)},\n`).join('')}${indent}]`;
   const head = { name: m.name, type: m.type, ...(m.apiKey !== undefined ? { apiKey: m.apiKey } : {}),
-    ...(m.listeners !== undefined ? { listeners: m.listeners } : {}), validVersions: m.validVersions, flexibleVersions: m.flexibleVersions };
+    ...(m.listeners !== undefined ? { listeners: m.listeners } : {}), validVersions: m.validVersions, flexibleVersions: m.flexibleVersions,
+    ...(m.latestVersionUnstable === true ? { latestVersionUnstable: true } : {}) };
   const headText = JSON.stringify(head).slice(1, -1);
   const structs = Object.values(m.structs)
     .map((s) => `    ${s.name}: { name: '${s.name}', fields: ${fields(s.fields, '    ')} },\n`).join('');

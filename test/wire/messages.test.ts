@@ -29,6 +29,11 @@ describe('every request and response round-trips in every version', () => {
     ]));
   });
 
+  it('an API whose newest version is still in development says so (latestVersionUnstable)', () => {
+    expect(apis.find((a) => a.name === 'ListOffsets')?.latestVersionUnstable).toBe(true);
+    expect(apis.find((a) => a.name === 'Metadata')?.latestVersionUnstable).toBe(false);
+  });
+
   for (const api of apis) {
     it(`${api.name} (key ${api.apiKey}) v${api.minVersion}-${api.maxVersion}`, () => {
       for (let version = api.minVersion; version <= api.maxVersion; version++) {

@@ -34,6 +34,8 @@ export interface ApiInfo {
   flexibleMinVersion: number | null;
   /** Who serves it: "broker", "controller", "zkBroker" (the request schema's listeners). */
   listeners: string[];
+  /** maxVersion is still in development (the schema's latestVersionUnstable): not advertised by default. */
+  latestVersionUnstable: boolean;
 }
 
 export type RequestHeader = Omit<RequestHeaderData, '_unknownTaggedFields'> & Pick<RequestHeaderData, '_unknownTaggedFields'>;
@@ -56,6 +58,7 @@ export const apis: readonly ApiInfo[] = requestCodecs.map((codec) => {
     minVersion: s.validVersions[0], maxVersion: s.validVersions[1],
     flexibleMinVersion: s.flexibleVersions === null ? null : s.flexibleVersions[0],
     listeners: [...(s.listeners ?? [])],
+    latestVersionUnstable: s.latestVersionUnstable === true,
   };
 });
 

@@ -44,6 +44,8 @@ export interface MessageSchema {
   readonly listeners?: readonly string[];
   readonly validVersions: VersionRange;
   readonly flexibleVersions: VersionRange | null;
+  /** The newest version is still in development: Kafka serves it only with unstable.api.versions.enable. */
+  readonly latestVersionUnstable?: true;
   readonly fields: readonly FieldSchema[];
   /** Every struct the message uses (inline and common), by name. */
   readonly structs: Readonly<Record<string, StructSchema>>;

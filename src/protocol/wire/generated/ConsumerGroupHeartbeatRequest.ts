@@ -23,7 +23,7 @@ export interface TopicPartitions {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"ConsumerGroupHeartbeatRequest","type":"request","apiKey":68,"listeners":["zkBroker","broker"],"validVersions":[0,1],"flexibleVersions":[0,32767],
+  "name":"ConsumerGroupHeartbeatRequest","type":"request","apiKey":68,"listeners":["zkBroker","broker"],"validVersions":[0,1],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767]},
     {"name":"memberId","type":"string","versions":[0,32767]},

@@ -20,7 +20,7 @@ export interface PartitionData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"DeleteShareGroupStateRequest","type":"request","apiKey":86,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"DeleteShareGroupStateRequest","type":"request","apiKey":86,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767]},
     {"name":"topics","type":"DeleteStateData","versions":[0,32767],"array":true},

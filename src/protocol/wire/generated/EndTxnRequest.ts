@@ -11,7 +11,7 @@ export interface EndTxnRequestData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"EndTxnRequest","type":"request","apiKey":26,"listeners":["zkBroker","broker"],"validVersions":[0,5],"flexibleVersions":[3,32767],
+  "name":"EndTxnRequest","type":"request","apiKey":26,"listeners":["zkBroker","broker"],"validVersions":[0,5],"flexibleVersions":[3,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"transactionalId","type":"string","versions":[0,32767]},
     {"name":"producerId","type":"int64","versions":[0,32767]},

@@ -22,7 +22,7 @@ export interface PartitionData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"InitializeShareGroupStateRequest","type":"request","apiKey":83,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"InitializeShareGroupStateRequest","type":"request","apiKey":83,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767]},
     {"name":"topics","type":"InitializeStateData","versions":[0,32767],"array":true},

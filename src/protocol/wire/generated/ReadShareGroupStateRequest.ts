@@ -21,7 +21,7 @@ export interface ReadStateData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"ReadShareGroupStateRequest","type":"request","apiKey":84,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"ReadShareGroupStateRequest","type":"request","apiKey":84,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767]},
     {"name":"topics","type":"ReadStateData","versions":[0,32767],"array":true},

@@ -21,7 +21,7 @@ export interface ReadStateSummaryData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"ReadShareGroupStateSummaryRequest","type":"request","apiKey":87,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"ReadShareGroupStateSummaryRequest","type":"request","apiKey":87,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767]},
     {"name":"topics","type":"ReadStateSummaryData","versions":[0,32767],"array":true},

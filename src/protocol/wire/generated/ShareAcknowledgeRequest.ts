@@ -30,7 +30,7 @@ export interface AcknowledgementBatch {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"ShareAcknowledgeRequest","type":"request","apiKey":79,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"ShareAcknowledgeRequest","type":"request","apiKey":79,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767],"nullableVersions":[0,32767],"default":"null"},
     {"name":"memberId","type":"string","versions":[0,32767],"nullableVersions":[0,32767]},

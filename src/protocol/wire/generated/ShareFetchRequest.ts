@@ -41,7 +41,7 @@ export interface ForgottenTopic {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"ShareFetchRequest","type":"request","apiKey":78,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"ShareFetchRequest","type":"request","apiKey":78,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767],"nullableVersions":[0,32767],"default":"null"},
     {"name":"memberId","type":"string","versions":[0,32767],"nullableVersions":[0,32767]},

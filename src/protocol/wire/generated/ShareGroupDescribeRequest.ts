@@ -9,7 +9,7 @@ export interface ShareGroupDescribeRequestData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"ShareGroupDescribeRequest","type":"request","apiKey":77,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"ShareGroupDescribeRequest","type":"request","apiKey":77,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupIds","type":"string","versions":[0,32767],"array":true},
     {"name":"includeAuthorizedOperations","type":"bool","versions":[0,32767]},

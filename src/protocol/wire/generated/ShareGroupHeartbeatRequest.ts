@@ -12,7 +12,7 @@ export interface ShareGroupHeartbeatRequestData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"ShareGroupHeartbeatRequest","type":"request","apiKey":76,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"ShareGroupHeartbeatRequest","type":"request","apiKey":76,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767]},
     {"name":"memberId","type":"string","versions":[0,32767]},

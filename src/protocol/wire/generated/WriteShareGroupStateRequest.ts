@@ -32,7 +32,7 @@ export interface WriteStateData {
 }
 
 export const schema: $.MessageSchema = {
-  "name":"WriteShareGroupStateRequest","type":"request","apiKey":85,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],
+  "name":"WriteShareGroupStateRequest","type":"request","apiKey":85,"listeners":["broker"],"validVersions":[0,0],"flexibleVersions":[0,32767],"latestVersionUnstable":true,
   fields: [
     {"name":"groupId","type":"string","versions":[0,32767]},
     {"name":"topics","type":"WriteStateData","versions":[0,32767],"array":true},
