@@ -54,16 +54,19 @@ describe('mutated frames decode or fail with a WireDecodeError, never another ex
     const frames = apis.flatMap((api) => [api.minVersion, api.maxVersion].map((version) => ({
       api, version, frame: encodeRequest({ ...header(api.apiKey, version), clientId: version === 0 && api.apiKey === 7 ? '' : 'c' },
         fc.sample(arbitraryBody(api.apiKey, version, 'request'), { numRuns: 1, seed: 7 })[0]),
+      responseFrame: encodeResponse(api.apiKey, version, { correlationId: 1 }, fc.sample(arbitraryBody(api.apiKey, version, 'response'), { numRuns: 1, seed: 7 })[0]),
     })));
-    fc.assert(fc.property(fc.nat(frames.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (which, edits) => {
-      const frame = Uint8Array.from(frames[which]!.frame);
+    fc.assert(fc.property(fc.nat(frames.length - 1), fc.boolean(), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (which, response, edits) => {
+      const target = frames[which]!;
+      const frame = Uint8Array.from(response ? target.responseFrame : target.frame);
       for (const [at, value] of edits) frame[at % frame.length] = value;
       try {
-        decodeRequest(frame);
+        if (response) decodeResponse(target.api.apiKey, target.version, frame);
+        else decodeRequest(frame);
       } catch (error) {
         if (!(error instanceof WireDecodeError)) throw error;
       }
-    }), { numRuns: Number(process.env.WIRE_RUNS ?? 1) * 500, seed: 3 });
+    }), { numRuns: Number(process.env.WIRE_RUNS ?? 1) * 1000, seed: 3 });
   });
 });
 
