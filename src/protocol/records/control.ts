@@ -93,7 +93,7 @@ function skipTaggedFields(reader: RecordReader): void {
   if (count > reader.remaining()) throw reader.fault(`${count} tagged fields cannot fit in ${reader.remaining()} bytes`);
   for (let i = 0; i < count; i++) {
     reader.unsignedVarint();
-    reader.bytes_(reader.unsignedVarint(), 'tagged field');
+    reader.take(reader.unsignedVarint(), 'tagged field');
   }
 }
 

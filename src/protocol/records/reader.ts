@@ -95,10 +95,10 @@ export class RecordReader {
    * reads any negative length as null; a hostile -2 is not a null marker here). */
   nullableBytes(length: number, field: string): Uint8Array | null {
     if (length === -1) return null;
-    return this.bytes_(length, field);
+    return this.take(length, field);
   }
 
-  bytes_(length: number, field: string): Uint8Array {
+  take(length: number, field: string): Uint8Array {
     if (length < 0) throw this.fault(`${field} has negative length ${length}`);
     if (length > this.end - this.pos) {
       throw this.fault(`${field} length ${length} exceeds the ${this.end - this.pos} bytes left`);
@@ -109,6 +109,6 @@ export class RecordReader {
   }
 
   utf8(length: number, field: string): string {
-    return utf8.decode(this.bytes_(length, field));
+    return utf8.decode(this.take(length, field));
   }
 }
