@@ -20,6 +20,7 @@ import { variantsCommand } from './commands/variants.js';
 import { demoCommand } from './commands/demo.js';
 import { partitionCommand } from './commands/partition.js';
 import { clausesCommand } from './commands/clauses.js';
+import { frameCommand } from './commands/frame.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -115,6 +116,15 @@ function program(setExitCode: (code: number) => void): Command {
     .description('the named protocol variants: the reference and the known-broken ones')
     .action(act(variantsCommand));
 
+  // `frame` parses its own arguments (decode|encode and their options), help included.
+  root.command('frame')
+    .description('a Kafka frame to JSON with Kafka\'s field names, and back (decode|encode, --request|--response, --api KEY --version V); kspec frame --help')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (...args: unknown[]) => setExitCode(frameCommand((args[args.length - 1] as Command).args)));
+
   root.command('partition')
     .description('the partition of each key under the Java client\'s default partitioner')
     .argument('<keys...>', 'keys (UTF-8, or hex bytes with --hex)')
@@ -123,6 +133,7 @@ function program(setExitCode: (code: number) => void): Command {
     .action(act(partitionCommand));
 
   for (const command of root.commands) {
+    if (command.name() === 'frame') continue;
     command.helpOption('-h, --help', 'print this help').showSuggestionAfterError(true).exitOverride().configureOutput(root.configureOutput());
   }
   return root;
