@@ -36,7 +36,7 @@ import type { MetadataEntry, PartitionAddress, ReplicationMessage } from '../../
 import { partitionKey } from '../../protocol/replication/messages.js';
 import { renderMessage as renderQuorumMessage } from '../../protocol/quorum/render.js';
 import type { QuorumMessage } from '../../protocol/quorum/messages.js';
-import type { InvariantCheck, Violation } from '../../../spec/clause.js';
+import type { AllowedAnomaly, InvariantCheck, Violation } from '../../../spec/clause.js';
 import type { PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
 import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
@@ -138,6 +138,8 @@ export interface ClusterRunResult {
   readonly violations: Violation[];
   /** Lost writes the topic's unclean leader election explains (allowed, reported). */
   readonly allowedLostWrites: LostWrite[];
+  /** Every anomaly a clause allowed, with its reason (the sweep lists them; --fail-on-allowed refuses them). */
+  readonly allowed: AllowedAnomaly[];
   readonly steps: number;
   readonly transitions: number;
   readonly virtualTimeMs: number;
@@ -544,6 +546,10 @@ export class ClusterSimulation implements Drivable {
       options: this.options,
       violations: this.violations,
       allowedLostWrites: this.allowedLostWrites,
+      allowed: [
+        ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} lost to an unclean leader election the topic allows` })),
+        ...this.producerFindings.filter((f) => f.allowed).map((f) => ({ clauseId: f.clauseId, reason: `${f.partition}: ${f.detail}` })),
+      ],
       steps: this.stepCount,
       transitions: this.transitionCount,
       virtualTimeMs: this.nowMs,
