@@ -37,14 +37,16 @@ import { partitionKey } from '../../protocol/replication/messages.js';
 import { renderMessage as renderQuorumMessage } from '../../protocol/quorum/render.js';
 import type { QuorumMessage } from '../../protocol/quorum/messages.js';
 import type { AllowedAnomaly, InvariantCheck, Violation } from '../../../spec/clause.js';
-import type { PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
-import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
+import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
+import { leaderElectionOf } from './elections.js';
+import { checkConsumption, checkDurability, isUncleanElection, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
 import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
 import { checkConsumerHistory } from '../../../spec/groups/clauses.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
-import { checkIdempotence, type IdempotenceFinding, type LoggedRecord, type ProducerSend } from '../../../spec/producer/clauses.js';
+import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
+import { ProduceWatch } from './produce-watch.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
 import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js';
 import { createCoordinatorMachine } from '../../machines/coordinator/machine.js';
@@ -242,6 +244,8 @@ export class ClusterSimulation implements Drivable {
   private truth: MetadataImage = emptyImage;
   private truthOffset = 0;
   private readonly unclean = new Set<string>();
+  /** Leader changes committed in this step (REPL-UNCLEAN-1 judges them). */
+  private stepElections: LeaderElection[] = [];
   private viewCache: ReplicationView | null = null;
   private finished = false;
   /** The producer machine's sends: invoked (waiting for the callback), then judged by PROD-IDEM-1/2. */
@@ -250,6 +254,7 @@ export class ClusterSimulation implements Drivable {
   private nextSendId = 1;
   private producerRequests = 0;
   readonly producerFindings: IdempotenceFinding[] = [];
+  private readonly produceWatch = new ProduceWatch();
 
   constructor(setup: ClusterSetup) {
     this.options = setup.options;
@@ -599,24 +604,28 @@ export class ClusterSimulation implements Drivable {
   /** PROD-IDEM-1/2 over the producer's callbacks and each partition's committed log (the final leader's, below its high watermark). */
   private checkProducer(view: ReplicationView) {
     const logs = new Map<string, LoggedRecord[]>();
+    const batchesByPartition = new Map<string, ProducerBatch[]>();
     for (const p of view.partitions.values()) {
       if (view.uncleanPartitions.has(p.key)) continue;
       const leader = view.replicas.find((r) => r.broker === p.leader && r.key === p.key && r.role === 'Leader');
       const log = this.nodes.get(p.leader)?.logs.get(p.key);
       if (leader === undefined || log === undefined) continue;
       const records: LoggedRecord[] = [];
+      const batches: ProducerBatch[] = [];
       for (const batch of log.batches()) {
+        if (batch.baseOffset + batch.lastOffsetDelta < leader.highWatermark) batches.push({ baseOffset: batch.baseOffset, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.lastOffsetDelta + 1 });
         for (const r of batch.records) {
           const offset = batch.baseOffset + r.offsetDelta;
           if (offset < leader.highWatermark) records.push({ offset, value: r.value, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
         }
       }
       logs.set(p.key, records);
+      batchesByPartition.set(p.key, batches);
     }
     const sends = this.producerSends.filter((s) => logs.has(s.partition));
-    const result = checkIdempotence(sends, logs);
+    const result = checkIdempotence(sends, logs, this.produceWatch.attempts);
     this.producerFindings.push(...result.findings);
-    return [result.duplicates, result.order];
+    return [result.duplicates, result.order, checkSequences(batchesByPartition)];
   }
 
   private producerAcks(): number {
@@ -640,7 +649,7 @@ export class ClusterSimulation implements Drivable {
       const offset = effect['offset'] as number;
       this.client.history.push({ ...op, type: 'ok', time: this.nowMs, ...(offset >= 0 ? { offset } : {}) });
     } else this.client.history.push({ ...op, type: effect['definite'] === true ? 'fail' : 'info', error, time: this.nowMs });
-    this.producerSends.push({ sendId, value: op.value, partition: op.partition, acknowledged: error === null, sequenceReset: effect['sequenceReset'] === true });
+    this.producerSends.push({ sendId, value: op.value, partition: op.partition, acknowledged: error === null });
   }
 
   /** The producer machine's identity and how much it sent, for the demo. */
@@ -679,6 +688,7 @@ export class ClusterSimulation implements Drivable {
           return { kind: 'deliver', from: item.from, to: item.to, message: this.render(item.from, item.to, item.message) };
         }
         if (item.to === PRODUCER_CLIENT_ID) {
+          if (item.message.type === 'ProduceResponse') this.produceWatch.answerReceived(item.from, item.message);
           this.transition(this.node(PRODUCER_CLIENT_ID), 'producer', { ...item.message, from: item.from });
           return { kind: 'deliver', from: item.from, to: item.to, actor: 'producer', message: this.render(item.from, item.to, item.message) };
         }
@@ -693,6 +703,7 @@ export class ClusterSimulation implements Drivable {
           return { kind: 'drop', from: item.from, to: item.to, reason: 'paused (held)', message: this.render(item.from, item.to, item.message) };
         }
         const actor = this.route(node, item.message);
+        if (item.message.type === 'Produce' && actor !== null && stateName(node.actors.get(actor)?.snapshot) === 'Leader') this.produceWatch.requestArrived(node.id, item.from, item.message, node.logs.get(partitionKey(item.message)));
         if (actor !== null) this.transition(node, actor, { ...item.message, from: item.from });
         return { kind: 'deliver', from: item.from, to: item.to, actor: actor ?? '(none)', message: this.render(item.from, item.to, item.message) };
       }
@@ -996,12 +1007,13 @@ export class ClusterSimulation implements Drivable {
       const entry = parseEntry(r.value);
       if (entry !== null) applied.push(...entry.records);
     }
-    this.truth = applyRecords(this.truth, applied);
     for (const record of applied) {
-      if (record.type === 'PartitionChangeRecord' && record.leaderRecoveryState === 1) {
-        const topic = this.truth.topics[record.topicId];
-        if (topic !== undefined) this.unclean.add(`${topic.name}-${record.partitionId}`);
-      }
+      const before = this.truth;
+      this.truth = applyRecords(this.truth, [record]);
+      const election = leaderElectionOf(before, this.truth, record);
+      if (election === null) continue;
+      this.stepElections.push(election);
+      if (isUncleanElection(election) && this.uncleanElectionEnabled(election.key)) this.unclean.add(election.key);
     }
     this.truthOffset = node.deliveredOffset;
   }
@@ -1224,7 +1236,14 @@ export class ClusterSimulation implements Drivable {
   }
 
   private send(from: number, to: number, message: AnyMessage): void {
-    if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') this.producerRequests++;
+    if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') {
+      this.producerRequests++;
+      this.produceWatch.requestSent(to, message);
+    }
+    if (message.type === 'ProduceResponse' && this.nodes.get(from)?.kind === 'broker') {
+      const problem = this.produceWatch.answerSent(from, to, message);
+      if (problem !== null) this.violate(RetriedBatchDeduplicated.id, RetriedBatchDeduplicated.anomaly, problem);
+    }
     if (to !== CLIENT_ID && !this.nodes.has(to)) throw new Error(`n${from} sent ${message.type} to unknown node ${to}: ${JSON.stringify(message).slice(0, 200)}`);
     const decision = this.network.send(from, to, message.type, this.nowMs);
     const line = this.render(from, to, message);
@@ -1252,6 +1271,7 @@ export class ClusterSimulation implements Drivable {
 
   private beginStep(): void {
     this.stepEffects = [];
+    this.stepElections = [];
     this.stepChanged = new Set();
   }
 
@@ -1297,11 +1317,17 @@ export class ClusterSimulation implements Drivable {
       const coordinator = node.up ? node.actors.get('coordinator') : undefined;
       return coordinator === undefined ? [] : shardViews(id, contextOf(coordinator.snapshot) as unknown as CoordinatorContext);
     });
-    return { shards };
+    const topicPartitions = Object.fromEntries(Object.values(this.truth.topics).map((t) => [t.name, t.partitions.length]));
+    return { shards, topicPartitions };
   }
 
   private violate(clauseId: string, anomaly: string | undefined, message: string): void {
     this.violations.push({ clauseId, message, step: this.stepCount, time: this.nowMs, ...(anomaly === undefined ? {} : { anomaly }) });
+  }
+
+  /** unclean.leader.election.enable as the workload created the topic (the judge's knowledge, not the controller's). */
+  private uncleanElectionEnabled(key: string): boolean {
+    return key.startsWith(`${this.options.topic.name}-`) && this.options.topic.configs['unclean.leader.election.enable'] === 'true';
   }
 
   private buildView(): ReplicationView {
@@ -1334,6 +1360,8 @@ export class ClusterSimulation implements Drivable {
       fencedBrokers: brokers.filter((b) => b.fenced).map((b) => b.brokerId),
       registeredBrokers: brokers.map((b) => b.brokerId),
       uncleanPartitions: this.unclean,
+      elections: this.stepElections,
+      uncleanElectionEnabled: (key) => this.uncleanElectionEnabled(key),
       recordAt: (broker, key, offset) => {
         const record = this.nodes.get(broker)?.logs.get(key)?.recordAt(offset);
         return record === undefined ? undefined : { epoch: record.epoch, value: record.value };
