@@ -121,10 +121,40 @@ export const ResumeFromCommitted: Clause = {
   anomaly: 'lost-commit',
 };
 
+export const CommitFencedByGeneration: Clause = {
+  id: 'CG-COMMIT-3',
+  title: 'An offset commit is accepted only from a member of the current generation',
+  statement: 'A coordinator answers an OffsetCommit carrying a generation (or KIP-848 member epoch) with success only if, when the request arrived, the sender was a member of the group and the generation was the group\'s current one (for KIP-848, the member\'s current epoch). A zombie consumer that slept past its session timeout and wakes to commit is fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH), so it cannot overwrite the new owner\'s progress.',
+  source: 'protocol-rules B.8; ClassicGroup.validateOffsetCommit (ILLEGAL_GENERATION), ConsumerGroup.validateOffsetCommit (STALE_MEMBER_EPOCH); KIP-848',
+  kind: 'invariant',
+  anomaly: 'zombie-commit',
+};
+
+/** What the group looked like to the coordinator when an OffsetCommit arrived: the sender's current generation or member epoch, or null when it was no member. */
+export function currentGenerationOf(view: GroupsView, broker: number, groupId: string, memberId: string): { protocol: 'classic' | 'consumer'; generation: number } | null {
+  for (const shard of view.shards) {
+    if (shard.broker !== broker) continue;
+    const classic = shard.classic.find((g) => g.groupId === groupId);
+    if (classic !== undefined) return classic.members.some((m) => m.memberId === memberId) ? { protocol: 'classic', generation: classic.generationId } : null;
+    const consumer = shard.consumer.find((g) => g.groupId === groupId);
+    const member = consumer?.members.find((m) => m.memberId === memberId);
+    if (member !== undefined) return { protocol: 'consumer', generation: member.memberEpoch };
+  }
+  return null;
+}
+
+/** CG-COMMIT-3's verdict on one answered commit: null when it holds. */
+export function judgeCommitAnswer(request: { groupId: string; memberId: string; generation: number }, atArrival: { generation: number } | null, answerErrorCodes: readonly number[]): string | null {
+  if (request.generation < 0 || answerErrorCodes.length === 0 || answerErrorCodes.some((e) => e !== 0)) return null;
+  if (atArrival === null) return `group ${request.groupId}: commit from ${request.memberId} (generation ${request.generation}) accepted, but it was no member of the group when the commit arrived`;
+  if (atArrival.generation !== request.generation) return `group ${request.groupId}: commit from ${request.memberId} at generation ${request.generation} accepted while the group was at generation ${atArrival.generation}`;
+  return null;
+}
+
 export const groupClauses: readonly Clause[] = [
   ClassicGroupStates, GenerationPerJoinPhase, LeaderIsMember, OneOwnerInStableGeneration, EveryPartitionOwned, StaticMembersMapped,
   OneOwnerAcrossReconciliation, EpochsOrdered, ReconciledMeansTarget, TargetAssignsOnce,
-  ConsumedInOrder, CommittedBelowHighWatermark, ResumeFromCommitted,
+  ConsumedInOrder, CommittedBelowHighWatermark, ResumeFromCommitted, CommitFencedByGeneration,
 ];
 
 const legalPredecessors: Record<ClassicGroupView['state'], readonly ClassicGroupView['state'][]> = {

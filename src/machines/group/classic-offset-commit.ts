@@ -20,7 +20,7 @@ import type { ShardEnv, ShardTimer } from './shard.js';
  * 4. CompletingRebalance: the member has its new generation but not its assignment yet, so
  *    REBALANCE_IN_PROGRESS. Stable and PreparingRebalance accept the current (old) generation.
  */
-export function classicValidateOffsetCommit(group: ClassicGroup | undefined, request: OffsetCommitRequest): 'NONE' | 'CREATE_SIMPLE_GROUP' | ErrorName {
+export function classicValidateOffsetCommit(group: ClassicGroup | undefined, request: OffsetCommitRequest, acceptOlderGenerations = false): 'NONE' | 'CREATE_SIMPLE_GROUP' | ErrorName {
   const generationId = request.generationIdOrMemberEpoch;
   if (group === undefined) return generationId < 0 ? 'CREATE_SIMPLE_GROUP' : 'GROUP_ID_NOT_FOUND';
   if (group.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
@@ -28,7 +28,8 @@ export function classicValidateOffsetCommit(group: ClassicGroup | undefined, req
   if (generationId >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
     const validation = validateMember(group, request.memberId, request.groupInstanceId);
     if (validation !== 'NONE') return validation;
-    if (generationId !== group.generationId) return 'ILLEGAL_GENERATION';
+    // Variant stale-generation-commits accepts an older generation (acceptOlderGenerations).
+    if (generationId !== group.generationId && !(acceptOlderGenerations && generationId < group.generationId)) return 'ILLEGAL_GENERATION';
   } else if (group.state !== 'Empty') {
     return 'UNKNOWN_MEMBER_ID';
   }

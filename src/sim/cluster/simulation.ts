@@ -32,6 +32,7 @@ import { createBrokerMachine, defaultBrokerConfig, type BrokerConfig } from '../
 import { createReplicaMachine, defaultReplicaConfig, type ReplicaConfig } from '../../machines/replica/machine.js';
 import { applyRecords, emptyImage, type MetadataImage, type MetadataRecord } from '../../machines/controller/metadata.js';
 import { findVariant, type Variant } from '../../variants.js';
+import type { Deviations } from '../../machines/deviations.js';
 import type { MetadataEntry, PartitionAddress, ReplicationMessage } from '../../protocol/replication/messages.js';
 import { partitionKey } from '../../protocol/replication/messages.js';
 import { renderMessage as renderQuorumMessage } from '../../protocol/quorum/render.js';
@@ -42,11 +43,13 @@ import { leaderElectionOf } from './elections.js';
 import { checkConsumption, checkDurability, isUncleanElection, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
 import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
-import { checkConsumerHistory } from '../../../spec/groups/clauses.js';
+import { checkConsumerHistory, CommitFencedByGeneration } from '../../../spec/groups/clauses.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
 import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
 import { ProduceWatch } from './produce-watch.js';
+import { CommitWatch } from './commit-watch.js';
+import { zombiePauses, type ConsumerOp } from './zombies.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
 import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js';
 import { createCoordinatorMachine } from '../../machines/coordinator/machine.js';
@@ -66,7 +69,7 @@ type QueueItem =
   | { kind: 'deliver'; from: number; to: number; message: AnyMessage }
   | { kind: 'timer'; node: number; actor: string; incarnation: number; id: string; event: Event }
   | { kind: 'client'; op: 'create' | 'metadata' | 'produce' | 'consume' }
-  | { kind: 'consumer'; consumer: number; op: 'poll' | 'crash' | 'restart' }
+  | { kind: 'consumer'; consumer: number; op: ConsumerOp }
   | { kind: 'fault'; fault: Fault };
 
 interface Actor {
@@ -255,6 +258,7 @@ export class ClusterSimulation implements Drivable {
   private producerRequests = 0;
   readonly producerFindings: IdempotenceFinding[] = [];
   private readonly produceWatch = new ProduceWatch();
+  private readonly commitWatch = new CommitWatch();
 
   constructor(setup: ClusterSetup) {
     this.options = setup.options;
@@ -266,7 +270,7 @@ export class ClusterSimulation implements Drivable {
       offsetsTopicNumPartitions: this.options.group?.offsetsTopicPartitions ?? defaultBrokerConfig.offsetsTopicNumPartitions,
       offsetsTopicReplicationFactor: Math.min(defaultBrokerConfig.offsetsTopicReplicationFactor, this.options.brokers),
     };
-    this.groupCoordinatorConfig = setup.groupCoordinatorConfig ?? { ...simulatedGroupCoordinatorConfig, offsetsTopicNumPartitions: this.brokerConfig.offsetsTopicNumPartitions };
+    this.groupCoordinatorConfig = { ...(setup.groupCoordinatorConfig ?? { ...simulatedGroupCoordinatorConfig, offsetsTopicNumPartitions: this.brokerConfig.offsetsTopicNumPartitions }), ...this.deviationsFor() };
     this.controllers = controllerIds(this.options);
     this.brokers = brokerIds(this.options);
     this.machines = {
@@ -306,9 +310,18 @@ export class ClusterSimulation implements Drivable {
     if (group !== null && !this.scripted) {
       for (const id of consumerIds(this.options)) this.startConsumer(id, group, 300);
       if (group.consumerCrashes) this.scheduleConsumerCrashes();
+      for (const z of zombiePauses(this.options, ClusterSimulation.consumerConfig(group, 0).sessionTimeoutMs)) {
+        this.queue.push(z.atMs, { kind: 'consumer', consumer: z.consumer, op: 'pause' });
+        this.queue.push(z.atMs + z.pauseMs, { kind: 'consumer', consumer: z.consumer, op: 'resume' });
+      }
     }
     this.settle();
     this.endStep({ kind: 'boot' });
+  }
+
+  /** A broken variant's deviations, for a machine's config (nothing for the reference, so its configs stay as they were). */
+  private deviationsFor(): { deviations?: Deviations } {
+    return Object.keys(this.variant.deviations).length === 0 ? {} : { deviations: this.variant.deviations };
   }
 
   /** __consumer_offsets' partition count the brokers are configured with. */
@@ -357,13 +370,18 @@ export class ClusterSimulation implements Drivable {
     }
   }
 
-  private consumerTick(id: number, op: 'poll' | 'crash' | 'restart'): ClusterStepInput {
+  private consumerTick(id: number, op: ConsumerOp): ClusterStepInput {
     const node = this.nodes.get(id);
     const group = this.groupSpec;
     if (node === undefined || group === null) return { kind: 'client', op: `consumer ${id} ${op}` };
     switch (op) {
       case 'poll':
         if (!node.up) break;
+        if (node.paused) {
+          // A paused process polls again once it resumes.
+          this.queue.push(this.nowMs + group.pollIntervalMs, { kind: 'consumer', consumer: id, op: 'poll' });
+          break;
+        }
         this.transition(node, 'consumer', { type: 'Poll', from: id });
         this.queue.push(this.nowMs + group.pollIntervalMs, { kind: 'consumer', consumer: id, op: 'poll' });
         break;
@@ -372,6 +390,13 @@ export class ClusterSimulation implements Drivable {
         break;
       case 'restart':
         this.restartConsumer(id);
+        break;
+      case 'pause':
+        if (node.up) node.paused = true;
+        this.stepChanged.add(id);
+        break;
+      case 'resume':
+        if (node.paused) this.resume(node);
         break;
     }
     return { kind: 'client', op: `consumer ${id} ${op}` };
@@ -703,6 +728,7 @@ export class ClusterSimulation implements Drivable {
           return { kind: 'drop', from: item.from, to: item.to, reason: 'paused (held)', message: this.render(item.from, item.to, item.message) };
         }
         const actor = this.route(node, item.message);
+        if (item.message.type === 'OffsetCommit' && actor === 'coordinator') this.commitWatch.commitArrived(node.id, item.from, item.message, () => this.groupsView());
         if (item.message.type === 'Produce' && actor !== null && stateName(node.actors.get(actor)?.snapshot) === 'Leader') this.produceWatch.requestArrived(node.id, item.from, item.message, node.logs.get(partitionKey(item.message)));
         if (actor !== null) this.transition(node, actor, { ...item.message, from: item.from });
         return { kind: 'deliver', from: item.from, to: item.to, actor: actor ?? '(none)', message: this.render(item.from, item.to, item.message) };
@@ -896,7 +922,7 @@ export class ClusterSimulation implements Drivable {
       nodeId: node.id, voters: this.controllers, config: clusterQuorumConfig, randomSeed: seed('quorum'),
       ...(node.quorumDurable === undefined ? {} : { durable: node.quorumDurable }),
     });
-    if (node.kind === 'controller') this.start(node, 'controller', this.machines.controller, { nodeId: node.id, config: defaultControllerConfig, randomSeed: seed('controller') });
+    if (node.kind === 'controller') this.start(node, 'controller', this.machines.controller, { nodeId: node.id, config: { ...defaultControllerConfig, ...this.deviationsFor() }, randomSeed: seed('controller') });
     else {
       this.start(node, 'broker', this.machines.broker, { brokerId: node.id, config: this.brokerConfig, randomSeed: seed('broker') });
       this.start(node, 'coordinator', this.machines.coordinator, { brokerId: node.id, config: this.groupCoordinatorConfig, randomSeed: seed('coordinator') });
@@ -927,7 +953,7 @@ export class ClusterSimulation implements Drivable {
       node.logs.set(key, log);
     }
     this.start(node, `replica:${key}`, this.machines.replica, {
-      brokerId: node.id, address, config: this.replicaConfig, variant: this.variant.replication,
+      brokerId: node.id, address, config: this.replicaConfig, variant: { ...this.variant.replication, ...this.deviationsFor() },
       log: { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache, producers: producerStateOf(log.batches()) },
       highWatermarkCheckpoint: node.highWatermarkCheckpoints.get(key) ?? 0,
     });
@@ -1239,6 +1265,10 @@ export class ClusterSimulation implements Drivable {
     if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') {
       this.producerRequests++;
       this.produceWatch.requestSent(to, message);
+    }
+    if (message.type === 'OffsetCommitResponse' && this.nodes.get(from)?.kind === 'broker') {
+      const problem = this.commitWatch.answerSent(from, to, message);
+      if (problem !== null) this.violate(CommitFencedByGeneration.id, CommitFencedByGeneration.anomaly, problem);
     }
     if (message.type === 'ProduceResponse' && this.nodes.get(from)?.kind === 'broker') {
       const problem = this.produceWatch.answerSent(from, to, message);
