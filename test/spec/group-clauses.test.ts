@@ -1,6 +1,6 @@
 /** The group clauses judge views and histories built by hand: each fires on its anomaly and stays quiet otherwise. */
 import { describe, expect, it } from 'vitest';
-import { checkCommittedBelowHighWatermark, checkConsumedInOrder, checkResumeFromCommitted, groupInvariantChecks, METADATA_CATCH_UP_MS } from '../../spec/groups/clauses.js';
+import { checkCommittedBelowHighWatermark, checkConsumedInOrder, checkResumeFromCommitted, currentGenerationOf, groupInvariantChecks, judgeCommitAnswer, METADATA_CATCH_UP_MS } from '../../spec/groups/clauses.js';
 import type { ClassicGroupView, ConsumerGroupView, ConsumerEvent, GroupsView } from '../../spec/groups/view.js';
 
 const classic = (over: Partial<ClassicGroupView>): ClassicGroupView => ({
@@ -72,6 +72,19 @@ describe('group invariants', () => {
     expect(run([view([], [short])])['CG-ASSIGN-2']).toBeUndefined();
     const unsettled = { ...short, groupEpoch: 3 };
     expect(run([view([], [unsettled]), view([], [unsettled])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toBeUndefined();
+  });
+  it('CG-COMMIT-3: a commit accepted from an older generation or a non-member fails; fenced answers and generation -1 hold', () => {
+    const groups = view([classic({ generationId: 4 })]);
+    const atArrival = currentGenerationOf(groups, 1, 'g', 'a');
+    expect(atArrival).toEqual({ protocol: 'classic', generation: 4 });
+    expect(currentGenerationOf(groups, 1, 'g', 'zombie')).toBeNull();
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'a', generation: 3 }, atArrival, [0])).toContain('at generation 3 accepted while the group was at generation 4');
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'zombie', generation: 4 }, null, [0])).toContain('no member');
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'a', generation: 3 }, atArrival, [22])).toBeNull();
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'a', generation: 4 }, atArrival, [0])).toBeNull();
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: '', generation: -1 }, null, [0])).toBeNull();
+    // KIP-848: the member's current epoch.
+    expect(currentGenerationOf(view([], [consumer({})]), 1, 'g', 'b')).toEqual({ protocol: 'consumer', generation: 2 });
   });
   it('a reload is a new life: the generation may restart from what was committed', () => {
     expect(run([view([classic({ generationId: 4 })], [], 0), view([classic({ generationId: 3 })], [], 1)])).toEqual({});
