@@ -25,11 +25,12 @@ export function classicValidateOffsetCommit(group: ClassicGroup | undefined, req
   if (group === undefined) return generationId < 0 ? 'CREATE_SIMPLE_GROUP' : 'GROUP_ID_NOT_FOUND';
   if (group.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
   if (generationId < 0 && group.state === 'Empty') return 'NONE';
+  // Variant stale-generation-commits: a commit from an older generation skips the member and generation checks (a zombie's commit lands).
+  if (acceptOlderGenerations && generationId >= 0 && generationId < group.generationId) return group.state === 'CompletingRebalance' ? 'REBALANCE_IN_PROGRESS' : 'NONE';
   if (generationId >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
     const validation = validateMember(group, request.memberId, request.groupInstanceId);
     if (validation !== 'NONE') return validation;
-    // Variant stale-generation-commits accepts an older generation (acceptOlderGenerations).
-    if (generationId !== group.generationId && !(acceptOlderGenerations && generationId < group.generationId)) return 'ILLEGAL_GENERATION';
+    if (generationId !== group.generationId) return 'ILLEGAL_GENERATION';
   } else if (group.state !== 'Empty') {
     return 'UNKNOWN_MEMBER_ID';
   }
