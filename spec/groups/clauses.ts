@@ -211,10 +211,13 @@ function generationCheck(): InvariantCheck<GroupsView> {
         last.set(life, { state: g.state, generationId: g.generationId });
         if (before === undefined) return;
         // A join phase completed in this step: the group left PreparingRebalance for CompletingRebalance or Empty (possibly on to Stable in the same step).
-        const leftPreparing = (before.state === 'PreparingRebalance' && g.state !== 'PreparingRebalance') || (before.state !== g.state && g.previousState === 'PreparingRebalance');
-        const completedJoin = leftPreparing && (g.state === 'CompletingRebalance' || g.state === 'Empty' || g.state === 'Stable');
+        // With a new generation, a pass through PreparingRebalance within the step (CompletingRebalance -> PreparingRebalance -> CompletingRebalance) shows only as previousState.
+        const throughPreparing = before.state === 'PreparingRebalance' || g.previousState === 'PreparingRebalance';
+        const completedJoin = throughPreparing && (g.state === 'CompletingRebalance' || g.state === 'Empty' || g.state === 'Stable');
         if (before.generationId === g.generationId) {
-          if (completedJoin) out.push(`group ${g.groupId}: a join phase completed (${before.state} -> ${g.state}) without a new generation (still ${g.generationId})`);
+          // Without one, only a visible exit from PreparingRebalance counts (previousState outlives the step that set it).
+          const leftPreparing = (before.state === 'PreparingRebalance' && g.state !== 'PreparingRebalance') || (before.state !== g.state && g.previousState === 'PreparingRebalance');
+          if (leftPreparing && completedJoin) out.push(`group ${g.groupId}: a join phase completed (${before.state} -> ${g.state}) without a new generation (still ${g.generationId})`);
           return;
         }
         if (!completedJoin) out.push(`group ${g.groupId}: generation ${before.generationId} -> ${g.generationId} on ${before.state} -> ${g.state}, not a completed join phase`);

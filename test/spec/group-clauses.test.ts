@@ -53,6 +53,8 @@ describe('group invariants', () => {
     expect(found['CG-GEN-1']?.[0]).toContain('without a new generation');
     // Through PreparingRebalance within one step, no bump: caught too.
     expect(run([view([classic({ generationId: 1 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 1 })])])['CG-GEN-1']).toHaveLength(1);
+    // Regression (reference seed 106): a member re-joins in CompletingRebalance and the join completes in the same step, with a new generation.
+    expect(run([view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 3 })])])).toEqual({});
     // A group that stays in CompletingRebalance is not a second completion.
     expect(run([view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })])])).toEqual({});
   });
