@@ -1,12 +1,12 @@
 /**
- * The pure layers (machines, protocol, cluster, core, spec) take time, randomness and I/O as
- * inputs: no wall clock, no Math.random, no timers, no I/O modules. DESIGN.md, "The pure core".
+ * The pure layers (machines, protocol, common, cluster, core, log, spec) take time, randomness and I/O as
+ * inputs: no wall clock, no Math.random, no timers, no I/O modules. docs/architecture.md; DESIGN.md, "The pure core".
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const PURE_DIRECTORIES = ['src/machines', 'src/protocol', 'src/cluster', 'src/core', 'src/log', 'spec'];
+const PURE_DIRECTORIES = ['src/machines', 'src/protocol', 'src/common', 'src/cluster', 'src/core', 'src/log', 'spec'];
 const FORBIDDEN: { pattern: RegExp; why: string }[] = [
   { pattern: /\bDate\.now\s*\(/, why: 'wall clock' },
   { pattern: /\bnew Date\s*\(/, why: 'wall clock' },

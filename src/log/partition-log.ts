@@ -5,32 +5,18 @@
  *
  * - Appends roll a new segment when the active one would pass `segmentBytes` or is older than
  *   `segmentMs` (LogSegment.shouldRoll).
- * - Retention deletes whole segments from the oldest forward, never past the high watermark
+ * - Retention deletes whole segments from the oldest forward, never past the high watermark, in
+ *   Kafka's three passes: log start offset, retention.bytes, retention.ms
  *   (UnifiedLog.deleteOldSegments; protocol-rules D.6).
  * - Flushing follows `flushMessages` / `flushMs`; Kafka's defaults leave it to the operating
  *   system. A process crash keeps the page cache, so the whole log survives it; a machine crash
  *   loses what was not flushed ({@link PartitionLog.loseUnflushed}).
  */
+import { lastOffsetOf, type RecordBatch } from '../protocol/replication/record-batch.js';
 import { appendToEpochCache, truncateEpochCache, truncateEpochCacheFromStart, type EpochEntry } from './epoch-cache.js';
 
-export interface LogRecord {
-  readonly offsetDelta: number;
-  readonly timestamp: number;
-  readonly key: string | null;
-  readonly value: string | null;
-}
-
-/** A record batch (magic v2): one producer's records, appended and fetched whole. */
-export interface RecordBatch {
-  readonly baseOffset: number;
-  readonly lastOffsetDelta: number;
-  readonly partitionLeaderEpoch: number;
-  readonly producerId: number;
-  readonly producerEpoch: number;
-  readonly baseSequence: number;
-  readonly maxTimestamp: number;
-  readonly records: readonly LogRecord[];
-}
+export type { BatchRecord, RecordBatch } from '../protocol/replication/record-batch.js';
+export { lastOffsetOf } from '../protocol/replication/record-batch.js';
 
 export interface LogConfig {
   /** segment.bytes */
@@ -73,7 +59,6 @@ export function batchSizeInBytes(batch: RecordBatch): number {
   return BATCH_OVERHEAD_BYTES + batch.records.reduce((n, r) => n + RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0);
 }
 
-export const lastOffsetOf = (batch: RecordBatch): number => batch.baseOffset + batch.lastOffsetDelta;
 
 export class PartitionLog {
   private segments: Segment[];
@@ -230,23 +215,55 @@ export class PartitionLog {
   }
 
   /**
-   * Delete old segments by time, by size, and below the log start offset, from the oldest
-   * forward, stopping at the first that may not go; never a segment whose successor starts above
-   * the high watermark (UnifiedLog.deleteOldSegments). Returns how many segments went.
+   * UnifiedLog.deleteOldSegments: three passes, each over the segments as the previous one left
+   * them — segments below the log start offset, then by retention.bytes (the excess measured
+   * now), then by retention.ms. Each deletes from the oldest forward, stops at the first segment
+   * its rule keeps, and never deletes a segment whose successor starts above the high watermark.
+   * Returns how many segments went.
    */
   deleteOldSegments(nowMs: number, highWatermark: number): number {
-    let excessBytes = this.config.retentionBytes < 0 ? -1 : this.sizeInBytes - this.config.retentionBytes;
+    return this.deleteLogStartOffsetBreachedSegments(nowMs, highWatermark)
+      + this.deleteRetentionSizeBreachedSegments(nowMs, highWatermark)
+      + this.deleteRetentionMsBreachedSegments(nowMs, highWatermark);
+  }
+
+  /** UnifiedLog.deleteLogStartOffsetBreachedSegments: segments wholly below the log start offset. */
+  private deleteLogStartOffsetBreachedSegments(nowMs: number, highWatermark: number): number {
+    return this.deleteSegmentsWhile((_, nextBase) => nextBase <= this.startOffset, nowMs, highWatermark);
+  }
+
+  /** UnifiedLog.deleteRetentionSizeBreachedSegments: the oldest segments while the log stays at or above retention.bytes without them. */
+  private deleteRetentionSizeBreachedSegments(nowMs: number, highWatermark: number): number {
+    const retentionBytes = this.config.retentionBytes;
+    if (retentionBytes < 0 || this.sizeInBytes < retentionBytes) return 0;
+    let excessBytes = this.sizeInBytes - retentionBytes;
+    return this.deleteSegmentsWhile((segment) => {
+      if (excessBytes - segment.sizeInBytes < 0) return false;
+      excessBytes -= segment.sizeInBytes;
+      return true;
+    }, nowMs, highWatermark);
+  }
+
+  /** UnifiedLog.deleteRetentionMsBreachedSegments: segments whose newest record is older than retention.ms. */
+  private deleteRetentionMsBreachedSegments(nowMs: number, highWatermark: number): number {
+    const retentionMs = this.config.retentionMs;
+    if (retentionMs < 0) return 0;
+    return this.deleteSegmentsWhile((segment) => segment.batches.length > 0 && nowMs - segment.largestTimestamp > retentionMs, nowMs, highWatermark);
+  }
+
+  /**
+   * UnifiedLog.deletableSegments and deleteSegments: the longest run of segments from the oldest
+   * that `shouldDelete` accepts, none reaching past the high watermark and not the empty active
+   * segment; a log left with no segment gets a new empty one at its end, and the log start offset
+   * moves to the first segment kept.
+   */
+  private deleteSegmentsWhile(shouldDelete: (segment: Segment, nextBase: number) => boolean, nowMs: number, highWatermark: number): number {
     let deletable = 0;
     for (let i = 0; i < this.segments.length; i++) {
       const segment = this.segments[i] as Segment;
       const nextBase = this.segments[i + 1]?.baseOffset ?? this.endOffset;
-      const isLast = i === this.segments.length - 1;
-      if (nextBase > highWatermark || (isLast && segment.batches.length === 0)) break;
-      const byTime = this.config.retentionMs >= 0 && segment.batches.length > 0 && nowMs - segment.largestTimestamp > this.config.retentionMs;
-      const bySize = excessBytes >= 0 && excessBytes - segment.sizeInBytes >= 0;
-      const byStart = nextBase <= this.startOffset;
-      if (!byTime && !bySize && !byStart) break;
-      if (bySize) excessBytes -= segment.sizeInBytes;
+      const isLastAndEmpty = i === this.segments.length - 1 && segment.batches.length === 0;
+      if (nextBase > highWatermark || isLastAndEmpty || !shouldDelete(segment, nextBase)) break;
       deletable++;
     }
     if (deletable === 0) return 0;

@@ -88,8 +88,9 @@ export function recordBatch(state: ProducerState, batch: RecordBatch): ProducerS
     firstSeq: batch.baseSequence, lastSeq: lastSequenceOf(batch),
     firstOffset: batch.baseOffset, lastOffset: batch.baseOffset + batch.lastOffsetDelta, timestamp: batch.maxTimestamp,
   };
-  // Replication appends a lower epoch as it is (only logged by Kafka); the entry keeps the higher one.
-  if (entry !== undefined && batch.producerEpoch < entry.producerEpoch) return state;
+  // A replicated batch of a lower epoch is appended as it is (ProducerAppendInfo.checkProducerEpoch
+  // only logs it for REPLICATION), and the entry takes its epoch like any other epoch change
+  // (ProducerStateEntry.maybeUpdateProducerEpoch: the retained batches are cleared).
   const kept = entry !== undefined && entry.producerEpoch === batch.producerEpoch ? entry.batches : [];
   const batches = [...kept, metadata].slice(-NUM_BATCHES_TO_RETAIN);
   return { ...state, [key]: { producerEpoch: batch.producerEpoch, batches } };

@@ -36,7 +36,7 @@ import { replicationClauses } from '../../spec/replication/clauses.js';
 import { groupClauses } from '../../spec/groups/clauses.js';
 import { producerClauses } from '../../spec/producer/clauses.js';
 import { findVariant } from '../variants.js';
-import { ScriptError, wordsToArgs, type ScriptBlock } from './script.js';
+import { argsFor, ScriptError, type ScriptBlock } from './script.js';
 
 const Count = new t.Type<number, string, unknown>('non-negative integer', (u): u is number => typeof u === 'number',
   (u, c) => (typeof u === 'string' && /^\d+$/.test(u) ? t.success(Number(u)) : t.failure(u, c)), String);
@@ -73,12 +73,25 @@ type Commands = typeof commands;
 export class ClusterScenarioRunner {
   private sim: ClusterSimulation | null = null;
   private narrator: Narrator | null = null;
+  /** Consumers the script started (c91, c92, ...): a consumer command names one of them or is an error. */
+  private readonly consumers = new Set<number>();
+
+  private knownNode(sim: ClusterSimulation, node: number, line: number): number {
+    if (sim.brokers.includes(node) || sim.controllers.includes(node)) return node;
+    throw new ScriptError(`line ${line}: no node n${node}; brokers ${sim.brokers.map((b) => `n${b}`).join(', ')}, controllers ${sim.controllers.map((c) => `n${c}`).join(', ')}`);
+  }
+
+  private knownConsumer(sim: ClusterSimulation, consumer: number, line: number): number {
+    if (this.consumers.has(consumer)) return consumer;
+    const started = [...this.consumers].map((c) => `c${c}`).join(', ');
+    throw new ScriptError(`line ${line}: no consumer c${consumer}; ${started === '' ? "no consumer started yet ('consumers' starts c91, c92, ...)" : `consumers: ${started}`}`);
+  }
 
   execute(block: ScriptBlock): string[] {
     const name = block.command as keyof Commands;
     const codec = commands[name];
     if (codec === undefined) throw new ScriptError(`line ${block.line}: unknown command '${block.command}'; replication commands: ${Object.keys(commands).join(', ')}`);
-    const decoded = (codec as t.Mixed).decode(wordsToArgs(block.words));
+    const decoded = (codec as t.Mixed).decode(argsFor(block, codec as t.Mixed));
     if (isLeft(decoded)) {
       const first = decoded.left[0];
       const field = first?.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).join('.') || '(arguments)';
@@ -93,9 +106,12 @@ export class ClusterScenarioRunner {
       case 'start':
         return narrator.advance(20_000, () => sim.view().registeredBrokers.length === sim.brokers.length && sim.view().fencedBrokers.length === 0);
       case 'create-topic': {
+        const traceBefore = sim.trace?.length ?? 0;
         sim.clientOp('create');
         const out = narrator.advance(5_000, () => sim.view().partitions.size === sim.options.topic.partitions);
         out.push(...narrator.advance(1_000));
+        // A refused CreateTopics changes no state the narrator follows: print the controller's answer itself.
+        if (!sim.client.topicCreated) out.push(...createTopicsAnswers(sim, traceBefore));
         return out;
       }
       case 'produce': {
@@ -155,7 +171,7 @@ export class ClusterScenarioRunner {
       case 'restart':
       case 'power-loss':
       case 'isolate': {
-        sim.injectFault({ kind: name, node: args['_'] as number } as Fault);
+        sim.injectFault({ kind: name, node: this.knownNode(sim, args['_'] as number, block.line) } as Fault);
         return narrator.lines();
       }
       case 'heal':
@@ -166,19 +182,25 @@ export class ClusterScenarioRunner {
           if (typeof word !== 'string' || !/^n?\d+$/.test(word)) throw new ScriptError(`line ${block.line}: one-way needs from=nA to=nB, got ${JSON.stringify(word)}`);
           return Number(word.replace(/^n/, ''));
         };
-        sim.injectFault({ kind: 'one-way', from: node(args['from']), to: node(args['to']) });
+        sim.injectFault({ kind: 'one-way', from: this.knownNode(sim, node(args['from']), block.line), to: this.knownNode(sim, node(args['to']), block.line) });
         return narrator.lines();
       }
       case 'status':
         return this.status(sim);
       case 'consumers':
         return this.startConsumers(sim, narrator, args, block.line);
-      case 'kill-consumer':
-        sim.crashConsumer(args['_'] as number);
+      case 'kill-consumer': {
+        const consumer = this.knownConsumer(sim, args['_'] as number, block.line);
+        if (!sim.consumerRunning(consumer)) throw new ScriptError(`line ${block.line}: consumer c${consumer} is not running (restart-consumer c${consumer} starts it)`);
+        sim.crashConsumer(consumer);
         return narrator.lines();
-      case 'restart-consumer':
-        sim.restartConsumer(args['_'] as number);
+      }
+      case 'restart-consumer': {
+        const consumer = this.knownConsumer(sim, args['_'] as number, block.line);
+        if (sim.consumerRunning(consumer)) throw new ScriptError(`line ${block.line}: consumer c${consumer} is running (kill-consumer c${consumer} stops it)`);
+        sim.restartConsumer(consumer);
         return narrator.advance(1);
+      }
       case 'group':
         return this.groupStatus(sim);
       case 'check': {
@@ -247,7 +269,10 @@ export class ClusterScenarioRunner {
     const error = ClusterSimulation.checkGroup(group);
     if (error !== null) throw new ScriptError(`line ${line}: ${error}`);
     // Members already running stay; the missing ones start (so `consumers n=1` then `consumers n=2` adds one).
-    for (let i = 1; i <= group.consumers; i++) if (!sim.consumerRunning(90 + i)) sim.startConsumer(90 + i, group, 100);
+    for (let i = 1; i <= group.consumers; i++) {
+      if (!sim.consumerRunning(90 + i)) sim.startConsumer(90 + i, group, 100);
+      this.consumers.add(90 + i);
+    }
     const wait = (args['wait'] as number | undefined) ?? 10_000;
     const stable = (): boolean => sim.groupsView().shards.some((s) => s.classic.some((g) => g.groupId === group.groupId && g.state === 'Stable' && g.members.length === group.consumers)
       || s.consumer.some((g) => g.groupId === group.groupId && g.state === 'Stable' && g.members.length === group.consumers));
@@ -280,4 +305,15 @@ export class ClusterScenarioRunner {
     }
     return out;
   }
+}
+
+/** The CreateTopics answers the client received since trace line `from`, as the narrator would say them. */
+function createTopicsAnswers(sim: ClusterSimulation, from: number): string[] {
+  const out: string[] = [];
+  for (const line of (sim.trace ?? []).slice(from)) {
+    if (line.kind !== 'step' || line.input.kind !== 'deliver') continue;
+    const message = String((line.input as { message?: unknown }).message ?? '');
+    if (/CreateTopicsResponse/.test(message)) out.push(`t=${line.time} the controller refused the topic: ${message}`);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { optionsFromSeed } from '../sim/options.js';
 import type { Fault } from '../sim/faults.js';
 import { electedLeader, quorumClauses } from '../../spec/quorum/clauses.js';
 import { findVariant } from '../variants.js';
-import { ScriptError, wordsToArgs, type ScriptBlock } from './script.js';
+import { argsFor, ScriptError, type ScriptBlock } from './script.js';
 
 const NodeName = new t.Type<number, string, unknown>(
   'node (n1, n2, ...)',
@@ -79,7 +79,7 @@ export class ScenarioRunner {
     const name = block.command as keyof Commands;
     const codec = commands[name];
     if (codec === undefined) throw new ScriptError(`line ${block.line}: unknown command '${block.command}'; known: ${Object.keys(commands).join(', ')}`);
-    const decoded = (codec as t.Mixed).decode(wordsToArgs(block.words));
+    const decoded = (codec as t.Mixed).decode(argsFor(block, codec as t.Mixed));
     if (isLeft(decoded)) {
       const first = decoded.left[0];
       const field = first?.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).pop() ?? 'arguments';

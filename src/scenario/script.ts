@@ -2,8 +2,11 @@
  * Scenario scripts in etcd raft's data-driven style: a command line, a `----` line, then the
  * expected output up to a blank line. Lines starting with `#` are comments. Each command's
  * arguments are `key=value` words or bare words, decoded with an io-ts codec so a malformed script
- * gets an error naming the line and the field.
+ * gets an error naming the line and the field. A parameter the command does not take is an error,
+ * never ignored; CRLF line ends read as LF; a script with no command is an error, not a pass.
  */
+import type * as t from 'io-ts';
+
 export interface ScriptBlock {
   /** 1-based line number of the command. */
   readonly line: number;
@@ -17,7 +20,8 @@ export interface ScriptBlock {
 export class ScriptError extends Error {}
 
 export function parseScript(text: string): ScriptBlock[] {
-  const lines = text.split('\n');
+  // A script saved with CRLF line ends would otherwise carry a \r on every expected line, and differ invisibly.
+  const lines = text.split(/\r?\n/);
   const blocks: ScriptBlock[] = [];
   let comments: string[] = [];
   let i = 0;
@@ -44,6 +48,7 @@ export function parseScript(text: string): ScriptBlock[] {
     comments = [];
     i = j;
   }
+  if (blocks.length === 0) throw new ScriptError('no command in the script: an empty scenario checks nothing');
   return blocks;
 }
 
@@ -60,6 +65,25 @@ export function wordsToArgs(words: readonly string[]): Record<string, string | s
     const eq = word.indexOf('=');
     if (eq > 0) args[word.slice(0, eq)] = word.slice(eq + 1);
     else (args['_'] as string[]).push(word);
+  }
+  return args;
+}
+
+/** The `key=` parameters an io-ts codec of command arguments declares (t.type, t.partial and their intersections). */
+export function declaredKeys(codec: t.Mixed): string[] {
+  const c = codec as t.Mixed & { props?: Record<string, unknown>; types?: t.Mixed[] };
+  if (c.props !== undefined) return Object.keys(c.props);
+  if (c.types !== undefined) return c.types.flatMap(declaredKeys);
+  return [];
+}
+
+/** The block's words as arguments, or a ScriptError naming a `key=` the command does not take. */
+export function argsFor(block: ScriptBlock, codec: t.Mixed): Record<string, string | string[]> {
+  const args = wordsToArgs(block.words);
+  const known = declaredKeys(codec).filter((k) => k !== '_');
+  const unknown = Object.keys(args).filter((k) => k !== '_' && !known.includes(k));
+  if (unknown.length > 0) {
+    throw new ScriptError(`line ${block.line}: command '${block.command}' takes no parameter '${unknown[0]}'${known.length > 0 ? `; it takes ${known.map((k) => `${k}=`).join(', ')}` : ''}`);
   }
   return args;
 }

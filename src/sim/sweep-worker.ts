@@ -10,9 +10,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Simulation } from './simulator.js';
-import { optionsFromSeed } from './options.js';
 import { ClusterSimulation } from './cluster/simulation.js';
-import { clusterOptionsFromSeed } from './cluster/options.js';
+import { chosenClusterOptions, chosenQuorumOptions, type ClusterChoices } from './cluster/choices.js';
 import type { AllowedAnomaly, Violation } from '../../spec/clause.js';
 
 export type { AllowedAnomaly };
@@ -54,6 +53,9 @@ export interface SweepJob {
   readonly noIdempotence?: boolean;
   /** Replication sweeps: every this-many-th seed runs the controller quorum model instead (0: never). */
   readonly quorumEvery?: number;
+  /** Cluster and workload options chosen on the command line (src/sim/cluster/choices.ts). */
+  readonly choices?: ClusterChoices;
+  readonly voters?: number;
 }
 
 /** The model a seed of a job runs: a replication sweep hands every quorumEvery-th seed to the quorum model. */
@@ -81,7 +83,7 @@ export function runOneSeed(seed: number, job: SweepJob): SeedOutcome {
 }
 
 function runReplicationSeed(seed: number, job: SweepJob): SeedOutcome {
-  const result = new ClusterSimulation({ options: clusterOptionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps, unclean: job.unclean, ...(job.noIdempotence === true ? { producer: 'plain' as const } : {}) }) }).run();
+  const result = new ClusterSimulation({ options: chosenClusterOptions(seed, job) }).run();
   return {
     seed, model: 'replication', steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs,
     violations: distinctClauses(result.violations), error: null,
@@ -93,7 +95,7 @@ function runReplicationSeed(seed: number, job: SweepJob): SeedOutcome {
 }
 
 function runQuorumSeed(seed: number, job: SweepJob): SeedOutcome {
-  const result = new Simulation({ options: optionsFromSeed(seed, { variant: job.variant, maxSteps: job.maxSteps }) }).run();
+  const result = new Simulation({ options: chosenQuorumOptions(seed, job) }).run();
   return {
     seed, model: 'quorum', steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs,
     violations: distinctClauses(result.violations), error: null, allowedLostWrites: 0, allowed: [], producerFindings: NO_FINDINGS,

@@ -21,9 +21,9 @@ describe('kspec command line', async () => {
 
   it('rejects a non-numeric seed and an unknown option', async () => {
     expect(await main(['sim', '--seed', 'abc'])).toBe(2);
-    expect(output.join('\n')).toMatch(/--seed must be a non-negative integer, got 'abc'/);
+    expect(output.join('\n')).toMatch(/--seed <n>' argument 'abc' is invalid\. must be a seed from 0 to 4294967295/);
     expect(await main(['sweep', '--sedes', '3'])).toBe(2);
-    expect(output.join('\n')).toMatch(/Unknown option '--sedes'/);
+    expect(output.join('\n')).toMatch(/unknown option '--sedes' \(Did you mean --seeds\?\)/);
   });
 
   it('rejects an unknown variant, listing the known ones', async () => {
@@ -33,7 +33,7 @@ describe('kspec command line', async () => {
 
   it('--model takes replication or quorum and must fit the variant; --unclean needs replication', async () => {
     expect(await main(['sim', '--model', 'raft'])).toBe(2);
-    expect(output.join('\n')).toMatch(/--model must be 'replication' or 'quorum', got 'raft'/);
+    expect(output.join('\n')).toMatch(/argument 'raft' is invalid\. Allowed choices are replication, quorum/);
     expect(await main(['sim', '--model', 'quorum', '--variant', 'truncate-to-high-watermark'])).toBe(2);
     expect(output.join('\n')).toMatch(/variant 'truncate-to-high-watermark' is about replication/);
     expect(await main(['sweep', '--model', 'quorum', '--unclean', '--seeds', '1'])).toBe(2);
@@ -85,7 +85,7 @@ describe('kspec command line', async () => {
     expect(output.join('\n')).toMatch(/'zz' is not hex bytes/);
     expect(output.join('\n')).not.toMatch(/ff\t/);
     expect(await main(['partition', 'k'])).toBe(2);
-    expect(output.join('\n')).toMatch(/--partitions is required/);
+    expect(output.join('\n')).toMatch(/required option '--partitions <n>' not specified/);
     expect(await main(['partition', '--partitions', '0', 'k'])).toBe(2);
   });
 });

@@ -9,7 +9,7 @@ import { initialTransition, transition } from 'xstate';
 import { createControllerMachine, defaultControllerConfig, type ControllerMachineEffect } from '../../src/machines/controller/machine.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { MetadataEntry } from '../../src/protocol/replication/messages.js';
-import { applyRecords, emptyImage, MetadataError } from '../../src/machines/controller/metadata.js';
+import { applyRecords, emptyImage, MetadataError } from '../../src/common/metadata-image.js';
 
 type Action = { type: string; params?: { event?: unknown } };
 
@@ -68,6 +68,28 @@ describe('controller machine', () => {
     expect(c.replies()[0]).toMatchObject({ errorCode: errorCode('STALE_BROKER_EPOCH') });
     c.at(defaultControllerConfig.sessionTimeoutMs + 1).send({ type: 'xstate.after.fenceCheckInterval.controller.Active.Fencing.Watching' });
     expect(c.proposals()[0]?.records.at(-1)).toMatchObject({ type: 'BrokerRegistrationChangeRecord', brokerId: 1, fenced: 1 });
+  });
+
+  it('ClusterControlManager.registerBroker: a new incarnation is DUPLICATE_BROKER_REGISTRATION while the old one\'s session is valid, registered (old one fenced) once it expires', () => {
+    const c = controller().send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 1 });
+    c.send({ type: 'BrokerRegistration', correlationId: 1, brokerId: 1, incarnationId: 'a', rack: null });
+    c.commit(c.proposals());
+    const epoch = (c.replies()[0] as { brokerEpoch: number }).brokerEpoch;
+    c.at(100).send({ type: 'BrokerHeartbeat', correlationId: 2, brokerId: 1, brokerEpoch: epoch, currentMetadataOffset: 100, wantFence: false });
+    c.commit(c.proposals());
+    expect(c.replies()[0]).toMatchObject({ isFenced: false });
+    // The process restarts at once: its old session (last heard at 100) is still valid.
+    c.at(600).send({ type: 'BrokerRegistration', correlationId: 3, brokerId: 1, incarnationId: 'b', rack: null });
+    expect(c.proposals()).toEqual([]);
+    expect(c.replies()[0]).toMatchObject({ type: 'BrokerRegistrationResponse', errorCode: errorCode('DUPLICATE_BROKER_REGISTRATION'), brokerEpoch: -1 });
+    // The same incarnation registering again is not a duplicate.
+    c.send({ type: 'BrokerRegistration', correlationId: 4, brokerId: 1, incarnationId: 'a', rack: null });
+    expect(c.replies()[0]).toMatchObject({ errorCode: 0, brokerEpoch: epoch });
+    // Once broker.session.timeout.ms has passed since the old incarnation was last heard from.
+    c.at(100 + defaultControllerConfig.sessionTimeoutMs + 1).send({ type: 'BrokerRegistration', correlationId: 5, brokerId: 1, incarnationId: 'b', rack: null });
+    const records = c.proposals()[0]?.records ?? [];
+    expect(records.at(-1)).toMatchObject({ type: 'RegisterBrokerRecord', brokerId: 1, incarnationId: 'b', fenced: true });
+    expect(records).toContainEqual(expect.objectContaining({ type: 'BrokerRegistrationChangeRecord', brokerId: 1, fenced: 1 }));
   });
 
   it('CreateTopics: INVALID_REPLICATION_FACTOR with too few brokers, TOPIC_ALREADY_EXISTS for a pending topic, INVALID_TOPIC_EXCEPTION for a bad name', () => {

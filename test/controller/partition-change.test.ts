@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyRecords, emptyImage, NO_LEADER, type MetadataImage, type MetadataRecord } from '../../src/machines/controller/metadata.js';
+import { applyRecords, emptyImage, type MetadataImage } from '../../src/common/metadata-image.js';
+import { NO_LEADER, type MetadataRecord } from '../../src/protocol/metadata/records.js';
 import { alterPartition, balancePartitionLeaders, electLeader, fenceBroker, unfenceBroker } from '../../src/machines/controller/partition-change.js';
 
 /** Brokers 1..3 unfenced, topic T with one partition on [1, 2, 3], leader 1, ISR [1, 2, 3]. */

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { createCoordinatorMachine, type CoordinatorEffect } from '../../src/machines/coordinator/machine.js';
 import { defaultGroupCoordinatorConfig } from '../../src/machines/group/shard.js';
-import { encodeGroupRecord } from '../../src/machines/group/records.js';
-import { partitionFor } from '../../src/machines/group/partition-for.js';
+import { encodeGroupRecord } from '../../src/protocol/groups/records.js';
+import { partitionFor } from '../../src/common/partition-for.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { GroupResponse, OffsetCommitRequest, OffsetFetchRequest } from '../../src/protocol/groups/messages.js';
 

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clientAssignors, serverAssignors } from '../../src/machines/group/assignors/index.js';
-import type { ClientAssignor, ClientAssignorMember, ServerAssignor, ServerAssignorMember } from '../../src/machines/group/assignors/types.js';
+import { clientAssignors, serverAssignors } from '../../src/common/assignors/index.js';
+import type { ClientAssignor, ClientAssignorMember, ServerAssignor, ServerAssignorMember } from '../../src/common/assignors/types.js';
 import { asPartitions, consumer, serverMember, type Partitions } from '../fixtures/assignor-helpers.js';
 
 const TOPICS = ['t0', 't1', 't2', 't3'] as const;

@@ -10,9 +10,9 @@
  * member-id order, next to the properties Kafka's test asserts.
  */
 import { describe, expect, it } from 'vitest';
-import { cooperativeStickyAssignor } from '../../src/machines/group/assignors/cooperative-sticky.js';
-import { stickyAssignor } from '../../src/machines/group/assignors/sticky.js';
-import type { ClientAssignor, ClientAssignorMember } from '../../src/machines/group/assignors/types.js';
+import { cooperativeStickyAssignor } from '../../src/common/assignors/cooperative-sticky.js';
+import { stickyAssignor } from '../../src/common/assignors/sticky.js';
+import type { ClientAssignor, ClientAssignorMember } from '../../src/common/assignors/types.js';
 import { asPartitions, consumer, type Partitions } from '../fixtures/assignor-helpers.js';
 
 interface StickyVector {

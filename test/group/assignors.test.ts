@@ -5,13 +5,13 @@
  * OptimizedUniformAssignmentBuilderTest, UniformHeterogeneousAssignmentBuilderTest).
  */
 import { describe, expect, it } from 'vitest';
-import { clientAssignor, clientAssignors, serverAssignor, serverAssignors } from '../../src/machines/group/assignors/index.js';
-import { rangeAssignor } from '../../src/machines/group/assignors/range.js';
-import { roundRobinAssignor } from '../../src/machines/group/assignors/round-robin.js';
-import { serverRangeAssignor } from '../../src/machines/group/assignors/server-range.js';
-import type { ClientAssignor, ClientAssignorMember, ServerAssignorMember } from '../../src/machines/group/assignors/types.js';
-import { uniformAssignor } from '../../src/machines/group/assignors/uniform.js';
-import { uniformHeterogeneousAssignment } from '../../src/machines/group/assignors/uniform-heterogeneous.js';
+import { clientAssignor, clientAssignors, serverAssignor, serverAssignors } from '../../src/common/assignors/index.js';
+import { rangeAssignor } from '../../src/common/assignors/range.js';
+import { roundRobinAssignor } from '../../src/common/assignors/round-robin.js';
+import { serverRangeAssignor } from '../../src/common/assignors/server-range.js';
+import type { ClientAssignor, ClientAssignorMember, ServerAssignorMember } from '../../src/common/assignors/types.js';
+import { uniformAssignor } from '../../src/common/assignors/uniform.js';
+import { uniformHeterogeneousAssignment } from '../../src/common/assignors/uniform-heterogeneous.js';
 import { asPartitions, consumer, serverMember, type Partitions } from '../fixtures/assignor-helpers.js';
 
 interface ClientVector {

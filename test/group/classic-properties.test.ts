@@ -16,7 +16,7 @@ import {
   emptyClassicGroups, replayGroupMetadata, type ClassicGroup, type ClassicGroupsState,
 } from '../../src/machines/group/classic.js';
 import { checkClassicGroup } from '../../src/machines/group/classic-invariants.js';
-import type { GroupMetadataRecord } from '../../src/machines/group/records.js';
+import type { GroupMetadataRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent } from '../../src/machines/group/shard.js';
 
 const GROUP = 'g';

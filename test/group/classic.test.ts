@@ -15,7 +15,7 @@ import {
 } from '../../src/machines/group/classic.js';
 import { checkClassicGroup } from '../../src/machines/group/classic-invariants.js';
 import { ClassicEffects } from '../../src/machines/group/classic-effects.js';
-import type { GroupMetadataRecord, GroupRecord } from '../../src/machines/group/records.js';
+import type { GroupMetadataRecord, GroupRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type GroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent } from '../../src/machines/group/shard.js';
 
 const GROUP = 'g';

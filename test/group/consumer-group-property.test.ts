@@ -13,7 +13,7 @@ import {
   consumerGroupHeartbeat, consumerGroupOnLoaded, consumerGroupTimer, emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
 } from '../../src/machines/group/consumer-group.js';
 import { checkEpochs, checkReleasedBeforeAssigned, consumerGroupInvariants } from '../../src/machines/group/consumer-group-invariants.js';
-import type { GroupRecord } from '../../src/machines/group/records.js';
+import type { GroupRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent } from '../../src/machines/group/shard.js';
 
 const GROUP = 'g';

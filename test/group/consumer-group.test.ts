@@ -12,8 +12,9 @@ import {
 } from '../../src/machines/group/consumer-group.js';
 import { checkEpochs, checkReleasedBeforeAssigned, consumerGroupInvariants } from '../../src/machines/group/consumer-group-invariants.js';
 import { partitionsOf, type Assignment } from '../../src/machines/group/consumer-group-assignment.js';
-import type { GroupRecord } from '../../src/machines/group/records.js';
+import type { GroupRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent, type TopicImage } from '../../src/machines/group/shard.js';
+import { emptyShard, handleShardRequest } from '../../src/machines/group/coordinator-shard.js';
 
 const FOO = 'FOOFOOFOOFOOFOOFOOFOOA';
 const BAR = 'BARBARBARBARBARBARBARA';
@@ -470,6 +471,19 @@ describe('offsets in a consumer group (C.6, ConsumerGroup.validateOffsetCommit /
     expect(consumerGroupValidateOffsetFetch(shard.group, fetch(a, 1))).toBe('NONE');
     expect(consumerGroupValidateOffsetFetch(shard.group, fetch(a, 0))).toBe('STALE_MEMBER_EPOCH');
     expect(consumerGroupValidateOffsetFetch(shard.group, fetch('nobody', 1))).toBe('UNKNOWN_MEMBER_ID');
+  });
+});
+
+describe('OffsetFetch at the shard (OffsetMetadataManager.fetchOffsets)', () => {
+  it('a fetch naming only one of member id / member epoch is validated, and refused', () => {
+    const shard = new Shard();
+    const a = joinAndSettle(shard);
+    const state = { ...emptyShard(1), consumer: shard.state };
+    const fetch = (memberId: string | null, memberEpoch: number) => handleShardRequest(state, { type: 'OffsetFetch', correlationId: 3, groupId: GROUP, memberId, memberEpoch, partitions: null, requireStable: false, from: 7 }, shard.env).responses[0]?.message;
+    expect(fetch(null, -1)).toMatchObject({ type: 'OffsetFetchResponse', errorCode: 0 });
+    expect(fetch(a, 1)).toMatchObject({ errorCode: 0 });
+    expect(fetch(null, 1)).toMatchObject({ errorCode: errorCode('UNKNOWN_MEMBER_ID') });
+    expect(fetch(a, -1)).toMatchObject({ errorCode: errorCode('STALE_MEMBER_EPOCH') });
   });
 });
 

@@ -1,6 +1,6 @@
 /** B.1: the coordinator of a group is the leader of partition abs(hashCode(groupId)) % N of __consumer_offsets. */
 import { describe, expect, it } from 'vitest';
-import { javaStringHashCode, kafkaAbs, partitionFor } from '../../src/machines/group/partition-for.js';
+import { javaStringHashCode, kafkaAbs, partitionFor } from '../../src/common/partition-for.js';
 
 describe('partitionFor (GroupCoordinatorService.partitionFor)', () => {
   it('hashes as Java String.hashCode does', () => {

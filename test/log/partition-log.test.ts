@@ -85,6 +85,32 @@ describe('the partition log', () => {
     expect(log.sizeInBytes).toBe(4 * 78);
   });
 
+  it('retention.bytes and retention.ms run as separate passes (UnifiedLog.deleteOldSegments): the size excess is measured before the time pass, which does not add to it', () => {
+    // Segments: [0,1] 156 bytes written at 0; [2] 78 bytes at 5000; [3] 198 bytes at 5000 (active).
+    const log = new PartitionLog({ ...small, retentionMs: 1000, retentionBytes: 156 + 78 + 198 - 100 });
+    log.append(batch(0, 1, 0, 0), 0);
+    log.append(batch(1, 1, 0, 0), 0);
+    log.append(batch(2, 1, 0, 5000), 5000);
+    log.append(batch(3, 1, 0, 5000, 130), 5000);
+    expect(log.segmentBaseOffsets()).toEqual([0, 2, 3]);
+    // The size pass deletes nothing (the oldest segment is bigger than the 100-byte excess); the
+    // time pass deletes the old segment; the young 78-byte segment stays, though it is under the
+    // excess measured before the time pass.
+    expect(log.deleteOldSegments(5500, 4)).toBe(1);
+    expect(log.segmentBaseOffsets()).toEqual([2, 3]);
+    expect(log.logStartOffset).toBe(2);
+  });
+
+  it('the size pass measures the log after the log-start pass has removed segments below the log start offset', () => {
+    // Six 78-byte batches, two per segment; retention.bytes 300 (excess 168 at first).
+    const log = new PartitionLog({ ...small, retentionMs: -1, retentionBytes: 300 });
+    fill(log, 6);
+    log.raiseLogStartOffset(2);
+    // Log-start pass: [0,1] goes (312 bytes left, excess 12): the size pass deletes no more.
+    expect(log.deleteOldSegments(0, 6)).toBe(1);
+    expect(log.segmentBaseOffsets()).toEqual([2, 4]);
+  });
+
   it('raising the log start offset (DeleteRecords) lets the next retention pass remove the segments below it', () => {
     const log = new PartitionLog({ ...small, retentionMs: -1 });
     fill(log, 6);

@@ -36,6 +36,11 @@ describe('idempotent producer state at the partition leader', () => {
     expect(state['7']?.batches).toHaveLength(3);
   });
 
+  it('a replicated batch of a lower epoch is folded in as Kafka does: the entry takes its epoch and drops the retained batches (ProducerStateEntry.maybeUpdateProducerEpoch)', () => {
+    const state = producerStateOf([batch(0, 1, 0), batch(1, 0, 3)]);
+    expect(state['7']).toEqual({ producerEpoch: 0, batches: [{ firstSeq: 3, lastSeq: 3, firstOffset: 1, lastOffset: 1, timestamp: 1 }] });
+  });
+
   it('a gap, an overlap that is not an exact retry, and a batch older than the five retained are OUT_OF_ORDER_SEQUENCE_NUMBER', () => {
     const log = Array.from({ length: 7 }, (_, i) => batch(i, 0, i));
     const state = producerStateOf(log);

@@ -8,11 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { createBrokerMachine, defaultBrokerConfig, type BrokerEffect } from '../../src/machines/broker/machine.js';
-import type { MetadataRecord } from '../../src/machines/controller/metadata.js';
+import type { MetadataRecord } from '../../src/protocol/metadata/records.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { ReplicationMessage } from '../../src/protocol/replication/messages.js';
 
-type Action = { type: string; params?: { event?: unknown } };
+type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string } };
 
 function broker(randomSeed = 5) {
   const machine = createBrokerMachine();
@@ -26,6 +26,8 @@ function broker(randomSeed = 5) {
     told: () => h.effects().filter((e) => e.type === 'replica.metadata'),
     sent: () => h.effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])),
     sentTo: (to: number) => h.effects().flatMap((e) => (e.type === 'send' && e.to === to ? [e.message] : [])),
+    /** The delay of the timer just set whose event names `delay` (-1: none). */
+    timerDelay: (delay: string) => last.find((a) => a.type === 'xstate.raise' && String((a.params?.event as { type?: string } | undefined)?.type).includes(delay))?.params?.delay ?? -1,
     at(ms: number) { now = ms; return h; },
     send(event: Record<string, unknown>) {
       [snapshot, actions] = transition(machine, snapshot, { from: 101, nowMs: now, ...event } as never);
@@ -44,6 +46,25 @@ const staleLog: MetadataRecord[] = [
 ];
 
 describe('broker machine', () => {
+  it('a refused registration (DUPLICATE_BROKER_REGISTRATION) is retried after BrokerLifecycleManager\'s exponential backoff: 100, 200, 400 ms ...', () => {
+    const b = broker().send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 1 });
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const registration = b.sent().find((m) => m.type === 'BrokerRegistration') as { correlationId: number };
+      expect(registration).toBeDefined();
+      b.send({ type: 'BrokerRegistrationResponse', correlationId: registration.correlationId, errorCode: errorCode('DUPLICATE_BROKER_REGISTRATION'), brokerEpoch: -1 });
+      expect(b.state).toMatch(/RegistrationBackoff/);
+      expect(b.sent()).toEqual([]);
+      delays.push(b.timerDelay('registrationBackoff'));
+      b.send({ type: 'xstate.after.registrationBackoff.broker.Starting.RegistrationBackoff' });
+    }
+    expect(delays).toEqual([100, 200, 400]);
+    const registration = b.sent().find((m) => m.type === 'BrokerRegistration') as { correlationId: number };
+    b.send({ type: 'BrokerRegistrationResponse', correlationId: registration.correlationId, errorCode: 0, brokerEpoch: 9 });
+    expect(b.state).toMatch(/Recovery/);
+    expect(b.context.failedRegistrations).toBe(0);
+  });
+
   it('tells its replicas their partitions only after the controller says it has caught up, and then from the current image', () => {
     const b = broker().send({ type: 'QuorumLeaderChange', leaderId: 101, epoch: 1 });
     const registration = b.sent().find((m) => m.type === 'BrokerRegistration');

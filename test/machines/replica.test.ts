@@ -10,7 +10,7 @@ import { createReplicaMachine, currentReplication, defaultReplicaConfig, type Re
 import type { ReplicaEffect } from '../../src/machines/replica/effects.js';
 import { followerTruncationOffset, isCaughtUp, leaderHighWatermark, updateFollowerFetchState } from '../../src/machines/replica/logic.js';
 import { errorCode } from '../../src/protocol/errors.js';
-import type { PartitionRegistration } from '../../src/machines/controller/metadata.js';
+import type { PartitionRegistration } from '../../src/protocol/metadata/records.js';
 
 type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string; sendId?: string } };
 const address = { topic: 'user_activity', topicId: 'ua', partition: 0 };
@@ -93,6 +93,18 @@ describe('replica machine: the leader', () => {
     expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
   });
 
+  it('KAFKA-15583: an acks=all write whose ISR shrinks under min.insync.replicas waits with the frozen high watermark and times out (no NOT_ENOUGH_REPLICAS_AFTER_APPEND)', () => {
+    const h = replica(1).metadata({}, 2);
+    h.produce(-1, 7, ['a']);
+    h.metadata({ isr: [1, 2], partitionEpoch: 1 }, 3);
+    h.fetch(2, 1);
+    h.fetch(3, 1);
+    expect(h.context.highWatermark).toBe(0);
+    expect(produceAnswers(h)).toEqual([]);
+    h.send({ type: 'ProduceTimeout', client: 99, correlationId: 7 });
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: errorCode('REQUEST_TIMED_OUT') })]);
+  });
+
   it('acks=all times out with REQUEST_TIMED_OUT when followers never fetch', () => {
     const h = replica(1).metadata({});
     h.produce(-1, 9);
@@ -116,6 +128,21 @@ describe('replica machine: the leader', () => {
     h.fetch(2, 7, { currentLeaderEpoch: 3, lastFetchedEpoch: 1 });
     expect(h.sent()[0]).toMatchObject({ errorCode: 0, divergingEpoch: { epoch: 0, endOffset: 5 } });
     expect(h.effects()[0]).not.toHaveProperty('read');
+  });
+
+  it('Partition.readRecords: a follower fetch below the log start offset is OFFSET_OUT_OF_RANGE even when its epoch diverges', () => {
+    // This log starts at 4: epoch 0 at [.., 5), epoch 2 from 5; the follower has epoch 1 records up to offset 3.
+    const h = replica(1, { log: { logStartOffset: 4, logEndOffset: 8, epochCache: [{ epoch: 0, startOffset: 4 }, { epoch: 2, startOffset: 5 }] } }).metadata({ leaderEpoch: 3 });
+    h.fetch(2, 3, { currentLeaderEpoch: 3, lastFetchedEpoch: 1 });
+    expect(h.sent()[0]).toMatchObject({ errorCode: errorCode('OFFSET_OUT_OF_RANGE'), divergingEpoch: null });
+  });
+
+  it('Partition.followerReplicaOrThrow: a replica outside the assignment gets UNKNOWN_LEADER_EPOCH (NOT_LEADER_OR_FOLLOWER without a leader epoch)', () => {
+    const h = replica(1).metadata({});
+    h.fetch(4, 0, { currentLeaderEpoch: 0 });
+    expect(h.sent()[0]).toMatchObject({ errorCode: errorCode('UNKNOWN_LEADER_EPOCH') });
+    h.fetch(4, 0, { currentLeaderEpoch: -1 });
+    expect(h.sent()[0]).toMatchObject({ errorCode: errorCode('NOT_LEADER_OR_FOLLOWER') });
   });
 
   it('consumers read up to the high watermark; outside [log start, log end] is OFFSET_OUT_OF_RANGE', () => {
@@ -149,6 +176,47 @@ describe('replica machine: the leader', () => {
   });
 });
 
+describe('replica machine: the high watermark waits for a follower about to join the ISR (Partition.maybeIncrementLeaderHW)', () => {
+  // ISR [1]; follower 2's addition is pending, so follower 3, caught up too, cannot be proposed yet.
+  function leaderWithPendingExpansion(ineligible: number[] = []) {
+    const h = replica(1).at(10_000);
+    h.send({ type: 'PartitionMetadata', partition: { replicas: [1, 2, 3], isr: [1], leader: 1, leaderEpoch: 0, partitionEpoch: 0 }, brokerEpoch: 10, minInsyncReplicas: 1, ineligible });
+    h.fetch(2, 0);
+    expect(h.context.pendingIsr?.newIsr).toEqual([1, 2]);
+    h.fetch(3, 0);
+    expect(h.context.pendingIsr?.newIsr).toEqual([1, 2]);
+    h.produce(1, 1, ['a', 'b']);
+    return h;
+  }
+
+  it('a caught-up, eligible follower outside the ISR holds the high watermark at its end', () => {
+    const h = leaderWithPendingExpansion();
+    h.fetch(2, 2);
+    expect(h.context.highWatermark).toBe(0);
+    h.fetch(3, 1);
+    expect(h.context.highWatermark).toBe(1);
+  });
+
+  it('... but not once it has not caught up within replica.lag.time.max.ms', () => {
+    const h = leaderWithPendingExpansion();
+    h.at(10_000 + defaultReplicaConfig.replicaLagTimeMaxMs + 1).fetch(2, 2);
+    expect(h.context.highWatermark).toBe(2);
+  });
+
+  it('... nor when it may not join the ISR (fenced)', () => {
+    const h = leaderWithPendingExpansion([3]);
+    h.fetch(2, 2);
+    expect(h.context.highWatermark).toBe(2);
+  });
+
+  it('a follower outside the ISR that never fetched in this epoch does not hold it, even at simulated time 0', () => {
+    const h = replica(1).at(0).metadata({ isr: [1, 2] });
+    h.produce(1, 1, ['a']);
+    h.fetch(2, 1);
+    expect(h.context.highWatermark).toBe(1);
+  });
+});
+
 describe('replica machine: AlterPartition answers', () => {
   it('regression (replication sweep, seeds 742, 888, 1344): INVALID_UPDATE_VERSION keeps the proposed ISR counting for the high watermark', () => {
     // The expansion may have been applied (a resend or duplicate of it is what came back stale):
@@ -170,6 +238,42 @@ describe('replica machine: AlterPartition answers', () => {
     expect(h.context.pendingIsr).toBeNull();
   });
 
+  function pendingExpansion() {
+    const h = replica(1).metadata({ isr: [1], leaderEpoch: 2, partitionEpoch: 4 });
+    h.produce(1, 1, ['a']);
+    h.fetch(2, 1, { currentLeaderEpoch: 2 });
+    const expand = h.sent().find((m) => m.type === 'AlterPartition') as { correlationId: number };
+    expect(h.context.pendingIsr?.newIsr).toEqual([1, 2]);
+    return { h, correlationId: expand.correlationId };
+  }
+  const answer = (correlationId: number, fields: Record<string, unknown>) => ({ type: 'AlterPartitionResponse', ...address, correlationId, errorCode: 0, leaderId: 1, leaderEpoch: 2, isr: [1, 2], partitionEpoch: 5, ...fields });
+
+  it('Partition.handleAlterPartitionUpdate: a successful answer for another leader epoch, or an older partition epoch, is ignored and the change stays pending (not resent)', () => {
+    for (const stale of [{ leaderEpoch: 1 }, { partitionEpoch: 3 }]) {
+      const { h, correlationId } = pendingExpansion();
+      h.send(answer(correlationId, stale));
+      expect(h.context.pendingIsr?.newIsr).toEqual([1, 2]);
+      expect(h.context.partition).toMatchObject({ isr: [1], partitionEpoch: 4 });
+      h.at(10_000).send({ type: 'xstate.after.isrCheckInterval.replica.Leader.Serving' });
+      expect(h.sent().filter((m) => m.type === 'AlterPartition')).toEqual([]);
+    }
+  });
+
+  it('a successful answer with the same partition epoch (nothing to change) commits the answer\'s ISR', () => {
+    const { h, correlationId } = pendingExpansion();
+    h.send(answer(correlationId, { partitionEpoch: 4 }));
+    expect(h.context.pendingIsr).toBeNull();
+    expect(h.context.partition).toMatchObject({ isr: [1, 2], partitionEpoch: 4 });
+  });
+
+  it('INVALID_REQUEST is not resent: the leader waits for metadata (Partition.handleAlterPartitionError)', () => {
+    const { h, correlationId } = pendingExpansion();
+    h.send(answer(correlationId, { errorCode: errorCode('INVALID_REQUEST'), leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 }));
+    expect(h.context.pendingIsr?.newIsr).toEqual([1, 2]);
+    h.at(10_000).send({ type: 'xstate.after.isrCheckInterval.replica.Leader.Serving' });
+    expect(h.sent().filter((m) => m.type === 'AlterPartition')).toEqual([]);
+  });
+
   it('INELIGIBLE_REPLICA: the change was not applied, back to the committed ISR', () => {
     const h = replica(1).metadata({ isr: [1] });
     h.produce(1, 1, ['a']);
@@ -177,6 +281,8 @@ describe('replica machine: AlterPartition answers', () => {
     const expand = h.sent().find((m) => m.type === 'AlterPartition') as { correlationId: number };
     h.produce(1, 2, ['b']);
     expect(h.context.highWatermark).toBe(1);
+    // Answered after replica.lag.time.max.ms: follower 2 no longer counts as caught up, so nothing holds the high watermark.
+    h.at(defaultReplicaConfig.replicaLagTimeMaxMs + 1);
     h.send({ type: 'AlterPartitionResponse', ...address, correlationId: expand.correlationId, errorCode: errorCode('INELIGIBLE_REPLICA'), leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 });
     expect(h.context.pendingIsr).toBeNull();
     expect(h.context.highWatermark).toBe(2);
@@ -226,7 +332,7 @@ describe('replication rules as functions', () => {
 
   it('the high watermark is the smallest end offset in the maximal ISR, never lower, held under min ISR', () => {
     const followers = { '2': { logEndOffset: 7, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 }, '3': { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 } };
-    const base = { highWatermark: 4, leaderLogEndOffset: 9, leaderId: 1, isrSize: 2, effectiveMinIsr: 1, followers };
+    const base = { highWatermark: 4, leaderLogEndOffset: 9, leaderId: 1, replicas: [1, 2, 3], isrSize: 2, effectiveMinIsr: 1, followers, nowMs: 10_000, replicaLagTimeMaxMs: 3_000, isIsrEligible: () => true };
     expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2] })).toBe(7);
     expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2, 3] })).toBe(4);
     expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2], effectiveMinIsr: 3 })).toBe(4);
@@ -237,7 +343,7 @@ describe('replication rules as functions', () => {
       const leaderEnd = hw + extra;
       const followers = Object.fromEntries(ends.map((e, i) => [String(i + 2), { logEndOffset: e, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 }]));
       const isr = [1, ...ends.map((_, i) => i + 2)];
-      const next = leaderHighWatermark({ highWatermark: hw, leaderLogEndOffset: leaderEnd, leaderId: 1, maximalIsr: isr, isrSize: isr.length, effectiveMinIsr: 1, followers });
+      const next = leaderHighWatermark({ highWatermark: hw, leaderLogEndOffset: leaderEnd, leaderId: 1, replicas: isr, maximalIsr: isr, isrSize: isr.length, effectiveMinIsr: 1, followers, nowMs: 0, replicaLagTimeMaxMs: 3_000, isIsrEligible: () => true });
       expect(next).toBeGreaterThanOrEqual(hw);
       if (next > hw) {
         expect(next).toBeLessThanOrEqual(leaderEnd);

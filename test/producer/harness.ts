@@ -4,7 +4,7 @@
  * (src/log/producer-state.ts), a network that can lose, delay and reorder messages, and a clock.
  * Deterministic for a seed. Used by the producer's unit and property tests.
  */
-import { initialTransition, transition } from 'xstate';
+import { Actor, type ActorSink, type HostEvent, type TimerRequest } from '../../src/cluster/actor-host.js';
 import { Random } from '../../src/core/prng.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { ReplicationMessage } from '../../src/protocol/replication/messages.js';
@@ -45,9 +45,9 @@ export interface WorldOptions {
 
 type Item = { at: number; seq: number; kind: 'toBroker' | 'toClient'; message: ReplicationMessage } | { at: number; seq: number; kind: 'timer'; id: string; event: Record<string, unknown> };
 
-export class ProducerWorld {
+export class ProducerWorld implements ActorSink {
   readonly machine = createProducerMachine();
-  snapshot: ReturnType<typeof initialTransition<ReturnType<typeof createProducerMachine>>>[0];
+  private readonly actor: Actor<ReturnType<typeof createProducerMachine>>;
   readonly deliveries: Delivery[] = [];
   readonly appended = new Map<number, number>();
   readonly sent: ReplicationMessage[] = [];
@@ -71,17 +71,15 @@ export class ProducerWorld {
     const partitions = options.partitions ?? 3;
     this.logs = Array.from({ length: partitions }, () => []);
     this.states = Array.from({ length: partitions }, () => ({}));
-    const [snapshot, actions] = initialTransition(this.machine, { clientId: CLIENT, bootstrap: [BROKER], config: resolved.config, randomSeed: options.seed });
-    this.snapshot = snapshot;
-    this.interpret(actions as never);
+    this.actor = Actor.start('producer', this.machine, { clientId: CLIENT, bootstrap: [BROKER], config: resolved.config, randomSeed: options.seed }, this);
   }
 
   get state(): string {
-    return JSON.stringify(this.snapshot.value);
+    return JSON.stringify(this.actor.snapshot.value);
   }
 
   get context() {
-    return this.snapshot.context;
+    return this.actor.context;
   }
 
   send(key: string | null, value?: string, partition?: number): number {
@@ -111,33 +109,33 @@ export class ProducerWorld {
   }
 
   private dispatch(event: Record<string, unknown>): void {
-    const [snapshot, actions] = transition(this.machine, this.snapshot, { ...event, nowMs: this.now, from: BROKER } as never);
-    this.snapshot = snapshot;
-    this.interpret(actions as never);
+    this.actor.step({ ...event, nowMs: this.now, from: BROKER } as unknown as HostEvent, this);
   }
 
-  private interpret(actions: readonly { type: string; params?: Record<string, unknown> }[]): void {
-    for (const action of actions) {
-      if (action.type === 'xstate.emit') this.effect((action.params as { event: ProducerEffect }).event);
-      else if (action.type === 'xstate.raise') {
-        const p = action.params as { event: Record<string, unknown>; delay?: number; id?: string };
-        const id = p.id ?? String(p.event['type']);
-        this.cancel(id);
-        const item: Item = { at: this.now + (p.delay ?? 0), seq: this.seq++, kind: 'timer', id, event: p.event };
-        this.timers.set(id, item);
-        this.queue.push(item);
-      } else if (action.type === 'xstate.cancel') this.cancel((action.params as { sendId: string }).sendId);
-    }
+  /** The actor host's outputs (ActorSink): effects, timer requests and cancels, in order. */
+  effect(_actor: string, effect: HostEvent): void {
+    this.onEffect(effect as unknown as ProducerEffect);
   }
 
-  private cancel(id: string): void {
+  schedule(_actor: string, timer: TimerRequest): void {
+    this.cancelTimer(timer.id);
+    const item: Item = { at: this.now + timer.delayMs, seq: this.seq++, kind: 'timer', id: timer.id, event: timer.event };
+    this.timers.set(timer.id, item);
+    this.queue.push(item);
+  }
+
+  cancel(_actor: string, timerId: string): void {
+    this.cancelTimer(timerId);
+  }
+
+  private cancelTimer(id: string): void {
     const existing = this.timers.get(id);
     if (existing === undefined) return;
     this.timers.delete(id);
     this.queue = this.queue.filter((i) => i !== existing);
   }
 
-  private effect(effect: ProducerEffect): void {
+  private onEffect(effect: ProducerEffect): void {
     if (effect.type === 'delivery') this.deliveries.push({ sendId: effect.sendId, partition: effect.partition, offset: effect.offset, error: effect.error, definite: effect.definite, sequenceReset: effect.sequenceReset });
     else if (effect.type === 'appended') this.appended.set(effect.sendId, effect.partition);
     else {

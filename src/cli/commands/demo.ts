@@ -7,12 +7,7 @@ import { Simulation } from '../../sim/simulator.js';
 import { optionsFromSeed } from '../../sim/options.js';
 import { electedLeader, quorumClauses, checkAcknowledgedProposals } from '../../../spec/quorum/clauses.js';
 import type { TraceStep } from '../../sim/trace.js';
-import { integer, parse } from '../args.js';
-import { chooseModel } from './model.js';
 import { replicationDemo } from './demo-replication.js';
-import { findVariant } from '../../variants.js';
-
-const USAGE = 'kspec demo [--seed N] [--model replication|quorum]';
 
 const why: Record<string, string> = {
   Candidate: 'its election timeout expired with no leader: it bumps the epoch, votes for itself and sends VoteRequest to the other voters',
@@ -23,10 +18,8 @@ const why: Record<string, string> = {
   Resigned: 'a leader that lost contact with a majority (check quorum), or restarted, resigns: it sends EndQuorumEpoch and will not lead this epoch again',
 };
 
-export function demoCommand(args: string[]): number {
-  const { values } = parse(args, { seed: { type: 'string' }, model: { type: 'string' } }, USAGE);
-  const seed = integer(values.seed, 'seed', 7, USAGE);
-  if (chooseModel(values.model, findVariant('kraft'), USAGE) === 'replication') return replicationDemo(seed);
+export function demoCommand({ seed, model }: { seed: number; model: 'replication' | 'quorum' }): number {
+  if (model === 'replication') return replicationDemo(seed);
   const base = optionsFromSeed(seed, { voters: 3 });
   const options = { ...base, network: { delayMinMs: 2, delayMeanMs: 3, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0 } };
   const sim = new Simulation({ options, faults: [], scripted: true, recordTrace: true });

@@ -1,37 +1,89 @@
 /**
- * `kspec explore [--variant NAME] [--runs N] [--seed N] [--voters N] [--out FILE]`: fast-check
- * generates fault schedules and shrinks a failing one to a minimal counterexample, written as a
- * trace that `kspec sim --replay` reproduces. Exit 1 when a counterexample is found.
+ * `kspec explore`: fast-check generates fault schedules and shrinks a failing one to a minimal
+ * counterexample, written as a trace, with the command that reproduces the exploration. Exit 1
+ * when a counterexample is found.
  */
-import { integer, parse } from '../args.js';
-import { explore } from '../../sim/explore.js';
-import { writeTrace } from '../../sim/run.js';
-import { findVariant } from '../../variants.js';
+import { UsageError } from '../args.js';
+import { checkWritable, writeOutput } from '../files.js';
+import { humanOutputTo, say } from '../output.js';
+import { exploreTracePath, reproduceExploration, type ExploreRequest } from '../reproduce.js';
 import { chooseModel } from './model.js';
-import { exploreReplication } from './replication.js';
-import { printCounterexample } from './verdicts.js';
+import { counterexampleJson, printCounterexample, type ExploredCounterexample } from './verdicts.js';
+import { explore } from '../../sim/explore.js';
+import { exploreCluster } from '../../sim/cluster/run.js';
+import { findVariant } from '../../variants.js';
 
-const USAGE = 'kspec explore [--variant NAME] [--model replication|quorum] [--runs N] [--seed N] [--voters N] [--out FILE]';
+export interface ExploreOptions {
+  readonly variant: string;
+  readonly model?: 'replication' | 'quorum';
+  readonly runs: number;
+  readonly seed: number;
+  readonly voters?: number;
+  readonly out?: string;
+  readonly json?: string | true;
+}
 
-export function exploreCommand(args: string[]): number {
-  const { values } = parse(args, { variant: { type: 'string' }, model: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, voters: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  const variant = findVariant(values.variant ?? 'kraft');
-  const runs = integer(values.runs, 'runs', 300, USAGE);
-  const seed = integer(values.seed, 'seed', 1, USAGE);
-  if (chooseModel(values.model, variant, USAGE) === 'replication') return exploreReplication(variant, runs, seed, values.out);
-  const voters = integer(values.voters, 'voters', 3, USAGE);
-  console.log(`explore: variant=${variant.name} runs<=${runs} fast-check seed=${seed} voters=${voters}${variant.breaks === null ? '' : ` (expected to break ${variant.breaks})`}`);
-  const outcome = explore({ variant: variant.name, runs, seed, voters });
-  if (outcome.counterexample === null) {
-    console.log(`no counterexample in ${outcome.runsTried} runs`);
-    return 0;
+/** The quorum exploration's voters when none are asked for. */
+const QUORUM_VOTERS = 3;
+
+export function exploreCommand(options: ExploreOptions): number {
+  const variant = findVariant(options.variant);
+  const model = chooseModel(options.model, variant);
+  if (model === 'replication' && options.voters !== undefined) {
+    throw new UsageError('--voters sets the quorum model\'s voter count; the replication exploration runs one controller and three brokers (use --model quorum)');
   }
-  const { faults, result, options } = outcome.counterexample;
-  printCounterexample({ ...outcome, seed: options.seed, faults, violation: result.violations[0] });
-  const path = values.out ?? `traces/explore-${variant.name}.jsonl`;
-  if (result.trace !== null) {
-    writeTrace(path, result.trace);
-    console.log(`trace: ${path} (${result.trace.length - 1} steps); replay with: npx kspec sim --replay ${path}`);
+  const request: ExploreRequest = { model, variant: variant.name, runs: options.runs, seed: options.seed, ...(options.voters === undefined ? {} : { voters: options.voters }) };
+  const tracePath = options.out ?? exploreTracePath(model, variant.name);
+  const jsonPath = options.json === true || options.json === '-' ? '-' : options.json;
+  checkWritable(tracePath, 'trace file');
+  if (jsonPath !== undefined && jsonPath !== '-') checkWritable(jsonPath, 'JSON file');
+  if (jsonPath === '-') humanOutputTo('stderr');
+
+  const voters = options.voters ?? QUORUM_VOTERS;
+  say(`explore: ${model} variant=${variant.name} runs<=${options.runs} fast-check seed=${options.seed}${model === 'quorum' ? ` voters=${voters}` : ''}${variant.breaks === null ? '' : ` (expected to break ${variant.breaks})`}`);
+  const found = model === 'quorum' ? exploreQuorum(request, voters) : exploreReplication(request);
+  const reproduce = reproduceExploration(request);
+  let traceWritten: string | null = null;
+  if (found.counterexample === null) say(`no counterexample in ${found.runsTried} runs`);
+  else {
+    printCounterexample(found.counterexample);
+    say(`reproduce with: ${reproduce}`);
+    if (found.trace !== null) {
+      writeOutput(tracePath, found.trace.map((line) => JSON.stringify(line)).join('\n') + '\n', 'trace');
+      traceWritten = tracePath;
+      say(`trace: ${tracePath} (${found.trace.length - 1} steps)${model === 'quorum' ? `; replay with: npx kspec sim --replay ${tracePath}` : ''}`);
+    }
   }
-  return 1;
+  const exitCode = found.counterexample === null ? 0 : 1;
+  if (jsonPath !== undefined) {
+    const report = {
+      schema: 'kspec.explore/1', model, variant: variant.name, runs: options.runs, seed: options.seed, ...(model === 'quorum' ? { voters } : {}),
+      runsTried: found.runsTried, counterexample: found.counterexample === null ? null : counterexampleJson(found.counterexample),
+      reproduce, trace: traceWritten, exitCode,
+    };
+    const text = JSON.stringify(report, null, 2) + '\n';
+    if (jsonPath === '-') process.stdout.write(text);
+    else writeOutput(jsonPath, text, 'JSON file');
+  }
+  return exitCode;
+}
+
+interface Found {
+  readonly runsTried: number;
+  readonly counterexample: ExploredCounterexample | null;
+  readonly trace: readonly unknown[] | null;
+}
+
+function exploreQuorum(request: ExploreRequest, voters: number): Found {
+  const outcome = explore({ variant: request.variant, runs: request.runs, seed: request.seed, voters });
+  const c = outcome.counterexample;
+  if (c === null) return { runsTried: outcome.runsTried, counterexample: null, trace: null };
+  return { runsTried: outcome.runsTried, counterexample: { ...outcome, seed: c.options.seed, faults: c.faults, violation: c.result.violations[0] }, trace: c.result.trace };
+}
+
+function exploreReplication(request: ExploreRequest): Found {
+  const outcome = exploreCluster({ variant: request.variant, runs: request.runs, seed: request.seed });
+  const c = outcome.counterexample;
+  if (c === null) return { runsTried: outcome.runsTried, counterexample: null, trace: null };
+  return { runsTried: outcome.runsTried, counterexample: { ...outcome, seed: c.options.seed, faults: c.faults, violation: c.result.violations[0] }, trace: c.result.trace };
 }

@@ -4,12 +4,10 @@
  * Exit 0 when every file matches, 1 on a mismatch.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parse, UsageError } from '../args.js';
+import { UsageError } from '../args.js';
 import { parseScript, renderScript, ScriptError } from '../../scenario/script.js';
 import { ScenarioRunner } from '../../scenario/runner.js';
 import { ClusterScenarioRunner } from '../../scenario/cluster-runner.js';
-
-const USAGE = 'kspec scenario FILE... [--update]';
 
 export interface ScenarioOutcome {
   readonly file: string;
@@ -37,9 +35,7 @@ export function runScenarioFile(file: string): ScenarioOutcome {
   return { file, mismatches, rewritten: renderScript(results) };
 }
 
-export function scenarioCommand(args: string[]): number {
-  const { values, positionals } = parse(args, { update: { type: 'boolean' } }, USAGE, true);
-  if (positionals.length === 0) throw new UsageError(`no scenario file given\nusage: ${USAGE}`);
+export function scenarioCommand(values: { update: boolean }, positionals: string[]): number {
   let failed = 0;
   for (const file of positionals) {
     let outcome: ScenarioOutcome;

@@ -1,81 +1,164 @@
 /**
- * `kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--no-idempotence] [--max-steps N] [--trace FILE] [--replay FILE]`
- * One simulated run (of the replication model by default; `--replay` is the quorum model's): prints the seed and options first, then the verdict of every clause.
- * Exit 0 when every clause holds, 1 on a violation.
+ * `kspec sim`: one simulated run (of the replication model by default). Prints the options the
+ * seed and the command line chose first, then every clause's verdict (replication, producer and,
+ * with a consumer group, group clauses), the command that reproduces the run, and writes its trace
+ * on a violation. `--replay FILE` re-applies a quorum trace. Exit 0 holds, 1 violation.
  */
 import { readFileSync } from 'node:fs';
-import { integer, parse, UsageError } from '../args.js';
-import { describeOptions, optionsFromSeed } from '../../sim/options.js';
-import { Simulation, type RunResult } from '../../sim/simulator.js';
-import { reproduceCommand, writeTrace } from '../../sim/run.js';
+import type { Command } from 'commander';
+import { UsageError } from '../args.js';
+import { checkWritable, writeOutput } from '../files.js';
+import { say, humanOutputTo } from '../output.js';
+import { reproduceSeed, seedTracePath, type RunRequest } from '../reproduce.js';
+import { resolveRun, type RunOptions } from './model.js';
+import { cutAtMaxSteps, judge, printVerdicts, type ClauseVerdict } from './verdicts.js';
+import { describeOptions } from '../../sim/options.js';
+import { Simulation } from '../../sim/simulator.js';
 import { TraceError } from '../../sim/trace.js';
 import { replayTrace, type ReplayOutcome } from '../../sim/replay.js';
+import { describeClusterOptions } from '../../sim/cluster/options.js';
+import { ClusterSimulation } from '../../sim/cluster/simulation.js';
+import { chosenClusterOptions, chosenQuorumOptions } from '../../sim/cluster/choices.js';
+import type { Clause, Violation } from '../../../spec/clause.js';
 import { quorumClauses } from '../../../spec/quorum/clauses.js';
-import { findVariant } from '../../variants.js';
-import { chooseModel } from './model.js';
-import { printClauseVerdicts } from './verdicts.js';
-import { simReplication } from './replication.js';
+import { replicationClauses } from '../../../spec/replication/clauses.js';
+import { producerClauses } from '../../../spec/producer/clauses.js';
+import { groupClauses } from '../../../spec/groups/clauses.js';
 
-const USAGE = 'kspec sim [--seed N] [--variant NAME] [--model replication|quorum] [--unclean] [--no-idempotence] [--max-steps N] [--trace FILE] | kspec sim --replay FILE';
+export interface SimOptions extends RunOptions {
+  readonly seed: number;
+  readonly trace?: string;
+  readonly replay?: string;
+  readonly json?: string | true;
+}
 
-export function simCommand(args: string[]): number {
-  const { values } = parse(args, {
-    seed: { type: 'string' },
-    variant: { type: 'string' },
-    'max-steps': { type: 'string' },
-    trace: { type: 'string' },
-    replay: { type: 'string' },
-    model: { type: 'string' },
-    unclean: { type: 'boolean' },
-    'no-idempotence': { type: 'boolean' },
-  }, USAGE);
-  if (values.replay !== undefined) {
-    if (values.seed !== undefined || values.variant !== undefined) throw new UsageError(`--replay takes its seed and variant from the trace\nusage: ${USAGE}`);
-    return replay(values.replay);
-  }
-  const seed = integer(values.seed, 'seed', 1, USAGE);
-  const found = findVariant(values.variant ?? 'kraft');
-  const variant = found.name;
-  if (chooseModel(values.model, found, USAGE) === 'replication') {
-    return simReplication(seed, variant, integer(values['max-steps'], 'max-steps', 400_000, USAGE), values.unclean === true, values.trace, values['no-idempotence'] === true);
-  }
-  if (values.unclean === true) throw new UsageError(`--unclean is a topic config: it needs the replication model\nusage: ${USAGE}`);
-  if (values['no-idempotence'] === true) throw new UsageError(`--no-idempotence configures the producer: it needs the replication model\nusage: ${USAGE}`);
-  const maxSteps = integer(values['max-steps'], 'max-steps', 200_000, USAGE);
-  const options = optionsFromSeed(seed, { variant, maxSteps });
-  for (const line of describeOptions(options)) console.log(line);
+/** What one run of either model gives the report. */
+interface Outcome {
+  readonly options: object;
+  readonly clauses: readonly Clause[];
+  readonly violations: readonly Violation[];
+  readonly steps: number;
+  readonly transitions: number;
+  readonly virtualTimeMs: number;
+  readonly convergedAtMs: number | null;
+  /** One line of what the workload did. */
+  readonly workload: string;
+  readonly extra: Record<string, unknown>;
+  /** The same run again, recording its trace (runs are deterministic: cheaper than always recording). */
+  readonly traced: () => readonly unknown[] | null;
+  readonly notes: string[];
+}
+
+export function simCommand(options: SimOptions, _positionals: string[], command: Command): number {
+  if (options.replay !== undefined) return replayCommand(options.replay, command);
+  const run = resolveRun(options);
+  const jsonPath = options.json === true || options.json === '-' ? '-' : options.json;
+  if (options.trace !== undefined) checkWritable(options.trace, 'trace file');
+  if (jsonPath !== undefined && jsonPath !== '-') checkWritable(jsonPath, 'JSON file');
+  if (jsonPath === '-') humanOutputTo('stderr');
+
   const started = performance.now();
-  const result = new Simulation({ options, recordTrace: values.trace !== undefined }).run();
+  const outcome = run.model === 'replication' ? runReplication(options.seed, run, options.trace !== undefined) : runQuorum(options.seed, run, options.trace !== undefined);
   const wallMs = performance.now() - started;
-  if (values.trace !== undefined && result.trace !== null) {
-    writeTrace(values.trace, result.trace);
-    console.log(`trace: ${values.trace} (${result.trace.length} lines)`);
-  } else if (result.violations.length > 0) {
-    // The run is deterministic: run it again with the trace on rather than pay for recording every run.
-    const path = `traces/seed-${seed}${variant === 'kraft' ? '' : `-${variant}`}.jsonl`;
-    const traced = new Simulation({ options, recordTrace: true }).run();
-    if (traced.trace !== null) writeTrace(path, traced.trace);
-    console.log(`trace: ${path}; replay with: npx kspec sim --replay ${path}`);
+  const cut = cutAtMaxSteps(outcome.steps, run.maxSteps) ? { maxSteps: run.maxSteps } : null;
+  const { verdicts, violations } = judge(outcome.clauses, outcome.violations, cut);
+  const reproduce = reproduceSeed(run, options.seed);
+
+  say(`steps=${outcome.steps} transitions=${outcome.transitions} virtual-time=${outcome.virtualTimeMs}ms wall=${wallMs.toFixed(0)}ms ${outcome.workload}; converged-at=${outcome.convergedAtMs === null ? 'never' : `${outcome.convergedAtMs}ms`}`);
+  printVerdicts(verdicts);
+  for (const note of outcome.notes) say(note);
+  if (cut !== null) say(`run cut at --max-steps ${run.maxSteps} before its end: liveness and history clauses not judged`);
+  const first = violations[0];
+  if (first !== undefined) say(`violation of ${first.clauseId} at seed ${options.seed}; reproduce with: ${reproduce}`);
+
+  // Verdicts are printed before any file is written: a failed write never hides them.
+  const tracePath = options.trace ?? (first !== undefined ? seedTracePath(run.model, options.seed, run.variant) : undefined);
+  let traceWritten: string | null = null;
+  if (tracePath !== undefined) {
+    const trace = outcome.traced();
+    if (trace !== null) {
+      writeOutput(tracePath, trace.map((line) => JSON.stringify(line)).join('\n') + '\n', 'trace');
+      traceWritten = tracePath;
+      say(`trace: ${tracePath} (${trace.length} lines)${run.model === 'quorum' ? `; replay with: npx kspec sim --replay ${tracePath}` : ''}`);
+    }
   }
-  printVerdicts(result, wallMs);
-  return result.violations.length === 0 ? 0 : 1;
+  const exitCode = violations.length === 0 ? 0 : 1;
+  if (jsonPath !== undefined) {
+    const report = simReport(options.seed, run, outcome, verdicts, violations, { wallMs, cut: cut !== null, reproduce, trace: traceWritten, exitCode });
+    const text = JSON.stringify(report, null, 2) + '\n';
+    if (jsonPath === '-') process.stdout.write(text);
+    else writeOutput(jsonPath, text, 'JSON file');
+  }
+  return exitCode;
 }
 
-export function printVerdicts(result: RunResult, wallMs: number): void {
-  const ok = result.history.filter((h) => h.type === 'ok').length;
-  const invoked = result.history.filter((h) => h.type === 'invoke').length;
-  console.log(
-    `steps=${result.steps} transitions=${result.transitions} virtual-time=${result.virtualTimeMs}ms wall=${wallMs.toFixed(0)}ms ` +
-      `proposals=${invoked} acknowledged=${ok} converged-at=${result.convergedAtMs === null ? 'never' : `${result.convergedAtMs}ms`}`,
-  );
-  printClauseVerdicts(quorumClauses, result.violations);
-  if (result.violations.length > 0) {
-    const first = result.violations[0];
-    console.log(`violation of ${first?.clauseId} at seed ${result.options.seed}; reproduce with: ${reproduceCommand(result.options)}`);
+function runReplication(seed: number, run: RunRequest, recordTrace: boolean): Outcome {
+  const options = chosenClusterOptions(seed, run);
+  for (const line of describeClusterOptions(options)) say(line);
+  const result = new ClusterSimulation({ options, recordTrace }).run();
+  const notes: string[] = [];
+  const f = result.producerFindings;
+  if (f.allowedDuplicates + f.allowedReorders > 0) notes.push(`producer anomalies allowed by Kafka's KIP-360 windows: ${f.allowedDuplicates} duplicate(s), ${f.allowedReorders} reordered record(s)`);
+  if (result.allowedLostWrites.length > 0) {
+    notes.push(`lost-write anomalies allowed by unclean leader election: ${result.allowedLostWrites.length}`);
+    for (const l of result.allowedLostWrites.slice(0, 5)) notes.push(`  ${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`);
   }
+  return {
+    options,
+    // The clauses this run judges: the producer's when the producer machine writes, the groups' when a group reads.
+    clauses: [...replicationClauses, ...(options.producer === 'raw' ? [] : producerClauses), ...(options.group === null ? [] : groupClauses)],
+    violations: result.violations,
+    steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs, convergedAtMs: result.convergedAtMs,
+    workload: `writes: acknowledged=${result.produced.acked} failed=${result.produced.failed} unknown=${result.produced.unknown}; consumed=${result.consumedRecords}`,
+    extra: { writes: result.produced, consumedRecords: result.consumedRecords, allowedLostWrites: result.allowedLostWrites.length, producerFindings: result.producerFindings, group: result.group },
+    traced: () => result.trace ?? new ClusterSimulation({ options, recordTrace: true }).run().trace,
+    notes,
+  };
 }
 
-function replay(path: string): number {
+function runQuorum(seed: number, run: RunRequest, recordTrace: boolean): Outcome {
+  const options = chosenQuorumOptions(seed, run);
+  for (const line of describeOptions(options)) say(line);
+  const result = new Simulation({ options, recordTrace }).run();
+  const acknowledged = result.history.filter((h) => h.type === 'ok').length;
+  const proposals = result.history.filter((h) => h.type === 'invoke').length;
+  return {
+    options, clauses: quorumClauses, violations: result.violations,
+    steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs, convergedAtMs: result.convergedAtMs,
+    workload: `proposals=${proposals} acknowledged=${acknowledged}`,
+    extra: { proposals, acknowledged },
+    traced: () => result.trace ?? new Simulation({ options, recordTrace: true }).run().trace,
+    notes: [],
+  };
+}
+
+/** kspec.sim/1: one run, as a script reads it. Fields are added, never renamed (a new schema name would be). */
+function simReport(seed: number, run: RunRequest, outcome: Outcome, verdicts: readonly ClauseVerdict[], violations: readonly Violation[], end: { wallMs: number; cut: boolean; reproduce: string; trace: string | null; exitCode: number }) {
+  return {
+    schema: 'kspec.sim/1',
+    model: run.model,
+    seed,
+    variant: run.variant,
+    maxSteps: run.maxSteps,
+    options: outcome.options,
+    steps: outcome.steps,
+    transitions: outcome.transitions,
+    virtualTimeMs: outcome.virtualTimeMs,
+    wallMs: Math.round(end.wallMs),
+    convergedAtMs: outcome.convergedAtMs,
+    cutAtMaxSteps: end.cut,
+    ...outcome.extra,
+    clauses: verdicts,
+    violations: violations.map((v) => ({ clauseId: v.clauseId, step: v.step, timeMs: v.time, message: v.message })),
+    reproduce: end.reproduce,
+    trace: end.trace,
+    exitCode: end.exitCode,
+  };
+}
+
+function replayCommand(path: string, command: Command): number {
+  const given = command.options.filter((o) => o.long !== '--replay' && command.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
+  if (given.length > 0) throw new UsageError(`--replay takes the run's options from the trace; drop ${given.join(', ')}`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -90,10 +173,10 @@ function replay(path: string): number {
     throw error;
   }
   if (!outcome.identical) {
-    console.log(`replay of ${path} diverges at step ${outcome.step} (t=${outcome.time}ms): ${outcome.difference}`);
+    say(`replay of ${path} diverges at step ${outcome.step} (t=${outcome.time}ms): ${outcome.difference}`);
     return 1;
   }
   const reproduced = outcome.violations.length > 0 ? `; reproduced violation ${outcome.violations[0]}` : '';
-  console.log(`replayed ${outcome.steps} steps of ${path}: identical${reproduced}`);
+  say(`replayed ${outcome.steps} steps of ${path}: identical${reproduced}`);
   return 0;
 }

@@ -22,15 +22,16 @@
 import { emit, enqueueActions, not, setup } from 'xstate';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import { nextInt } from '../../core/prng.js';
-import { applyRecords, emptyImage, nextProducerIdOf, topicConfig, type MetadataImage, type MetadataRecord, type PartitionRegistration } from '../controller/metadata.js';
+import { applyRecords, emptyImage, nextProducerIdOf, topicByName, topicConfig, type MetadataImage, type TopicMetadata } from '../../common/metadata-image.js';
+import type { MetadataRecord, PartitionRegistration } from '../../protocol/metadata/records.js';
+import { errorResponseTo } from '../../protocol/registry.js';
 import type {
   AllocateProducerIdsResponse, BrokerHeartbeatResponse, BrokerRegistrationResponse, FetchRequest, InitProducerIdRequest, ListOffsetsRequest,
   MetadataRequest, OffsetForLeaderEpochRequest, PartitionAddress, ProduceRequest, ReplicationMessage,
 } from '../../protocol/replication/messages.js';
 import { Step as GenericStep } from '../step.js';
 import type { FindCoordinatorRequest, FindCoordinatorResponse, GroupMessage } from '../../protocol/groups/messages.js';
-import { OFFSETS_TOPIC, partitionFor } from '../group/partition-for.js';
-import type { TopicImage as CoordinatorTopicImage } from '../group/shard.js';
+import { OFFSETS_TOPIC, partitionFor } from '../../common/partition-for.js';
 import { answersRequest, blockRequested, claimProducerId, initialProducerIdManager, receiveBlock, type ProducerIdManagerState } from './producer-ids.js';
 
 export interface BrokerConfig {
@@ -38,6 +39,13 @@ export interface BrokerConfig {
   readonly heartbeatIntervalMs: number;
   /** A registration with no answer is sent again after this long. */
   readonly registrationRetryMs: number;
+  /**
+   * A refused registration (DUPLICATE_BROKER_REGISTRATION while the previous incarnation's session
+   * is valid) is retried after an exponential backoff: BrokerLifecycleManager's
+   * ExponentialBackoff(100 ms, x2, up to broker.session.timeout.ms; its 2% jitter is left out).
+   */
+  readonly registrationBackoffInitialMs: number;
+  readonly registrationBackoffMaxMs: number;
   /** min.insync.replicas (broker default; a topic config overrides it). */
   readonly minInsyncReplicas: number;
   /**
@@ -56,7 +64,7 @@ export interface BrokerConfig {
 
 /** Kafka's 2 s heartbeat scaled with the rest of the simulated timings. */
 export const defaultBrokerConfig: BrokerConfig = {
-  heartbeatIntervalMs: 500, registrationRetryMs: 1_000, minInsyncReplicas: 1, producerIdRequestTimeoutMs: 1_000,
+  heartbeatIntervalMs: 500, registrationRetryMs: 1_000, registrationBackoffInitialMs: 100, registrationBackoffMaxMs: 2_250, minInsyncReplicas: 1, producerIdRequestTimeoutMs: 1_000,
   offsetsTopicNumPartitions: 50, offsetsTopicReplicationFactor: 3, offsetsTopicCreateRetryMs: 1_000,
 };
 
@@ -78,7 +86,7 @@ export type BrokerEffect =
       readonly ineligible: readonly number[];
     }
   /** Tell the co-located group coordinator the topics as they are now. */
-  | { readonly type: 'coordinator.metadata'; readonly topics: readonly CoordinatorTopicImage[] };
+  | { readonly type: 'coordinator.metadata'; readonly topics: readonly TopicMetadata[] };
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -91,6 +99,8 @@ export interface BrokerContext {
   readonly metadataOffset: number;
   readonly nextCorrelationId: number;
   readonly registrationCorrelationId: number;
+  /** Registrations refused in a row (the backoff's exponent); reset by a successful one. */
+  readonly failedRegistrations: number;
   /** What each hosted replica was last told, to tell it only of changes. */
   readonly told: Readonly<Record<string, string>>;
   readonly fenced: boolean;
@@ -191,7 +201,7 @@ function findCoordinator(step: Step, request: With<FindCoordinatorRequest>): voi
   // Transactions are out of scope (InitProducerId refuses transactional ids the same way).
   if (request.keyType !== 0 || request.key === '') return answer('INVALID_REQUEST', -1);
   if (!c.serving) return answer('COORDINATOR_NOT_AVAILABLE', -1);
-  const topic = Object.values(c.image.topics).find((t) => t.name === OFFSETS_TOPIC);
+  const topic = topicByName(c.image, OFFSETS_TOPIC);
   if (topic === undefined) {
     requestOffsetsTopic(step, request.nowMs);
     return answer('COORDINATOR_NOT_AVAILABLE', -1);
@@ -222,6 +232,8 @@ export function createBrokerMachine() {
     delays: {
       heartbeatInterval: ({ context }) => context.config.heartbeatIntervalMs,
       registrationRetry: ({ context }) => context.config.registrationRetryMs,
+      // Entered after the refusal is counted: the first refusal waits the initial backoff.
+      registrationBackoff: ({ context }) => Math.min(context.config.registrationBackoffMaxMs, context.config.registrationBackoffInitialMs * 2 ** Math.max(0, context.failedRegistrations - 1)),
     },
     guards: {
       knowsController: ({ context }) => context.controllerId >= 0,
@@ -229,6 +241,10 @@ export function createBrokerMachine() {
       registered: ({ context, event }) => {
         const r = as<BrokerRegistrationResponse>(event);
         return r.correlationId === context.registrationCorrelationId && r.errorCode === 0;
+      },
+      registrationRefused: ({ context, event }) => {
+        const r = as<BrokerRegistrationResponse>(event);
+        return r.correlationId === context.registrationCorrelationId && r.errorCode !== 0;
       },
       reportsCaughtUp: ({ context, event }) => !context.caughtUp && as<BrokerHeartbeatResponse>(event).errorCode === 0 && as<BrokerHeartbeatResponse>(event).isCaughtUp,
       unfenced: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 0 && !as<BrokerHeartbeatResponse>(event).isFenced,
@@ -260,10 +276,11 @@ export function createBrokerMachine() {
       }),
       adoptBrokerEpoch: enqueueActions(({ context, enqueue, event }) => {
         const step = new Step(context);
-        step.patch({ brokerEpoch: as<BrokerRegistrationResponse>(event).brokerEpoch, told: {} });
+        step.patch({ brokerEpoch: as<BrokerRegistrationResponse>(event).brokerEpoch, told: {}, failedRegistrations: 0 });
         publishPartitions(step);
         step.flush(enqueue as never);
       }),
+      countFailedRegistration: enqueueActions(({ context, enqueue }) => enqueue.assign({ failedRegistrations: context.failedRegistrations + 1 })),
       forgetRegistration: enqueueActions(({ enqueue }) => enqueue.assign({ brokerEpoch: -1, fenced: true })),
       markFenced: enqueueActions(({ enqueue }) => enqueue.assign({ fenced: true })),
       startPublishing: enqueueActions(({ context, enqueue, event }) => {
@@ -313,18 +330,7 @@ export function createBrokerMachine() {
         const topic = context.image.topics[request.topicId];
         const known = topic !== undefined && request.partition < topic.partitions.length;
         const error = errorCode(known ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION');
-        const address: PartitionAddress = { topic: request.topic, topicId: request.topicId, partition: request.partition };
-        const correlationId = request.correlationId;
-        switch (request.type) {
-          case 'Fetch':
-            return { type: 'send' as const, to: event.from, message: { type: 'FetchResponse' as const, ...address, correlationId, errorCode: error, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, currentLeader: null, batches: [] } };
-          case 'Produce':
-            return { type: 'send' as const, to: event.from, message: { type: 'ProduceResponse' as const, ...address, correlationId, errorCode: error, baseOffset: -1, logStartOffset: -1 } };
-          case 'ListOffsets':
-            return { type: 'send' as const, to: event.from, message: { type: 'ListOffsetsResponse' as const, ...address, correlationId, errorCode: error, offset: -1, timestamp: -1, leaderEpoch: -1 } };
-          case 'OffsetForLeaderEpoch':
-            return { type: 'send' as const, to: event.from, message: { type: 'OffsetForLeaderEpochResponse' as const, ...address, correlationId, errorCode: error, leaderEpoch: -1, endOffset: -1 } };
-        }
+        return { type: 'send' as const, to: event.from, message: errorResponseTo(request, error) as ReplicationMessage };
       }),
     },
   }).createMachine({
@@ -340,6 +346,7 @@ export function createBrokerMachine() {
       metadataOffset: 0,
       nextCorrelationId: 1,
       registrationCorrelationId: -1,
+      failedRegistrations: 0,
       told: {},
       fenced: true,
       caughtUp: false,
@@ -377,11 +384,18 @@ export function createBrokerMachine() {
           },
           Registering: {
             entry: 'sendRegistration',
-            after: { registrationRetry: { target: 'FindingController', reenter: true, description: 'No answer (or NOT_CONTROLLER): register again with whoever leads now.' } },
+            after: { registrationRetry: { target: 'FindingController', reenter: true, description: 'No answer: register again with whoever leads now.' } },
+          },
+          RegistrationBackoff: {
+            description: 'The controller refused the registration: wait (exponential backoff), then register again.',
+            after: { registrationBackoff: { target: 'FindingController' } },
           },
         },
         on: {
-          BrokerRegistrationResponse: { guard: 'registered', target: 'Recovery', actions: 'adoptBrokerEpoch', description: 'Registered: the broker epoch names this incarnation; the broker starts fenced.' },
+          BrokerRegistrationResponse: [
+            { guard: 'registered', target: 'Recovery', actions: 'adoptBrokerEpoch', description: 'Registered: the broker epoch names this incarnation; the broker starts fenced.' },
+            { guard: 'registrationRefused', target: '.RegistrationBackoff', actions: 'countFailedRegistration', description: 'DUPLICATE_BROKER_REGISTRATION (the previous incarnation\'s session is still valid), NOT_CONTROLLER: retry after a backoff (BrokerLifecycleManager.scheduleNextCommunicationAfterFailure).' },
+          ],
         },
       },
       Recovery: {

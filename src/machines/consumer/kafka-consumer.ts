@@ -31,8 +31,8 @@ import type {
 } from '../../protocol/groups/messages.js';
 import type { FetchResponse, ListOffsetsResponse, MetadataResponse, ReplicationMessage } from '../../protocol/replication/messages.js';
 import { Step as GenericStep, stepAction } from '../step.js';
-import { clientAssignor } from '../group/assignors/index.js';
-import type { RebalanceProtocol } from '../group/assignors/types.js';
+import { clientAssignor } from '../../common/assignors/index.js';
+import type { RebalanceProtocol } from '../../common/assignors/types.js';
 import * as membership848 from './membership-consumer-protocol.js';
 
 export interface ConsumerConfig {

@@ -20,7 +20,8 @@ import type {
   AllocateProducerIdsRequest, AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, MetadataEntry,
   ReplicationMessage,
 } from '../../protocol/replication/messages.js';
-import { applyRecords, emptyImage, topicConfig, type MetadataImage, type MetadataRecord } from './metadata.js';
+import { applyRecords, emptyImage, topicConfig, type BrokerRegistration, type MetadataImage } from '../../common/metadata-image.js';
+import type { MetadataRecord } from '../../protocol/metadata/records.js';
 import { alterPartition, balancePartitionLeaders, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
 import { checkCreateTopic } from './topics.js';
 import { placeReplicas } from './placement.js';
@@ -171,7 +172,16 @@ function handleRegistration(step: Step, request: With<BrokerRegistrationRequest>
     reply(step, request.from, answer(existing.brokerEpoch));
     return;
   }
-  // A new incarnation: the old one is fenced first (it may have crashed holding leaderships).
+  // ClusterControlManager.registerBroker: a new incarnation is refused while the old one's session
+  // is still valid (BrokerHeartbeatManager.hasValidSession: unfenced, heard from within
+  // broker.session.timeout.ms); the new process retries, and the old one keeps its leaderships
+  // until the session expires.
+  if (existing !== undefined && hasValidSession(c, existing, request.nowMs)) {
+    reply(step, request.from, { type: 'BrokerRegistrationResponse', correlationId: request.correlationId, errorCode: errorCode('DUPLICATE_BROKER_REGISTRATION'), brokerEpoch: -1 });
+    return;
+  }
+  // A new incarnation whose old one's session expired but is not fenced yet: fenced first (it may
+  // have crashed holding leaderships; Kafka's BrokerUncleanShutdownHandler).
   const fence = existing !== undefined && !existing.fenced ? fenceBroker(c.image, request.brokerId, policyOf(c.image, c.config)) : [];
   const highestEpoch = Math.max(c.committedOffset, ...Object.values(c.image.brokers).map((b) => b.brokerEpoch));
   const brokerEpoch = highestEpoch + 1;
@@ -247,6 +257,12 @@ function handleAllocateProducerIds(step: Step, request: With<AllocateProducerIds
   const decision = generateNextProducerIdBlock(step.c.image, request.brokerId, request.brokerEpoch);
   if (decision.error !== 'NONE') return reply(step, request.from, answer(decision.error, 0, 0));
   propose(step, [decision.record], [{ to: request.from, message: answer('NONE', decision.producerIdStart, decision.producerIdLen) }], [{ to: request.from, message: answer('NOT_CONTROLLER', 0, 0) }]);
+}
+
+/** BrokerHeartbeatManager.hasValidSession: an unfenced broker heard from within broker.session.timeout.ms. */
+function hasValidSession(c: ControllerContext, broker: BrokerRegistration, nowMs: number): boolean {
+  const lastContactMs = c.lastContactMs[String(broker.brokerId)];
+  return !broker.fenced && lastContactMs !== undefined && lastContactMs + c.config.sessionTimeoutMs >= nowMs;
 }
 
 /** ClusterControlManager / BrokerHeartbeatManager.findOneStaleBroker: fence one broker whose session expired. */

@@ -16,7 +16,8 @@
  * Eligible leader replicas (KIP-966), reassignment and controlled shutdown are not modelled yet.
  */
 import type { ErrorName } from '../../protocol/errors.js';
-import { LEADER_UNCHANGED, NO_LEADER, type MetadataImage, type MetadataRecord, type PartitionRegistration } from './metadata.js';
+import type { MetadataImage } from '../../common/metadata-image.js';
+import { LEADER_UNCHANGED, NO_LEADER, type MetadataRecord, type PartitionRegistration } from '../../protocol/metadata/records.js';
 
 export interface ElectionInput {
   readonly partition: PartitionRegistration;

@@ -5,7 +5,8 @@
  * so a new active controller continues after the last committed block: no id is leased twice.
  */
 import type { ErrorName } from '../../protocol/errors.js';
-import { nextProducerIdOf, type MetadataImage, type MetadataRecord } from './metadata.js';
+import { nextProducerIdOf, type MetadataImage } from '../../common/metadata-image.js';
+import type { MetadataRecord } from '../../protocol/metadata/records.js';
 
 /** ProducerIdsBlock.PRODUCER_ID_BLOCK_SIZE */
 export const PRODUCER_ID_BLOCK_SIZE = 1_000;

@@ -23,8 +23,8 @@ import type { ProduceResponse } from '../../protocol/replication/messages.js';
 import { Step as GenericStep, stepAction } from '../step.js';
 import { emptyShard, handleShardRequest, handleShardTimer, replayShardRecord, shardOnLoaded, type ShardState } from '../group/coordinator-shard.js';
 import { errorResponseFor, failResponse } from '../group/error-responses.js';
-import { OFFSETS_TOPIC, partitionFor } from '../group/partition-for.js';
-import { decodeGroupRecord, encodeGroupRecord } from '../group/records.js';
+import { OFFSETS_TOPIC, partitionFor } from '../../common/partition-for.js';
+import { decodeGroupRecord, encodeGroupRecord } from '../../protocol/groups/records.js';
 import type { GroupCoordinatorConfig, ShardEnv, ShardOutcome, ShardResponse, ShardTimerEvent, TopicImage } from '../group/shard.js';
 
 export interface CoordinatorInput {

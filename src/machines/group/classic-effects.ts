@@ -11,7 +11,7 @@
 import type { GroupResponse, JoinGroupResponse, SyncGroupResponse } from '../../protocol/groups/messages.js';
 import type { ClassicGroupMember, ParkedRequest } from './classic-member.js';
 import { emptyAssignment } from './classic-member.js';
-import type { GroupRecord } from './records.js';
+import type { GroupRecord } from '../../protocol/groups/records.js';
 import type { ShardOutcome, ShardResponse, ShardTimer, ShardTimerEvent } from './shard.js';
 
 export const heartbeatKey = (groupId: string, memberId: string): string => `classic/${groupId}/heartbeat/${memberId}`;

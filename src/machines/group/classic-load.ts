@@ -4,7 +4,7 @@
  * members is Stable at its written generation with the written assignments; the join phase or sync
  * phase a failed coordinator was in is gone, and the members' deadlines start over.
  */
-import type { GroupMetadataRecord } from './records.js';
+import type { GroupMetadataRecord } from '../../protocol/groups/records.js';
 import { ClassicEffects } from './classic-effects.js';
 import { addMember, newClassicGroup, type ClassicGroup } from './classic-group.js';
 import { withGroup, type ClassicGroupsState } from './classic-groups.js';

@@ -5,7 +5,7 @@
 import type { ConsumerProtocolAssignment } from '../../protocol/groups/messages.js';
 import type { ClassicGroup } from './classic-group.js';
 import { metadata } from './classic-member.js';
-import type { GroupMetadataRecord } from './records.js';
+import type { GroupMetadataRecord } from '../../protocol/groups/records.js';
 
 /**
  * newGroupMetadataRecord: the generation, the selected protocol, the leader, and each member with

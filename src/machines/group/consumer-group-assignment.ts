@@ -5,7 +5,7 @@
  * empty sets the same way, so `equals` there and `sameAssignment` here agree).
  */
 import type { TopicIdPartitions } from '../../protocol/groups/messages.js';
-import type { TopicIdAssignment } from './assignors/types.js';
+import type { TopicIdAssignment } from '../../common/assignors/types.js';
 
 export type Assignment = TopicIdAssignment;
 
@@ -82,8 +82,4 @@ export function isEmptyAssignment(assignment: Assignment): boolean {
 export function isSubset(owned: readonly TopicIdPartitions[] | null, assignment: Assignment): boolean {
   if (owned === null) return false;
   return owned.every((t) => assignment[t.topicId] !== undefined && t.partitions.every((p) => hasPartition(assignment, t.topicId, p)));
-}
-
-export function describeAssignment(assignment: Assignment): string {
-  return Object.entries(assignment).map(([topicId, partitions]) => `${topicId}:${partitions.join(',')}`).join(' ') || '-';
 }

@@ -15,7 +15,7 @@ import type { ConsumerGroup, ConsumerGroupsState } from './consumer-group.js';
 import type {
   ConsumerGroupCurrentMemberAssignmentRecord, ConsumerGroupMemberMetadataRecord, ConsumerGroupMetadataRecord,
   ConsumerGroupTargetAssignmentMemberRecord, ConsumerGroupTargetAssignmentMetadataRecord, GroupRecord,
-} from './records.js';
+} from '../../protocol/groups/records.js';
 
 /** new ConsumerGroup(groupId): epochs 0, no members. */
 export function emptyConsumerGroup(groupId: string): ConsumerGroup {

@@ -22,9 +22,9 @@ import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import type {
   ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, OffsetCommitRequest, OffsetFetchRequest,
 } from '../../protocol/groups/messages.js';
-import { serverAssignor } from './assignors/index.js';
-import { serverRangeAssignorDroppingRemainder } from './assignors/server-range.js';
-import type { ServerAssignor } from './assignors/types.js';
+import { serverAssignor } from '../../common/assignors/index.js';
+import { serverRangeAssignorDroppingRemainder } from '../../common/assignors/server-range.js';
+import type { ServerAssignor } from '../../common/assignors/types.js';
 import { assignmentToTopicPartitions, emptyAssignment, isSubset, sameAssignment, type Assignment } from './consumer-group-assignment.js';
 import { ConsumerGroupApiError, refuse } from './consumer-group-error.js';
 import {
@@ -34,7 +34,7 @@ import {
 import { emptyConsumerGroup, replayConsumerGroupRecord } from './consumer-group-replay.js';
 import { buildCurrentAssignment } from './current-assignment.js';
 import { errorResponseFor } from './error-responses.js';
-import type { ConsumerGroupCurrentMemberAssignmentRecord, ConsumerGroupMemberMetadataRecord, GroupRecord } from './records.js';
+import type { ConsumerGroupCurrentMemberAssignmentRecord, ConsumerGroupMemberMetadataRecord, GroupRecord } from '../../protocol/groups/records.js';
 import { memberIdFrom, type From, type ShardEnv, type ShardOutcome, type ShardTimer, type ShardTimerEvent } from './shard.js';
 import { buildTargetAssignment, type SubscriptionMetadata } from './target-assignment.js';
 

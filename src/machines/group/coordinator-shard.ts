@@ -21,7 +21,7 @@ import {
   emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
 } from './consumer-group.js';
 import { errorResponseFor } from './error-responses.js';
-import type { GroupRecord, OffsetCommitRecord } from './records.js';
+import type { GroupRecord, OffsetCommitRecord } from '../../protocol/groups/records.js';
 import type { From, ShardEnv, ShardOutcome, ShardResponse, ShardTimerEvent } from './shard.js';
 
 export interface CommittedOffset {
@@ -128,7 +128,9 @@ function commitOffsets(state: ShardState, request: From<OffsetCommitRequest>, en
  */
 function fetchOffsets(state: ShardState, request: From<OffsetFetchRequest>): ShardOutcome<ShardState> {
   const consumerGroup = state.consumer.groups[request.groupId];
-  if (consumerGroup !== undefined && request.memberId !== null && request.memberEpoch >= 0) {
+  // OffsetMetadataManager.validateOffsetFetch: every fetch is checked; only one without member id
+  // and epoch (an admin client) passes as such, so one naming just one of them is refused.
+  if (consumerGroup !== undefined) {
     const verdict = consumerGroupValidateOffsetFetch(consumerGroup, request);
     if (verdict !== 'NONE') return refuse(state, request, verdict);
   }

@@ -4,29 +4,13 @@
  * COORDINATOR_NOT_AVAILABLE) or a write fails: JoinGroupRequest.getErrorResponse and friends.
  */
 import type { GroupRequest, GroupResponse } from '../../protocol/groups/messages.js';
+import { errorResponseTo } from '../../protocol/registry.js';
 
 const emptyAssignment = { assignedPartitions: [] } as const;
 
+/** The registry's error response of a group request. */
 export function errorResponseFor(request: GroupRequest, errorCode: number): GroupResponse {
-  const correlationId = request.correlationId;
-  switch (request.type) {
-    case 'FindCoordinator':
-      return { type: 'FindCoordinatorResponse', correlationId, key: request.key, errorCode, nodeId: -1 };
-    case 'JoinGroup':
-      return { type: 'JoinGroupResponse', correlationId, errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: request.memberId, members: [] };
-    case 'SyncGroup':
-      return { type: 'SyncGroupResponse', correlationId, errorCode, protocolType: null, protocolName: null, assignment: emptyAssignment };
-    case 'Heartbeat':
-      return { type: 'HeartbeatResponse', correlationId, errorCode };
-    case 'LeaveGroup':
-      return { type: 'LeaveGroupResponse', correlationId, errorCode, members: [] };
-    case 'OffsetCommit':
-      return { type: 'OffsetCommitResponse', correlationId, partitions: request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, errorCode })) };
-    case 'OffsetFetch':
-      return { type: 'OffsetFetchResponse', correlationId, errorCode, partitions: [] };
-    case 'ConsumerGroupHeartbeat':
-      return { type: 'ConsumerGroupHeartbeatResponse', correlationId, errorCode, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
-  }
+  return errorResponseTo(request, errorCode) as GroupResponse;
 }
 
 /** The same answer with its errors replaced: a write that failed after the rules had answered. */

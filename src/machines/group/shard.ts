@@ -11,7 +11,8 @@
  */
 import type { Deviations } from '../deviations.js';
 import type { GroupResponse } from '../../protocol/groups/messages.js';
-import type { GroupRecord } from './records.js';
+import type { TopicMetadata } from '../../common/metadata-image.js';
+import type { GroupRecord } from '../../protocol/groups/records.js';
 
 export interface GroupCoordinatorConfig {
   /** Known-broken variants only (src/variants.ts); absent in Kafka's protocol. */
@@ -68,11 +69,7 @@ export const defaultGroupCoordinatorConfig: GroupCoordinatorConfig = {
 };
 
 /** A topic as the coordinator's metadata image knows it (GroupCoordinator.onNewMetadataImage). */
-export interface TopicImage {
-  readonly name: string;
-  readonly topicId: string;
-  readonly numPartitions: number;
-}
+export type TopicImage = TopicMetadata;
 
 /** Everything a rule may read besides the shard state: the clock, the config, the topics. */
 export interface ShardEnv {

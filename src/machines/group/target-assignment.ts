@@ -7,10 +7,10 @@
  * Java quirk made explicit: Kafka hands the assignor its members in HashMap order; here they go
  * in member id order.
  */
-import type { ServerAssignor, ServerAssignorMember } from './assignors/types.js';
+import type { ServerAssignor, ServerAssignorMember } from '../../common/assignors/types.js';
 import { assignmentOf, assignmentToTopicPartitions, emptyAssignment, sameAssignment, type Assignment } from './consumer-group-assignment.js';
 import type { ConsumerGroupMember } from './consumer-group-member.js';
-import type { GroupRecord } from './records.js';
+import type { GroupRecord } from '../../protocol/groups/records.js';
 import type { TopicImage } from './shard.js';
 
 /** What the coordinator knows of a subscribed topic (TopicMetadata, racks left out). */

@@ -16,6 +16,11 @@ export interface FollowerState {
 }
 
 export const UNKNOWN_OFFSET = -1;
+/**
+ * "Never" for lastCaughtUpTimeMs and lastFetchTimeMs. Kafka uses 0, the Unix epoch, which wall
+ * clock time is always far past; simulated time starts at 0, so "never" is below it.
+ */
+export const NEVER_MS = -1;
 
 /**
  * Replica.updateFetchStateOrThrow: a fetch at or past the leader's log end offset makes the
@@ -23,7 +28,7 @@ export const UNKNOWN_OFFSET = -1;
  * caught up as of that previous fetch.
  */
 export function updateFollowerFetchState(state: FollowerState | undefined, fetchOffset: number, nowMs: number, leaderLogEndOffset: number): FollowerState {
-  const previous = state ?? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET };
+  const previous = state ?? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET };
   let lastCaughtUpTimeMs = previous.lastCaughtUpTimeMs;
   if (fetchOffset >= leaderLogEndOffset) lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, nowMs);
   else if (previous.lastFetchLeaderLogEndOffset >= 0 && fetchOffset >= previous.lastFetchLeaderLogEndOffset) lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, previous.lastFetchTimeMs);
@@ -33,13 +38,17 @@ export function updateFollowerFetchState(state: FollowerState | undefined, fetch
 /** Replica.isCaughtUp: at the leader's end, or caught up within replica.lag.time.max.ms. */
 export function isCaughtUp(state: FollowerState | undefined, leaderLogEndOffset: number, nowMs: number, replicaLagTimeMaxMs: number): boolean {
   if (state === undefined) return false;
-  return state.logEndOffset === leaderLogEndOffset || nowMs - state.lastCaughtUpTimeMs <= replicaLagTimeMaxMs;
+  return state.logEndOffset === leaderLogEndOffset || (state.lastCaughtUpTimeMs !== NEVER_MS && nowMs - state.lastCaughtUpTimeMs <= replicaLagTimeMaxMs);
 }
 
 /**
- * Partition.maybeIncrementLeaderHW: the smallest log end offset over the leader and the maximal
- * ISR (the ISR plus a pending addition; a pending removal still counts). A follower not heard
- * from in this leader epoch has an unknown end offset, which holds the high watermark where it is.
+ * Partition.maybeIncrementLeaderHW: the smallest log end offset over the leader and every follower
+ * that counts. A follower counts when it is in the maximal ISR (the ISR plus a pending addition; a
+ * pending removal still counts), or when it is outside it but caught up (Replica.isCaughtUp:
+ * within replica.lag.time.max.ms) and eligible to join it (Partition.isReplicaIsrEligible: not
+ * fenced, broker epoch current): the high watermark waits for a follower about to join the ISR, so
+ * that under steady writes it can reach the high watermark and be added. A follower not heard from
+ * in this leader epoch has an unknown end offset, which holds the high watermark where it is.
  * The high watermark never goes back, and (Kafka 3.7+) does not advance while the ISR is smaller
  * than min.insync.replicas.
  */
@@ -47,16 +56,26 @@ export function leaderHighWatermark(input: {
   readonly highWatermark: number;
   readonly leaderLogEndOffset: number;
   readonly leaderId: number;
+  readonly replicas: readonly number[];
   readonly maximalIsr: readonly number[];
   readonly isrSize: number;
   readonly effectiveMinIsr: number;
   readonly followers: Readonly<Record<string, FollowerState>>;
+  readonly nowMs: number;
+  readonly replicaLagTimeMaxMs: number;
+  /** Whether a follower outside the ISR may join it (Partition.isReplicaIsrEligible). */
+  readonly isIsrEligible: (replica: number) => boolean;
 }): number {
   if (input.isrSize < input.effectiveMinIsr) return input.highWatermark;
   let candidate = input.leaderLogEndOffset;
-  for (const replica of input.maximalIsr) {
+  for (const replica of new Set([...input.replicas, ...input.maximalIsr])) {
     if (replica === input.leaderId) continue;
-    candidate = Math.min(candidate, input.followers[String(replica)]?.logEndOffset ?? UNKNOWN_OFFSET);
+    const state = input.followers[String(replica)];
+    const logEndOffset = state?.logEndOffset ?? UNKNOWN_OFFSET;
+    if (logEndOffset >= candidate) continue;
+    const waitForIt = input.maximalIsr.includes(replica)
+      || (isCaughtUp(state, input.leaderLogEndOffset, input.nowMs, input.replicaLagTimeMaxMs) && input.isIsrEligible(replica));
+    if (waitForIt) candidate = logEndOffset;
   }
   return candidate > input.highWatermark ? candidate : input.highWatermark;
 }

@@ -18,7 +18,7 @@ import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import { errorCode } from '../../protocol/errors.js';
 import type { RecordBatch } from '../../log/partition-log.js';
 import { appendToEpochCache, endOffsetForEpoch, lastEpoch, type EpochEntry } from '../../log/epoch-cache.js';
-import type { PartitionRegistration } from '../controller/metadata.js';
+import type { PartitionRegistration } from '../../protocol/metadata/records.js';
 import type {
   AlterPartitionResponse, FetchRequest, FetchResponse, ListOffsetsRequest, OffsetForLeaderEpochRequest,
   OffsetForLeaderEpochResponse, PartitionAddress, ProduceRequest, ReplicationMessage,
@@ -26,7 +26,7 @@ import type {
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../protocol/replication/messages.js';
 import {
   effectiveMinIsr, fetchDivergence, followerTruncationOffset, isCaughtUp, leaderHighWatermark,
-  updateFollowerFetchState, UNKNOWN_OFFSET, type FollowerState,
+  NEVER_MS, updateFollowerFetchState, UNKNOWN_OFFSET, type FollowerState,
 } from './logic.js';
 import type { ReplicaEffect } from './effects.js';
 import type { Deviations } from '../deviations.js';
@@ -212,7 +212,7 @@ function appendClientBatch(step: Step, request: With<ProduceRequest>): void {
   step.patch({ log: { ...c.log, logEndOffset, epochCache: appendToEpochCache(c.log.epochCache, c.partition.leaderEpoch, baseOffset), producers: recordBatch(c.log.producers, batch) } });
   if (request.acks === 1) step.effect(produceResponse(step.c, request.from, request.correlationId, 0, baseOffset));
   if (request.acks === -1) awaitHighWatermark(step, request, logEndOffset, baseOffset);
-  maybeIncrementHighWatermark(step);
+  maybeIncrementHighWatermark(step, request.nowMs);
 }
 
 /** DelayedProduce: answer an acks=all request once the high watermark reaches `requiredOffset`, or REQUEST_TIMED_OUT after its timeout. */
@@ -294,14 +294,14 @@ export function createReplicaMachine() {
           const previous = context.followers[String(replica)];
           // KIP-320: nothing a follower did before this epoch counts; ISR members start caught up now.
           followers[String(replica)] = context.variant.epochFencing || previous === undefined
-            ? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: context.partition.isr.includes(replica) ? event.nowMs : 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET }
+            ? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: context.partition.isr.includes(replica) ? event.nowMs : NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET }
             : previous;
         }
         step.patch({
           log: { ...context.log, epochCache: assignEpochStart(context.log.epochCache, epoch, context.log.logEndOffset) },
           leaderEpochStartOffset: context.log.logEndOffset, followers, pendingIsr: null, delayed: [],
         });
-        maybeIncrementHighWatermark(step);
+        maybeIncrementHighWatermark(step, event.nowMs);
         step.flush(enqueue);
       }),
       failDelayedProduces: enqueueActions(({ context, enqueue }) => {
@@ -312,9 +312,9 @@ export function createReplicaMachine() {
         }
         enqueue.assign({ delayed: [], pendingIsr: null });
       }),
-      maybeIncrementHighWatermark: enqueueActions(({ context, enqueue }) => {
+      maybeIncrementHighWatermark: enqueueActions(({ context, enqueue, event }) => {
         const step = new Step(context);
-        maybeIncrementHighWatermark(step);
+        maybeIncrementHighWatermark(step, event.nowMs);
         step.flush(enqueue);
       }),
       appendProduce: enqueueActions(({ context, enqueue, event }) => {
@@ -327,7 +327,7 @@ export function createReplicaMachine() {
           step.effect(produceResponse(context, request.from, request.correlationId, errorCode('NOT_ENOUGH_REPLICAS'), -1));
         } else {
           appendClientBatch(step, request);
-          maybeIncrementHighWatermark(step);
+          maybeIncrementHighWatermark(step, request.nowMs);
         }
         step.flush(enqueue);
       }),
@@ -362,22 +362,27 @@ export function createReplicaMachine() {
         if (pending === null || response.correlationId !== pending.correlationId) return;
         const step = new Step(context);
         if (response.errorCode === 0) {
-          if (response.leaderEpoch === context.partition.leaderEpoch && response.partitionEpoch > context.partition.partitionEpoch) {
+          // Partition.handleAlterPartitionUpdate: an answer for another leader epoch, or older than
+          // the partition epoch this replica knows, is ignored and the change stays pending until
+          // metadata settles it; otherwise (a newer partition epoch, or the same one: nothing to
+          // change) the answer's ISR is the committed one.
+          if (response.leaderEpoch === context.partition.leaderEpoch && response.partitionEpoch >= context.partition.partitionEpoch) {
             step.patch({ partition: { ...context.partition, isr: response.isr, partitionEpoch: response.partitionEpoch }, pendingIsr: null });
           } else {
-            step.patch({ pendingIsr: null });
+            step.patch({ pendingIsr: { ...pending, resend: false } });
           }
         } else if (response.errorCode === errorCode('INELIGIBLE_REPLICA')) {
           // The controller says the change was not applied: back to the last committed ISR.
           step.patch({ pendingIsr: null });
-        } else if (response.errorCode === errorCode('INVALID_UPDATE_VERSION') || response.errorCode === errorCode('FENCED_LEADER_EPOCH') || response.errorCode === errorCode('UNKNOWN_TOPIC_OR_PARTITION')) {
+        } else if (awaitsMetadata(response.errorCode)) {
           // Someone else changed the partition, perhaps with this very request (a resend, a
-          // duplicate): whether it was applied is unknown, so the maximal ISR stays until metadata
-          // brings the new partition epoch (Partition.handleAlterPartitionError).
+          // duplicate), or the request is one the controller will never take: whether it was
+          // applied is unknown, so the maximal ISR stays until metadata brings the new partition
+          // epoch, and it is not sent again (Partition.handleAlterPartitionError).
           step.patch({ pendingIsr: { ...pending, resend: false } });
         }
         // NOT_CONTROLLER, REQUEST_TIMED_OUT and the rest: resent by the ISR check.
-        maybeIncrementHighWatermark(step);
+        maybeIncrementHighWatermark(step, event.nowMs);
         step.flush(enqueue);
       }),
       answerListOffsets: emit(({ context, event }) => {
@@ -664,16 +669,22 @@ function assignEpochStart(cache: readonly EpochEntry[], epoch: number, offset: n
 class Step extends GenericStep<ReplicaContext, ReplicaEffect> {}
 
 /** Partition.maybeIncrementLeaderHW, then DelayedProduce.tryComplete for every acks=all request it passed. */
-function maybeIncrementHighWatermark(step: Step): void {
+function maybeIncrementHighWatermark(step: Step, nowMs: number): void {
   const c = step.c;
   const highWatermark = leaderHighWatermark({
-    highWatermark: c.highWatermark, leaderLogEndOffset: c.log.logEndOffset, leaderId: c.brokerId,
+    highWatermark: c.highWatermark, leaderLogEndOffset: c.log.logEndOffset, leaderId: c.brokerId, replicas: c.partition.replicas,
     maximalIsr: maximalIsr(c), isrSize: c.partition.isr.length, effectiveMinIsr: minIsr(c), followers: c.followers,
+    nowMs, replicaLagTimeMaxMs: c.config.replicaLagTimeMaxMs, isIsrEligible: (replica) => isIsrEligible(c, replica),
   });
+  // Partition.checkEnoughReplicasReachOffset answers NOT_ENOUGH_REPLICAS_AFTER_APPEND when the
+  // high watermark passed the batch but the maximal ISR is now under min.insync.replicas. Since
+  // KAFKA-15583 the high watermark only moves while the ISR is at least min.insync.replicas, and
+  // here the waiting produces are answered in the same step as that move, so that answer cannot
+  // arise (in Kafka only a race between the two threads can give it): a write whose ISR shrank
+  // waits with the frozen high watermark and times out (REQUEST_TIMED_OUT).
   const done = c.delayed.filter((d) => d.requiredOffset <= highWatermark);
-  const error = c.partition.isr.length < minIsr(c) ? errorCode('NOT_ENOUGH_REPLICAS_AFTER_APPEND') : 0;
   for (const d of done) {
-    step.effect(produceResponse(c, d.client, d.correlationId, error, d.baseOffset));
+    step.effect(produceResponse(c, d.client, d.correlationId, 0, d.baseOffset));
     step.cancel(produceTimerId(d.client, d.correlationId));
   }
   step.patch({ highWatermark, delayed: c.delayed.filter((d) => d.requiredOffset > highWatermark) });
@@ -685,8 +696,16 @@ function serveFetch(step: Step, request: With<FetchRequest>): void {
   const epochProblem = epochError(c, request.currentLeaderEpoch, c.variant.epochFencing);
   if (epochProblem !== null) return step.effect(fetchResponse(c, request, epochProblem));
   const fromFollower = request.replicaId >= 0;
-  if (fromFollower && !c.partition.replicas.includes(request.replicaId)) return step.effect(fetchResponse(c, request, errorCode('NOT_LEADER_OR_FOLLOWER')));
-  if (fromFollower && c.variant.truncation === 'fetch-divergence') {
+  // Partition.followerReplicaOrThrow: a replica outside the assignment naming this leader epoch
+  // gets UNKNOWN_LEADER_EPOCH ((replica, epoch) not recognized yet: it retries); without an epoch,
+  // NOT_LEADER_OR_FOLLOWER.
+  if (fromFollower && !c.partition.replicas.includes(request.replicaId)) {
+    return step.effect(fetchResponse(c, request, errorCode(request.currentLeaderEpoch >= 0 ? 'UNKNOWN_LEADER_EPOCH' : 'NOT_LEADER_OR_FOLLOWER')));
+  }
+  if (fromFollower && c.variant.truncation === 'fetch-divergence' && request.lastFetchedEpoch >= 0) {
+    // Partition.readRecords: below the log start offset is OFFSET_OUT_OF_RANGE whether or not the
+    // epochs diverge; only then the divergence check.
+    if (request.fetchOffset < c.log.logStartOffset) return step.effect(fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE')));
     const diverging = fetchDivergence(c.log.epochCache, c.log.logEndOffset, request.fetchOffset, request.lastFetchedEpoch);
     if (diverging !== null) return step.effect(fetchResponse(c, request, 0, { divergingEpoch: { epoch: diverging.epoch, endOffset: diverging.endOffset } }));
   }
@@ -695,22 +714,35 @@ function serveFetch(step: Step, request: With<FetchRequest>): void {
     const state = updateFollowerFetchState(c.followers[String(request.replicaId)], request.fetchOffset, request.nowMs, c.log.logEndOffset);
     step.patch({ followers: { ...c.followers, [String(request.replicaId)]: state } });
     maybeExpandIsr(step, request.replicaId, request.nowMs);
-    maybeIncrementHighWatermark(step);
+    maybeIncrementHighWatermark(step, request.nowMs);
   }
   // Followers read to the log end, consumers to the high watermark (FetchIsolation).
   const after = step.c;
   step.effect({ ...fetchResponse(after, request, 0), read: { fromOffset: request.fetchOffset, maxOffset: fromFollower ? after.log.logEndOffset : after.highWatermark } } as ReplicaEffect);
 }
 
+/** Partition.isReplicaIsrEligible: the controller would accept the replica in the ISR (it is not fenced). */
+function isIsrEligible(context: ReplicaContext, replica: number): boolean {
+  return !context.ineligible.includes(replica);
+}
+
 /** Partition.maybeExpandIsr: a follower at the high watermark (and, KIP-320, past this epoch's start) is proposed for the ISR. */
 function maybeExpandIsr(step: Step, replica: number, nowMs: number): void {
   const c = step.c;
-  if (c.pendingIsr !== null || c.partition.isr.includes(replica) || c.ineligible.includes(replica)) return;
+  if (c.pendingIsr !== null || c.partition.isr.includes(replica) || !isIsrEligible(c, replica)) return;
   const state = c.followers[String(replica)];
   if (state === undefined) return;
   const inSync = state.logEndOffset >= c.highWatermark && (!c.variant.epochFencing || state.logEndOffset >= c.leaderEpochStartOffset);
   if (inSync) proposeIsr(step, [...c.partition.isr, replica], nowMs);
 }
+
+/**
+ * Partition.handleAlterPartitionError: the errors after which the leader waits for metadata instead
+ * of resending (Kafka's list also has UNKNOWN_TOPIC_ID and NEW_LEADER_ELECTED, which this
+ * controller never answers: no topic deletion, no reassignment).
+ */
+const AWAIT_METADATA_ERRORS = ['UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'INVALID_UPDATE_VERSION', 'INVALID_REQUEST'] as const;
+const awaitsMetadata = (code: number): boolean => AWAIT_METADATA_ERRORS.some((name) => errorCode(name) === code);
 
 /** One ISR change at a time goes to the controller (AlterPartitionManager); resent until answered. */
 function proposeIsr(step: Step, newIsr: readonly number[], nowMs: number): void {

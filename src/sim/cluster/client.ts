@@ -11,7 +11,7 @@
  */
 import type { Random } from '../../core/prng.js';
 import { errorCode, errorName, Errors } from '../../protocol/errors.js';
-import type { PartitionRegistration } from '../../machines/controller/metadata.js';
+import type { PartitionRegistration } from '../../protocol/metadata/records.js';
 import { partitionForKey, utf8 } from '../../machines/producer/partitioner.js';
 import type { ReplicationMessage } from '../../protocol/replication/messages.js';
 import type { ConsumeEvent, ProduceOperation } from '../../../spec/replication/view.js';

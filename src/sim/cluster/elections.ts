@@ -4,7 +4,8 @@
  * these from the history (the image before and after the record), not from the controller's own
  * label (leaderRecoveryState), so that a controller electing outside the ISR cannot excuse itself.
  */
-import type { MetadataImage, MetadataRecord } from '../../machines/controller/metadata.js';
+import type { MetadataImage } from '../../common/metadata-image.js';
+import type { MetadataRecord } from '../../protocol/metadata/records.js';
 import type { LeaderElection } from '../../../spec/replication/view.js';
 
 export function leaderElectionOf(before: MetadataImage, after: MetadataImage, record: MetadataRecord): LeaderElection | null {

@@ -5,7 +5,7 @@
 import type { CoordinatorContext } from '../../machines/coordinator/machine.js';
 import { classicGroupView } from '../../machines/group/classic.js';
 import { consumerGroupState, type ConsumerGroup } from '../../machines/group/consumer-group.js';
-import type { TopicIdAssignment } from '../../machines/group/assignors/types.js';
+import type { TopicIdAssignment } from '../../common/assignors/types.js';
 import type { ConsumerGroupView, ShardView } from '../../../spec/groups/view.js';
 
 function names(assignment: TopicIdAssignment | undefined, topicNames: ReadonlyMap<string, string>): string[] {
