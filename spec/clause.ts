@@ -59,3 +59,9 @@ export interface ClauseVerdict {
   readonly verdict: Verdict;
   readonly detail: string;
 }
+
+/** An anomaly a clause found and Kafka documents as allowed (a lost write under unclean election, say), with why. */
+export interface AllowedAnomaly {
+  readonly clauseId: string;
+  readonly reason: string;
+}

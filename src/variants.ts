@@ -5,6 +5,7 @@
  */
 import type { QuorumVariant } from './machines/quorum/index.js';
 import { currentReplication, type ReplicationVariant } from './machines/replica/machine.js';
+import { noDeviations, type Deviations } from './machines/deviations.js';
 
 export interface Variant {
   readonly name: string;
@@ -15,6 +16,8 @@ export interface Variant {
   readonly replication: ReplicationVariant;
   /** Which simulation the variant is about: the controller quorum alone, replication, or both. */
   readonly model: 'quorum' | 'replication' | 'both';
+  /** One-line departures from Kafka's rules in the machines (none for the reference). */
+  readonly deviations: Deviations;
 }
 
 export const variants: readonly Variant[] = [
@@ -25,6 +28,7 @@ export const variants: readonly Variant[] = [
     quorum: {},
     replication: currentReplication,
     model: 'both',
+    deviations: noDeviations,
   },
   {
     name: 'vote-without-log-check',
@@ -33,6 +37,7 @@ export const variants: readonly Variant[] = [
     quorum: { voteWithoutLogCheck: true },
     replication: currentReplication,
     model: 'quorum',
+    deviations: noDeviations,
   },
   {
     name: 'vote-twice',
@@ -41,6 +46,7 @@ export const variants: readonly Variant[] = [
     quorum: { forgetVoteInEpoch: true },
     replication: currentReplication,
     model: 'quorum',
+    deviations: noDeviations,
   },
   {
     name: 'truncate-to-high-watermark',
@@ -49,6 +55,7 @@ export const variants: readonly Variant[] = [
     quorum: {},
     replication: { truncation: 'high-watermark', epochFencing: false },
     model: 'replication',
+    deviations: noDeviations,
   },
   {
     name: 'single-epoch-lookup',
@@ -57,6 +64,7 @@ export const variants: readonly Variant[] = [
     quorum: {},
     replication: { truncation: 'leader-epoch-once', epochFencing: false },
     model: 'replication',
+    deviations: noDeviations,
   },
   {
     name: 'no-epoch-fencing',
@@ -65,6 +73,61 @@ export const variants: readonly Variant[] = [
     quorum: {},
     replication: { truncation: 'leader-epoch-walk', epochFencing: false },
     model: 'replication',
+    deviations: noDeviations,
+  },
+  {
+    name: 'elect-outside-isr',
+    description: 'the controller elects a replica outside the ISR when no ISR member is usable, although unclean.leader.election.enable=false (it still labels the election RECOVERING, which the checks ignore)',
+    breaks: 'REPL-UNCLEAN-1',
+    quorum: {},
+    replication: currentReplication,
+    model: 'replication',
+    deviations: { electOutsideIsr: true },
+  },
+  {
+    name: 'producer-state-one-batch',
+    description: "the leader's producer state recognises a retry only of a producer's last batch, not of its last five (ProducerStateEntry.NUM_BATCHES_TO_RETAIN): an older retry is answered OUT_OF_ORDER_SEQUENCE_NUMBER, the client bumps its epoch and writes it again",
+    breaks: 'PROD-DEDUP-1',
+    quorum: {},
+    replication: currentReplication,
+    model: 'replication',
+    deviations: { producerBatchesRetained: 1 },
+  },
+  {
+    name: 'retention-past-high-watermark',
+    description: 'retention (retention.ms, retention.bytes) deletes segments without the high-watermark bound of UnifiedLog.deletableSegments, so uncommitted records go too',
+    breaks: 'REPL-RET-1',
+    quorum: {},
+    replication: currentReplication,
+    model: 'replication',
+    deviations: { retentionPastHighWatermark: true },
+  },
+  {
+    name: 'no-generation-bump',
+    description: 'the classic group coordinator completes a join phase without initNextGeneration\'s generation + 1',
+    breaks: 'CG-GEN-1',
+    quorum: {},
+    replication: currentReplication,
+    model: 'replication',
+    deviations: { noGenerationBumpOnJoin: true },
+  },
+  {
+    name: 'stale-generation-commits',
+    description: 'the classic group coordinator accepts an OffsetCommit from an older generation instead of answering ILLEGAL_GENERATION (a zombie consumer overwrites the new owner\'s progress)',
+    breaks: 'CG-COMMIT-3',
+    quorum: {},
+    replication: currentReplication,
+    model: 'replication',
+    deviations: { acceptStaleGenerationCommits: true },
+  },
+  {
+    name: 'range-drops-remainder',
+    description: "the KIP-848 server-side range assignor gives the P % M remainder partitions to no member instead of one more each to the first members",
+    breaks: 'CG-ASSIGN-2',
+    quorum: {},
+    replication: currentReplication,
+    model: 'replication',
+    deviations: { rangeDropsRemainder: true },
   },
 ];
 

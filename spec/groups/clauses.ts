@@ -22,7 +22,7 @@ export const ClassicGroupStates: Clause = {
 export const GenerationPerJoinPhase: Clause = {
   id: 'CG-GEN-1',
   title: 'The generation grows by one per completed join phase',
-  statement: 'Within one coordinator load a classic group\'s generation never decreases, and it changes only when a join phase completes (entering CompletingRebalance, or Empty from PreparingRebalance), by exactly 1.',
+  statement: 'Within one coordinator load a classic group\'s generation changes exactly when a join phase completes (entering CompletingRebalance, or Empty from PreparingRebalance), by exactly 1: never otherwise, and never a completed join phase without it.',
   source: 'protocol-rules B.4, E.2 CG-GEN-1; ClassicGroup.initNextGeneration',
   kind: 'invariant',
 };
@@ -42,6 +42,15 @@ export const OneOwnerInStableGeneration: Clause = {
   source: 'protocol-rules B.5, B.10, E.2 CG-ASSIGN-1',
   kind: 'invariant',
   anomaly: 'double-owner',
+};
+
+export const EveryPartitionOwned: Clause = {
+  id: 'CG-ASSIGN-2',
+  title: 'In a stable generation every subscribed partition has exactly one owner',
+  statement: 'In a Stable classic consumer group with an eager assignor, every partition of every topic a member subscribes to is assigned to exactly one member; in a KIP-848 group, the target assignment of a settled epoch (assignment epoch = group epoch) gives every partition of the subscribed topics to exactly one member. Partition counts come from the committed metadata; a generation computed before the topic\'s metadata reached the assignor may leave partitions unowned for a bounded time (Kafka then starts a new generation), so a gap fails once the same generation keeps it for METADATA_CATCH_UP_MS. An assignor that leaves a partition unassigned fails. (A cooperative rebalance holds revoked partitions back for one generation by design, so its Stable generations are judged by CG-ASSIGN-1 only.)',
+  source: 'ConsumerPartitionAssignor (every subscribed partition assigned); AbstractPartitionAssignor; RangeAssignor, RoundRobinAssignor, StickyAssignor; KIP-848 UniformAssignor, RangeAssignor (server side); KIP-429',
+  kind: 'invariant',
+  anomaly: 'unowned-partition',
 };
 
 export const StaticMembersMapped: Clause = {
@@ -112,10 +121,40 @@ export const ResumeFromCommitted: Clause = {
   anomaly: 'lost-commit',
 };
 
+export const CommitFencedByGeneration: Clause = {
+  id: 'CG-COMMIT-3',
+  title: 'An offset commit is accepted only from a member of the current generation',
+  statement: 'A coordinator answers an OffsetCommit carrying a generation (or KIP-848 member epoch) with success only if, when the request arrived, the sender was a member of the group and the generation was the group\'s current one (for KIP-848, the member\'s current epoch). A zombie consumer that slept past its session timeout and wakes to commit is fenced (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH), so it cannot overwrite the new owner\'s progress.',
+  source: 'protocol-rules B.8; ClassicGroup.validateOffsetCommit (ILLEGAL_GENERATION), ConsumerGroup.validateOffsetCommit (STALE_MEMBER_EPOCH); KIP-848',
+  kind: 'invariant',
+  anomaly: 'zombie-commit',
+};
+
+/** What the group looked like to the coordinator when an OffsetCommit arrived: the sender's current generation or member epoch, or null when it was no member. */
+export function currentGenerationOf(view: GroupsView, broker: number, groupId: string, memberId: string): { protocol: 'classic' | 'consumer'; generation: number } | null {
+  for (const shard of view.shards) {
+    if (shard.broker !== broker) continue;
+    const classic = shard.classic.find((g) => g.groupId === groupId);
+    if (classic !== undefined) return classic.members.some((m) => m.memberId === memberId) ? { protocol: 'classic', generation: classic.generationId } : null;
+    const consumer = shard.consumer.find((g) => g.groupId === groupId);
+    const member = consumer?.members.find((m) => m.memberId === memberId);
+    if (member !== undefined) return { protocol: 'consumer', generation: member.memberEpoch };
+  }
+  return null;
+}
+
+/** CG-COMMIT-3's verdict on one answered commit: null when it holds. */
+export function judgeCommitAnswer(request: { groupId: string; memberId: string; generation: number }, atArrival: { generation: number } | null, answerErrorCodes: readonly number[]): string | null {
+  if (request.generation < 0 || answerErrorCodes.length === 0 || answerErrorCodes.some((e) => e !== 0)) return null;
+  if (atArrival === null) return `group ${request.groupId}: commit from ${request.memberId} (generation ${request.generation}) accepted, but it was no member of the group when the commit arrived`;
+  if (atArrival.generation !== request.generation) return `group ${request.groupId}: commit from ${request.memberId} at generation ${request.generation} accepted while the group was at generation ${atArrival.generation}`;
+  return null;
+}
+
 export const groupClauses: readonly Clause[] = [
-  ClassicGroupStates, GenerationPerJoinPhase, LeaderIsMember, OneOwnerInStableGeneration, StaticMembersMapped,
+  ClassicGroupStates, GenerationPerJoinPhase, LeaderIsMember, OneOwnerInStableGeneration, EveryPartitionOwned, StaticMembersMapped,
   OneOwnerAcrossReconciliation, EpochsOrdered, ReconciledMeansTarget, TargetAssignsOnce,
-  ConsumedInOrder, CommittedBelowHighWatermark, ResumeFromCommitted,
+  ConsumedInOrder, CommittedBelowHighWatermark, ResumeFromCommitted, CommitFencedByGeneration,
 ];
 
 const legalPredecessors: Record<ClassicGroupView['state'], readonly ClassicGroupView['state'][]> = {
@@ -170,9 +209,17 @@ function generationCheck(): InvariantCheck<GroupsView> {
       eachClassic(view, (g, life) => {
         const before = last.get(life);
         last.set(life, { state: g.state, generationId: g.generationId });
-        if (before === undefined || before.generationId === g.generationId) return;
-        const fromPreparing = before.state === 'PreparingRebalance' || g.previousState === 'PreparingRebalance';
-        const completedJoin = fromPreparing && (g.state === 'CompletingRebalance' || g.state === 'Empty' || g.state === 'Stable');
+        if (before === undefined) return;
+        // A join phase completed in this step: the group left PreparingRebalance for CompletingRebalance or Empty (possibly on to Stable in the same step).
+        // With a new generation, a pass through PreparingRebalance within the step (CompletingRebalance -> PreparingRebalance -> CompletingRebalance) shows only as previousState.
+        const throughPreparing = before.state === 'PreparingRebalance' || g.previousState === 'PreparingRebalance';
+        const completedJoin = throughPreparing && (g.state === 'CompletingRebalance' || g.state === 'Empty' || g.state === 'Stable');
+        if (before.generationId === g.generationId) {
+          // Without one, only a visible exit from PreparingRebalance counts (previousState outlives the step that set it).
+          const leftPreparing = (before.state === 'PreparingRebalance' && g.state !== 'PreparingRebalance') || (before.state !== g.state && g.previousState === 'PreparingRebalance');
+          if (leftPreparing && completedJoin) out.push(`group ${g.groupId}: a join phase completed (${before.state} -> ${g.state}) without a new generation (still ${g.generationId})`);
+          return;
+        }
         if (!completedJoin) out.push(`group ${g.groupId}: generation ${before.generationId} -> ${g.generationId} on ${before.state} -> ${g.state}, not a completed join phase`);
         else if (g.generationId !== before.generationId + 1) out.push(`group ${g.groupId}: generation ${before.generationId} -> ${g.generationId} in one join phase`);
       });
@@ -213,6 +260,58 @@ function stableAssignmentCheck(): InvariantCheck<GroupsView> {
           }
         }
       });
+      return out;
+    },
+  };
+}
+
+/** Partitions of `topics` that `owners` leaves without an owner, by the committed partition counts. */
+function unowned(topics: Iterable<string>, owners: ReadonlySet<string>, topicPartitions: Readonly<Record<string, number>>): string[] {
+  const missing: string[] = [];
+  for (const topic of topics) for (let p = 0; p < (topicPartitions[topic] ?? 0); p++) if (!owners.has(`${topic}-${p}`)) missing.push(`${topic}-${p}`);
+  return missing;
+}
+
+/** Kafka's cooperative assignors: a Stable generation may hold revoked partitions back (KIP-429). */
+const COOPERATIVE_PROTOCOLS = new Set(['cooperative-sticky']);
+
+/**
+ * How long a settled generation may leave a partition unowned because its assignment was computed
+ * before the topic's metadata reached the assignor: Kafka then starts a new generation (the
+ * classic leader rejoins when its metadata changes; KIP-848 bumps the group epoch on the next
+ * heartbeat). The simulated metadata refresh is 1 s and the heartbeat 0.3 s.
+ */
+export const METADATA_CATCH_UP_MS = 5_000;
+
+function completeAssignmentCheck(): InvariantCheck<GroupsView> {
+  const since = new Map<string, number>();
+  return {
+    clause: EveryPartitionOwned,
+    observe(view, moment) {
+      const out: string[] = [];
+      const seen = new Set<string>();
+      /** Report a gap only once the same generation has kept it past the catch-up bound. */
+      const persistent = (id: string, missing: string[]): boolean => {
+        if (missing.length === 0) return false;
+        const key = `${id}:${missing.join(',')}`;
+        seen.add(key);
+        const first = since.get(key) ?? moment.time;
+        since.set(key, first);
+        return moment.time - first >= METADATA_CATCH_UP_MS;
+      };
+      eachClassic(view, (g, life) => {
+        if (g.state !== 'Stable' || g.protocolType !== 'consumer' || COOPERATIVE_PROTOCOLS.has(g.protocolName ?? '')) return;
+        const owners = new Set(g.members.flatMap((m) => m.assignment));
+        const missing = unowned(new Set(g.members.flatMap((m) => m.subscribedTopics)), owners, view.topicPartitions);
+        if (persistent(`${life}@${g.generationId}`, missing)) out.push(`group ${g.groupId} generation ${g.generationId} (${g.protocolName ?? '?'}): ${missing.join(', ')} assigned to no member for ${METADATA_CATCH_UP_MS}ms`);
+      });
+      eachConsumer(view, (g, life) => {
+        if (g.members.length === 0 || g.assignmentEpoch !== g.groupEpoch) return;
+        const owners = new Set(g.members.flatMap((m) => m.target));
+        const missing = unowned(new Set(g.members.flatMap((m) => m.subscribedTopics)), owners, view.topicPartitions);
+        if (persistent(`${life}@${g.assignmentEpoch}`, missing)) out.push(`group ${g.groupId} assignment epoch ${g.assignmentEpoch}: the target assignment gives ${missing.join(', ')} to no member for ${METADATA_CATCH_UP_MS}ms`);
+      });
+      for (const key of [...since.keys()]) if (!seen.has(key)) since.delete(key);
       return out;
     },
   };
@@ -326,7 +425,7 @@ function targetCheck(): InvariantCheck<GroupsView> {
 }
 
 export function groupInvariantChecks(): InvariantCheck<GroupsView>[] {
-  return [classicStateCheck(), generationCheck(), leaderCheck(), stableAssignmentCheck(), staticMembersCheck(), consumerOwnershipCheck(), epochCheck(), reconciledCheck(), targetCheck()];
+  return [classicStateCheck(), generationCheck(), leaderCheck(), stableAssignmentCheck(), completeAssignmentCheck(), staticMembersCheck(), consumerOwnershipCheck(), epochCheck(), reconciledCheck(), targetCheck()];
 }
 
 const result = (clauseId: string, anomalies: string[]): HistoryResult => ({ clauseId, verdict: anomalies.length === 0 ? 'valid' : 'invalid', anomalies });

@@ -19,6 +19,8 @@ export interface ClassicGroupView {
   /** The state before the last transition: one request may move a group twice (Stable → PreparingRebalance → CompletingRebalance for a lone leader's re-join). */
   readonly previousState: ClassicGroupView['state'] | null;
   readonly protocolType: string | null;
+  /** The selected protocol (for consumer groups, the assignor: range, cooperative-sticky, ...). */
+  readonly protocolName: string | null;
   readonly generationId: number;
   readonly leaderId: string | null;
   readonly members: readonly ClassicMemberView[];
@@ -62,6 +64,8 @@ export interface ShardView {
 
 export interface GroupsView {
   readonly shards: readonly ShardView[];
+  /** Partition counts of the cluster's topics, from the committed metadata (the judge's knowledge, not a coordinator's). */
+  readonly topicPartitions: Readonly<Record<string, number>>;
 }
 
 /** What the consumers were told and did, in time order. */

@@ -4,7 +4,8 @@
  * the producer fields of every record's batch.
  *
  * Kafka's guarantee has two documented windows, and the checks report them as allowed
- * anomalies rather than violations:
+ * anomalies rather than violations, judged from the history alone (what the producer sent and
+ * which requests were answered), never from the client's own account of its retries:
  * - an epoch bump (KIP-360) renumbers batches whose fate is unknown: if the old-epoch copy had
  *   been written, the new-epoch copy is written again (a duplicate across epochs, and batches of
  *   the new epoch may land after later sends of the old one);
@@ -34,7 +35,81 @@ export const AcknowledgedRecordsInSendOrder: Clause = {
   anomaly: 'reorder',
 };
 
-export const producerClauses: readonly Clause[] = [NoDuplicateAcknowledgedRecord, AcknowledgedRecordsInSendOrder];
+export const SequencesAppendInOrder: Clause = {
+  id: 'PROD-SEQ-1',
+  title: 'Within one producer id and epoch, batches are appended once each and without sequence gaps',
+  statement: 'In a partition\'s committed log, the batches of one producer id and epoch follow each other in sequence order: each starts at the sequence after the previous one\'s last (wrapping after 2^31-1), so none is appended twice and none is skipped. Judged on the log alone; no client is needed.',
+  source: 'protocol-rules A.3, A.4; ProducerAppendInfo.checkSequence; ProducerStateEntry.NUM_BATCHES_TO_RETAIN',
+  kind: 'history',
+  anomaly: 'duplicate',
+};
+
+export const RetriedBatchDeduplicated: Clause = {
+  id: 'PROD-DEDUP-1',
+  title: 'A retry of one of the last five batches is answered with its original offset, never appended again',
+  statement: 'When a leader receives a batch whose producer id, epoch, first and last sequence match one of the last five batches of that producer id and epoch in its log, it appends nothing and answers with success and the original batch\'s base offset (or, for acks=all, a retriable error while it waits), never OUT_OF_ORDER_SEQUENCE_NUMBER or INVALID_PRODUCER_EPOCH. Judged on the broker\'s log and answers alone; no client is needed.',
+  source: 'protocol-rules A.3 (dedupe is checked before any validation); UnifiedLog.analyzeAndValidateProducerState, ProducerStateEntry.findDuplicateBatch, NUM_BATCHES_TO_RETAIN = 5',
+  kind: 'invariant',
+  anomaly: 'duplicate',
+};
+
+export const producerClauses: readonly Clause[] = [NoDuplicateAcknowledgedRecord, AcknowledgedRecordsInSendOrder, SequencesAppendInOrder, RetriedBatchDeduplicated];
+
+/** ProducerStateEntry.NUM_BATCHES_TO_RETAIN: how many of a producer's batches a broker must recognise. */
+export const DEDUPLICATION_WINDOW_BATCHES = 5;
+const MAX_SEQUENCE = 2_147_483_647;
+const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
+const INVALID_PRODUCER_EPOCH = 47;
+
+/** An idempotent batch as a log holds it (offset order). */
+export interface ProducerBatch {
+  readonly baseOffset: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly recordCount: number;
+}
+
+const lastSequence = (b: { baseSequence: number; recordCount: number }): number => {
+  const last = b.baseSequence + b.recordCount - 1;
+  return last > MAX_SEQUENCE ? last - MAX_SEQUENCE - 1 : last;
+};
+const follows = (previousLast: number, base: number): boolean => base === (previousLast === MAX_SEQUENCE ? 0 : previousLast + 1);
+
+/** PROD-SEQ-1 over committed logs: `logs` maps a partition to its idempotent batches in offset order. */
+export function checkSequences(logs: ReadonlyMap<string, readonly ProducerBatch[]>): HistoryResult {
+  const anomalies: string[] = [];
+  for (const [partition, batches] of logs) {
+    const last = new Map<string, ProducerBatch>();
+    for (const b of batches) {
+      if (b.producerId < 0) continue;
+      const key = `${b.producerId}/${b.producerEpoch}`;
+      const previous = last.get(key);
+      last.set(key, b);
+      if (previous === undefined || follows(lastSequence(previous), b.baseSequence)) continue;
+      const what = b.baseSequence <= lastSequence(previous) ? 'a sequence appended again or out of order' : 'a sequence gap';
+      anomalies.push(`${partition}: producer ${b.producerId} epoch ${b.producerEpoch} batch at offset ${b.baseOffset} has sequence ${b.baseSequence} after ${previous.baseSequence}..${lastSequence(previous)} at offset ${previous.baseOffset}: ${what}`);
+    }
+  }
+  return { clauseId: SequencesAppendInOrder.id, verdict: anomalies.length > 0 ? 'invalid' : 'valid', anomalies };
+}
+
+/**
+ * PROD-DEDUP-1, the request half: the batch of `log` (the leader's, in offset order) a produce
+ * request retries, if it is one of the last five of its producer id and epoch; null otherwise.
+ */
+export function retriedBatch(log: readonly ProducerBatch[], request: { producerId: number; producerEpoch: number; baseSequence: number; recordCount: number }): ProducerBatch | null {
+  if (request.producerId < 0) return null;
+  const own = log.filter((b) => b.producerId === request.producerId && b.producerEpoch === request.producerEpoch).slice(-DEDUPLICATION_WINDOW_BATCHES);
+  return own.find((b) => b.baseSequence === request.baseSequence && lastSequence(b) === lastSequence(request)) ?? null;
+}
+
+/** PROD-DEDUP-1, the answer half: what is wrong with the answer to a retry of `original`, or null. */
+export function judgeRetryAnswer(original: ProducerBatch, answer: { errorCode: number; baseOffset: number }): string | null {
+  if (answer.errorCode === OUT_OF_ORDER_SEQUENCE_NUMBER || answer.errorCode === INVALID_PRODUCER_EPOCH) return `answered error ${answer.errorCode} to a retry of the batch at offset ${original.baseOffset} (sequence ${original.baseSequence})`;
+  if (answer.errorCode === 0 && answer.baseOffset !== original.baseOffset) return `answered offset ${answer.baseOffset} to a retry of the batch at offset ${original.baseOffset} (sequence ${original.baseSequence}): it was written again`;
+  return null;
+}
 
 /** A send as the producer's callback saw it: acknowledged (error null) or not. */
 export interface ProducerSend {
@@ -42,8 +117,33 @@ export interface ProducerSend {
   readonly value: string;
   readonly partition: string;
   readonly acknowledged: boolean;
-  /** The record's batch was renumbered by an epoch bump at some point. */
-  readonly sequenceReset: boolean;
+}
+
+/** One Produce request the producer sent, as the wire saw it: the batch's producer fields and values, and the answer if one came back. */
+export interface ProduceAttempt {
+  readonly partition: string;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly values: readonly string[];
+  /** null: no answer reached the client (a timeout or a broken connection). */
+  readonly answerErrorCode: number | null;
+}
+
+/** Some attempt of `value` in this producer epoch was answered with success. */
+function acknowledgedInEpoch(attempts: readonly ProduceAttempt[], partition: string, value: string, producerId: number, producerEpoch: number): boolean {
+  return attempts.some((a) => a.partition === partition && a.producerId === producerId && a.producerEpoch === producerEpoch && a.values.includes(value) && a.answerErrorCode === 0);
+}
+
+/**
+ * Kafka's KIP-360 window, from the history alone: a copy of `value` written in one producer epoch
+ * may be written again in a later one only if the client could not know the first copy's fate:
+ * some attempt of it in that epoch went unanswered, and none was answered with success or with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER (a broker holding the copy answers a retry with its offset).
+ */
+export function outcomeUnknownInEpoch(attempts: readonly ProduceAttempt[], partition: string, value: string, producerId: number, producerEpoch: number): boolean {
+  const own = attempts.filter((a) => a.partition === partition && a.producerId === producerId && a.producerEpoch === producerEpoch && a.values.includes(value));
+  return own.some((a) => a.answerErrorCode === null) && !own.some((a) => a.answerErrorCode === 0 || a.answerErrorCode === OUT_OF_ORDER_SEQUENCE_NUMBER);
 }
 
 /** A record in a committed log, with the producer fields of its batch. */
@@ -66,7 +166,7 @@ export interface IdempotenceFinding {
  * PROD-IDEM-1 and PROD-IDEM-2 for one producer: `logs` maps a partition to its committed records
  * in offset order (the final leader's log below its high watermark).
  */
-export function checkIdempotence(sends: readonly ProducerSend[], logs: ReadonlyMap<string, readonly LoggedRecord[]>): { duplicates: HistoryResult; order: HistoryResult; findings: IdempotenceFinding[] } {
+export function checkIdempotence(sends: readonly ProducerSend[], logs: ReadonlyMap<string, readonly LoggedRecord[]>, attempts: readonly ProduceAttempt[]): { duplicates: HistoryResult; order: HistoryResult; findings: IdempotenceFinding[] } {
   const findings: IdempotenceFinding[] = [];
   const byPartition = new Map<string, ProducerSend[]>();
   for (const s of sends) if (s.acknowledged) byPartition.set(s.partition, [...(byPartition.get(s.partition) ?? []), s]);
@@ -86,8 +186,9 @@ export function checkIdempotence(sends: readonly ProducerSend[], logs: ReadonlyM
       const found = copies.get(send.value) ?? [];
       if (found.length <= 1) continue;
       const epochs = new Set(found.map((r) => `${r.producerId}/${r.producerEpoch}`));
-      const allowed = send.sequenceReset && epochs.size === found.length;
-      findings.push({ clauseId: NoDuplicateAcknowledgedRecord.id, partition, allowed, detail: `${send.value} at offsets ${found.map((r) => `${r.offset} (epoch ${r.producerEpoch}, seq ${r.baseSequence})`).join(', ')}${allowed ? ': its batch was renumbered by an epoch bump' : ''}` });
+      // Every copy but the last was written in an epoch where the client could not know its fate.
+      const allowed = epochs.size === found.length && found.slice(0, -1).every((r) => outcomeUnknownInEpoch(attempts, partition, send.value, r.producerId, r.producerEpoch));
+      findings.push({ clauseId: NoDuplicateAcknowledgedRecord.id, partition, allowed, detail: `${send.value} at offsets ${found.map((r) => `${r.offset} (epoch ${r.producerEpoch}, seq ${r.baseSequence})`).join(', ')}${allowed ? ': the earlier copy\'s request went unanswered, then an epoch bump renumbered it (KIP-360)' : ''}` });
     }
     const placed = acked.flatMap((s) => {
       const first = copies.get(s.value)?.[0];
@@ -99,7 +200,8 @@ export function checkIdempotence(sends: readonly ProducerSend[], logs: ReadonlyM
       if (cur.record.offset < latestOffset) {
         const behind = placed.filter((earlier) => earlier.send.sendId < cur.send.sendId && earlier.record.offset > cur.record.offset);
         const stateless = statelessFirst.has(cur.record.offset);
-        const renumbered = behind.every((earlier) => earlier.send.sequenceReset && earlier.record.producerEpoch !== cur.record.producerEpoch);
+        // Records behind it sit in a later epoch, and their earlier-epoch attempts went unanswered: an epoch bump renumbered them.
+        const renumbered = behind.every((earlier) => earlier.record.producerEpoch > cur.record.producerEpoch && earlier.record.producerId === cur.record.producerId && !acknowledgedInEpoch(attempts, partition, earlier.send.value, cur.record.producerId, cur.record.producerEpoch));
         const allowed = stateless || renumbered;
         const why = stateless ? ': it was accepted without producer state' : renumbered ? ': those were renumbered into a new epoch' : '';
         findings.push({ clauseId: AcknowledgedRecordsInSendOrder.id, partition, allowed, detail: `${cur.send.value} at offset ${cur.record.offset}, ahead of ${behind.length} record(s) sent before it (${behind.slice(0, 3).map((e) => `${e.send.value} at ${e.record.offset}`).join(', ')})${why}` });

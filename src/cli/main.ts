@@ -86,6 +86,7 @@ function program(setExitCode: (code: number) => void): Command {
     .option('--workers <n>', 'worker threads (default: min(cores, 4))', integerIn(1, 64))
     .option('--shard <i/n>', 'run only share I of N of the seeds (every N-th seed from the I-th); merge the shares with --merge', parseShard)
     .option('--json <file>', 'write the summary and every seed\'s outcome as JSON (schema kspec.sweep/1); - for stdout')
+    .option('--fail-on-allowed', 'also fail on any anomaly Kafka allows (lost writes under unclean election, KIP-360 duplicates); each is listed with its reason', false)
     .option('--merge <files...>', 'combine the --json files of shares into one summary (no run)')
     .action(act(sweepCommand));
 

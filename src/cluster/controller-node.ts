@@ -8,6 +8,7 @@ import { KafkaNode, type NodeParts } from './node.js';
 import { parseMetadataEntry, type MetadataEntry } from './metadata-entry.js';
 import type { ClusterMessage } from './world.js';
 import { createControllerMachine, defaultControllerConfig } from '../machines/controller/machine.js';
+import type { Deviations } from '../machines/deviations.js';
 
 type ControllerMachine = ReturnType<typeof createControllerMachine>;
 
@@ -16,8 +17,12 @@ export class ControllerNode extends KafkaNode {
   protected readonly metadataListener = 'controller';
   private readonly controllerMachine: ControllerMachine = createControllerMachine();
 
-  constructor(parts: NodeParts) {
+  /** A broken variant's deviations (none for the reference). */
+  private readonly deviations: { deviations?: Deviations };
+
+  constructor(parts: NodeParts & { deviations?: Deviations }) {
     super(parts);
+    this.deviations = parts.deviations === undefined ? {} : { deviations: parts.deviations };
   }
 
   /** The controller leads the cluster (QuorumController's active state). */
@@ -26,7 +31,7 @@ export class ControllerNode extends KafkaNode {
   }
 
   protected bootRole(): void {
-    this.startActor('controller', this.controllerMachine, { nodeId: this.id, config: defaultControllerConfig, randomSeed: this.seed('controller') });
+    this.startActor('controller', this.controllerMachine, { nodeId: this.id, config: { ...defaultControllerConfig, ...this.deviations }, randomSeed: this.seed('controller') });
   }
 
   protected committedEvent(entries: readonly (MetadataEntry & { endOffset: number })[], committedOffset: number): HostEvent | null {

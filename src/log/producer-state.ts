@@ -59,13 +59,13 @@ export type ClientBatchCheck =
   | { readonly outcome: 'reject'; readonly error: 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' };
 
 /** What the leader does with a client batch (UnifiedLog.analyzeAndValidateProducerState, ProducerAppendInfo.append). */
-export function checkClientBatch(state: ProducerState, batch: Pick<RecordBatch, 'producerId' | 'producerEpoch' | 'baseSequence' | 'lastOffsetDelta'>): ClientBatchCheck {
+export function checkClientBatch(state: ProducerState, batch: Pick<RecordBatch, 'producerId' | 'producerEpoch' | 'baseSequence' | 'lastOffsetDelta'>, retainedBatches = NUM_BATCHES_TO_RETAIN): ClientBatchCheck {
   if (!isIdempotent(batch)) return { outcome: 'append' };
   const entry = state[String(batch.producerId)];
   const lastSeq = lastSequenceOf(batch);
   if (entry === undefined) return { outcome: 'append' };
   if (batch.producerEpoch === entry.producerEpoch) {
-    const original = entry.batches.find((m) => m.firstSeq === batch.baseSequence && m.lastSeq === lastSeq);
+    const original = entry.batches.slice(-retainedBatches).find((m) => m.firstSeq === batch.baseSequence && m.lastSeq === lastSeq);
     if (original !== undefined) return { outcome: 'duplicate', original };
   }
   if (batch.producerEpoch < entry.producerEpoch) return { outcome: 'reject', error: 'INVALID_PRODUCER_EPOCH' };

@@ -12,7 +12,7 @@ import { checkClientBatch, recordBatch, type ProducerState } from '../../src/log
 import { createProducerMachine } from '../../src/machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerSettings } from '../../src/machines/producer/config.js';
 import type { ProducerEffect } from '../../src/machines/producer/sender.js';
-import { checkIdempotence, type ProducerSend } from '../../spec/producer/clauses.js';
+import { checkIdempotence, type ProduceAttempt, type ProducerSend } from '../../spec/producer/clauses.js';
 
 export const TOPIC = 'events';
 export const BROKER = 1;
@@ -51,6 +51,8 @@ export class ProducerWorld implements ActorSink {
   readonly deliveries: Delivery[] = [];
   readonly appended = new Map<number, number>();
   readonly sent: ReplicationMessage[] = [];
+  /** The answers that reached the client, by the request's correlation id (the history PROD-IDEM-1's allowance reads). */
+  readonly answers = new Map<number, number>();
   readonly logs: { key: string | null; value: string; producerId: number; producerEpoch: number; baseSequence: number }[][];
   readonly states: ProducerState[];
   now = 0;
@@ -97,7 +99,10 @@ export class ProducerWorld implements ActorSink {
       if (next.kind === 'timer') {
         this.timers.delete(next.id);
         this.dispatch(next.event);
-      } else if (next.kind === 'toClient') this.dispatch(next.message as never);
+      } else if (next.kind === 'toClient') {
+        if (next.message.type === 'ProduceResponse') this.answers.set(next.message.correlationId, next.message.errorCode);
+        this.dispatch(next.message as never);
+      }
       else this.broker(next.message);
     }
     this.now = Math.max(this.now, untilMs);
@@ -187,9 +192,13 @@ export class ProducerWorld implements ActorSink {
   /** PROD-IDEM-1 and PROD-IDEM-2 over this world's deliveries and logs (the spec's own checker). */
   verdict() {
     const sends: ProducerSend[] = this.deliveries.filter((d) => d.partition >= 0).map((d) => ({
-      sendId: d.sendId, value: `v${d.sendId}`, partition: `${TOPIC}-${d.partition}`, acknowledged: d.error === null, sequenceReset: d.sequenceReset,
+      sendId: d.sendId, value: `v${d.sendId}`, partition: `${TOPIC}-${d.partition}`, acknowledged: d.error === null,
     }));
+    const attempts: ProduceAttempt[] = this.sent.flatMap((m) => m.type !== 'Produce' ? [] : [{
+      partition: `${TOPIC}-${m.partition}`, producerId: m.producerId ?? -1, producerEpoch: m.producerEpoch ?? -1, baseSequence: m.baseSequence ?? -1,
+      values: m.records.map((r) => r.value ?? ''), answerErrorCode: this.answers.get(m.correlationId) ?? null,
+    }]);
     const logs = new Map(this.logs.map((log, p) => [`${TOPIC}-${p}`, log.map((r, offset) => ({ offset, value: r.value, producerId: r.producerId, producerEpoch: r.producerEpoch, baseSequence: r.baseSequence }))]));
-    return checkIdempotence(sends, logs);
+    return checkIdempotence(sends, logs, attempts);
   }
 }

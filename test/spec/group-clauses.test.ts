@@ -1,10 +1,10 @@
 /** The group clauses judge views and histories built by hand: each fires on its anomaly and stays quiet otherwise. */
 import { describe, expect, it } from 'vitest';
-import { checkCommittedBelowHighWatermark, checkConsumedInOrder, checkResumeFromCommitted, groupInvariantChecks } from '../../spec/groups/clauses.js';
+import { checkCommittedBelowHighWatermark, checkConsumedInOrder, checkResumeFromCommitted, currentGenerationOf, groupInvariantChecks, judgeCommitAnswer, METADATA_CATCH_UP_MS } from '../../spec/groups/clauses.js';
 import type { ClassicGroupView, ConsumerGroupView, ConsumerEvent, GroupsView } from '../../spec/groups/view.js';
 
 const classic = (over: Partial<ClassicGroupView>): ClassicGroupView => ({
-  groupId: 'g', state: 'Stable', previousState: null, protocolType: 'consumer', generationId: 1, leaderId: 'a', staticMembers: {},
+  groupId: 'g', state: 'Stable', previousState: null, protocolType: 'consumer', protocolName: 'range', generationId: 1, leaderId: 'a', staticMembers: {},
   members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-0'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['t'], assignment: ['t-1'] }],
   ...over,
 });
@@ -16,14 +16,14 @@ const consumer = (over: Partial<ConsumerGroupView>): ConsumerGroupView => ({
   ],
   ...over,
 });
-const view = (c: ClassicGroupView[], k: ConsumerGroupView[] = [], loadId = 0): GroupsView => ({ shards: [{ broker: 1, partition: 0, leaderEpoch: 0, loadId, classic: c, consumer: k }] });
+const view = (c: ClassicGroupView[], k: ConsumerGroupView[] = [], loadId = 0, topicPartitions: Record<string, number> = { t: 2 }): GroupsView => ({ shards: [{ broker: 1, partition: 0, leaderEpoch: 0, loadId, classic: c, consumer: k }], topicPartitions });
 
-function run(views: GroupsView[]): Record<string, string[]> {
+function run(views: GroupsView[], stepMs = 1): Record<string, string[]> {
   const checks = groupInvariantChecks();
   const found: Record<string, string[]> = {};
   views.forEach((v, step) => {
     for (const check of checks) {
-      const out = check.observe(v, { step, time: step, changedNodes: [1] });
+      const out = check.observe(v, { step, time: step * stepMs, changedNodes: [1] });
       if (out.length > 0) (found[check.clause.id] ??= []).push(...out);
     }
   });
@@ -47,6 +47,46 @@ describe('group invariants', () => {
   it('one step may pass through PreparingRebalance (a lone leader re-joins; the last member leaves)', () => {
     expect(run([view([classic({ generationId: 1 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })])])).toEqual({});
     expect(run([view([classic({ generationId: 1 })]), view([classic({ state: 'Empty', previousState: 'PreparingRebalance', generationId: 2, members: [], leaderId: null })])])).toEqual({});
+  });
+  it('CG-GEN-1 is two-sided: a join phase that completes without a new generation fails', () => {
+    const found = run([view([classic({ state: 'PreparingRebalance', generationId: 1 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 1 })])]);
+    expect(found['CG-GEN-1']?.[0]).toContain('without a new generation');
+    // Through PreparingRebalance within one step, no bump: caught too.
+    expect(run([view([classic({ generationId: 1 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 1 })])])['CG-GEN-1']).toHaveLength(1);
+    // Regression (reference seed 106): a member re-joins in CompletingRebalance and the join completes in the same step, with a new generation.
+    expect(run([view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 3 })])])).toEqual({});
+    // A group that stays in CompletingRebalance is not a second completion.
+    expect(run([view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })]), view([classic({ state: 'CompletingRebalance', previousState: 'PreparingRebalance', generationId: 2 })])])).toEqual({});
+  });
+  it('CG-ASSIGN-2: a Stable eager generation leaving a subscribed partition unowned fails; cooperative may hold it back', () => {
+    const partial = classic({ members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-0'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['t'], assignment: [] }] });
+    expect(run([view([partial]), view([partial])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toEqual([`group g generation 1 (range): t-1 assigned to no member for ${METADATA_CATCH_UP_MS}ms`]);
+    // Briefly, before the metadata reached the assignor: allowed; a new generation resets the clock.
+    expect(run([view([partial]), view([partial])], METADATA_CATCH_UP_MS - 1)).toEqual({});
+    expect(run([view([partial]), view([{ ...partial, generationId: 2 }])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toBeUndefined();
+    expect(run([view([{ ...partial, protocolName: 'cooperative-sticky' }]), view([{ ...partial, protocolName: 'cooperative-sticky' }])], METADATA_CATCH_UP_MS)).toEqual({});
+    expect(run([view([partial], [], 0, { t: 1 }), view([partial], [], 0, { t: 1 })], METADATA_CATCH_UP_MS)).toEqual({});
+  });
+  it('CG-ASSIGN-2: a settled KIP-848 target assignment must cover every subscribed partition', () => {
+    const k = consumer({});
+    const short = { ...k, members: [k.members[0]!, { ...k.members[1]!, target: [], assigned: [] }] };
+    expect(run([view([], [short]), view([], [short])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']?.[0]).toContain('t-1 to no member');
+    expect(run([view([], [short])])['CG-ASSIGN-2']).toBeUndefined();
+    const unsettled = { ...short, groupEpoch: 3 };
+    expect(run([view([], [unsettled]), view([], [unsettled])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toBeUndefined();
+  });
+  it('CG-COMMIT-3: a commit accepted from an older generation or a non-member fails; fenced answers and generation -1 hold', () => {
+    const groups = view([classic({ generationId: 4 })]);
+    const atArrival = currentGenerationOf(groups, 1, 'g', 'a');
+    expect(atArrival).toEqual({ protocol: 'classic', generation: 4 });
+    expect(currentGenerationOf(groups, 1, 'g', 'zombie')).toBeNull();
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'a', generation: 3 }, atArrival, [0])).toContain('at generation 3 accepted while the group was at generation 4');
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'zombie', generation: 4 }, null, [0])).toContain('no member');
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'a', generation: 3 }, atArrival, [22])).toBeNull();
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: 'a', generation: 4 }, atArrival, [0])).toBeNull();
+    expect(judgeCommitAnswer({ groupId: 'g', memberId: '', generation: -1 }, null, [0])).toBeNull();
+    // KIP-848: the member's current epoch.
+    expect(currentGenerationOf(view([], [consumer({})]), 1, 'g', 'b')).toEqual({ protocol: 'consumer', generation: 2 });
   });
   it('a reload is a new life: the generation may restart from what was committed', () => {
     expect(run([view([classic({ generationId: 4 })], [], 0), view([classic({ generationId: 3 })], [], 1)])).toEqual({});

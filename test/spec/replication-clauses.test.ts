@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged } from '../../spec/replication/clauses.js';
-import type { PartitionStateView, ReplicaView, ReplicationView, RecordView, ConsumeEvent, ProduceOperation } from '../../spec/replication/view.js';
+import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView, RecordView, ConsumeEvent, ProduceOperation } from '../../spec/replication/view.js';
 
 const P = 'user_activity-0';
-function view(opts: { partition?: Partial<PartitionStateView>; replicas?: ReplicaView[]; logs?: Record<number, RecordView[]>; unclean?: boolean; fenced?: number[] } = {}): ReplicationView {
+function view(opts: { partition?: Partial<PartitionStateView>; replicas?: ReplicaView[]; logs?: Record<number, RecordView[]>; unclean?: boolean; fenced?: number[]; elections?: LeaderElection[]; uncleanAllowed?: boolean } = {}): ReplicationView {
   const partition: PartitionStateView = { key: P, replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1, leaderEpoch: 0, partitionEpoch: 0, ...opts.partition };
   const logs = opts.logs ?? {};
   return {
@@ -18,6 +18,8 @@ function view(opts: { partition?: Partial<PartitionStateView>; replicas?: Replic
     uncleanPartitions: new Set(opts.unclean === true ? [P] : []),
     recordAt: (broker, _key, offset) => logs[broker]?.[offset],
     logEndOffsetOf: (broker) => logs[broker]?.length ?? 0,
+    elections: opts.elections ?? [],
+    uncleanElectionEnabled: () => opts.uncleanAllowed === true,
   };
 }
 const replica = (broker: number, role: ReplicaView['role'], highWatermark: number, logEndOffset: number, leaderEpoch = 0): ReplicaView => ({ broker, key: P, role, leaderEpoch, isr: [1, 2, 3], highWatermark, logStartOffset: 0, logEndOffset });
@@ -26,6 +28,29 @@ const moment = { step: 1, time: 0, changedNodes: [1, 2, 3] };
 const violations = (v: ReplicationView, id: string) => replicationInvariantChecks().find((c) => c.clause.id === id)?.observe(v, moment) ?? ['no such check'];
 
 describe('replication clauses', () => {
+  it('REPL-UNCLEAN-1: a leader outside the ISR before the change fails unless the topic allows unclean election', () => {
+    const unclean: LeaderElection = { key: P, leader: 3, leaderEpoch: 4, previousLeader: -1, previousIsr: [1] };
+    const clean: LeaderElection = { key: P, leader: 2, leaderEpoch: 4, previousLeader: 1, previousIsr: [1, 2] };
+    expect(violations(view({ elections: [unclean] }), 'REPL-UNCLEAN-1')).toHaveLength(1);
+    expect(violations(view({ elections: [unclean], uncleanAllowed: true }), 'REPL-UNCLEAN-1')).toEqual([]);
+    expect(violations(view({ elections: [clean] }), 'REPL-UNCLEAN-1')).toEqual([]);
+    expect(violations(view({ elections: [{ ...unclean, leader: -1 }] }), 'REPL-UNCLEAN-1')).toEqual([]);
+  });
+
+  it('REPL-RET-1: a leader whose log starts above its high watermark fails', () => {
+    const at = (logStartOffset: number, highWatermark: number): ReplicaView => ({ ...replica(2, 'Leader', highWatermark, 10), logStartOffset });
+    expect(violations(view({ replicas: [at(6, 5)] }), 'REPL-RET-1')).toHaveLength(1);
+    expect(violations(view({ replicas: [at(5, 5)] }), 'REPL-RET-1')).toEqual([]);
+  });
+
+  it('REPL-RET-2: no log start offset above the highest high watermark any leader reached', () => {
+    const check = replicationInvariantChecks().find((c) => c.clause.id === 'REPL-RET-2');
+    expect(check?.observe(view({ replicas: [replica(1, 'Leader', 8, 10)] }), moment)).toEqual([]);
+    // A later leader with a lower high watermark: the bound is still 8.
+    expect(check?.observe(view({ replicas: [{ ...replica(2, 'Leader', 3, 10, 1), logStartOffset: 8 }] }), moment)).toEqual([]);
+    expect(check?.observe(view({ replicas: [{ ...replica(2, 'Leader', 3, 10, 1), logStartOffset: 9 }] }), moment)).toHaveLength(1);
+  });
+
   it('REPL-ISR-1: the leader must be in the ISR; no leader is fine', () => {
     expect(violations(view({ partition: { leader: 2, isr: [1, 3] } }), 'REPL-ISR-1')).toHaveLength(1);
     expect(violations(view({ partition: { leader: -1, isr: [3] } }), 'REPL-ISR-1')).toEqual([]);

@@ -1,6 +1,8 @@
 /**
  * `kspec sweep`: many seeds, a progress line with an ETA, and a summary (seeds, steps, virtual
- * time, violations by clause, wall time, the anomalies Kafka allows). Exit 1 on any violation.
+ * time, violations by clause, wall time, the anomalies Kafka allows). Exit 1 on any violation, on
+ * any seed whose simulation threw, and with --fail-on-allowed on any anomaly Kafka allows. A seed
+ * counts under every clause it violates.
  * The first violating seeds get their traces written and the command that reproduces each.
  *
  * Larger than one machine: `--shard I/N --json OUT` runs every N-th seed from the I-th and writes
@@ -18,7 +20,7 @@ import { checkWritable, writeOutput } from '../files.js';
 import { humanOutputTo, say } from '../output.js';
 import { reproduceSeed, seedTracePath, type RunRequest } from '../reproduce.js';
 import { resolveRun, type RunOptions } from './model.js';
-import { runOneSeed, type SeedOutcome, type SweepJob } from '../../sim/sweep-worker.js';
+import { modelOfSeed, runOneSeed, type SeedOutcome, type SweepJob } from '../../sim/sweep-worker.js';
 import { ClusterSimulation } from '../../sim/cluster/simulation.js';
 import { chosenClusterOptions, chosenQuorumOptions } from '../../sim/cluster/choices.js';
 import { Simulation } from '../../sim/simulator.js';
@@ -32,7 +34,16 @@ export interface SweepSummary {
   transitions: number;
   virtualTimeMs: number;
   wallMs: number;
+  /** Each clause with every seed that violated it (a seed may appear under several clauses). */
   violationsByClause: Map<string, number[]>;
+  /** Seeds that violated at least one clause. */
+  violatingSeeds: number[];
+  /** Seeds whose simulation threw, with the error. */
+  errors: { seed: number; model: string; error: string }[];
+  /** Seeds with anomalies Kafka allows, each with the clause and reason. */
+  allowed: { seed: number; anomalies: { clauseId: string; reason: string }[] }[];
+  /** Seeds run by model. */
+  models: { replication: number; quorum: number };
   /** Seeds with lost writes that unclean leader election explains, and how many writes. */
   allowedLostWrites: { seeds: number[]; writes: number };
   /** PROD-IDEM-1/2 findings summed over seeds, and the seeds with a violation of either. */
@@ -66,7 +77,7 @@ export async function runSeeds(seeds: readonly number[], job: SweepJob, workers:
   let failed = 0;
   const record = (outcome: SeedOutcome): void => {
     outcomes.push(outcome);
-    if (outcome.violation !== null) failed++;
+    if (outcome.violations.length > 0 || outcome.error !== null) failed++;
     onSeed?.(outcomes.length, failed);
   };
   if (workers <= 1) {
@@ -101,7 +112,7 @@ function runWorker(seeds: readonly number[], job: SweepJob, record: (outcome: Se
 
 /** Folds outcomes, in seed order, into the summary: one run and merged shares go through this alone. */
 export function summarize(outcomes: readonly SeedOutcome[], wallMs: number): SweepSummary {
-  const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs, violationsByClause: new Map(), allowedLostWrites: { seeds: [], writes: 0 },
+  const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs, violationsByClause: new Map(), violatingSeeds: [], errors: [], allowed: [], models: { replication: 0, quorum: 0 }, allowedLostWrites: { seeds: [], writes: 0 },
     producer: { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, seeds: [], allowedSeeds: [] },
     groups: { classic: 0, consumer: 0, records: 0, rebalanceCallbacks: 0, crashes: 0 },
   };
@@ -128,10 +139,11 @@ export function summarize(outcomes: readonly SeedOutcome[], wallMs: number): Swe
     summary.steps += outcome.steps;
     summary.transitions += outcome.transitions;
     summary.virtualTimeMs += outcome.virtualTimeMs;
-    if (outcome.violation !== null) {
-      const clause = outcome.violation.clauseId;
-      summary.violationsByClause.set(clause, [...(summary.violationsByClause.get(clause) ?? []), outcome.seed]);
-    }
+    summary.models[outcome.model]++;
+    for (const v of outcome.violations) summary.violationsByClause.set(v.clauseId, [...(summary.violationsByClause.get(v.clauseId) ?? []), outcome.seed]);
+    if (outcome.violations.length > 0) summary.violatingSeeds.push(outcome.seed);
+    if (outcome.error !== null) summary.errors.push({ seed: outcome.seed, model: outcome.model, error: outcome.error });
+    if (outcome.allowed.length > 0) summary.allowed.push({ seed: outcome.seed, anomalies: [...outcome.allowed] });
   }
   return summary;
 }
@@ -149,7 +161,12 @@ export interface SweepOptions extends RunOptions {
   readonly shard?: Shard;
   readonly json?: string;
   readonly merge?: string[];
+  readonly failOnAllowed?: boolean;
 }
+
+/** A replication sweep of the reference runs every this-many-th seed on the quorum model (issue 18: the quorum must be swept too). */
+export const QUORUM_SEED_EVERY = 5;
+const ALLOWED_LISTED_MAX = 10;
 
 /** kspec.sweep/1: a sweep or one share of it, with every seed's outcome, so shares merge exactly. */
 export interface SweepReport {
@@ -168,7 +185,7 @@ export interface SweepReport {
 export async function sweepCommand(options: SweepOptions, _positionals: string[] = [], command?: Command): Promise<number> {
   if (options.merge !== undefined) {
     // A merge runs nothing: a run option given with it would be silently ignored.
-    const given = (command?.options ?? []).filter((o) => !['--merge', '--json'].includes(o.long ?? '') && command?.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
+    const given = (command?.options ?? []).filter((o) => !['--merge', '--json', '--fail-on-allowed'].includes(o.long ?? '') && command?.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
     if (given.length > 0) throw new UsageError(`--merge takes the sweep's options from its shares; drop ${given.join(', ')}`);
     return mergeCommand(options);
   }
@@ -178,7 +195,9 @@ export async function sweepCommand(options: SweepOptions, _positionals: string[]
   if (options.json !== undefined && options.json !== '-') checkWritable(options.json, 'JSON file');
   if (options.json === '-') humanOutputTo('stderr');
   const workers = options.workers ?? Math.min(availableParallelism(), 4);
-  const job: SweepJob = { variant: run.variant, maxSteps: run.maxSteps, model: run.model, unclean: run.unclean, noIdempotence: run.noIdempotence, choices: run.choices, ...(run.voters === undefined ? {} : { voters: run.voters }) };
+  // The reference's replication sweep mixes in quorum seeds; a variant, or a sweep that names its model or cluster, runs its own model only.
+  const quorumEvery = run.model === 'replication' && run.variant === 'kraft' && options.model === undefined && Object.keys(run.choices).length === 0 ? QUORUM_SEED_EVERY : 0;
+  const job: SweepJob = { variant: run.variant, maxSteps: run.maxSteps, model: run.model, unclean: run.unclean, noIdempotence: run.noIdempotence, choices: run.choices, quorumEvery, ...(run.voters === undefined ? {} : { voters: run.voters }) };
   const seeds = sweepSeeds(options.from, options.seeds, options.shard ?? null);
   const shardText = options.shard === undefined ? '' : ` share ${options.shard.index}/${options.shard.count} (${seeds.length} seeds)`;
   say(`sweep: ${run.model} seeds ${options.from}..${last}${shardText} variant=${run.variant}${run.unclean ? ' unclean.leader.election.enable=true' : ''}${run.noIdempotence ? ' producer: enable.idempotence=false' : ''} workers=${workers}`);
@@ -200,12 +219,11 @@ export async function sweepCommand(options: SweepOptions, _positionals: string[]
   process.stderr.write('\n');
   const summary = summarize(result.outcomes, result.wallMs);
   if (result.interrupted) say(`interrupted after ${result.outcomes.length} of ${seeds.length} seeds: a partial summary`);
-  printSummary(summary, run);
-  const violating = countViolating(summary);
-  if (!result.interrupted) writeViolatingTraces(summary, run);
-  const exitCode = result.interrupted ? EXIT_INTERRUPTED : violating === 0 ? 0 : 1;
+  printSummary(summary, run, job);
+  if (!result.interrupted) writeViolatingTraces(summary, run, job);
+  const exitCode = result.interrupted ? EXIT_INTERRUPTED : sweepHolds(summary, options.failOnAllowed === true) ? 0 : 1;
   if (options.json !== undefined) {
-    const report: SweepReport = { schema: 'kspec.sweep/1', job, from: options.from, count: options.seeds, shard: options.shard ?? null, interrupted: result.interrupted, wallMs: Math.round(result.wallMs), summary: summaryJson(summary, run), outcomes: result.outcomes, exitCode };
+    const report: SweepReport = { schema: 'kspec.sweep/1', job, from: options.from, count: options.seeds, shard: options.shard ?? null, interrupted: result.interrupted, wallMs: Math.round(result.wallMs), summary: summaryJson(summary, run, job), outcomes: result.outcomes, exitCode };
     writeReport(options.json, report);
   }
   return exitCode;
@@ -217,25 +235,42 @@ function writeReport(path: string, report: SweepReport): void {
   else writeOutput(path, text, 'JSON file');
 }
 
-const countViolating = (summary: SweepSummary): number => [...summary.violationsByClause.values()].reduce((n, seeds) => n + seeds.length, 0);
+const countViolating = (summary: SweepSummary): number => summary.violatingSeeds.length;
+const countAllowed = (summary: SweepSummary): number => summary.allowed.reduce((n, s) => n + s.anomalies.length, 0);
+/** Every seed held every clause and ran to its end; with --fail-on-allowed, no anomaly was allowed either. */
+const sweepHolds = (summary: SweepSummary, failOnAllowed: boolean): boolean => countViolating(summary) === 0 && summary.errors.length === 0 && (!failOnAllowed || countAllowed(summary) === 0);
 
-function summaryJson(summary: SweepSummary, run: RunRequest) {
+/** A seed's own reproduce command: a reference replication sweep runs some seeds on the quorum model. */
+const reproduceOne = (run: RunRequest, job: SweepJob, seed: number): string => reproduceSeed({ ...run, model: modelOfSeed(seed, job) }, seed);
+
+function summaryJson(summary: SweepSummary, run: RunRequest, job: SweepJob) {
   return {
     seeds: summary.seeds, steps: summary.steps, transitions: summary.transitions, virtualTimeMs: summary.virtualTimeMs,
     violations: countViolating(summary),
+    errors: summary.errors, allowed: summary.allowed, models: summary.models,
     violationsByClause: Object.fromEntries([...summary.violationsByClause].sort(([a], [b]) => a.localeCompare(b))),
-    reproduce: Object.fromEntries([...summary.violationsByClause].map(([clause, seeds]) => [clause, reproduceSeed(run, seeds[0] as number)])),
+    reproduce: Object.fromEntries([...summary.violationsByClause].map(([clause, seeds]) => [clause, reproduceOne(run, job, seeds[0] as number)])),
     allowedLostWrites: summary.allowedLostWrites, producer: summary.producer, groups: summary.groups,
   };
 }
 
-function printSummary(summary: SweepSummary, run: RunRequest): void {
+function printSummary(summary: SweepSummary, run: RunRequest, job: SweepJob): void {
   const perSecond = (n: number): string => (summary.wallMs > 0 ? (n / (summary.wallMs / 1000)).toFixed(0) : '?');
-  say(`seeds: ${summary.seeds}`);
+  say(`seeds: ${summary.seeds}${summary.models.quorum > 0 && summary.models.replication > 0 ? ` (${summary.models.replication} replication, ${summary.models.quorum} quorum)` : ''}`);
   say(`steps: ${summary.steps} (${perSecond(summary.steps)} steps/s, ${perSecond(summary.transitions)} transitions/s)`);
   say(`virtual time: ${(summary.virtualTimeMs / 1000).toFixed(1)}s`);
   say(`wall time: ${(summary.wallMs / 1000).toFixed(1)}s`);
-  say(`violations: ${countViolating(summary)}`);
+  const clauseViolations = [...summary.violationsByClause.values()].reduce((n, seeds) => n + seeds.length, 0);
+  say(`violations: ${countViolating(summary)} seed(s)${clauseViolations > 0 ? `, ${clauseViolations} clause violation(s)` : ''}`);
+  if (summary.errors.length > 0) {
+    say(`errors: ${summary.errors.length} seed(s) whose simulation threw`);
+    for (const e of summary.errors.slice(0, 5)) say(`  seed ${e.seed} (${e.model}): ${e.error}`);
+  }
+  say(`allowed anomalies: ${countAllowed(summary)} in ${summary.allowed.length} seed(s)`);
+  for (const { seed, anomalies } of summary.allowed.slice(0, ALLOWED_LISTED_MAX)) {
+    for (const a of anomalies.slice(0, 3)) say(`  seed ${seed} ${a.clauseId}: ${a.reason}`);
+    if (anomalies.length > 3) say(`  seed ${seed}: and ${anomalies.length - 3} more`);
+  }
   const first = (seeds: readonly number[]): string => (seeds.length > 0 ? `, first ${seeds.slice(0, 5).join(', ')}` : '');
   if (run.model === 'replication') {
     if (run.unclean) {
@@ -248,16 +283,17 @@ function printSummary(summary: SweepSummary, run: RunRequest): void {
     say(`consumer groups: ${g.classic + g.consumer} seed(s) (${g.classic} classic, ${g.consumer} KIP-848); ${g.records} records handed to consumers, ${g.rebalanceCallbacks} rebalance callbacks, ${g.crashes} consumer crash(es)`);
   }
   for (const [clause, seeds] of [...summary.violationsByClause].sort()) {
-    say(`  ${clause}: ${seeds.length} seed(s)${first(seeds)}; reproduce with: ${reproduceSeed(run, seeds[0] as number)}`);
+    say(`  ${clause}: ${seeds.length} seed(s)${first(seeds)}; reproduce with: ${reproduceOne(run, job, seeds[0] as number)}`);
   }
 }
 
 /** The first violating seeds run again with their trace on (runs are deterministic). */
-function writeViolatingTraces(summary: SweepSummary, run: RunRequest): void {
-  const seeds = [...summary.violationsByClause.values()].flat().sort((a, b) => a - b).slice(0, TRACES_WRITTEN_MAX);
+function writeViolatingTraces(summary: SweepSummary, run: RunRequest, job: SweepJob): void {
+  const seeds = summary.violatingSeeds.slice(0, TRACES_WRITTEN_MAX);
   for (const seed of seeds) {
-    const path = seedTracePath(run.model, seed, run.variant);
-    const rerun = run.model === 'replication'
+    const model = modelOfSeed(seed, job);
+    const path = seedTracePath(model, seed, run.variant);
+    const rerun = model === 'replication'
       ? new ClusterSimulation({ options: chosenClusterOptions(seed, run), recordTrace: true }).run()
       : new Simulation({ options: chosenQuorumOptions(seed, run), recordTrace: true }).run();
     if (rerun.trace === null) continue;
@@ -321,10 +357,10 @@ function mergeCommand(options: SweepOptions): number {
   const wallMs = reports.reduce((sum, r) => sum + r.wallMs, 0);
   const summary = summarize(outcomes, wallMs);
   say(`sweep: merged ${reports.length} share(s) of ${run.model} seeds ${first.from}..${first.from + first.count - 1} variant=${run.variant}`);
-  printSummary(summary, run);
-  const exitCode = countViolating(summary) === 0 ? 0 : 1;
+  printSummary(summary, run, first.job);
+  const exitCode = sweepHolds(summary, options.failOnAllowed === true) ? 0 : 1;
   if (options.json !== undefined) {
-    writeReport(options.json, { schema: 'kspec.sweep/1', job: first.job, from: first.from, count: first.count, shard: null, interrupted: false, wallMs, summary: summaryJson(summary, run), outcomes: [...outcomes].sort((a, b) => a.seed - b.seed), exitCode });
+    writeReport(options.json, { schema: 'kspec.sweep/1', job: first.job, from: first.from, count: first.count, shard: null, interrupted: false, wallMs, summary: summaryJson(summary, run, first.job), outcomes: [...outcomes].sort((a, b) => a.seed - b.seed), exitCode });
   }
   return exitCode;
 }

@@ -39,10 +39,11 @@ function topicRangeStates(members: readonly ServerAssignorMember[], partitionsPe
 }
 
 /** RangeAssignor.addPartitionsToAssignment: the next range [start, min(start + quota, P)). */
-function takeNextRange(state: TopicRangeState): number[] {
+function takeNextRange(state: TopicRangeState, dropRemainder: boolean): number[] {
   const start = state.nextRange;
   let quota = state.minQuota;
-  if (state.extraPartitions > 0) {
+  // Variant range-drops-remainder: the P % M extra partitions go to no one.
+  if (state.extraPartitions > 0 && !dropRemainder) {
     quota++;
     state.extraPartitions--;
   }
@@ -51,16 +52,23 @@ function takeNextRange(state: TopicRangeState): number[] {
   return Array.from({ length: Math.max(0, end - start) }, (_, index) => start + index);
 }
 
-export const serverRangeAssignor: ServerAssignor = {
-  name: 'range',
-  assign(members, partitionsPerTopicId) {
-    const states = topicRangeStates(members, partitionsPerTopicId);
-    const assignment = new Map<string, Map<string, number[]>>();
-    for (const member of sortMemberIds(members)) {
-      const topics = new Map<string, number[]>();
-      for (const topicId of existingSubscribedTopicIds(member, partitionsPerTopicId)) topics.set(topicId, takeNextRange(states.get(topicId)!));
-      assignment.set(member.memberId, topics);
-    }
-    return toTopicIdAssignment(members, assignment);
-  },
-};
+export const serverRangeAssignor: ServerAssignor = rangeAssignorOf(false);
+
+/** The known-broken variant range-drops-remainder's assignor (src/machines/deviations.ts). */
+export const serverRangeAssignorDroppingRemainder: ServerAssignor = rangeAssignorOf(true);
+
+function rangeAssignorOf(dropRemainder: boolean): ServerAssignor {
+  return {
+    name: 'range',
+    assign(members, partitionsPerTopicId) {
+      const states = topicRangeStates(members, partitionsPerTopicId);
+      const assignment = new Map<string, Map<string, number[]>>();
+      for (const member of sortMemberIds(members)) {
+        const topics = new Map<string, number[]>();
+        for (const topicId of existingSubscribedTopicIds(member, partitionsPerTopicId)) topics.set(topicId, takeNextRange(states.get(topicId)!, dropRemainder));
+        assignment.set(member.memberId, topics);
+      }
+      return toTopicIdAssignment(members, assignment);
+    },
+  };
+}

@@ -27,6 +27,7 @@ import { checkCreateTopic } from './topics.js';
 import { placeReplicas } from './placement.js';
 import { generateNextProducerIdBlock } from './producer-ids.js';
 import { Step as GenericStep } from '../step.js';
+import type { Deviations } from '../deviations.js';
 
 export interface ControllerConfig {
   /** broker.session.timeout.ms (Kafka: 9 s, scaled with the simulated heartbeat). */
@@ -37,6 +38,8 @@ export interface ControllerConfig {
   readonly autoLeaderRebalance: boolean;
   /** leader.imbalance.check.interval.seconds (Kafka: 300 s; scaled down so a simulated run sees it). */
   readonly leaderImbalanceCheckIntervalMs: number;
+  /** Known-broken variants only (src/variants.ts); absent in Kafka's protocol. */
+  readonly deviations?: Deviations;
 }
 
 /** How many preferred elections one balancing pass writes (QuorumController's maxElectionsPerImbalance). */
@@ -90,9 +93,11 @@ const as = <T>(event: ControllerEvent): With<T> => event as unknown as With<T>;
 
 class Step extends GenericStep<ControllerContext, ControllerMachineEffect> {}
 
-const policyOf = (image: MetadataImage): TopicPolicy => ({
+const policyOf = (image: MetadataImage, config: ControllerConfig): TopicPolicy => ({
   uncleanLeaderElection: (topicId) => {
     const topic = image.topics[topicId];
+    // Variant elect-outside-isr: the topic's unclean.leader.election.enable is ignored.
+    if (config.deviations?.electOutsideIsr === true) return true;
     return topic !== undefined && topicConfig(image, topic.name, 'unclean.leader.election.enable', 'false') === 'true';
   },
 });
@@ -177,7 +182,7 @@ function handleRegistration(step: Step, request: With<BrokerRegistrationRequest>
   }
   // A new incarnation whose old one's session expired but is not fenced yet: fenced first (it may
   // have crashed holding leaderships; Kafka's BrokerUncleanShutdownHandler).
-  const fence = existing !== undefined && !existing.fenced ? fenceBroker(c.image, request.brokerId, policyOf(c.image)) : [];
+  const fence = existing !== undefined && !existing.fenced ? fenceBroker(c.image, request.brokerId, policyOf(c.image, c.config)) : [];
   const highestEpoch = Math.max(c.committedOffset, ...Object.values(c.image.brokers).map((b) => b.brokerEpoch));
   const brokerEpoch = highestEpoch + 1;
   step.patch({ lastContactMs: { ...c.lastContactMs, [String(request.brokerId)]: request.nowMs } });
@@ -195,7 +200,7 @@ function handleHeartbeat(step: Step, request: With<BrokerHeartbeatRequest>): voi
   const caughtUp = registeredAt !== undefined && request.currentMetadataOffset >= registeredAt;
   if (broker.fenced && caughtUp && !request.wantFence) {
     // BrokerHeartbeatManager: a fenced broker that has replayed past its registration is unfenced.
-    propose(step, unfenceBroker(c.image, request.brokerId, policyOf(c.image)), [{ to: request.from, message: answer('NONE', true, false) }]);
+    propose(step, unfenceBroker(c.image, request.brokerId, policyOf(c.image, c.config)), [{ to: request.from, message: answer('NONE', true, false) }]);
     return;
   }
   reply(step, request.from, answer('NONE', caughtUp, broker.fenced));
@@ -267,7 +272,7 @@ function fenceOneStaleBroker(step: Step, nowMs: number): void {
     .filter((b) => !b.fenced && nowMs - (c.lastContactMs[String(b.brokerId)] ?? nowMs) > c.config.sessionTimeoutMs)
     .sort((a, b) => a.brokerId - b.brokerId)[0];
   if (stale === undefined) return;
-  propose(step, fenceBroker(c.image, stale.brokerId, policyOf(c.image)), []);
+  propose(step, fenceBroker(c.image, stale.brokerId, policyOf(c.image, c.config)), []);
 }
 
 /** The periodic preferred leader election: one entry with every partition it moves. */

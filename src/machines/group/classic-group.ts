@@ -246,8 +246,8 @@ export function maybeElectNewJoinedLeader(group: ClassicGroup): { readonly group
 }
 
 /** ClassicGroup.initNextGeneration: generation + 1, a protocol chosen (or cleared when empty), no one pending sync. */
-export function initNextGeneration(group: ClassicGroup, nowMs: number): ClassicGroup {
-  const generationId = group.generationId + 1;
+export function initNextGeneration(group: ClassicGroup, nowMs: number, generationStep = 1): ClassicGroup {
+  const generationId = group.generationId + generationStep;
   const next = group.members.length > 0
     ? transitionTo({ ...group, generationId, protocolName: selectProtocol(group) }, 'CompletingRebalance', nowMs)
     : transitionTo({ ...group, generationId, protocolName: null }, 'Empty', nowMs);

@@ -20,11 +20,13 @@ import type { ShardEnv, ShardTimer } from './shard.js';
  * 4. CompletingRebalance: the member has its new generation but not its assignment yet, so
  *    REBALANCE_IN_PROGRESS. Stable and PreparingRebalance accept the current (old) generation.
  */
-export function classicValidateOffsetCommit(group: ClassicGroup | undefined, request: OffsetCommitRequest): 'NONE' | 'CREATE_SIMPLE_GROUP' | ErrorName {
+export function classicValidateOffsetCommit(group: ClassicGroup | undefined, request: OffsetCommitRequest, acceptOlderGenerations = false): 'NONE' | 'CREATE_SIMPLE_GROUP' | ErrorName {
   const generationId = request.generationIdOrMemberEpoch;
   if (group === undefined) return generationId < 0 ? 'CREATE_SIMPLE_GROUP' : 'GROUP_ID_NOT_FOUND';
   if (group.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
   if (generationId < 0 && group.state === 'Empty') return 'NONE';
+  // Variant stale-generation-commits: a commit from an older generation skips the member and generation checks (a zombie's commit lands).
+  if (acceptOlderGenerations && generationId >= 0 && generationId < group.generationId) return group.state === 'CompletingRebalance' ? 'REBALANCE_IN_PROGRESS' : 'NONE';
   if (generationId >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
     const validation = validateMember(group, request.memberId, request.groupInstanceId);
     if (validation !== 'NONE') return validation;

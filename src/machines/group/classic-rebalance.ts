@@ -114,7 +114,8 @@ export function completeClassicGroupJoin(group: ClassicGroup, effects: ClassicEf
     effects.schedule(joinKey(next.groupId), rebalanceTimeoutMs(next), { kind: 'classic.join', groupId: next.groupId });
     return next;
   }
-  next = initNextGeneration(next, env.nowMs);
+  // Variant no-generation-bump: the completed join phase keeps the old generation.
+  next = initNextGeneration(next, env.nowMs, env.config.deviations?.noGenerationBumpOnJoin === true ? 0 : 1);
   if (next.state === 'Empty') {
     effects.record(groupMetadataRecord(next, new Map()));
     return next;

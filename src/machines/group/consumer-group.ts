@@ -23,6 +23,7 @@ import type {
   ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, OffsetCommitRequest, OffsetFetchRequest,
 } from '../../protocol/groups/messages.js';
 import { serverAssignor } from '../../common/assignors/index.js';
+import { serverRangeAssignorDroppingRemainder } from '../../common/assignors/server-range.js';
 import type { ServerAssignor } from '../../common/assignors/types.js';
 import { assignmentToTopicPartitions, emptyAssignment, isSubset, sameAssignment, type Assignment } from './consumer-group-assignment.js';
 import { ConsumerGroupApiError, refuse } from './consumer-group-error.js';
@@ -325,6 +326,7 @@ function preferredServerAssignor(members: readonly ConsumerGroupMember[], env: S
       name = candidate;
     }
   }
+  if (name === 'range' && env.config.deviations?.rangeDropsRemainder === true) return serverRangeAssignorDroppingRemainder;
   const assignor = serverAssignor(name);
   if (assignor === undefined) throw new Error(`group.consumer.assignors names ${name}, which is not a server assignor`);
   return assignor;

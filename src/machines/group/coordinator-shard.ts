@@ -101,7 +101,7 @@ function commitOffsets(state: ShardState, request: From<OffsetCommitRequest>, en
   if (consumerGroup !== undefined) {
     verdict = consumerGroupValidateOffsetCommit(consumerGroup, request);
   } else {
-    const checked = classicValidateOffsetCommit(state.classic.groups[request.groupId], request);
+    const checked = classicValidateOffsetCommit(state.classic.groups[request.groupId], request, env.config.deviations?.acceptStaleGenerationCommits === true);
     if (checked === 'CREATE_SIMPLE_GROUP') {
       next = { ...state, classic: createSimpleGroup(state.classic, request.groupId) };
       verdict = 'NONE';

@@ -9,11 +9,14 @@
  * partition's high watermark has passed all records written so far (CoordinatorRuntime's deferred
  * event queue) — so no client hears of a state change that a failover could still lose.
  */
+import type { Deviations } from '../deviations.js';
 import type { GroupResponse } from '../../protocol/groups/messages.js';
 import type { TopicMetadata } from '../../common/metadata-image.js';
 import type { GroupRecord } from '../../protocol/groups/records.js';
 
 export interface GroupCoordinatorConfig {
+  /** Known-broken variants only (src/variants.ts); absent in Kafka's protocol. */
+  readonly deviations?: Deviations;
   /** offsets.topic.num.partitions (Kafka: 50). */
   readonly offsetsTopicNumPartitions: number;
   /** offsets.topic.replication.factor (Kafka: 3; capped by the brokers alive when it is created). */

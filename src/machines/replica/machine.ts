@@ -29,6 +29,7 @@ import {
   NEVER_MS, updateFollowerFetchState, UNKNOWN_OFFSET, type FollowerState,
 } from './logic.js';
 import type { ReplicaEffect } from './effects.js';
+import type { Deviations } from '../deviations.js';
 import { checkClientBatch, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, recordBatch, type ProducerState } from '../../log/producer-state.js';
 import { Step as GenericStep } from '../step.js';
 
@@ -73,6 +74,8 @@ export interface ReplicationVariant {
    * epoch; an ISR addition needs the follower past the start of the leader's epoch.
    */
   readonly epochFencing: boolean;
+  /** Known-broken variants only (src/variants.ts); absent in Kafka's protocol. */
+  readonly deviations?: Deviations;
 }
 
 export const currentReplication: ReplicationVariant = { truncation: 'fetch-divergence', epochFencing: true };
@@ -186,7 +189,8 @@ function fetchResponse(context: ReplicaContext, request: With<FetchRequest>, err
 function appendClientBatch(step: Step, request: With<ProduceRequest>): void {
   const c = step.c;
   const producer = { producerId: request.producerId ?? NO_PRODUCER_ID, producerEpoch: request.producerEpoch ?? NO_PRODUCER_EPOCH, baseSequence: request.baseSequence ?? NO_SEQUENCE };
-  const check = checkClientBatch(c.log.producers, { ...producer, lastOffsetDelta: request.records.length - 1 });
+  // Variant producer-state-one-batch: fewer retained batches than ProducerStateEntry.NUM_BATCHES_TO_RETAIN recognise a retry.
+  const check = checkClientBatch(c.log.producers, { ...producer, lastOffsetDelta: request.records.length - 1 }, c.variant.deviations?.producerBatchesRetained);
   if (check.outcome === 'reject') {
     if (request.acks !== 0) step.effect(produceResponse(c, request.from, request.correlationId, errorCode(check.error), -1));
     return;
@@ -276,7 +280,8 @@ export function createReplicaMachine() {
         const log = { logStartOffset: shape.logStartOffset, logEndOffset: shape.logEndOffset, epochCache: shape.epochCache, producers: shape.producers };
         return { log, highWatermark: clampHighWatermark(context.highWatermark, log) };
       }),
-      requestRetention: emit(({ context }) => ({ type: 'log.retention' as const, highWatermark: context.highWatermark })),
+      // Variant retention-past-high-watermark: UnifiedLog.deletableSegments' high-watermark bound is dropped.
+      requestRetention: emit(({ context }) => ({ type: 'log.retention' as const, highWatermark: context.variant.deviations?.retentionPastHighWatermark === true ? Number.MAX_SAFE_INTEGER : context.highWatermark })),
       // ---- leader ----
       makeLeader: enqueueActions(({ context, enqueue, event }) => {
         const step = new Step(context);

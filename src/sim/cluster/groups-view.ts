@@ -42,7 +42,7 @@ export function shardViews(broker: number, coordinator: CoordinatorContext): Sha
     partition: shard.partition,
     leaderEpoch: shard.leaderEpoch,
     loadId: shard.loadId,
-    classic: Object.values(shard.state.classic.groups).map((g) => ({ ...classicGroupView(g), previousState: g.previousState })),
+    classic: Object.values(shard.state.classic.groups).map((g) => ({ ...classicGroupView(g), protocolName: g.protocolName, previousState: g.previousState })),
     consumer: Object.values(shard.state.consumer.groups).map((g) => consumerGroupView(g, topicNames, partitionCounts)),
   }));
 }

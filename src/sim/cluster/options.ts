@@ -95,7 +95,7 @@ export function clusterOptionsFromSeed(seed: number, overrides: ClusterOverrides
   const brokers = overrides.brokers ?? random.pick([3, 3, 3, 4, 5]);
   const configs: Record<string, string> = { 'min.insync.replicas': String(random.pick([1, 2, 2])) };
   if (overrides.unclean === true) configs['unclean.leader.election.enable'] = 'true';
-  return {
+  const options: ClusterOptions = {
     seed,
     variant: overrides.variant ?? 'kraft',
     controllers: overrides.controllers ?? random.pick([1, 3, 3]),
@@ -128,6 +128,19 @@ export function clusterOptionsFromSeed(seed: number, overrides: ClusterOverrides
     // Drawn after everything else, for the same reason.
     group: overrides.group !== undefined ? overrides.group : groupFromSeed(random),
   };
+  // Drawn after everything else, for the same reason: retention and segment configs, so retention runs in a sweep.
+  Object.assign(options.topic.configs, retentionFromSeed(random));
+  return options;
+}
+
+/** Topic retention configs for about a third of the seeds: small segments, and retention by time, by size or both. */
+function retentionFromSeed(random: Random): Record<string, string> {
+  if (!random.chance(0.35)) return {};
+  const configs: Record<string, string> = { 'segment.bytes': random.pick(['512', '2048']) };
+  const by = random.pick(['time', 'size', 'both']);
+  if (by !== 'size') configs['retention.ms'] = random.pick(['2000', '5000']);
+  if (by !== 'time') configs['retention.bytes'] = random.pick(['2048', '8192']);
+  return configs;
 }
 
 function groupFromSeed(random: Random): GroupSpec | null {

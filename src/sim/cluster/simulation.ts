@@ -28,18 +28,24 @@ import { defaultReplicaConfig, type ReplicaConfig } from '../../machines/replica
 import { applyRecords, emptyImage, type MetadataImage } from '../../common/metadata-image.js';
 import type { MetadataRecord } from '../../protocol/metadata/records.js';
 import { findVariant, type Variant } from '../../variants.js';
+import type { Deviations } from '../../machines/deviations.js';
 import type { PartitionAddress, ReplicationMessage } from '../../protocol/replication/messages.js';
+import { partitionKey } from '../../protocol/replication/messages.js';
 import { renderMessage as renderQuorumMessage } from '../../protocol/quorum/render.js';
 import type { QuorumMessage } from '../../protocol/quorum/messages.js';
-import type { InvariantCheck, Violation } from '../../../spec/clause.js';
-import type { PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
-import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
+import type { AllowedAnomaly, InvariantCheck, Violation } from '../../../spec/clause.js';
+import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
+import { leaderElectionOf } from './elections.js';
+import { checkConsumption, checkDurability, isUncleanElection, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
 import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
-import { checkConsumerHistory } from '../../../spec/groups/clauses.js';
+import { checkConsumerHistory, CommitFencedByGeneration } from '../../../spec/groups/clauses.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
-import { checkIdempotence, type IdempotenceFinding, type LoggedRecord, type ProducerSend } from '../../../spec/producer/clauses.js';
+import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
+import { ProduceWatch } from './produce-watch.js';
+import { CommitWatch } from './commit-watch.js';
+import { zombiePauses, type ConsumerOp } from './zombies.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
 import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js';
 import type { GroupCoordinatorConfig } from '../../machines/group/shard.js';
@@ -63,7 +69,7 @@ type QueueItem =
   | { kind: 'deliver'; from: number; to: number; message: Delivered }
   | { kind: 'timer'; node: number; actor: string; incarnation: number; id: string; event: Event }
   | { kind: 'client'; op: 'create' | 'metadata' | 'produce' | 'consume' }
-  | { kind: 'consumer'; consumer: number; op: 'poll' | 'crash' | 'restart' }
+  | { kind: 'consumer'; consumer: number; op: ConsumerOp }
   | { kind: 'fault'; fault: Fault };
 
 /**
@@ -138,6 +144,8 @@ export interface ClusterRunResult {
   readonly violations: Violation[];
   /** Lost writes the topic's unclean leader election explains (allowed, reported). */
   readonly allowedLostWrites: LostWrite[];
+  /** Every anomaly a clause allowed, with its reason (the sweep lists them; --fail-on-allowed refuses them). */
+  readonly allowed: AllowedAnomaly[];
   readonly steps: number;
   readonly transitions: number;
   readonly virtualTimeMs: number;
@@ -215,6 +223,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private truth: MetadataImage = emptyImage;
   private truthOffset = 0;
   private readonly unclean = new Set<string>();
+  /** Leader changes committed in this step (REPL-UNCLEAN-1 judges them). */
+  private stepElections: LeaderElection[] = [];
   private viewCache: ReplicationView | null = null;
   private partitionsCache: { offset: number; partitions: Map<string, PartitionStateView> } | null = null;
   private readonly replicaViewCache = new Map<number, readonly ReplicaView[]>();
@@ -225,6 +235,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private nextSendId = 1;
   private producerRequests = 0;
   readonly producerFindings: IdempotenceFinding[] = [];
+  private readonly produceWatch = new ProduceWatch();
+  private readonly commitWatch = new CommitWatch();
 
   constructor(setup: ClusterSetup) {
     this.options = setup.options;
@@ -236,7 +248,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       offsetsTopicNumPartitions: this.options.group?.offsetsTopicPartitions ?? defaultBrokerConfig.offsetsTopicNumPartitions,
       offsetsTopicReplicationFactor: Math.min(defaultBrokerConfig.offsetsTopicReplicationFactor, this.options.brokers),
     };
-    this.groupCoordinatorConfig = setup.groupCoordinatorConfig ?? { ...simulatedGroupCoordinatorConfig, offsetsTopicNumPartitions: this.brokerConfig.offsetsTopicNumPartitions };
+    this.groupCoordinatorConfig = { ...(setup.groupCoordinatorConfig ?? { ...simulatedGroupCoordinatorConfig, offsetsTopicNumPartitions: this.brokerConfig.offsetsTopicNumPartitions }), ...this.deviationsFor() };
     this.controllers = controllerIds(this.options);
     this.brokers = brokerIds(this.options);
     this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
@@ -245,8 +257,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.checks = replicationInvariantChecks();
     this.trace = setup.recordTrace === true ? [] : null;
     this.client = new WorkloadClient(this.options, Random.stream(this.options.seed, 'client'), this.controllers, () => this.brokers.filter((b) => placeUp(this.place(b))), this.variant.replication.epochFencing);
-    for (const id of this.controllers) this.addPlace(id, 'controller', new ControllerNode(this.nodeParts(id)));
-    for (const id of this.brokers) this.addPlace(id, 'broker', new BrokerNode({ ...this.nodeParts(id), brokerConfig: this.brokerConfig, groupCoordinatorConfig: this.groupCoordinatorConfig, replicaConfig: this.replicaConfig, replicationVariant: this.variant.replication }));
+    for (const id of this.controllers) this.addPlace(id, 'controller', new ControllerNode({ ...this.nodeParts(id), ...this.deviationsFor() }));
+    for (const id of this.brokers) this.addPlace(id, 'broker', new BrokerNode({ ...this.nodeParts(id), brokerConfig: this.brokerConfig, groupCoordinatorConfig: this.groupCoordinatorConfig, replicaConfig: this.replicaConfig, replicationVariant: { ...this.variant.replication, ...this.deviationsFor() } }));
     this.trace?.push({ kind: 'cluster-header', version: 1, options: this.options, faults: this.faults, scripted: this.scripted });
     for (const timed of this.faults) this.queue.push(timed.atMs, { kind: 'fault', fault: timed.fault });
     if (!this.scripted) {
@@ -268,9 +280,18 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     if (group !== null && !this.scripted) {
       for (const id of consumerIds(this.options)) this.startConsumer(id, group, 300);
       if (group.consumerCrashes) this.scheduleConsumerCrashes();
+      for (const z of zombiePauses(this.options, ClusterSimulation.consumerConfig(group, 0).sessionTimeoutMs)) {
+        this.queue.push(z.atMs, { kind: 'consumer', consumer: z.consumer, op: 'pause' });
+        this.queue.push(z.atMs + z.pauseMs, { kind: 'consumer', consumer: z.consumer, op: 'resume' });
+      }
     }
     this.settle();
     this.endStep({ kind: 'boot' });
+  }
+
+  /** A broken variant's deviations, for a machine's config (nothing for the reference, so its configs stay as they were). */
+  private deviationsFor(): { deviations?: Deviations } {
+    return Object.keys(this.variant.deviations).length === 0 ? {} : { deviations: this.variant.deviations };
   }
 
   private nodeParts(id: number) {
@@ -431,13 +452,19 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     }
   }
 
-  private consumerTick(id: number, op: 'poll' | 'crash' | 'restart'): ClusterStepInput {
-    const process = this.places.get(id)?.client ?? undefined;
+  private consumerTick(id: number, op: ConsumerOp): ClusterStepInput {
+    const place = this.places.get(id);
+    const process = place?.client ?? undefined;
     const group = this.groupSpec;
     if (process === undefined || group === null) return { kind: 'client', op: `consumer ${id} ${op}` };
     switch (op) {
       case 'poll':
         if (!process.up) break;
+        if (place?.paused === true) {
+          // A paused process polls again once it resumes.
+          this.queue.push(this.clockMs + group.pollIntervalMs, { kind: 'consumer', consumer: id, op: 'poll' });
+          break;
+        }
         this.stepClient(process, 'consumer', { type: 'Poll', from: id });
         this.queue.push(this.clockMs + group.pollIntervalMs, { kind: 'consumer', consumer: id, op: 'poll' });
         break;
@@ -446,6 +473,13 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         break;
       case 'restart':
         this.restartConsumer(id);
+        break;
+      case 'pause':
+        if (process.up && place !== undefined) place.paused = true;
+        this.stepChanged.add(id);
+        break;
+      case 'resume':
+        if (place?.paused === true) this.resume(place);
         break;
     }
     return { kind: 'client', op: `consumer ${id} ${op}` };
@@ -621,6 +655,10 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       options: this.options,
       violations: this.violations,
       allowedLostWrites: this.allowedLostWrites,
+      allowed: [
+        ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} lost to an unclean leader election the topic allows` })),
+        ...this.producerFindings.filter((f) => f.allowed).map((f) => ({ clauseId: f.clauseId, reason: `${f.partition}: ${f.detail}` })),
+      ],
       steps: this.stepCount,
       transitions: this.transitionCount,
       virtualTimeMs: this.clockMs,
@@ -670,24 +708,28 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   /** PROD-IDEM-1/2 over the producer's callbacks and each partition's committed log (the final leader's, below its high watermark). */
   private checkProducer(view: ReplicationView) {
     const logs = new Map<string, LoggedRecord[]>();
+    const batchesByPartition = new Map<string, ProducerBatch[]>();
     for (const p of view.partitions.values()) {
       if (view.uncleanPartitions.has(p.key)) continue;
       const leader = view.replicas.find((r) => r.broker === p.leader && r.key === p.key && r.role === 'Leader');
       const log = this.brokerNode(p.leader)?.logOf(p.key);
       if (leader === undefined || log === undefined) continue;
       const records: LoggedRecord[] = [];
+      const batches: ProducerBatch[] = [];
       for (const batch of log.batches()) {
+        if (batch.baseOffset + batch.lastOffsetDelta < leader.highWatermark) batches.push({ baseOffset: batch.baseOffset, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.lastOffsetDelta + 1 });
         for (const r of batch.records) {
           const offset = batch.baseOffset + r.offsetDelta;
           if (offset < leader.highWatermark) records.push({ offset, value: r.value, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
         }
       }
       logs.set(p.key, records);
+      batchesByPartition.set(p.key, batches);
     }
     const sends = this.producerSends.filter((s) => logs.has(s.partition));
-    const result = checkIdempotence(sends, logs);
+    const result = checkIdempotence(sends, logs, this.produceWatch.attempts);
     this.producerFindings.push(...result.findings);
-    return [result.duplicates, result.order];
+    return [result.duplicates, result.order, checkSequences(batchesByPartition)];
   }
 
   private producerAcks(): number {
@@ -711,7 +753,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       const offset = effect['offset'] as number;
       this.client.history.push({ ...op, type: 'ok', time: this.clockMs, ...(offset >= 0 ? { offset } : {}) });
     } else this.client.history.push({ ...op, type: effect['definite'] === true ? 'fail' : 'info', error, time: this.clockMs });
-    this.producerSends.push({ sendId, value: op.value, partition: op.partition, acknowledged: error === null, sequenceReset: effect['sequenceReset'] === true });
+    this.producerSends.push({ sendId, value: op.value, partition: op.partition, acknowledged: error === null });
   }
 
   /** The producer machine's identity and how much it sent, for the demo. */
@@ -813,6 +855,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       return { kind: 'deliver', from, to, message: this.renderLazily(from, to, message) };
     }
     if (to === PRODUCER_CLIENT_ID) {
+      if (message.type === 'ProduceResponse') this.produceWatch.answerReceived(from, message);
       this.stepClient(this.clientProcess(PRODUCER_CLIENT_ID), 'producer', { ...message, from });
       return { kind: 'deliver', from, to, actor: 'producer', message: this.renderLazily(from, to, message) };
     }
@@ -828,6 +871,12 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       return { kind: 'drop', from, to, reason: 'paused (held)', message: this.renderLazily(from, to, message) };
     }
     let actor: string | null = null;
+    const broker = place.kafka instanceof BrokerNode ? place.kafka : null;
+    if (broker !== null && message.type === 'OffsetCommit') this.commitWatch.commitArrived(to, from, message, () => this.groupsView());
+    if (broker !== null && message.type === 'Produce') {
+      const key = partitionKey(message);
+      if (broker.actors.get(`replica:${key}`)?.state === 'Leader') this.produceWatch.requestArrived(to, from, message, broker.logOf(key));
+    }
     if (place.kafka !== null) actor = place.kafka.receive(from, message as ClusterMessage);
     else if (place.client !== null && place.client.actors.has('consumer')) {
       actor = 'consumer';
@@ -920,19 +969,32 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       const entry = parseMetadataEntry(r.value);
       if (entry !== null) applied.push(...entry.records);
     }
-    this.truth = applyRecords(this.truth, applied);
+    // One record at a time, so that each leader change is judged against the ISR just before it (REPL-UNCLEAN-1).
     for (const record of applied) {
-      if (record.type === 'PartitionChangeRecord' && record.leaderRecoveryState === 1) {
-        const topic = this.truth.topics[record.topicId];
-        if (topic !== undefined) this.unclean.add(`${topic.name}-${record.partitionId}`);
-      }
+      const before = this.truth;
+      this.truth = applyRecords(this.truth, [record]);
+      const election = leaderElectionOf(before, this.truth, record);
+      if (election === null) continue;
+      this.stepElections.push(election);
+      if (isUncleanElection(election) && this.uncleanElectionEnabled(election.key)) this.unclean.add(election.key);
     }
     this.truthOffset = deliveredOffset;
   }
 
   /** The transport: the network model decides whether and when the message arrives. */
   send(from: number, to: number, message: ClusterMessage): void {
-    if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') this.producerRequests++;
+    if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') {
+      this.producerRequests++;
+      this.produceWatch.requestSent(to, message);
+    }
+    if (message.type === 'OffsetCommitResponse' && this.places.get(from)?.kind === 'broker') {
+      const problem = this.commitWatch.answerSent(from, to, message);
+      if (problem !== null) this.violate(CommitFencedByGeneration.id, CommitFencedByGeneration.anomaly, problem);
+    }
+    if (message.type === 'ProduceResponse' && this.places.get(from)?.kind === 'broker') {
+      const problem = this.produceWatch.answerSent(from, to, message);
+      if (problem !== null) this.violate(RetriedBatchDeduplicated.id, RetriedBatchDeduplicated.anomaly, problem);
+    }
     if (to !== CLIENT_ID && !this.places.has(to)) throw new Error(`n${from} sent ${message.type} to unknown node ${to}: ${JSON.stringify(message).slice(0, 200)}`);
     const decision = this.network.send(from, to, message.type, this.clockMs);
     if ('dropped' in decision) {
@@ -972,6 +1034,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   private beginStep(): void {
     this.stepEffects = [];
+    this.stepElections = [];
     this.stepChanged = new Set();
   }
 
@@ -1022,7 +1085,13 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       const coordinator = this.brokerNode(id)?.coordinator;
       return coordinator === undefined ? [] : shardViews(id, coordinator.context);
     });
-    return { shards };
+    const topicPartitions = Object.fromEntries(Object.values(this.truth.topics).map((t) => [t.name, t.partitions.length]));
+    return { shards, topicPartitions };
+  }
+
+  /** unclean.leader.election.enable as the workload created the topic (the judge's knowledge, not the controller's). */
+  private uncleanElectionEnabled(key: string): boolean {
+    return key.startsWith(`${this.options.topic.name}-`) && this.options.topic.configs['unclean.leader.election.enable'] === 'true';
   }
 
   private violate(clauseId: string, anomaly: string | undefined, message: string): void {
@@ -1073,6 +1142,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       fencedBrokers: brokers.filter((b) => b.fenced).map((b) => b.brokerId),
       registeredBrokers: brokers.map((b) => b.brokerId),
       uncleanPartitions: this.unclean,
+      elections: this.stepElections,
+      uncleanElectionEnabled: (key) => this.uncleanElectionEnabled(key),
       recordAt: (broker, key, offset) => {
         const record = this.brokerNode(broker)?.logOf(key)?.recordAt(offset);
         return record === undefined ? undefined : { epoch: record.epoch, value: record.value };

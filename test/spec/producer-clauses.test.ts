@@ -1,0 +1,60 @@
+/**
+ * The producer clauses judge logs, answers and histories built by hand: each fires on its anomaly
+ * and stays quiet on its allowed neighbour. The KIP-360 allowance is read from what the wire
+ * showed (which requests went unanswered), never from the client's account of its retries.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkIdempotence, checkSequences, judgeRetryAnswer, retriedBatch, type LoggedRecord, type ProduceAttempt, type ProducerBatch } from '../../spec/producer/clauses.js';
+
+const P = 't-0';
+const batch = (baseOffset: number, baseSequence: number, recordCount = 1, producerEpoch = 0): ProducerBatch => ({ baseOffset, producerId: 7, producerEpoch, baseSequence, recordCount });
+
+describe('PROD-SEQ-1: batches of one producer id and epoch append in sequence', () => {
+  it('holds for consecutive sequences and across an epoch bump that restarts at 0', () => {
+    expect(checkSequences(new Map([[P, [batch(0, 0, 2), batch(2, 2), batch(3, 0, 1, 1), batch(4, 1, 1, 1)]]])).verdict).toBe('valid');
+  });
+  it('fails on a batch appended again and on a gap', () => {
+    expect(checkSequences(new Map([[P, [batch(0, 0), batch(1, 1), batch(2, 1)]]])).anomalies[0]).toContain('appended again');
+    expect(checkSequences(new Map([[P, [batch(0, 0), batch(1, 2)]]])).anomalies[0]).toContain('gap');
+  });
+  it('wraps after 2^31-1', () => {
+    expect(checkSequences(new Map([[P, [batch(0, 2_147_483_646, 2), batch(2, 0)]]])).verdict).toBe('valid');
+  });
+});
+
+describe('PROD-DEDUP-1: a retry of one of the last five batches gets the original offset', () => {
+  const log = [batch(0, 0), batch(1, 1), batch(2, 2), batch(3, 3), batch(4, 4), batch(5, 5)];
+  it('recognises a retry within the last five of its epoch only', () => {
+    expect(retriedBatch(log, { producerId: 7, producerEpoch: 0, baseSequence: 1, recordCount: 1 })?.baseOffset).toBe(1);
+    expect(retriedBatch(log, { producerId: 7, producerEpoch: 0, baseSequence: 0, recordCount: 1 })).toBeNull();
+    expect(retriedBatch(log, { producerId: 7, producerEpoch: 1, baseSequence: 5, recordCount: 1 })).toBeNull();
+    expect(retriedBatch(log, { producerId: 7, producerEpoch: 0, baseSequence: 5, recordCount: 2 })).toBeNull();
+  });
+  it('fails an OUT_OF_ORDER_SEQUENCE_NUMBER answer or a new offset; holds for the original offset or a retriable error', () => {
+    const original = batch(3, 3);
+    expect(judgeRetryAnswer(original, { errorCode: 45, baseOffset: -1 })).toContain('error 45');
+    expect(judgeRetryAnswer(original, { errorCode: 0, baseOffset: 9 })).toContain('written again');
+    expect(judgeRetryAnswer(original, { errorCode: 0, baseOffset: 3 })).toBeNull();
+    expect(judgeRetryAnswer(original, { errorCode: 7, baseOffset: -1 })).toBeNull();
+  });
+});
+
+describe('PROD-IDEM-1: a duplicate across epochs is allowed only where the history shows the first copy\'s fate was unknown', () => {
+  const logs = new Map<string, LoggedRecord[]>([[P, [
+    { offset: 0, value: 'a', producerId: 7, producerEpoch: 0, baseSequence: 0 },
+    { offset: 1, value: 'a', producerId: 7, producerEpoch: 1, baseSequence: 0 },
+  ]]]);
+  const sends = [{ sendId: 1, value: 'a', partition: P, acknowledged: true }];
+  const attempt = (producerEpoch: number, answerErrorCode: number | null): ProduceAttempt => ({ partition: P, producerId: 7, producerEpoch, baseSequence: 0, values: ['a'], answerErrorCode });
+  it('allowed: the epoch-0 request went unanswered (a broken connection), then the bumped epoch wrote it again', () => {
+    const r = checkIdempotence(sends, logs, [attempt(0, null), attempt(1, 0)]);
+    expect(r.duplicates.verdict).toBe('valid');
+    expect(r.findings.filter((f) => f.allowed)).toHaveLength(1);
+  });
+  it('not allowed: a retry in epoch 0 was answered OUT_OF_ORDER_SEQUENCE_NUMBER by a broker that held the copy', () => {
+    expect(checkIdempotence(sends, logs, [attempt(0, null), attempt(0, 45), attempt(1, 0)]).duplicates.verdict).toBe('invalid');
+  });
+  it('not allowed: nothing in the history says the client could not know (every attempt answered)', () => {
+    expect(checkIdempotence(sends, logs, [attempt(0, 6), attempt(1, 0)]).duplicates.verdict).toBe('invalid');
+  });
+});
