@@ -4,12 +4,8 @@
  */
 import fc from 'fast-check';
 import { ClusterSimulation, type ClusterRunResult } from './simulation.js';
-import { clusterOptionsFromSeed, brokerIds, controllerIds, type ClusterOptions, type ClusterOverrides } from './options.js';
+import { clusterOptionsFromSeed, brokerIds, controllerIds, type ClusterOptions } from './options.js';
 import type { Fault, TimedFault } from '../faults.js';
-
-export function runClusterSeed(seed: number, overrides: ClusterOverrides = {}, recordTrace = false): ClusterRunResult {
-  return new ClusterSimulation({ options: clusterOptionsFromSeed(seed, overrides), recordTrace }).run();
-}
 
 export function clusterReproduceCommand(options: ClusterOptions): string {
   const variant = options.variant === 'kraft' ? '' : ` --variant ${options.variant}`;
