@@ -6,8 +6,8 @@
  * Arguments are parsed with commander: it gives every command its --help from the same
  * declarations that parse it, and names a mistyped option's likely meaning.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { UsageError, integerIn, parseOnOff, parseSeed, parseShard } from './args.js';
 import { OutputError } from './files.js';
 import { humanOutputTo } from './output.js';
@@ -27,7 +27,7 @@ export const EXIT_VIOLATION = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = packageJson.version;
 
 /** Options shared by the commands that run the simulator. */
 function runOptions(command: Command, { seed }: { seed: boolean }): Command {

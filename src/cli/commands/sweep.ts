@@ -94,10 +94,19 @@ export async function runSeeds(seeds: readonly number[], job: SweepJob, workers:
   return { outcomes, wallMs: performance.now() - started, interrupted: stop?.aborted === true };
 }
 
+/** Set by the JavaScript build (scripts/build-cli.mjs): the built worker's path beside the bundle. */
+declare const KSPEC_SWEEP_WORKER: string | undefined;
+
+/** The worker's entry: the built one when running from the build, else the TypeScript one through tsx. */
+function sweepWorkerUrl(): URL {
+  if (typeof KSPEC_SWEEP_WORKER === 'string') return new URL(KSPEC_SWEEP_WORKER, import.meta.url);
+  return new URL('../../sim/sweep-worker-entry.mjs', import.meta.url);
+}
+
 function runWorker(seeds: readonly number[], job: SweepJob, record: (outcome: SeedOutcome) => void, stop?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (seeds.length === 0) return resolve();
-    const worker = new Worker(new URL('../../sim/sweep-worker-entry.mjs', import.meta.url), { workerData: { seeds, job } });
+    const worker = new Worker(sweepWorkerUrl(), { workerData: { seeds, job } });
     const onStop = (): void => void worker.terminate();
     stop?.addEventListener('abort', onStop, { once: true });
     worker.on('message', (outcome: SeedOutcome) => record(outcome));
