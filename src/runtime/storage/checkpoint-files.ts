@@ -9,7 +9,7 @@
  *   entries `topic partition offset`.
  */
 import type { EpochEntry } from '../../log/epoch-cache.js';
-import { readFileIfExists, StorageFormatError, writeFileAtomically } from './files.js';
+import { readFileIfExists, StorageFormatError, writeFileAtomically, type Sync } from './files.js';
 
 export const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
 /** ReplicaManager.HighWatermarkFilename */
@@ -59,8 +59,8 @@ export function parseLeaderEpochCheckpoint(file: string, text: string): EpochEnt
   return parseCheckpoint(file, text, 2).map(([epoch, startOffset]) => ({ epoch: parseInteger(file, epoch as string), startOffset: parseInteger(file, startOffset as string) }));
 }
 
-export function writeLeaderEpochCheckpoint(file: string, entries: readonly EpochEntry[]): void {
-  writeFileAtomically(file, formatLeaderEpochCheckpoint(entries));
+export function writeLeaderEpochCheckpoint(file: string, entries: readonly EpochEntry[], sync: Sync): void {
+  writeFileAtomically(file, formatLeaderEpochCheckpoint(entries), sync);
 }
 
 export function readLeaderEpochCheckpoint(file: string): EpochEntry[] {
@@ -98,8 +98,8 @@ export function parseOffsetCheckpoint(file: string, text: string): Map<string, n
   return new Map(parseCheckpoint(file, text, 3).map(([topic, partition, offset]) => [partitionKey(topic as string, parseInteger(file, partition as string)), parseInteger(file, offset as string)]));
 }
 
-export function writeOffsetCheckpoint(file: string, offsets: PartitionOffsets): void {
-  writeFileAtomically(file, formatOffsetCheckpoint(offsets));
+export function writeOffsetCheckpoint(file: string, offsets: PartitionOffsets, sync: Sync): void {
+  writeFileAtomically(file, formatOffsetCheckpoint(offsets), sync);
 }
 
 export function readOffsetCheckpoint(file: string): Map<string, number> {

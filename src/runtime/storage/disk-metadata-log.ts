@@ -14,6 +14,7 @@ import { appendToEpochCache, type EpochEntry } from '../../log/epoch-cache.js';
 import { LEADER_EPOCH_CHECKPOINT, writeLeaderEpochCheckpoint } from './checkpoint-files.js';
 import { loadSegments } from './load-segments.js';
 import type { SegmentFiles } from './segment-files.js';
+import type { Sync } from './files.js';
 
 /** Kafka's metadata log directory (the __cluster_metadata topic, partition 0). */
 export const METADATA_LOG_DIR = '__cluster_metadata-0';
@@ -41,12 +42,13 @@ export class DiskMetadataLog implements LogStore {
   }
 
   /** Open the directory's log, every batch CRC-checked (the metadata log is small and always recovered whole). */
-  static open(dir: string, segmentBytes: number): DiskMetadataLog {
+  static open(dir: string, segmentBytes: number, sync: Sync): DiskMetadataLog {
     const records: LogRecord[] = [];
     const loaded = loadSegments<null>(dir, {
       recoveryPoint: 0,
       cleanShutdown: false,
       emptyLogBaseOffset: 0,
+      sync,
       decode: (view) => {
         const batch = recordsOf(view);
         const last = records[records.length - 1];
@@ -61,7 +63,7 @@ export class DiskMetadataLog implements LogStore {
     (log as { recovery: MetadataLogRecovery }).recovery = { truncatedBytes: loaded.truncatedBytes, deletedSegments: loaded.deletedSegments, invalidReason: loaded.invalidReason };
     log.memory.append(records);
     for (const record of records) log.cache = appendToEpochCache(log.cache, record.epoch, record.offset);
-    writeLeaderEpochCheckpoint(path.join(dir, LEADER_EPOCH_CHECKPOINT), log.cache);
+    writeLeaderEpochCheckpoint(path.join(dir, LEADER_EPOCH_CHECKPOINT), log.cache, sync);
     return log;
   }
 
@@ -81,7 +83,7 @@ export class DiskMetadataLog implements LogStore {
     this.writeBatches(records);
     this.files.flush();
     for (const record of records) this.cache = appendToEpochCache(this.cache, record.epoch, record.offset);
-    if (this.cache !== before) writeLeaderEpochCheckpoint(path.join(this.dir, LEADER_EPOCH_CHECKPOINT), this.cache);
+    if (this.cache !== before) writeLeaderEpochCheckpoint(path.join(this.dir, LEADER_EPOCH_CHECKPOINT), this.cache, this.files.sync);
   }
 
   /** Remove every record at or above `offset`; a batch cut in the middle is written again up to `offset`. */
@@ -102,7 +104,7 @@ export class DiskMetadataLog implements LogStore {
     this.files.flush();
     this.memory.truncateTo(offset);
     const cache = this.cache.filter((e) => e.startOffset < offset);
-    if (cache.length !== this.cache.length) writeLeaderEpochCheckpoint(path.join(this.dir, LEADER_EPOCH_CHECKPOINT), cache);
+    if (cache.length !== this.cache.length) writeLeaderEpochCheckpoint(path.join(this.dir, LEADER_EPOCH_CHECKPOINT), cache, this.files.sync);
     this.cache = cache;
   }
 

@@ -166,7 +166,7 @@ export class DiskPartitionLog extends PartitionLog {
   /** LeaderEpochFileCache writes its checkpoint whenever the cache changes. */
   private writeEpochCacheIfChanged(): void {
     if (sameEntries(this.epochCache, this.writtenEpochCache)) return;
-    writeLeaderEpochCheckpoint(path.join(this.dir, LEADER_EPOCH_CHECKPOINT), this.epochCache);
+    writeLeaderEpochCheckpoint(path.join(this.dir, LEADER_EPOCH_CHECKPOINT), this.epochCache, this.files.sync);
     this.writtenEpochCache = this.epochCache;
   }
 }

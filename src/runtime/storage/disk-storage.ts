@@ -37,7 +37,7 @@ import {
 } from './checkpoint-files.js';
 import { DiskMetadataLog, METADATA_LOG_DIR, type MetadataLogRecovery } from './disk-metadata-log.js';
 import { DiskPartitionLog, type DiskLogConfig } from './disk-partition-log.js';
-import { fsyncDirectory, writeFileAtomically } from './files.js';
+import { fsync, noSync, writeFileAtomically, type Sync } from './files.js';
 import { loadSegments } from './load-segments.js';
 import {
   CLEAN_SHUTDOWN,
@@ -64,6 +64,11 @@ export interface DiskStorageOptions {
   readonly metadataLogSegmentBytes?: number;
   /** The clock reading at open (segment creation times). */
   readonly nowMs?: number;
+  /**
+   * false skips every fsync (tests, and benchmarks of the write path): the files then survive the
+   * process being killed but not a power loss. Default true, as Kafka.
+   */
+  readonly fsync?: boolean;
 }
 
 /** What opening one partition's log found and repaired. */
@@ -108,7 +113,8 @@ const DEFAULT_METADATA_LOG_SEGMENT_BYTES = 1024 * 1024 * 1024;
 export function diskStorage(dir: string, logConfigFor: (address: PartitionAddress) => LogConfig | DiskLogConfig, options: DiskStorageOptions = {}): DiskStorage {
   fs.mkdirSync(dir, { recursive: true });
   const openedMs = options.nowMs ?? Date.now();
-  const metaProperties = options.nodeId !== undefined && options.clusterId !== undefined ? ensureMetaProperties(path.join(dir, META_PROPERTIES), options.nodeId, options.clusterId, new Date(openedMs)) : undefined;
+  const sync: Sync = options.fsync === false ? noSync : fsync;
+  const metaProperties = options.nodeId !== undefined && options.clusterId !== undefined ? ensureMetaProperties(path.join(dir, META_PROPERTIES), options.nodeId, options.clusterId, new Date(openedMs), sync) : undefined;
   const cleanShutdownFile = path.join(dir, CLEAN_SHUTDOWN);
   const cleanShutdown = fs.existsSync(cleanShutdownFile);
   // From here on a crash is an unclean shutdown (LogManager deletes the marker once the logs are loaded).
@@ -127,20 +133,21 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
       recoveryPoint: recoveryPoints.get(name) ?? 0,
       logStartOffset: logStartOffsets.get(name) ?? 0,
       nowMs: openedMs,
+      sync,
     });
     logs.set(name, log);
     recoveries.push(recovery);
   }
   const metadataDir = path.join(dir, METADATA_LOG_DIR);
   fs.mkdirSync(metadataDir, { recursive: true });
-  const metadataLog = DiskMetadataLog.open(metadataDir, options.metadataLogSegmentBytes ?? DEFAULT_METADATA_LOG_SEGMENT_BYTES);
+  const metadataLog = DiskMetadataLog.open(metadataDir, options.metadataLogSegmentBytes ?? DEFAULT_METADATA_LOG_SEGMENT_BYTES, sync);
   fs.rmSync(cleanShutdownFile, { force: true });
 
   const partitionLogs: PartitionLogStore = {
     get: (key) => logs.get(key),
     open(key, address, nowMs) {
       let log = logs.get(key);
-      if (log === undefined) logs.set(key, (log = createPartition(path.join(dir, key), address, logConfigFor(address), nowMs)));
+      if (log === undefined) logs.set(key, (log = createPartition(path.join(dir, key), address, logConfigFor(address), nowMs, sync)));
       return log;
     },
     entries: () => logs.entries(),
@@ -157,15 +164,16 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
     write: (key, highWatermark) => void highWatermarks.set(key, highWatermark),
   };
 
-  const quorumState = fileQuorumStateStore(path.join(metadataDir, QUORUM_STATE), metadataLog, options.voters ?? null);
+  const quorumState = fileQuorumStateStore(path.join(metadataDir, QUORUM_STATE), metadataLog, options.voters ?? null, sync);
 
   function checkpoint(): void {
-    writeOffsetCheckpoint(path.join(dir, REPLICATION_OFFSET_CHECKPOINT), new Map([...highWatermarks].filter(([key]) => logs.has(key))));
-    writeOffsetCheckpoint(path.join(dir, RECOVERY_POINT_OFFSET_CHECKPOINT), new Map([...logs].map(([key, log]) => [key, log.diskRecoveryPoint])));
+    writeOffsetCheckpoint(path.join(dir, REPLICATION_OFFSET_CHECKPOINT), new Map([...highWatermarks].filter(([key]) => logs.has(key))), sync);
+    writeOffsetCheckpoint(path.join(dir, RECOVERY_POINT_OFFSET_CHECKPOINT), new Map([...logs].map(([key, log]) => [key, log.diskRecoveryPoint])), sync);
     // LogManager.checkpointLogStartOffsetsInDir: only logs whose start is above their first segment.
     writeOffsetCheckpoint(
       path.join(dir, LOG_START_OFFSET_CHECKPOINT),
       new Map([...logs].filter(([, log]) => log.logStartOffset > (log.segmentBaseOffsets()[0] ?? 0)).map(([key, log]) => [key, log.logStartOffset])),
+      sync,
     );
   }
 
@@ -187,19 +195,19 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
       for (const log of logs.values()) log.close();
       metadataLog.close();
       // CleanShutdownFileHandler.write: {"version":0,"brokerEpoch":...}; the broker epoch is the node's, not the storage's.
-      writeFileAtomically(cleanShutdownFile, JSON.stringify({ version: 0, brokerEpoch: -1 }));
+      writeFileAtomically(cleanShutdownFile, JSON.stringify({ version: 0, brokerEpoch: -1 }), sync);
     },
   };
 }
 
 /** A partition the broker hosts for the first time: its directory, partition.metadata, an empty first segment. */
-function createPartition(dir: string, address: PartitionAddress, config: DiskLogConfig, nowMs: number): DiskPartitionLog {
+function createPartition(dir: string, address: PartitionAddress, config: DiskLogConfig, nowMs: number, sync: Sync): DiskPartitionLog {
   fs.mkdirSync(dir, { recursive: true });
-  if (address.topicId !== '') writeFileAtomically(path.join(dir, PARTITION_METADATA), formatPartitionMetadata(address.topicId));
-  const files = new SegmentFiles<RecordBatch>(dir);
+  if (address.topicId !== '') writeFileAtomically(path.join(dir, PARTITION_METADATA), formatPartitionMetadata(address.topicId), sync);
+  const files = new SegmentFiles<RecordBatch>(dir, sync);
   files.create(0);
-  writeLeaderEpochCheckpoint(path.join(dir, LEADER_EPOCH_CHECKPOINT), []);
-  fsyncDirectory(path.dirname(dir));
+  writeLeaderEpochCheckpoint(path.join(dir, LEADER_EPOCH_CHECKPOINT), [], sync);
+  sync.directory(path.dirname(dir));
   return new DiskPartitionLog(config, nowMs, dir, files);
 }
 
@@ -208,6 +216,7 @@ interface LoadContext {
   readonly recoveryPoint: number;
   readonly logStartOffset: number;
   readonly nowMs: number;
+  readonly sync: Sync;
 }
 
 /**
@@ -223,6 +232,7 @@ function loadPartition(dir: string, key: string, config: DiskLogConfig, context:
     cleanShutdown: context.cleanShutdown,
     emptyLogBaseOffset: context.logStartOffset,
     decode: decodeBatch,
+    sync: context.sync,
   });
   const batches = loaded.segments.flatMap((s) => s.batches);
   let cache: EpochEntry[] = readLeaderEpochCheckpoint(path.join(dir, LEADER_EPOCH_CHECKPOINT));
@@ -257,7 +267,7 @@ function loadPartition(dir: string, key: string, config: DiskLogConfig, context:
  * above the file's (the file was never written, or lost a race with the log) starts the node
  * unattached in the log's epoch (QuorumState.initialize).
  */
-function fileQuorumStateStore(file: string, metadataLog: DiskMetadataLog, voters: readonly number[] | null): QuorumStateStore {
+function fileQuorumStateStore(file: string, metadataLog: DiskMetadataLog, voters: readonly number[] | null, sync: Sync): QuorumStateStore {
   let written: ElectionState | undefined = readQuorumState(file);
   return {
     read(): QuorumDurable | undefined {
@@ -270,7 +280,7 @@ function fileQuorumStateStore(file: string, metadataLog: DiskMetadataLog, voters
     write(state) {
       const election: ElectionState = { currentEpoch: state.currentEpoch, votedFor: state.votedFor, leaderId: state.leaderId };
       if (written !== undefined && written.currentEpoch === election.currentEpoch && written.votedFor === election.votedFor && written.leaderId === election.leaderId) return;
-      writeFileAtomically(file, formatQuorumState(election, voters));
+      writeFileAtomically(file, formatQuorumState(election, voters), sync);
       written = election;
     },
   };

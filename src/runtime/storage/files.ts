@@ -6,28 +6,43 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function writeFileAtomically(file: string, text: string): void {
+export function writeFileAtomically(file: string, text: string, sync: Sync): void {
   const temp = `${file}.tmp`;
   const fd = fs.openSync(temp, 'w');
   try {
     fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
+    sync.file(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(temp, file);
-  fsyncDirectory(path.dirname(file));
+  sync.directory(path.dirname(file));
 }
 
-/** Make a rename or an unlink in `dir` durable (Utils.flushDir). */
-export function fsyncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+/**
+ * How the storage makes writes durable. `fsync` is Kafka's behaviour; `noSync` skips every fsync,
+ * for tests and benchmarks of the write path only: nothing then survives a power loss, though
+ * everything still survives the process being killed.
+ */
+export interface Sync {
+  file(fd: number): void;
+  /** Make a rename or an unlink in `dir` durable (Utils.flushDir). */
+  directory(dir: string): void;
 }
+
+export const fsync: Sync = {
+  file: (fd) => fs.fsyncSync(fd),
+  directory(dir) {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+};
+
+export const noSync: Sync = { file: () => undefined, directory: () => undefined };
 
 export function readFileIfExists(file: string): string | undefined {
   try {

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RecordBatchView } from '../../protocol/records/index.js';
+import type { Sync } from './files.js';
 import { listSegmentFiles, readSegmentBytes, segmentFileName, SegmentFiles, type BatchPosition } from './segment-files.js';
 
 export interface LoadOptions<T> {
@@ -19,6 +20,7 @@ export interface LoadOptions<T> {
   readonly emptyLogBaseOffset: number;
   /** The log's own view of a batch; throwing marks the batch invalid. */
   readonly decode: (view: RecordBatchView) => T;
+  readonly sync: Sync;
 }
 
 export interface LoadedSegments<T> {
@@ -34,7 +36,7 @@ export interface LoadedSegments<T> {
 
 export function loadSegments<T>(dir: string, options: LoadOptions<T>): LoadedSegments<T> {
   const bases = listSegmentFiles(dir);
-  const files = new SegmentFiles<T>(dir);
+  const files = new SegmentFiles<T>(dir, options.sync);
   const segments: { baseOffset: number; batches: T[] }[] = [];
   let truncatedBytes = 0;
   let deletedSegments = 0;

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { QuorumDurable } from '../../machines/quorum/index.js';
-import { readFileIfExists, StorageFormatError, writeFileAtomically } from './files.js';
+import { readFileIfExists, StorageFormatError, writeFileAtomically, type Sync } from './files.js';
 
 export const META_PROPERTIES = 'meta.properties';
 export const QUORUM_STATE = 'quorum-state';
@@ -73,11 +73,11 @@ export function parseMetaProperties(file: string, text: string): MetaProperties 
  * The log directory's meta.properties: written when absent, else read and checked against the
  * node (MetaPropertiesEnsemble.verify: a directory of another node or cluster is refused).
  */
-export function ensureMetaProperties(file: string, nodeId: number, clusterId: string, now: Date): MetaProperties {
+export function ensureMetaProperties(file: string, nodeId: number, clusterId: string, now: Date, sync: Sync): MetaProperties {
   const text = readFileIfExists(file);
   if (text === undefined) {
     const meta: MetaProperties = { version: 1, nodeId, clusterId, directoryId: randomUuid() };
-    writeFileAtomically(file, formatMetaProperties(meta, now));
+    writeFileAtomically(file, formatMetaProperties(meta, now), sync);
     return meta;
   }
   const meta = parseMetaProperties(file, text);

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readBatchHeader, type RecordBatchView } from '../../protocol/records/index.js';
-import { fsyncDirectory } from './files.js';
+import type { Sync } from './files.js';
 
 /** LogFileUtils.LOG_FILE_SUFFIX */
 const LOG_FILE_SUFFIX = '.log';
@@ -105,7 +105,10 @@ export class SegmentFiles<T> {
   /** Segments written since they were last fsynced. */
   private readonly dirty = new Set<SegmentFile<T>>();
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly sync: Sync,
+  ) {}
 
   get active(): SegmentFile<T> | undefined {
     return this.segments[this.segments.length - 1];
@@ -134,7 +137,7 @@ export class SegmentFiles<T> {
   roll(baseOffset: number): void {
     this.flush();
     this.create(baseOffset);
-    fsyncDirectory(this.dir);
+    this.sync.directory(this.dir);
   }
 
   append(bytes: Uint8Array, baseOffset: number, lastOffset: number, value: T): void {
@@ -172,8 +175,8 @@ export class SegmentFiles<T> {
   /** Every segment written since its last flush goes to disk (LocalLog.flush: fsync each). */
   flush(): void {
     for (const segment of this.dirty) {
-      if (segment === this.active && this.activeFd !== undefined) fs.fsyncSync(this.activeFd);
-      else if (fs.existsSync(segment.file)) fsyncPath(segment.file);
+      if (segment === this.active && this.activeFd !== undefined) this.sync.file(this.activeFd);
+      else if (fs.existsSync(segment.file)) this.syncPath(segment.file);
     }
     this.dirty.clear();
   }
@@ -186,6 +189,15 @@ export class SegmentFiles<T> {
     this.closeActive();
   }
 
+  private syncPath(file: string): void {
+    const fd = fs.openSync(file, 'r+');
+    try {
+      this.sync.file(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   private openActive(): number {
     if (this.activeFd === undefined) this.activeFd = fs.openSync((this.active as SegmentFile<T>).file, 'a');
     return this.activeFd;
@@ -196,14 +208,5 @@ export class SegmentFiles<T> {
     // Its unflushed writes stay in the page cache; flush() finds the segment by its path.
     fs.closeSync(this.activeFd);
     this.activeFd = undefined;
-  }
-}
-
-function fsyncPath(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
