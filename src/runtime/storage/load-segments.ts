@@ -53,7 +53,13 @@ export function loadSegments<T>(dir: string, options: LoadOptions<T>): LoadedSeg
     const unflushed = !options.cleanShutdown && nextBase > options.recoveryPoint;
     const bytes = fs.readFileSync(file);
     const batches: T[] = [];
-    const read = readSegmentBytes(bytes, Math.max(baseOffset, nextOffset), unflushed, (view) => {
+    if (baseOffset < nextOffset) invalidReason = `segment ${baseOffset} overlaps the previous one, which ends at ${nextOffset}`;
+    if (invalidReason !== undefined) {
+      fs.rmSync(file, { force: true });
+      deletedSegments++;
+      continue;
+    }
+    const read = readSegmentBytes(bytes, baseOffset, unflushed, (view) => {
       const lastOffset = Number(view.header.baseOffset) + view.header.lastOffsetDelta;
       if (lastOffset >= nextBase) return `batch ending at ${lastOffset} reaches into the next segment ${nextBase}`;
       try {

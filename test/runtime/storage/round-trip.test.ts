@@ -111,3 +111,36 @@ describe('diskStorage', () => {
     expect(diskStorage(dir, () => smallSegments).quorumState.read()).toEqual({ currentEpoch: 4, votedFor: null, leaderId: null, logEndOffset: 1, epochCache: [{ epoch: 4, startOffset: 0 }] });
   });
 });
+
+describe('the flush policy', () => {
+  it('leaves appends to the operating system by default: the recovery point moves only when a segment rolls (UnifiedLog.roll flushes the old one)', () => {
+    const dir = newDir();
+    const storage = diskStorage(dir, () => smallSegments, { fsync: false });
+    const log = storage.partitionLogs.open(key, address, 0);
+    for (let i = 0; i < 3; i++) log.append(batch(i, 1), 0);
+    storage.checkpoint();
+    expect(fs.readFileSync(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\norders 3 2\n');
+  });
+
+  it('flushes every flush.messages records', () => {
+    const dir = newDir();
+    const storage = diskStorage(dir, () => ({ ...smallSegments, segmentBytes: 1 << 20, flushMessages: 2 }), { fsync: false });
+    const log = storage.partitionLogs.open(key, address, 0);
+    for (let i = 0; i < 5; i++) log.append(batch(i, 1), 0);
+    storage.checkpoint();
+    expect(fs.readFileSync(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\norders 3 4\n');
+  });
+
+  it('flushes a log whose flush.ms has passed when the flusher runs (LogManager.flushDirtyLogs)', () => {
+    const dir = newDir();
+    const storage = diskStorage(dir, () => ({ ...smallSegments, segmentBytes: 1 << 20, flushMs: 1000 }), { fsync: false, nowMs: 0 });
+    const log = storage.partitionLogs.open(key, address, 0);
+    log.append(batch(0, 3), 0);
+    storage.flushDirtyLogs(999);
+    storage.checkpoint();
+    expect(fs.readFileSync(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\norders 3 0\n');
+    storage.flushDirtyLogs(1000);
+    storage.checkpoint();
+    expect(fs.readFileSync(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\norders 3 3\n');
+  });
+});
