@@ -11,7 +11,6 @@
 import { decodeBatchRecords, encodeRecordBatch, setBaseOffset, setPartitionLeaderEpoch, type RecordBatchView } from '../../protocol/records/index.js';
 import type { BatchRecord, RecordBatch } from '../../log/partition-log.js';
 
-const utf8Encoder = new TextEncoder();
 // Not fatal: the CRC already vouches for the bytes, and a client's keys need not be UTF-8.
 const utf8Decoder = new TextDecoder('utf-8');
 
@@ -38,8 +37,8 @@ export function encodeBatch(batch: RecordBatch): Uint8Array {
     records: batch.records.map((r) => ({
       offsetDelta: r.offsetDelta,
       timestampDelta: BigInt(r.timestamp - baseTimestamp),
-      key: r.key === null ? null : utf8Encoder.encode(r.key),
-      value: r.value === null ? null : utf8Encoder.encode(r.value),
+      key: r.key === null ? null : utf8(r.key),
+      value: r.value === null ? null : utf8(r.value),
     })),
   });
 }
@@ -73,6 +72,11 @@ function modelBatchOf(view: RecordBatchView): RecordBatch {
     maxTimestamp: safeNumber(header.maxTimestamp, 'maxTimestamp'),
     records,
   };
+}
+
+/** Buffer.from over TextEncoder.encode: about 4x faster on short strings in node 20 (bench/storage.bench.ts). */
+function utf8(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
 }
 
 function safeNumber(value: bigint, field: string): number {
