@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diskStorage } from '../../../src/runtime/storage/index.js';
-import { readBatchHeaders, decodeBatchRecords } from '../../../src/protocol/records/index.js';
+import { readBatchHeaders, decodeBatchRecords, encodeRecordBatch } from '../../../src/protocol/records/index.js';
 import { address, batch, key, partitionDir, removeDir, segmentFiles, smallSegments, tempDir } from './support.js';
 
 const dirs: string[] = [];
@@ -142,5 +142,48 @@ describe('the flush policy', () => {
     storage.flushDirtyLogs(1000);
     storage.checkpoint();
     expect(fs.readFileSync(path.join(dir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\norders 3 3\n');
+  });
+});
+
+describe('batches that carry their Kafka bytes (the live runtime path)', () => {
+  it('are written byte for byte with the offset and epoch the log assigned, and read back with those bytes', () => {
+    const dir = newDir();
+    const storage = diskStorage(dir, () => smallSegments, { fsync: false });
+    const log = storage.partitionLogs.open(key, address, 0);
+    log.append(batch(0, 2, 1), 0);
+    const sent = encodeRecordBatch({
+      baseOffset: 0n, compression: 'gzip', baseTimestamp: 1_700_000_000_000n, producerId: 7n, producerEpoch: 0, baseSequence: 0,
+      records: [{ key: new Uint8Array([0xff, 0x00]), value: Buffer.from('binary key'), headers: [{ key: 'h', value: Buffer.from('1') }] }],
+    });
+    const model = { ...batch(2, 1, 3), producerId: 7, producerEpoch: 0, baseSequence: 0, maxTimestamp: 1_700_000_000_000 };
+    Object.defineProperty(model, 'bytes', { value: sent.slice(), enumerable: false });
+    log.append(model, 0);
+    storage.close();
+    const view = readBatchHeaders(fs.readFileSync(path.join(partitionDir(dir), '00000000000000000000.log')))[1];
+    expect(view?.header).toMatchObject({ baseOffset: 2n, partitionLeaderEpoch: 3, compression: 'gzip', producerId: 7n });
+    // Past baseOffset, batchLength and partitionLeaderEpoch, the bytes are the client's.
+    const file = view?.bytes ?? new Uint8Array();
+    expect(Buffer.from(file.subarray(16)).equals(Buffer.from(sent.subarray(16)))).toBe(true);
+    const reopened = diskStorage(dir, () => smallSegments, { fsync: false }).partitionLogs.get(key);
+    const again = reopened?.batches()[1] as { bytes?: Uint8Array } | undefined;
+    expect(Buffer.from(again?.bytes ?? []).equals(file)).toBe(true);
+  });
+});
+
+describe('files it cannot read', () => {
+  it('name the file and the fault in one line', () => {
+    const dir = newDir();
+    diskStorage(dir, () => smallSegments, { fsync: false }).close();
+    fs.writeFileSync(path.join(dir, 'replication-offset-checkpoint'), '0\n2\norders 3 4\n');
+    expect(() => diskStorage(dir, () => smallSegments)).toThrow(/replication-offset-checkpoint: expected 2 entries, but found 1$/);
+    fs.writeFileSync(path.join(dir, 'replication-offset-checkpoint'), '1\n0\n');
+    expect(() => diskStorage(dir, () => smallSegments)).toThrow(/unrecognised version 1, expected version 0/);
+  });
+
+  it('reads a quorum-state of data_version 1 (kraft.version 1) as well', () => {
+    const dir = newDir();
+    fs.mkdirSync(path.join(dir, '__cluster_metadata-0'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '__cluster_metadata-0/quorum-state'), '{"leaderId":-1,"leaderEpoch":9,"votedId":3,"votedDirectoryId":"AAAAAAAAAAAAAAAAAAAAAA","data_version":1}');
+    expect(diskStorage(dir, () => smallSegments).quorumState.read()).toEqual({ currentEpoch: 9, votedFor: 3, leaderId: null, logEndOffset: 0, epochCache: [] });
   });
 });
