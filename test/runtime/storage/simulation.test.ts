@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { ClusterSimulation } from '../../../src/sim/cluster/simulation.js';
 import { clusterOptionsFromSeed, type ClusterOptions } from '../../../src/sim/cluster/options.js';
+import type { TimedFault } from '../../../src/sim/faults.js';
 import type { NodeStorage } from '../../../src/cluster/storage.js';
 import type { LogConfig } from '../../../src/log/partition-log.js';
 import type { PartitionAddress } from '../../../src/protocol/replication/messages.js';
@@ -65,10 +66,10 @@ afterEach(() => dirs.splice(0).forEach(removeDir));
 /** A short run with frequent crashes: a seed's cluster, 2.5 s of faults, no consumer group (the simulator costs most of this test's time). */
 function shortRun(seed: number): ClusterOptions {
   const options = clusterOptionsFromSeed(seed, { group: null, controllers: 1, brokers: 3 });
-  return { ...options, topic: { ...options.topic, partitions: 1 }, safetyPhaseMs: 2_500, faults: { ...options.faults, meanIntervalMs: 400, crash: true, downtimeMaxMs: 1_000 } };
+  return { ...options, topic: { ...options.topic, partitions: 1 }, safetyPhaseMs: 2_500, faults: { ...options.faults, meanIntervalMs: 400, crash: true, partition: false, pause: false, clockSkew: false, downtimeMaxMs: 1_000 } };
 }
 
-function runOnDisk(options: ClusterOptions): { result: ReturnType<ClusterSimulation['run']>; storages: DiskStorage[] } {
+function runOnDisk(options: ClusterOptions, faults?: TimedFault[]): { result: ReturnType<ClusterSimulation['run']>; storages: DiskStorage[] } {
   const root = tempDir();
   dirs.push(root);
   const storages: DiskStorage[] = [];
@@ -78,7 +79,7 @@ function runOnDisk(options: ClusterOptions): { result: ReturnType<ClusterSimulat
     return { ...original.call(this, id), storage: reopeningStorage(path.join(root, `node-${id}`), (address) => this.logConfigFor(address), storages) };
   };
   try {
-    return { result: new ClusterSimulation({ options }).run(), storages };
+    return { result: new ClusterSimulation({ options, ...(faults === undefined ? {} : { faults }) }).run(), storages };
   } finally {
     prototype.nodeParts = original;
   }
@@ -97,5 +98,23 @@ describe('the simulator over disk storage', () => {
       expect(storage.recovery.partitions.every((p) => p.truncatedBytes === 0)).toBe(true);
       storage.close();
     }
+  });
+
+  it('power loss: each node loses what the model says it loses, and the files follow', () => {
+    const options = { ...shortRun(5), flushMessages: 4, faults: { ...shortRun(5).faults, meanIntervalMs: 0 } };
+    const faults: TimedFault[] = [
+      { atMs: 1_200, fault: { kind: 'power-loss', node: 1 } },
+      { atMs: 1_900, fault: { kind: 'restart', node: 1 } },
+      { atMs: 2_100, fault: { kind: 'power-loss', node: 2 } },
+      { atMs: 2_600, fault: { kind: 'restart', node: 2 } },
+      { atMs: 2_700, fault: { kind: 'power-loss', node: 1 } },
+      { atMs: 3_000, fault: { kind: 'restart', node: 1 } },
+    ];
+    const memory = new ClusterSimulation({ options, faults }).run();
+    const { result: disk, storages } = runOnDisk(options, faults);
+    const summary = (r: typeof memory) => ({ violations: r.violations.map((v) => v.clauseId), produced: r.produced, consumed: r.consumedRecords, steps: r.steps, lost: r.allowedLostWrites.length });
+    expect(summary(disk)).toEqual(summary(memory));
+    expect(storages.length).toBe(options.brokers + options.controllers + 3);
+    for (const storage of storages) storage.close();
   });
 });
