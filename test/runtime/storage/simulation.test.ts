@@ -16,9 +16,9 @@ import { diskStorage, type DiskStorage } from '../../../src/runtime/storage/inde
 import { removeDir, tempDir } from './support.js';
 
 /**
- * A node's storage that reopens its directory when the node boots after a crash. The node writes
- * its quorum state only when it crashes (src/cluster/node.ts), so that write marks the crash; the
- * high watermarks it writes then are checkpointed, as Kafka's periodic checkpoint would have.
+ * A node's storage that reopens its directory whenever the node boots again (a restart after a
+ * crash or a power loss), without closing it: the recovery path of a killed process. The high
+ * watermarks the crash wrote are checkpointed first, as Kafka's periodic checkpoint would have.
  */
 function reopeningStorage(dir: string, logConfigFor: (address: PartitionAddress) => LogConfig, opened: DiskStorage[]): NodeStorage {
   const open = (): DiskStorage => {
@@ -27,24 +27,21 @@ function reopeningStorage(dir: string, logConfigFor: (address: PartitionAddress)
     return storage;
   };
   let current = open();
-  let crashed = false;
+  let booted = false;
   return {
     get metadataLog() {
       return current.metadataLog;
     },
     quorumState: {
       read() {
-        if (crashed) {
+        if (booted) {
           current.checkpoint();
           current = open();
-          crashed = false;
         }
+        booted = true;
         return current.quorumState.read();
       },
-      write(state) {
-        crashed = true;
-        current.quorumState.write(state);
-      },
+      write: (state) => current.quorumState.write(state),
     },
     partitionLogs: {
       get: (key) => current.partitionLogs.get(key),
