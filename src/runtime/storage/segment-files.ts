@@ -54,7 +54,8 @@ export interface SegmentRead {
  * InvalidRecordException). Below the recovery point the CRC is not checked (LogLoader recovers
  * only unflushed segments), but a batch must still parse.
  */
-export function readSegmentBytes(bytes: Uint8Array, baseOffset: number, verifyCrc: boolean, accept: (view: RecordBatchView) => string | undefined): SegmentRead {
+/** `baseOffset` null: offsets are not checked (a tool reading a file, not a log recovering it). */
+export function readSegmentBytes(bytes: Uint8Array, baseOffset: number | null, verifyCrc: boolean, accept: (view: RecordBatchView) => string | undefined): SegmentRead {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const views: RecordBatchView[] = [];
   let position = 0;
@@ -75,11 +76,11 @@ export function readSegmentBytes(bytes: Uint8Array, baseOffset: number, verifyCr
     // Offsets follow on without a gap: the log never writes one (Kafka's compaction would; it is not modelled),
     // and baseOffset is outside the CRC, so this is the only check that catches a damaged one.
     const first = Number(batch.header.baseOffset);
-    if (first !== nextOffset) return { views, validBytes: position, invalidReason: `batch at offset ${first} where offset ${nextOffset} was due` };
+    if (nextOffset !== null && first !== nextOffset) return { views, validBytes: position, invalidReason: `batch at offset ${first} where offset ${nextOffset} was due` };
     const rejected = accept(batch);
     if (rejected !== undefined) return { views, validBytes: position, invalidReason: rejected };
     views.push(batch);
-    nextOffset = first + batch.header.lastOffsetDelta + 1;
+    if (nextOffset !== null) nextOffset = first + batch.header.lastOffsetDelta + 1;
     position += size;
   }
   return { views, validBytes: position, invalidReason: undefined };
