@@ -31,15 +31,14 @@ export interface MetadataLogRecovery {
 export class DiskMetadataLog implements LogStore {
   private readonly memory = new MemoryLogStore();
   private cache: EpochEntry[] = [];
-  readonly recovery: MetadataLogRecovery;
 
   private constructor(
     readonly dir: string,
     private readonly files: SegmentFiles<null>,
     private readonly segmentBytes: number,
-  ) {
-    this.recovery = { truncatedBytes: 0, deletedSegments: 0, invalidReason: undefined };
-  }
+    /** What the open found and cut. */
+    readonly recovery: MetadataLogRecovery,
+  ) {}
 
   /** Open the directory's log, every batch CRC-checked (the metadata log is small and always recovered whole). */
   static open(dir: string, segmentBytes: number, sync: Sync): DiskMetadataLog {
@@ -59,8 +58,7 @@ export class DiskMetadataLog implements LogStore {
         return null;
       },
     });
-    const log = new DiskMetadataLog(dir, loaded.files, segmentBytes);
-    (log as { recovery: MetadataLogRecovery }).recovery = { truncatedBytes: loaded.truncatedBytes, deletedSegments: loaded.deletedSegments, invalidReason: loaded.invalidReason };
+    const log = new DiskMetadataLog(dir, loaded.files, segmentBytes, { truncatedBytes: loaded.truncatedBytes, deletedSegments: loaded.deletedSegments, invalidReason: loaded.invalidReason });
     log.memory.append(records);
     for (const record of records) log.cache = appendToEpochCache(log.cache, record.epoch, record.offset);
     writeLeaderEpochCheckpoint(path.join(dir, LEADER_EPOCH_CHECKPOINT), log.cache, sync);

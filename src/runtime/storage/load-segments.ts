@@ -44,6 +44,7 @@ export function loadSegments<T>(dir: string, options: LoadOptions<T>): LoadedSeg
   let nextOffset = 0;
   for (const [i, baseOffset] of bases.entries()) {
     const file = path.join(dir, segmentFileName(baseOffset));
+    if (invalidReason === undefined && baseOffset < nextOffset) invalidReason = `segment ${baseOffset} overlaps the previous one, which ends at ${nextOffset}`;
     if (invalidReason !== undefined) {
       fs.rmSync(file, { force: true });
       deletedSegments++;
@@ -53,12 +54,6 @@ export function loadSegments<T>(dir: string, options: LoadOptions<T>): LoadedSeg
     const unflushed = !options.cleanShutdown && nextBase > options.recoveryPoint;
     const bytes = fs.readFileSync(file);
     const batches: T[] = [];
-    if (baseOffset < nextOffset) invalidReason = `segment ${baseOffset} overlaps the previous one, which ends at ${nextOffset}`;
-    if (invalidReason !== undefined) {
-      fs.rmSync(file, { force: true });
-      deletedSegments++;
-      continue;
-    }
     const read = readSegmentBytes(bytes, baseOffset, unflushed, (view) => {
       const lastOffset = Number(view.header.baseOffset) + view.header.lastOffsetDelta;
       if (lastOffset >= nextBase) return `batch ending at ${lastOffset} reaches into the next segment ${nextBase}`;
