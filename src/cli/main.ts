@@ -21,6 +21,7 @@ import { demoCommand } from './commands/demo.js';
 import { partitionCommand } from './commands/partition.js';
 import { clausesCommand } from './commands/clauses.js';
 import { frameCommand } from './commands/frame.js';
+import { registerDumpLog } from './commands/dump-log.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -112,6 +113,8 @@ function program(setExitCode: (code: number) => void): Command {
     .argument('[id]', 'a clause id, e.g. REPL-HW-1')
     .option('--json', 'as JSON', false)
     .action(act(clausesCommand));
+
+  registerDumpLog(root, act);
 
   root.command('variants')
     .description('the named protocol variants: the reference and the known-broken ones')

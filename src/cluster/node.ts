@@ -159,8 +159,21 @@ export abstract class KafkaNode implements ActorSink, HandOffTarget, Listening {
   // ---- outputs (ActorSink) ----------------------------------------------------------------------
 
   effect(actor: string, effect: HostEvent): void {
-    if (actor === 'quorum') this.performQuorum(effect);
-    else this.perform(actor, effect);
+    if (actor === 'quorum') {
+      this.persistElection();
+      this.performQuorum(effect);
+    } else this.perform(actor, effect);
+  }
+
+  /**
+   * The election (epoch, vote, leader) reaches storage before any output of the step that changed
+   * it, as Kafka writes quorum-state before a vote or a new epoch leaves the node; a store skips a
+   * write of what it already holds. In memory this changes nothing a restart reads: the crash
+   * writes the same state.
+   */
+  private persistElection(): void {
+    const quorum = this.quorum;
+    if (quorum !== undefined) this.storage.quorumState.write(quorum.context.durable);
   }
 
   schedule(actor: string, timer: TimerRequest): void {

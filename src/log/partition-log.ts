@@ -39,6 +39,19 @@ export const defaultLogConfig: LogConfig = {
   flushMessages: Number.MAX_SAFE_INTEGER,
 };
 
+/** A segment as a store recovered it: its base offset and its batches, in offset order. */
+export interface LoadedSegment {
+  readonly baseOffset: number;
+  readonly batches: readonly RecordBatch[];
+}
+
+export interface LoadedLog {
+  readonly segments: readonly LoadedSegment[];
+  readonly logStartOffset: number;
+  readonly epochCache: readonly EpochEntry[];
+  readonly recoveryPoint: number;
+}
+
 interface Segment {
   readonly baseOffset: number;
   readonly createdMs: number;
@@ -104,6 +117,31 @@ export class PartitionLog {
 
   batches(): RecordBatch[] {
     return this.segments.flatMap((s) => s.batches);
+  }
+
+  /**
+   * Replace a new, empty log with what a store recovered from its files (LogLoader.load): the
+   * segments' batches in offset order, the log start offset (at least the first segment's base),
+   * the leader-epoch cache and the recovery point. The log end offset is the last segment's next
+   * offset (LogSegment.readNextOffset: its base when it holds nothing).
+   */
+  load(loaded: LoadedLog, nowMs: number): void {
+    if (this.endOffset !== 0 || this.segments.length !== 1) throw new Error('load into a log that is not new');
+    const first = loaded.segments[0];
+    if (first === undefined) throw new Error('a loaded log needs a segment');
+    this.segments = loaded.segments.map((s) => {
+      const segment = newSegment(s.baseOffset, nowMs);
+      segment.batches = [...s.batches];
+      segment.sizeInBytes = s.batches.reduce((n, b) => n + batchSizeInBytes(b), 0);
+      segment.largestTimestamp = s.batches.reduce((t, b) => Math.max(t, b.maxTimestamp), -1);
+      return segment;
+    });
+    const last = loaded.segments[loaded.segments.length - 1] as LoadedSegment;
+    const lastBatch = last.batches[last.batches.length - 1];
+    this.endOffset = lastBatch === undefined ? last.baseOffset : lastOffsetOf(lastBatch) + 1;
+    this.startOffset = Math.min(Math.max(loaded.logStartOffset, first.baseOffset), this.endOffset);
+    this.flushedOffset = Math.min(Math.max(loaded.recoveryPoint, this.startOffset), this.endOffset);
+    this.cache = [...loaded.epochCache];
   }
 
   /** Append one batch at the log end offset (asserted), rolling a segment first when needed. */
