@@ -6,17 +6,12 @@
  * as GroupMetadataManager.removeGroup does.
  */
 import { transition } from 'xstate';
-import { createClassicGroupMachine, shardTimerEventOf, type ClassicGroupEffect, type ClassicGroupEvent, type ClassicGroupMachineContext, type ClassicGroupTimerEvent } from './classic-group-machine.js';
+import { createClassicGroupMachine, shardTimerEventOf, type ClassicGroupEvent, type ClassicGroupMachineContext, type ClassicGroupTimerEvent } from './classic-group-machine.js';
 import type { ClassicGroupsState } from './classic-groups.js';
-import type { GroupRecord } from '../../protocol/groups/records.js';
-import type { ShardOutcome, ShardResponse, ShardTimer } from './shard.js';
+import { groupMachineOutputs, type MachineAction } from './group-machine-host.js';
+import type { ShardOutcome } from './shard.js';
 
 const machine = createClassicGroupMachine();
-
-interface MachineAction {
-  readonly type: string;
-  readonly params?: unknown;
-}
 
 /** Step one group's machine with one event; the shard's other groups are untouched. */
 export function stepClassicGroup(s: ClassicGroupsState, groupId: string, event: ClassicGroupEvent): ShardOutcome<ClassicGroupsState> {
@@ -30,34 +25,5 @@ export function stepClassicGroup(s: ClassicGroupsState, groupId: string, event: 
   const groups = { ...s.groups };
   if (after.group === null || next.value === 'Dead') delete groups[groupId];
   else groups[groupId] = after.group;
-  return { ...outcomeOf(groupId, actions as readonly MachineAction[]), state: { ...s, groups, memberIdCounter: after.memberIdCounter } };
-}
-
-function outcomeOf(groupId: string, actions: readonly MachineAction[]): Omit<ShardOutcome<ClassicGroupsState>, 'state'> {
-  const responses: ShardResponse[] = [];
-  const records: GroupRecord[] = [];
-  const timers: ShardTimer[] = [];
-  const cancels: string[] = [];
-  for (const action of actions) {
-    switch (action.type) {
-      case 'xstate.emit': {
-        const effect = (action.params as { event: ClassicGroupEffect }).event;
-        if (effect.type === 'respond') responses.push(effect.response);
-        else records.push(effect.record);
-        break;
-      }
-      case 'xstate.raise': {
-        const params = action.params as { event: ClassicGroupTimerEvent; id: string; delay?: number };
-        if (params.delay === undefined) throw new Error(`classic group ${groupId}: an undelayed raise escaped its machine`);
-        timers.push({ key: params.id, delayMs: params.delay, event: shardTimerEventOf(groupId, params.event) });
-        break;
-      }
-      case 'xstate.cancel':
-        cancels.push((action.params as { sendId: string }).sendId);
-        break;
-      default:
-        throw new Error(`classic group ${groupId}: unknown action ${action.type}`);
-    }
-  }
-  return { responses, records, timers, cancels };
+  return { ...groupMachineOutputs(groupId, actions as readonly MachineAction[], (e: ClassicGroupTimerEvent) => shardTimerEventOf(groupId, e)), state: { ...s, groups, memberIdCounter: after.memberIdCounter } };
 }

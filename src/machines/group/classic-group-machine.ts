@@ -18,7 +18,7 @@
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import type { HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, SyncGroupRequest } from '../../protocol/groups/messages.js';
-import type { GroupRecord } from '../../protocol/groups/records.js';
+import type { GroupMachineEffect } from './group-machine-host.js';
 import { classicHeartbeat } from './classic-heartbeat.js';
 import { classicJoinGroup } from './classic-join.js';
 import { classicLeaveGroup } from './classic-leave.js';
@@ -29,7 +29,7 @@ import { classicTimer } from './classic-timers.js';
 import type { ClassicGroup } from './classic-group.js';
 import type { ClassicGroupState } from './classic-group-state.js';
 import type { ClassicGroupsState } from './classic-groups.js';
-import type { From, ShardEnv, ShardOutcome, ShardResponse, ShardTimerEvent } from './shard.js';
+import type { From, ShardEnv, ShardOutcome, ShardTimerEvent } from './shard.js';
 
 export interface ClassicGroupMachineContext {
   readonly groupId: string;
@@ -42,10 +42,7 @@ export interface ClassicGroupMachineContext {
   readonly hops: readonly ClassicGroupState[];
 }
 
-/** What the machine emits: an answer to a client, or a record for __consumer_offsets. */
-export type ClassicGroupEffect =
-  | { readonly type: 'respond'; readonly response: ShardResponse }
-  | { readonly type: 'record'; readonly record: GroupRecord };
+export type ClassicGroupEffect = GroupMachineEffect;
 
 /** The group's deadlines, as events the coordinator sends back when they fire. */
 export type ClassicGroupTimerEvent =
@@ -70,14 +67,7 @@ export type ClassicGroupEvent = WithEnv<
   | ClassicGroupTimerEvent
 >;
 
-/** Timer events by the shard's timer kind, and back. */
-const timerTypeOfKind = {
-  'classic.heartbeat': 'SessionTimeout',
-  'classic.pendingMember': 'PendingMemberTimeout',
-  'classic.join': 'JoinTimeout',
-  'classic.sync': 'SyncTimeout',
-} as const;
-
+/** A shard timer of a classic group as the event it delivers to the group's machine, and back. */
 export function classicTimerEventOf(timer: ShardTimerEvent): ClassicGroupTimerEvent | null {
   switch (timer.kind) {
     case 'classic.heartbeat': return { type: 'SessionTimeout', memberId: timer.memberId };

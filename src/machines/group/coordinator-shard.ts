@@ -16,9 +16,9 @@ import { classicValidateOffsetCommit, createSimpleGroup, emptyClassicGroups, rep
 import { classicTimerEventOf } from './classic-group-machine.js';
 import { stepClassicGroup } from './classic-group-host.js';
 import {
-  consumerGroupHeartbeat, consumerGroupOnLoaded, consumerGroupTimer, consumerGroupValidateOffsetCommit, consumerGroupValidateOffsetFetch,
-  emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
+  consumerGroupValidateOffsetCommit, consumerGroupValidateOffsetFetch, emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
 } from './consumer-group.js';
+import { consumerTimerEventOf, stepConsumerGroup } from './consumer-group-machine.js';
 import { errorResponseFor } from './error-responses.js';
 import type { GroupRecord, OffsetCommitRecord } from '../../protocol/groups/records.js';
 import type { From, ShardEnv, ShardOutcome, ShardResponse, ShardTimerEvent } from './shard.js';
@@ -77,10 +77,11 @@ function classicRequest(state: ShardState, request: From<JoinGroupRequest | Sync
  */
 function consumerRequest(state: ShardState, request: From<ConsumerGroupHeartbeatRequest>, env: ShardEnv): ShardOutcome<ShardState> {
   const classic = state.classic.groups[request.groupId];
-  if (classic === undefined) return withConsumer(state, consumerGroupHeartbeat(state.consumer, request, env));
+  const heartbeat = { type: 'ConsumerGroupHeartbeat', request, env } as const;
+  if (classic === undefined) return withConsumer(state, stepConsumerGroup(state.consumer, request.groupId, heartbeat));
   if (classic.state !== 'Empty' && classic.state !== 'Dead') return refuse(state, request, 'GROUP_ID_NOT_FOUND');
   const converted: ShardState = { ...state, classic: stepClassicGroup(state.classic, request.groupId, { type: 'Delete', env }).state };
-  const outcome = withConsumer(converted, consumerGroupHeartbeat(converted.consumer, request, env));
+  const outcome = withConsumer(converted, stepConsumerGroup(converted.consumer, request.groupId, heartbeat));
   return { ...outcome, records: [{ type: 'GroupMetadata', group: request.groupId, value: null }, ...outcome.records] };
 }
 
@@ -161,7 +162,9 @@ export function handleShardRequest(state: ShardState, request: From<GroupRequest
 export function handleShardTimer(state: ShardState, event: ShardTimerEvent, env: ShardEnv): ShardOutcome<ShardState> {
   const classic = classicTimerEventOf(event);
   if (classic !== null) return withClassic(state, stepClassicGroup(state.classic, event.groupId, { ...classic, env }));
-  return withConsumer(state, consumerGroupTimer(state.consumer, event, env));
+  const consumer = consumerTimerEventOf(event);
+  if (consumer === null) return { state, records: [], responses: [], timers: [], cancels: [] };
+  return withConsumer(state, stepConsumerGroup(state.consumer, event.groupId, { ...consumer, env }));
 }
 
 function replayOffsetCommit(state: ShardState, record: OffsetCommitRecord): ShardState {
@@ -186,11 +189,11 @@ export function replayShardRecord(state: ShardState, record: GroupRecord): Shard
   }
 }
 
-/** onLoaded for every classic group, each through its machine, in the shard's order. */
-function classicGroupsOnLoaded(s: ClassicGroupsState, env: ShardEnv): ShardOutcome<ClassicGroupsState> {
-  let outcome: ShardOutcome<ClassicGroupsState> = { state: s, records: [], responses: [], timers: [], cancels: [] };
+/** onLoaded for every group of one protocol, each through its machine, in the shard's order. */
+function eachGroupOnLoaded<S extends { readonly groups: Readonly<Record<string, unknown>> }>(s: S, stepGroup: (s: S, groupId: string) => ShardOutcome<S>): ShardOutcome<S> {
+  let outcome: ShardOutcome<S> = { state: s, records: [], responses: [], timers: [], cancels: [] };
   for (const groupId of Object.keys(s.groups)) {
-    const step = stepClassicGroup(outcome.state, groupId, { type: 'Loaded', env });
+    const step = stepGroup(outcome.state, groupId);
     outcome = {
       state: step.state,
       records: [...outcome.records, ...step.records],
@@ -204,8 +207,8 @@ function classicGroupsOnLoaded(s: ClassicGroupsState, env: ShardEnv): ShardOutco
 
 /** After a load: arm the timers of every member the records brought back (GroupMetadataManager.onLoaded). */
 export function shardOnLoaded(state: ShardState, env: ShardEnv): ShardOutcome<ShardState> {
-  const classic = classicGroupsOnLoaded(state.classic, env);
-  const consumer = consumerGroupOnLoaded(state.consumer, env);
+  const classic = eachGroupOnLoaded(state.classic, (s, groupId) => stepClassicGroup(s, groupId, { type: 'Loaded', env }));
+  const consumer = eachGroupOnLoaded(state.consumer, (s, groupId) => stepConsumerGroup(s, groupId, { type: 'Loaded', env }));
   return {
     state: { ...state, classic: classic.state, consumer: consumer.state },
     records: [...classic.records, ...consumer.records],
