@@ -146,9 +146,18 @@ const applyRule = enqueueActions(({ context, event, enqueue }: { context: Classi
 
 const takeHop = assign(({ context }: { context: ClassicGroupMachineContext }) => ({ hops: context.hops.slice(1) }));
 
-/** An eventless move to `target`, taken when the rule's next hop is there. */
-function hop(target: ClassicGroupState, description: string) {
-  return { guard: { type: 'nextHopIs', params: { state: target } }, target, actions: 'takeHop', description } as const;
+/** The guards of the eventless moves, named after the rule that makes each move: each holds when the rule's next hop is its state. */
+const hopGuards = {
+  prepareRebalance: 'PreparingRebalance',
+  completeClassicGroupJoin: 'CompletingRebalance',
+  completeClassicGroupJoinWithNobody: 'Empty',
+  storeLeaderAssignment: 'Stable',
+  groupDeleted: 'Dead',
+} as const satisfies Record<string, ClassicGroupState>;
+
+/** An eventless move to the state of `guard`, taken when the rule's next hop is there. */
+function hop(guard: keyof typeof hopGuards, description: string) {
+  return { guard, target: hopGuards[guard], actions: 'takeHop', description } as const;
 }
 
 /** The rule each event runs, named per state where the state changes its meaning. */
@@ -169,9 +178,7 @@ export function createClassicGroupMachine() {
   return setup({
     types: { context: {} as ClassicGroupMachineContext, events: {} as ClassicGroupEvent, input: {} as ClassicGroupMachineContext, emitted: {} as ClassicGroupEffect },
     actions: { applyRule: applyRule as never, takeHop: takeHop as never },
-    guards: {
-      nextHopIs: ({ context }, params: { state: ClassicGroupState }) => context.hops[0] === params.state,
-    },
+    guards: Object.fromEntries(Object.entries(hopGuards).map(([name, state]) => [name, ({ context }: { context: ClassicGroupMachineContext }) => context.hops[0] === state])) as Record<keyof typeof hopGuards, never>,
   }).createMachine({
     id: 'classicGroup',
     context: ({ input }) => input,
@@ -191,8 +198,8 @@ export function createClassicGroupMachine() {
           OffsetCommitted: 'A commit with generation -1 (an admin client, or a consumer assigning itself partitions): nothing to touch.',
         }),
         always: [
-          hop('PreparingRebalance', 'prepareRebalance (initial rebalance): the first member joined; the join timer is group.initial.rebalance.delay.ms.'),
-          hop('Dead', deleted),
+          hop('prepareRebalance', 'prepareRebalance (initial rebalance): the first member joined; the join timer is group.initial.rebalance.delay.ms.'),
+          hop('groupDeleted', deleted),
         ],
       },
       PreparingRebalance: {
@@ -210,9 +217,9 @@ export function createClassicGroupMachine() {
           Delete: deleted,
         }),
         always: [
-          hop('CompletingRebalance', 'completeClassicGroupJoin: every member re-joined, or the join deadline passed with members left: the next generation (generation + 1), a leader chosen, every parked JoinGroup answered, SyncGroup expected within the rebalance timeout.'),
-          hop('Empty', 'completeClassicGroupJoin with nobody left: the next generation, empty, written to __consumer_offsets.'),
-          hop('Dead', deleted),
+          hop('completeClassicGroupJoin', 'completeClassicGroupJoin: every member re-joined, or the join deadline passed with members left: the next generation (generation + 1), a leader chosen, every parked JoinGroup answered, SyncGroup expected within the rebalance timeout.'),
+          hop('completeClassicGroupJoinWithNobody', 'completeClassicGroupJoin with nobody left: the next generation, empty, written to __consumer_offsets.'),
+          hop('groupDeleted', deleted),
         ],
       },
       CompletingRebalance: {
@@ -230,9 +237,9 @@ export function createClassicGroupMachine() {
           Delete: deleted,
         }),
         always: [
-          hop('Stable', 'classicGroupSync from the leader: the assignment is stored and propagated to every parked SyncGroup.'),
-          hop('PreparingRebalance', 'prepareRebalance: a member joined, changed, left or expired, or pending syncs expired; parked SyncGroups get REBALANCE_IN_PROGRESS.'),
-          hop('Dead', deleted),
+          hop('storeLeaderAssignment', 'classicGroupSync from the leader: the assignment is stored and propagated to every parked SyncGroup.'),
+          hop('prepareRebalance', 'prepareRebalance: a member joined, changed, left or expired, or pending syncs expired; parked SyncGroups get REBALANCE_IN_PROGRESS.'),
+          hop('groupDeleted', deleted),
         ],
       },
       Stable: {
@@ -251,8 +258,8 @@ export function createClassicGroupMachine() {
           Delete: deleted,
         }),
         always: [
-          hop('PreparingRebalance', 'prepareRebalance: a member joined, changed, left or expired (or the leader re-joined): the join phase starts; the join timer is the longest rebalance timeout.'),
-          hop('Dead', deleted),
+          hop('prepareRebalance', 'prepareRebalance: a member joined, changed, left or expired (or the leader re-joined): the join phase starts; the join timer is the longest rebalance timeout.'),
+          hop('groupDeleted', deleted),
         ],
       },
       Dead: {

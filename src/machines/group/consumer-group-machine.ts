@@ -107,10 +107,19 @@ const reasons: Record<ConsumerGroupState | 'Dead', string> = {
   Dead: 'The group is deleted.',
 };
 
+/** The guards of the eventless moves, named for what maybeUpdateGroupState sees: each holds when the derived state is its state. */
+const moveGuards = {
+  noMembers: 'Empty',
+  groupEpochAheadOfTarget: 'Assigning',
+  membersReconciling: 'Reconciling',
+  allMembersReconciled: 'Stable',
+  groupDeleted: 'Dead',
+} as const satisfies Record<string, ConsumerGroupState | 'Dead'>;
+
 function moves(from: ConsumerGroupState) {
-  return (['Empty', 'Assigning', 'Reconciling', 'Stable', 'Dead'] as const)
-    .filter((state) => state !== from)
-    .map((state) => ({ guard: { type: 'derivedStateIs', params: { state } }, target: state, description: reasons[state] }) as const);
+  return (Object.keys(moveGuards) as (keyof typeof moveGuards)[])
+    .filter((guard) => moveGuards[guard] !== from)
+    .map((guard) => ({ guard, target: moveGuards[guard], description: reasons[moveGuards[guard]] }) as const);
 }
 
 const heartbeat = { actions: 'applyRule', description: 'consumerGroupHeartbeat: validate, then join, leave (epoch -1, static -2) or heartbeat: a changed subscription bumps the group epoch and computes a new target assignment; the member is reconciled one step (its member machine); the answer carries its epoch and, if changed, its assignment.' } as const;
@@ -131,9 +140,7 @@ export function createConsumerGroupMachine() {
   return setup({
     types: { context: {} as ConsumerGroupMachineContext, events: {} as ConsumerGroupMachineEvent, input: {} as ConsumerGroupMachineContext, emitted: {} as GroupMachineEffect },
     actions: { applyRule: applyRule as never },
-    guards: {
-      derivedStateIs: ({ context }, params: { state: ConsumerGroupState | 'Dead' }) => derivedState(context) === params.state,
-    },
+    guards: Object.fromEntries(Object.entries(moveGuards).map(([name, state]) => [name, ({ context }: { context: ConsumerGroupMachineContext }) => derivedState(context) === state])) as Record<keyof typeof moveGuards, never>,
   }).createMachine({
     id: 'consumerGroup',
     context: ({ input }) => input,

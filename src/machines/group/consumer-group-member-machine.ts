@@ -34,8 +34,17 @@ const build = assign(({ context, event }: { context: MemberMachineContext; event
   }
 });
 
+/** The guards of the eventless moves, named for what the builder found: each holds when it put the member in its state. */
+const moveGuards = {
+  mustRevoke: 'UNREVOKED_PARTITIONS',
+  waitsForUnreleased: 'UNRELEASED_PARTITIONS',
+  ownsTarget: 'STABLE',
+} as const satisfies Record<string, MemberState>;
+
+const guardFor = (state: MemberState): keyof typeof moveGuards => (Object.keys(moveGuards) as (keyof typeof moveGuards)[]).find((g) => moveGuards[g] === state)!;
+
 function to(target: MemberState, description: string) {
-  return { guard: { type: 'memberStateIs', params: { state: target } }, target, description } as const;
+  return { guard: guardFor(target), target, description } as const;
 }
 
 const toUnrevoked = (why: string) => to('UNREVOKED_PARTITIONS', `computeNextAssignment: ${why} takes away partitions the member still reports owning: it keeps its epoch and must revoke them first (the rebalance timer runs).`);
@@ -46,9 +55,7 @@ export function createMemberMachine() {
   return setup({
     types: { context: {} as MemberMachineContext, events: {} as MemberMachineEvent, input: {} as MemberMachineContext },
     actions: { build: build as never },
-    guards: {
-      memberStateIs: ({ context }, params: { state: MemberState }) => context.refusal === null && context.member.state === params.state,
-    },
+    guards: Object.fromEntries(Object.entries(moveGuards).map(([name, state]) => [name, ({ context }: { context: MemberMachineContext }) => context.refusal === null && context.member.state === state])) as Record<keyof typeof moveGuards, never>,
   }).createMachine({
     id: 'consumerGroupMember',
     context: ({ input }) => input,
