@@ -15,7 +15,9 @@ import { createClassicGroupMachine } from '../../src/machines/group/classic-grou
 import { classicGroupStates, isValidTransition } from '../../src/machines/group/classic-group-state.js';
 import { emptyClassicGroups, type ClassicGroupsState } from '../../src/machines/group/classic.js';
 import { emptyConsumerGroups } from '../../src/machines/group/consumer-group.js';
-import { stepConsumerGroup } from '../../src/machines/group/consumer-group-machine.js';
+import { createConsumerGroupMachine, stepConsumerGroup } from '../../src/machines/group/consumer-group-machine.js';
+import { createQuorumMachine } from '../../src/machines/quorum/index.js';
+import { machineDoc } from '../../src/docs/machine-doc.js';
 import { createMemberMachine, reconcileMember } from '../../src/machines/group/consumer-group-member-machine.js';
 import { assignmentOf, hasPartition, partitionsOf, type Assignment } from '../../src/machines/group/consumer-group-assignment.js';
 import { newConsumerGroupMember, type ConsumerGroupMember, type MemberState } from '../../src/machines/group/consumer-group-member.js';
@@ -158,4 +160,21 @@ describe('KIP-848 group machine', () => {
     expect(heartbeat.timers.map((t) => t.event.kind)).toEqual(['consumer.session']);
     expect(stepConsumerGroup(heartbeat.state, 'g', { type: 'Delete', env: env() }).state.groups).toEqual({});
   });
+});
+
+describe('the machine pages name a rule on every transition (docs/machines)', () => {
+  const machines = {
+    quorum: createQuorumMachine(),
+    'classic group': createClassicGroupMachine(),
+    'KIP-848 group': createConsumerGroupMachine(),
+    'KIP-848 member': createMemberMachine(),
+  };
+  for (const [name, machine] of Object.entries(machines)) {
+    it(`${name}: no transition row with an empty rule`, () => {
+      const page = machineDoc(machine as never, { title: name, summary: '', clauses: [] });
+      const rows = page.split('\n').filter((line) => line.startsWith('| ') && line.split('|').length === 7 && !line.startsWith('| in state') && !line.startsWith('| ---'));
+      expect(rows.length).toBeGreaterThan(3);
+      expect(rows.filter((row) => row.endsWith('|  |'))).toEqual([]);
+    });
+  }
 });
