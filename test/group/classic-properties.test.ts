@@ -16,7 +16,7 @@ import {
 } from '../../src/machines/group/classic.js';
 import { stepClassicGroup } from '../../src/machines/group/classic-group-host.js';
 import { classicTimerEventOf } from '../../src/machines/group/classic-group-machine.js';
-import { checkClassicGroup } from '../../src/machines/group/classic-invariants.js';
+import { GroupJudge } from '../support/group-judge.js';
 import type { GroupMetadataRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent } from '../../src/machines/group/shard.js';
 
@@ -78,6 +78,7 @@ class Run {
   clients = new Map<number, ClientView>(CLIENTS.map((c) => [c, { memberId: '', generationId: -1, staleMemberId: 'never-a-member', members: [], synced: false, protocols: 0 }]));
   /** The machine's moves seen, as `from->to`. */
   edges = new Set<string>();
+  private readonly judge = new GroupJudge();
   private correlationId = 0;
 
   env(): ShardEnv {
@@ -96,7 +97,7 @@ class Run {
     for (const record of outcome.records) if (record.type === 'GroupMetadata') this.records.push(record);
     for (const response of outcome.responses) this.learn(response.to, response.message);
     const after = this.group();
-    if (after !== undefined) expect(checkClassicGroup(after, before)).toEqual([]);
+    expect(this.judge.observe({ classic: this.state })).toEqual([]);
     const from = before?.state ?? 'Empty';
     const to = after?.state ?? 'Empty';
     if (after !== undefined && after.previousState !== from && after.previousState !== 'Dead' && (from !== to || after.previousState !== before?.previousState)) this.edges.add(`${from}->${after.previousState}`);

@@ -13,7 +13,7 @@ import {
   consumerGroupOnLoaded, consumerGroupState, emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
 } from '../../src/machines/group/consumer-group.js';
 import { consumerTimerEventOf, stepConsumerGroup } from '../../src/machines/group/consumer-group-machine.js';
-import { checkEpochs, checkReleasedBeforeAssigned, consumerGroupInvariants } from '../../src/machines/group/consumer-group-invariants.js';
+import { GroupJudge } from '../support/group-judge.js';
 import type { GroupRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent } from '../../src/machines/group/shard.js';
 
@@ -79,6 +79,7 @@ class Run {
   correlationId = 0;
   /** The group machine's states and the members' reconciliation states seen. */
   groupStates = new Set<string>();
+  private readonly judge = new GroupJudge();
   memberStates = new Set<string>();
 
   env(): ShardEnv {
@@ -92,7 +93,6 @@ class Run {
   }
 
   apply(outcome: ShardOutcome<ConsumerGroupsState>): void {
-    const before = this.state.groups[GROUP];
     this.state = outcome.state;
     this.log.push(...outcome.records);
     for (const key of outcome.cancels) this.timers.delete(key);
@@ -101,7 +101,7 @@ class Run {
     this.groupStates.add(after === undefined ? 'Empty' : consumerGroupState(after));
     for (const member of Object.values(after?.members ?? {})) this.memberStates.add(member.state);
     if (after === undefined) return;
-    const violations = [...consumerGroupInvariants(after), ...(before === undefined ? [] : [...checkEpochs(after, before), ...checkReleasedBeforeAssigned(before, after)])];
+    const violations = this.judge.observe({ consumer: this.state, topics: this.env().topics });
     if (violations.length > 0) throw new Error(violations.join('\n'));
   }
 
