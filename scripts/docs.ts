@@ -17,6 +17,7 @@ import { producerClauses } from '../spec/producer/clauses.js';
 import { createCoordinatorMachine } from '../src/machines/coordinator/machine.js';
 import { createConsumerMachine } from '../src/machines/consumer/kafka-consumer.js';
 import { groupClauses } from '../spec/groups/clauses.js';
+import { groupMachineDocs } from './docs-groups.js';
 import { renderSpecIndex } from './spec-index.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
@@ -56,7 +57,7 @@ export function generatedDocs(): Record<string, string> {
     'docs/machines/coordinator.md': machineDoc(createCoordinatorMachine(), {
       title: 'The group coordinator machine',
       summary:
-        'One machine per broker (src/machines/coordinator): GroupCoordinatorService over CoordinatorRuntime, with one shard per __consumer_offsets partition the broker leads. Answers are held until the high watermark passes every write so far. The group rules are plain functions in src/machines/group (classic*.ts, consumer-group*.ts, coordinator-shard.ts). What is modelled and what is simplified: [../groups.md](../groups.md).',
+        'One machine per broker (src/machines/coordinator): GroupCoordinatorService over CoordinatorRuntime, with one shard per __consumer_offsets partition the broker leads. Answers are held until the high watermark passes every write so far. It is a host that only dispatches: each group is its own machine, stepped with transition() — [classic-group.md](classic-group.md), [consumer-group.md](consumer-group.md) and its members [consumer-group-member.md](consumer-group-member.md); offsets are kept by coordinator-shard.ts. What is modelled and what is simplified: [../groups.md](../groups.md).',
       clauses: groupClauses,
     }),
     'docs/machines/consumer.md': machineDoc(createConsumerMachine(), {
@@ -65,6 +66,7 @@ export function generatedDocs(): Record<string, string> {
         'One machine per consumer client (src/machines/consumer/kafka-consumer.ts): KafkaConsumer with ConsumerCoordinator (classic, eager and cooperative) or the KIP-848 membership manager (membership-consumer-protocol.ts), SubscriptionState positions, fetching and commits. Every event runs one pass of the client loop. See [../groups.md](../groups.md).',
       clauses: groupClauses,
     }),
+    ...groupMachineDocs(),
     'spec/INDEX.md': renderSpecIndex(),
   };
 }

@@ -10,6 +10,7 @@
  */
 import type { Clause, HistoryResult, InvariantCheck } from '../clause.js';
 import type { ClassicGroupView, ConsumerEvent, ConsumerGroupView, GroupsView } from './view.js';
+import { SingleOwnerAtOnce } from './ownership.js';
 
 export const ClassicGroupStates: Clause = {
   id: 'CG-STATE-1',
@@ -154,7 +155,7 @@ export function judgeCommitAnswer(request: { groupId: string; memberId: string; 
 export const groupClauses: readonly Clause[] = [
   ClassicGroupStates, GenerationPerJoinPhase, LeaderIsMember, OneOwnerInStableGeneration, EveryPartitionOwned, StaticMembersMapped,
   OneOwnerAcrossReconciliation, EpochsOrdered, ReconciledMeansTarget, TargetAssignsOnce,
-  ConsumedInOrder, CommittedBelowHighWatermark, ResumeFromCommitted, CommitFencedByGeneration,
+  ConsumedInOrder, CommittedBelowHighWatermark, ResumeFromCommitted, CommitFencedByGeneration, SingleOwnerAtOnce,
 ];
 
 const legalPredecessors: Record<ClassicGroupView['state'], readonly ClassicGroupView['state'][]> = {
@@ -334,20 +335,36 @@ function staticMembersCheck(): InvariantCheck<GroupsView> {
   };
 }
 
+/**
+ * CGH-OWN-1 in one state (no partition held twice) and across a step: a member is given a
+ * partition only once its previous holder released it, never straight from another member's
+ * assigned or pending-revocation partitions (a member that left or was fenced released all it
+ * held; a static member taking over its departed instance's partitions is that instance).
+ */
 function consumerOwnershipCheck(): InvariantCheck<GroupsView> {
+  const last = new Map<string, Map<string, { memberId: string; instanceId: string | null }>>();
   return {
     clause: OneOwnerAcrossReconciliation,
     observe(view) {
       const out: string[] = [];
-      eachConsumer(view, (g) => {
-        const owner = new Map<string, string>();
+      eachConsumer(view, (g, life) => {
+        const owner = new Map<string, { memberId: string; instanceId: string | null }>();
+        const before = last.get(life);
         for (const m of g.members) {
           for (const p of [...m.assigned, ...m.pendingRevocation]) {
             const other = owner.get(p);
-            if (other !== undefined && other !== m.memberId) out.push(`group ${g.groupId} epoch ${g.groupEpoch}: ${p} owned by ${other} and ${m.memberId}`);
-            owner.set(p, m.memberId);
+            if (other !== undefined && other.memberId !== m.memberId) out.push(`group ${g.groupId} epoch ${g.groupEpoch}: ${p} owned by ${other.memberId} and ${m.memberId}`);
+            owner.set(p, { memberId: m.memberId, instanceId: m.instanceId });
+          }
+          for (const p of m.assigned) {
+            const was = before?.get(p);
+            if (was === undefined || was.memberId === m.memberId || (was.instanceId !== null && was.instanceId === m.instanceId)) continue;
+            // A holder that left the group (or was fenced) released everything it held.
+            if (!g.members.some((other) => other.memberId === was.memberId)) continue;
+            out.push(`group ${g.groupId}: ${p} went from ${was.memberId} to ${m.memberId} without being released`);
           }
         }
+        last.set(life, owner);
       });
       return out;
     },

@@ -13,7 +13,7 @@ import {
   type ConsumerMembership, type MemberState,
 } from '../../src/machines/consumer/membership-consumer-protocol.js';
 import { consumerGroupHeartbeat, consumerGroupTimer, emptyConsumerGroups, type ConsumerGroupsState } from '../../src/machines/group/consumer-group.js';
-import { consumerGroupInvariants } from '../../src/machines/group/consumer-group-invariants.js';
+import { GroupJudge } from '../support/group-judge.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardTimerEvent } from '../../src/machines/group/shard.js';
 
 const FOO = 'FOOFOOFOOFOOFOOFOOFOOA';
@@ -253,6 +253,7 @@ class Cluster {
   timers = new Map<string, ShardTimerEvent>();
   clients: (ConsumerMembership | null)[] = Array.from({ length: CLIENTS }, (_, i) => onConsumerPoll(subscribe(initialMembership({ ...config, groupInstanceId: i === 0 ? 'static-0' : null }), topicsOf(i))));
   correlationId = 0;
+  private readonly judge = new GroupJudge();
 
   heartbeat(index: number, lostAs: 'none' | 'request' | 'response'): void {
     let lost = lostAs;
@@ -317,11 +318,8 @@ class Cluster {
         owner.set(key, index);
       }
     });
-    const group = this.server.groups.g;
-    if (group !== undefined) {
-      const violations = consumerGroupInvariants(group);
-      if (violations.length > 0) throw new Error(violations.join('\n'));
-    }
+    const violations = this.judge.observe({ consumer: this.server, topics: env.topics });
+    if (violations.length > 0) throw new Error(violations.join('\n'));
   }
 }
 

@@ -13,7 +13,7 @@ import {
   classicValidateOffsetCommit, createSimpleGroup, emptyClassicGroups, heartbeatKey, joinKey, replayGroupMetadata, syncKey, transitionTo,
   type ClassicGroup, type ClassicGroupsState,
 } from '../../src/machines/group/classic.js';
-import { checkClassicGroup } from '../../src/machines/group/classic-invariants.js';
+import { GroupJudge } from '../support/group-judge.js';
 import { ClassicEffects } from '../../src/machines/group/classic-effects.js';
 import type { GroupMetadataRecord, GroupRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type GroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent } from '../../src/machines/group/shard.js';
@@ -43,6 +43,7 @@ class Harness {
   timers = new Map<string, { dueMs: number; event: ShardTimerEvent }>();
   records: GroupRecord[] = [];
   private correlationId = 0;
+  private readonly judge = new GroupJudge();
 
   constructor(readonly config: GroupCoordinatorConfig = defaultGroupCoordinatorConfig) {}
 
@@ -57,12 +58,11 @@ class Harness {
   }
 
   private apply(outcome: ShardOutcome<ClassicGroupsState>): ShardOutcome<ClassicGroupsState> {
-    const before = this.state.groups;
     this.state = outcome.state;
     for (const key of outcome.cancels) this.timers.delete(key);
     for (const timer of outcome.timers) this.timers.set(timer.key, { dueMs: this.nowMs + timer.delayMs, event: timer.event });
     this.records.push(...outcome.records);
-    for (const [groupId, group] of Object.entries(this.state.groups)) expect(checkClassicGroup(group, before[groupId])).toEqual([]);
+    expect(this.judge.observe({ classic: this.state })).toEqual([]);
     return outcome;
   }
 

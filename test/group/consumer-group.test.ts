@@ -10,7 +10,7 @@ import {
   consumerGroupValidateOffsetFetch, emptyConsumerGroups, rebalanceTimeoutKey, replayConsumerGroupRecord, sessionTimeoutKey,
   type ConsumerGroup, type ConsumerGroupsState,
 } from '../../src/machines/group/consumer-group.js';
-import { checkEpochs, checkReleasedBeforeAssigned, consumerGroupInvariants } from '../../src/machines/group/consumer-group-invariants.js';
+import { GroupJudge } from '../support/group-judge.js';
 import { partitionsOf, type Assignment } from '../../src/machines/group/consumer-group-assignment.js';
 import type { GroupRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent, type TopicImage } from '../../src/machines/group/shard.js';
@@ -48,6 +48,8 @@ class Shard {
   state: ConsumerGroupsState = emptyConsumerGroups(42);
   log: GroupRecord[] = [];
   timers = new Map<string, ShardTimerEvent>();
+  private readonly judge = new GroupJudge();
+
   constructor(public env: ShardEnv = environment()) {}
 
   get group(): ConsumerGroup {
@@ -57,16 +59,11 @@ class Shard {
   }
 
   private apply(outcome: ShardOutcome<ConsumerGroupsState>): ShardOutcome<ConsumerGroupsState> {
-    const before = this.state.groups[GROUP];
     this.state = outcome.state;
     this.log.push(...outcome.records);
     for (const key of outcome.cancels) this.timers.delete(key);
     for (const timer of outcome.timers) this.timers.set(timer.key, timer.event);
-    const after = this.state.groups[GROUP];
-    if (after !== undefined) {
-      expect(consumerGroupInvariants(after)).toEqual([]);
-      if (before !== undefined) expect([...checkEpochs(after, before), ...checkReleasedBeforeAssigned(before, after)]).toEqual([]);
-    }
+    expect(this.judge.observe({ consumer: this.state, topics: this.env.topics })).toEqual([]);
     return outcome;
   }
 

@@ -15,7 +15,9 @@
  * - classic-offset-commit.ts  OffsetCommit validation for classic groups, simple groups
  * - classic-load.ts         replay of GroupMetadata records and onLoaded
  * - classic-describe.ts     summaries for clauses and narrators
- * - classic-invariants.ts   CG-STATE-1, CG-GEN-1, CG-LEADER-1, CG-STATIC-1 over the state
+ * - classic-group-machine.ts  the group as a machine (its states and moves); classic-group-host.ts steps it
+ *
+ * The group invariants (CG-STATE-1, CG-GEN-1, ...) are the spec's (spec/groups/clauses.ts), judged over a view.
  */
 export type { ClassicGroupState } from './classic-group-state.js';
 export { classicGroupStates, isValidTransition, validPreviousStates } from './classic-group-state.js';

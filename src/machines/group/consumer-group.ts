@@ -32,7 +32,7 @@ import {
   type ConsumerGroupMember,
 } from './consumer-group-member.js';
 import { emptyConsumerGroup, replayConsumerGroupRecord } from './consumer-group-replay.js';
-import { buildCurrentAssignment } from './current-assignment.js';
+import { reconcileMember } from './consumer-group-member-machine.js';
 import { errorResponseFor } from './error-responses.js';
 import type { ConsumerGroupCurrentMemberAssignmentRecord, ConsumerGroupMemberMetadataRecord, GroupRecord } from '../../protocol/groups/records.js';
 import { memberIdFrom, type From, type ShardEnv, type ShardOutcome, type ShardTimer, type ShardTimerEvent } from './shard.js';
@@ -355,7 +355,7 @@ function maybeReconcile(
   request: ConsumerGroupHeartbeatRequest, change: Change,
 ): ConsumerGroupMember {
   if (isReconciledTo(member, targetAssignmentEpoch)) return member;
-  const next = buildCurrentAssignment(member, {
+  const next = reconcileMember(member, {
     targetAssignmentEpoch,
     targetAssignment,
     currentPartitionEpoch: (topicId, partition) => group.currentPartitionEpoch[topicId]?.[partition] ?? -1,

@@ -12,14 +12,13 @@ import type {
   ConsumerGroupHeartbeatRequest, GroupRequest, HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, OffsetFetchRequest,
   OffsetFetchResponse, SyncGroupRequest,
 } from '../../protocol/groups/messages.js';
+import { classicValidateOffsetCommit, createSimpleGroup, emptyClassicGroups, replayGroupMetadata, type ClassicGroupsState } from './classic.js';
+import { classicTimerEventOf } from './classic-group-machine.js';
+import { stepClassicGroup } from './classic-group-host.js';
 import {
-  classicHeartbeat, classicJoinGroup, classicLeaveGroup, classicOnLoaded, classicSyncGroup, classicTimer, classicTouchOnOffsetCommit,
-  classicValidateOffsetCommit, createSimpleGroup, emptyClassicGroups, replayGroupMetadata, type ClassicGroupsState,
-} from './classic.js';
-import {
-  consumerGroupHeartbeat, consumerGroupOnLoaded, consumerGroupTimer, consumerGroupValidateOffsetCommit, consumerGroupValidateOffsetFetch,
-  emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
+  consumerGroupValidateOffsetCommit, consumerGroupValidateOffsetFetch, emptyConsumerGroups, replayConsumerGroupRecord, type ConsumerGroupsState,
 } from './consumer-group.js';
+import { consumerTimerEventOf, stepConsumerGroup } from './consumer-group-machine.js';
 import { errorResponseFor } from './error-responses.js';
 import type { GroupRecord, OffsetCommitRecord } from '../../protocol/groups/records.js';
 import type { From, ShardEnv, ShardOutcome, ShardResponse, ShardTimerEvent } from './shard.js';
@@ -68,12 +67,7 @@ const isConsumerGroup = (state: ShardState, groupId: string): boolean => state.c
 /** Classic requests for a KIP-848 group: the online migration of members between protocols is out of scope. */
 function classicRequest(state: ShardState, request: From<JoinGroupRequest | SyncGroupRequest | HeartbeatRequest | LeaveGroupRequest>, env: ShardEnv): ShardOutcome<ShardState> {
   if (isConsumerGroup(state, request.groupId)) return refuse(state, request, request.type === 'JoinGroup' ? 'INCONSISTENT_GROUP_PROTOCOL' : 'UNKNOWN_MEMBER_ID');
-  switch (request.type) {
-    case 'JoinGroup': return withClassic(state, classicJoinGroup(state.classic, request, env));
-    case 'SyncGroup': return withClassic(state, classicSyncGroup(state.classic, request, env));
-    case 'Heartbeat': return withClassic(state, classicHeartbeat(state.classic, request, env));
-    case 'LeaveGroup': return withClassic(state, classicLeaveGroup(state.classic, request, env));
-  }
+  return withClassic(state, stepClassicGroup(state.classic, request.groupId, { type: request.type, request, env } as Parameters<typeof stepClassicGroup>[2]));
 }
 
 /**
@@ -83,12 +77,11 @@ function classicRequest(state: ShardState, request: From<JoinGroupRequest | Sync
  */
 function consumerRequest(state: ShardState, request: From<ConsumerGroupHeartbeatRequest>, env: ShardEnv): ShardOutcome<ShardState> {
   const classic = state.classic.groups[request.groupId];
-  if (classic === undefined) return withConsumer(state, consumerGroupHeartbeat(state.consumer, request, env));
+  const heartbeat = { type: 'ConsumerGroupHeartbeat', request, env } as const;
+  if (classic === undefined) return withConsumer(state, stepConsumerGroup(state.consumer, request.groupId, heartbeat));
   if (classic.state !== 'Empty' && classic.state !== 'Dead') return refuse(state, request, 'GROUP_ID_NOT_FOUND');
-  const groups = { ...state.classic.groups };
-  delete groups[request.groupId];
-  const converted: ShardState = { ...state, classic: { ...state.classic, groups } };
-  const outcome = withConsumer(converted, consumerGroupHeartbeat(converted.consumer, request, env));
+  const converted: ShardState = { ...state, classic: stepClassicGroup(state.classic, request.groupId, { type: 'Delete', env }).state };
+  const outcome = withConsumer(converted, stepConsumerGroup(converted.consumer, request.groupId, heartbeat));
   return { ...outcome, records: [{ type: 'GroupMetadata', group: request.groupId, value: null }, ...outcome.records] };
 }
 
@@ -96,6 +89,7 @@ function consumerRequest(state: ShardState, request: From<ConsumerGroupHeartbeat
 function commitOffsets(state: ShardState, request: From<OffsetCommitRequest>, env: ShardEnv): ShardOutcome<ShardState> {
   let next = state;
   let timers: ShardOutcome<ShardState>['timers'] = [];
+  let cancels: ShardOutcome<ShardState>['cancels'] = [];
   let verdict: ErrorName;
   const consumerGroup = state.consumer.groups[request.groupId];
   if (consumerGroup !== undefined) {
@@ -107,7 +101,12 @@ function commitOffsets(state: ShardState, request: From<OffsetCommitRequest>, en
       verdict = 'NONE';
     } else {
       verdict = checked;
-      if (verdict === 'NONE') timers = classicTouchOnOffsetCommit(state.classic, request, env);
+      if (verdict === 'NONE' && state.classic.groups[request.groupId] !== undefined) {
+        const touched = stepClassicGroup(state.classic, request.groupId, { type: 'OffsetCommitted', request, env });
+        next = { ...state, classic: touched.state };
+        timers = touched.timers;
+        cancels = touched.cancels;
+      }
     }
   }
   if (verdict !== 'NONE') return refuse(state, request, verdict);
@@ -119,7 +118,7 @@ function commitOffsets(state: ShardState, request: From<OffsetCommitRequest>, en
     return { topic: p.topic, partition: p.partition, errorCode: 0 };
   });
   for (const record of records) next = replayOffsetCommit(next, record);
-  return { state: next, records, responses: [{ to: request.from, message: { type: 'OffsetCommitResponse', correlationId: request.correlationId, partitions } }], timers, cancels: [] };
+  return { state: next, records, responses: [{ to: request.from, message: { type: 'OffsetCommitResponse', correlationId: request.correlationId, partitions } }], timers, cancels };
 }
 
 /**
@@ -161,8 +160,11 @@ export function handleShardRequest(state: ShardState, request: From<GroupRequest
 }
 
 export function handleShardTimer(state: ShardState, event: ShardTimerEvent, env: ShardEnv): ShardOutcome<ShardState> {
-  if (event.kind.startsWith('classic.')) return withClassic(state, classicTimer(state.classic, event, env));
-  return withConsumer(state, consumerGroupTimer(state.consumer, event, env));
+  const classic = classicTimerEventOf(event);
+  if (classic !== null) return withClassic(state, stepClassicGroup(state.classic, event.groupId, { ...classic, env }));
+  const consumer = consumerTimerEventOf(event);
+  if (consumer === null) return { state, records: [], responses: [], timers: [], cancels: [] };
+  return withConsumer(state, stepConsumerGroup(state.consumer, event.groupId, { ...consumer, env }));
 }
 
 function replayOffsetCommit(state: ShardState, record: OffsetCommitRecord): ShardState {
@@ -187,10 +189,26 @@ export function replayShardRecord(state: ShardState, record: GroupRecord): Shard
   }
 }
 
+/** onLoaded for every group of one protocol, each through its machine, in the shard's order. */
+function eachGroupOnLoaded<S extends { readonly groups: Readonly<Record<string, unknown>> }>(s: S, stepGroup: (s: S, groupId: string) => ShardOutcome<S>): ShardOutcome<S> {
+  let outcome: ShardOutcome<S> = { state: s, records: [], responses: [], timers: [], cancels: [] };
+  for (const groupId of Object.keys(s.groups)) {
+    const step = stepGroup(outcome.state, groupId);
+    outcome = {
+      state: step.state,
+      records: [...outcome.records, ...step.records],
+      responses: [...outcome.responses, ...step.responses],
+      timers: [...outcome.timers, ...step.timers],
+      cancels: [...outcome.cancels, ...step.cancels],
+    };
+  }
+  return outcome;
+}
+
 /** After a load: arm the timers of every member the records brought back (GroupMetadataManager.onLoaded). */
 export function shardOnLoaded(state: ShardState, env: ShardEnv): ShardOutcome<ShardState> {
-  const classic = classicOnLoaded(state.classic, env);
-  const consumer = consumerGroupOnLoaded(state.consumer, env);
+  const classic = eachGroupOnLoaded(state.classic, (s, groupId) => stepClassicGroup(s, groupId, { type: 'Loaded', env }));
+  const consumer = eachGroupOnLoaded(state.consumer, (s, groupId) => stepConsumerGroup(s, groupId, { type: 'Loaded', env }));
   return {
     state: { ...state, classic: classic.state, consumer: consumer.state },
     records: [...classic.records, ...consumer.records],

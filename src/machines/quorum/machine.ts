@@ -451,18 +451,18 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         { guard: 'canGrantVote', target: '.Voted', actions: ['grantVote', 'answerVote'], description: 'Grant the vote: the candidate\'s epoch is current or newer, this voter has not voted for another in it, and the candidate\'s log is at least as up to date (last epoch, then end offset).' },
         { guard: and(['voteFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: ['adoptVoteEpoch', 'answerVote'], description: 'An Unattached voter adopts the higher epoch but keeps its running election timer (QuorumState.transitionToUnattached keeps the remaining time), so a candidate that cannot win cannot hold back the others forever.' },
         { guard: 'voteFromHigherEpoch', target: '.Unattached', actions: ['adoptVoteEpoch', 'answerVote'], description: 'A higher epoch is adopted even when the vote is refused.' },
-        { actions: 'answerVote' },
+        { actions: 'answerVote', description: 'handleVoteRequest: refuse (an older epoch, a vote already cast for another, or a log behind this one) and keep the role.' },
       ],
       VoteResponse: stepDownOnHigherEpoch,
       BeginQuorumEpochRequest: [
         { guard: 'acceptsNewLeader', target: '.Follower', reenter: true, actions: ['followNewLeader', 'answerBeginQuorumEpoch'], description: 'The new leader of this or a newer epoch announces itself: follow it.' },
-        { actions: 'answerBeginQuorumEpoch' },
+        { actions: 'answerBeginQuorumEpoch', description: 'handleBeginQuorumEpochRequest from an older epoch: answer FENCED_LEADER_EPOCH with the current epoch and leader.' },
       ],
       BeginQuorumEpochResponse: stepDownOnHigherEpoch,
       EndQuorumEpochRequest: [
-        { guard: and(['endQuorumFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
-        { guard: 'endQuorumFromHigherEpoch', target: '.Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
-        { actions: 'answerEndQuorumEpoch' },
+        { guard: and(['endQuorumFromHigherEpoch', stateIn('#quorum.Unattached')]), actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'], description: 'handleEndQuorumEpochRequest of a newer epoch while Unattached: adopt the epoch; the running election timer stays.' },
+        { guard: 'endQuorumFromHigherEpoch', target: '.Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'], description: 'handleEndQuorumEpochRequest of a newer epoch: its leader already resigned, so adopt the epoch with no leader (transitionToUnattached).' },
+        { actions: 'answerEndQuorumEpoch', description: 'handleEndQuorumEpochRequest of this or an older epoch from a leader this node does not follow: answer and keep the role.' },
       ],
       EndQuorumEpochResponse: stepDownOnHigherEpoch,
       FetchRequest: { actions: 'answerFetchWithError', description: 'Only the leader of the epoch serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
@@ -470,16 +470,16 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         ...stepDownOnHigherEpoch,
         { guard: 'responseNamesLeaderOfMyEpoch', target: '.Follower', reenter: true, actions: 'followLeaderOfMyEpoch', description: 'The answer names the leader of this epoch, which this node did not know: follow it.' },
       ],
-      Propose: { actions: 'answerProposalNotLeader' },
+      Propose: { actions: 'answerProposalNotLeader', description: 'Only the leader appends (KafkaRaftClient.append throws NotLeaderException): the proposal is refused.' },
     },
     states: {
       Starting: {
         description: 'Recover the role from durable state after a (re)start, as QuorumState.initialize does.',
         always: [
-          { guard: 'wasLeaderBeforeRestart', target: 'Resigned' },
-          { guard: 'knowsLeader', target: 'Follower' },
-          { guard: 'hasVoted', target: 'Voted' },
-          { target: 'Unattached' },
+          { guard: 'wasLeaderBeforeRestart', target: 'Resigned', description: 'QuorumState.initialize: the stored election names this node leader of its epoch; a restarted leader cannot lead again in that epoch, so it resigns.' },
+          { guard: 'knowsLeader', target: 'Follower', description: 'QuorumState.initialize: the stored election names another leader of the epoch: follow it.' },
+          { guard: 'hasVoted', target: 'Voted', description: 'QuorumState.initialize: the stored election holds this node\'s vote in the epoch: keep it (a vote is never cast twice in one epoch).' },
+          { target: 'Unattached', description: 'QuorumState.initialize: an epoch with no leader and no vote.' },
         ],
       },
       Unattached: {
@@ -509,9 +509,9 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
             after: { electionTimeout: { target: 'BackingOff', description: 'No majority within the election timeout.' } },
             on: {
               VoteResponse: [
-                { guard: 'voteGrantedInMyEpoch', actions: 'countVote' },
+                { guard: 'voteGrantedInMyEpoch', actions: 'countVote', description: 'handleVoteResponse: a granted vote of this epoch is counted (CandidateState.recordGrantedVote).' },
                 { guard: 'majorityRejected', target: 'BackingOff', actions: 'countRejection', description: 'A majority refused: back off before the next candidacy.' },
-                { guard: 'voteRejectedInMyEpoch', actions: 'countRejection' },
+                { guard: 'voteRejectedInMyEpoch', actions: 'countRejection', description: 'handleVoteResponse: a refusal of this epoch is counted (CandidateState.recordRejectedVote); no majority of refusals yet.' },
               ],
             },
           },
@@ -529,15 +529,15 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         exit: 'dropPendingProposals',
         on: {
           FetchRequest: [
-            { guard: 'fetchFromStaleEpoch', actions: 'answerFetchWithError' },
-            { guard: 'fetchFromFutureEpoch', actions: 'answerFetchWithError' },
-            { guard: 'fetchFromSelf', actions: 'answerFetchWithError' },
+            { guard: 'fetchFromStaleEpoch', actions: 'answerFetchWithError', description: 'handleFetchRequest: an older epoch is answered FENCED_LEADER_EPOCH with this epoch and leader.' },
+            { guard: 'fetchFromFutureEpoch', actions: 'answerFetchWithError', description: 'handleFetchRequest: a newer epoch than this leader knows is answered UNKNOWN_LEADER_EPOCH.' },
+            { guard: 'fetchFromSelf', actions: 'answerFetchWithError', description: 'handleFetchRequest: a fetch naming this leader itself as the replica is not a follower\'s: NOT_LEADER_OR_FOLLOWER, and it counts for nothing.' },
             { guard: 'fetchDiverges', actions: 'answerFetchWithDivergence', description: 'The follower\'s last fetched epoch ends before its fetch offset here: answer with the diverging epoch and its end offset (KIP-595).' },
             { actions: ['acknowledgeFetch', 'answerCommittedProposals', 'answerFetchWithRecords'], description: 'The fetch offset acknowledges what the follower has; the high watermark becomes the offset a majority has, once past the start of this epoch.' },
           ],
           Propose: [
-            { guard: 'acceptsMoreProposals', actions: ['appendProposal', 'answerCommittedProposals'] },
-            { actions: 'rejectProposal' },
+            { guard: 'acceptsMoreProposals', actions: ['appendProposal', 'answerCommittedProposals'], description: 'KafkaRaftClient.append: the leader appends the proposal to its log in its epoch; it is answered once the high watermark passes it.' },
+            { actions: 'rejectProposal', description: 'Too many proposals wait for the high watermark: refuse with a retriable error (Kafka\'s accumulator is full: BufferAllocationException).' },
           ],
         },
         states: {
@@ -546,9 +546,10 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
             initial: 'Watching',
             states: {
               Watching: {
+                description: 'Counts the voters that fetch within each check-quorum period.',
                 after: {
                   checkQuorumTimeout: [
-                    { guard: 'majorityFetchedSinceCheck', target: 'Watching', reenter: true, actions: 'resetFetchedSinceCheck' },
+                    { guard: 'majorityFetchedSinceCheck', target: 'Watching', reenter: true, actions: 'resetFetchedSinceCheck', description: 'Check quorum (LeaderState.timeUntilCheckQuorumExpires): a majority fetched within the timeout: start a new period.' },
                     { target: '#quorum.Resigned', description: 'Check quorum: no majority fetched within the timeout, so this leader may be partitioned away. Resign.' },
                   ],
                 },
@@ -559,7 +560,10 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
             description: 'Resends BeginQuorumEpoch to voters that have not fetched yet.',
             initial: 'Waiting',
             states: {
-              Waiting: { after: { beginQuorumEpochTimeout: { target: 'Waiting', reenter: true, actions: 'sendBeginQuorumEpoch' } } },
+              Waiting: {
+                description: 'Waits beginQuorumEpochTimeout between rounds of BeginQuorumEpoch.',
+                after: { beginQuorumEpochTimeout: { target: 'Waiting', reenter: true, actions: 'sendBeginQuorumEpoch', description: 'maybeSendBeginQuorumEpochRequests: voters that have not fetched in this epoch are told again who leads it.' } },
+              },
             },
           },
         },
@@ -575,19 +579,22 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
         },
         on: {
           BeginQuorumEpochRequest: [
-            { guard: 'acceptsNewLeader', target: 'Follower', reenter: true, actions: ['followNewLeader', 'answerBeginQuorumEpoch'] },
-            { actions: 'answerBeginQuorumEpoch' },
+            { guard: 'acceptsNewLeader', target: 'Follower', reenter: true, actions: ['followNewLeader', 'answerBeginQuorumEpoch'], description: 'handleBeginQuorumEpochRequest: a leader of a newer epoch announces itself: follow it from a fresh fetch state.' },
+            { actions: 'answerBeginQuorumEpoch', description: 'handleBeginQuorumEpochRequest of an older epoch, or a repeat from the current leader: answer and keep following.' },
           ],
           EndQuorumEpochRequest: [
             { guard: 'endQuorumFromMyLeader', target: '.LeaderResigned', actions: ['waitAsSuccessor', 'answerEndQuorumEpoch'], description: 'The leader resigned: its preferred successors stand for election soonest.' },
-            { guard: 'endQuorumFromHigherEpoch', target: 'Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'] },
-            { actions: 'answerEndQuorumEpoch' },
+            { guard: 'endQuorumFromHigherEpoch', target: 'Unattached', actions: ['adoptEndQuorumEpoch', 'answerEndQuorumEpoch'], description: 'handleEndQuorumEpochRequest of a newer epoch: its leader already resigned, so adopt the epoch with no leader.' },
+            { actions: 'answerEndQuorumEpoch', description: 'handleEndQuorumEpochRequest of an older epoch: answer and keep following.' },
           ],
         },
         states: {
           Choosing: {
             description: 'Fetch at once, or wait first when the last fetch came back empty.',
-            always: [{ guard: 'nextFetchWaits', target: 'Waiting' }, { target: 'Fetching' }],
+            always: [
+              { guard: 'nextFetchWaits', target: 'Waiting', description: 'The last fetch brought nothing: wait before the next one.' },
+              { target: 'Fetching', description: 'The last fetch brought records (or this is the first): fetch again at once.' },
+            ],
           },
           Fetching: {
             description: 'A FetchRequest is in flight.',
@@ -597,18 +604,18 @@ export function createQuorumMachine(variant: QuorumVariant = {}) {
               FetchResponse: [
                 { guard: and(['isAnswerToMyFetch', 'fetchFailed']), target: 'Waiting', description: 'An error in this epoch: retry after a wait (a failed fetch does not reset the fetch timeout).' },
                 { guard: and(['isAnswerToMyFetch', 'leaderReportsDivergence']), target: '#quorum.Follower', reenter: true, actions: ['truncateDivergentSuffix', 'fetchAgainAtOnce'], description: 'Truncate to the end of the diverging epoch (the smaller of the leader\'s and this log\'s end of it), then fetch again.' },
-                { guard: and(['isAnswerToMyFetch', 'fetchBroughtRecords']), target: '#quorum.Follower', reenter: true, actions: ['appendFetchedRecords', 'updateFollowerHighWatermark', 'fetchAgainAtOnce'] },
+                { guard: and(['isAnswerToMyFetch', 'fetchBroughtRecords']), target: '#quorum.Follower', reenter: true, actions: ['appendFetchedRecords', 'updateFollowerHighWatermark', 'fetchAgainAtOnce'], description: 'handleFetchResponse: append the records at the log end, take the leader\'s high watermark (up to the log end), and fetch again at once; the fetch timeout restarts.' },
                 { guard: 'isAnswerToMyFetch', target: '#quorum.Follower', reenter: true, actions: ['updateFollowerHighWatermark', 'fetchAgainAfterWait'], description: 'Nothing new: wait briefly, then fetch again (the leader\'s long poll). Every successful answer restarts the fetch timeout.' },
               ],
             },
           },
           Waiting: {
             description: 'Nothing new at the leader: a short wait before the next fetch.',
-            after: { fetchInterval: { target: 'Fetching' } },
+            after: { fetchInterval: { target: 'Fetching', description: 'The wait is over: fetch again.' } },
           },
           LeaderResigned: {
             description: 'The leader resigned (EndQuorumEpoch): stands for election after a wait set by its place among the preferred successors.',
-            after: { electionTimeout: { target: '#quorum.Candidate' } },
+            after: { electionTimeout: { target: '#quorum.Candidate', description: 'KIP-595 preferred successors: the wait (shorter for those the resigned leader preferred) is over: stand for election.' } },
           },
         },
       },

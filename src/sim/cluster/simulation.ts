@@ -40,6 +40,7 @@ import { checkConsumption, checkDurability, isUncleanElection, replicationInvari
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
 import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
 import { checkConsumerHistory, CommitFencedByGeneration } from '../../../spec/groups/clauses.js';
+import { checkSingleOwner, type OwnershipFinding } from '../../../spec/groups/ownership.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
 import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
@@ -192,6 +193,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   readonly faults: TimedFault[];
   readonly violations: Violation[] = [];
   readonly allowedLostWrites: LostWrite[] = [];
+  /** CG-COOP-1's overlaps Kafka's clients allow (the zombie window, KIP-848's reconciliation windows). */
+  private readonly ownershipFindings: OwnershipFinding[] = [];
   readonly trace: (ClusterTraceHeader | ClusterTraceStep)[] | null;
   readonly client: WorkloadClient;
   private readonly places = new Map<number, Place>();
@@ -658,6 +661,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       allowed: [
         ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} lost to an unclean leader election the topic allows` })),
         ...this.producerFindings.filter((f) => f.allowed).map((f) => ({ clauseId: f.clauseId, reason: `${f.partition}: ${f.detail}` })),
+        ...this.ownershipFindings.map((f) => ({ clauseId: 'CG-COOP-1', reason: f.detail })),
       ],
       steps: this.stepCount,
       transitions: this.transitionCount,
@@ -699,7 +703,9 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
     const idempotence = this.usesProducer ? this.checkProducer(view) : [];
-    const consumers = this.groupSpec === null ? [] : checkConsumerHistory(this.consumerHistory);
+    const ownership = this.groupSpec === null ? null : checkSingleOwner(this.consumerHistory, this.groupSpec.protocol);
+    this.ownershipFindings.push(...(ownership?.findings.filter((f) => f.allowed) ?? []));
+    const consumers = this.groupSpec === null ? [] : [...checkConsumerHistory(this.consumerHistory), ownership!.result];
     for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, ...idempotence, ...consumers]) {
       if (result.verdict === 'invalid') this.violate(result.clauseId, undefined, result.anomalies.slice(0, 5).join('; ') + (result.anomalies.length > 5 ? `; and ${result.anomalies.length - 5} more` : ''));
     }
