@@ -34,6 +34,7 @@ export function page(path: string, title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · kspec</title>
 <link rel="stylesheet" href="${href(path, 'style.css')}">
+<link rel="icon" href="${href(path, 'favicon.svg')}" type="image/svg+xml">
 </head>
 <body>
 <header><a class="brand" href="${href(path, 'index.html')}">kspec</a>
@@ -55,6 +56,10 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   const body = rows.map((cells, i) => `<tr${rowIds[i] === undefined ? '' : ` id="${rowIds[i]}"`}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
+
+/** A state with an arrow into it: the site's icon (and no 404 for the browser's favicon request). */
+export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="5" cy="16" r="3.5" fill="#1f2a33"/><path d="M9 16h6" stroke="#1f2a33" stroke-width="2"/><path d="M14 12l4 4-4 4z" fill="#1f2a33"/><rect x="18" y="8" width="12" height="16" rx="4" fill="#eef3fb" stroke="#2f5e8c" stroke-width="2"/></svg>
+`;
 
 export const STYLE = `
 :root { --ink: #1f2a33; --muted: #5b6874; --line: #d5dde5; --accent: #2f5e8c; --bg: #ffffff; --band: #f3f6f9; }

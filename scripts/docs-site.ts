@@ -14,7 +14,7 @@ import type { Clause } from '../spec/clause.js';
 import { parseScript, type ScriptBlock } from '../src/scenario/script.js';
 import { clausesOf, clauseRules, matches } from './docs-clause-map.js';
 import { renderDot, stateAnchor, toDot } from './docs-graphviz.js';
-import { anchor, escapeHtml, href, page, STYLE, table } from './docs-html.js';
+import { anchor, escapeHtml, FAVICON, href, page, STYLE, table } from './docs-html.js';
 import { concepts } from './docs-learn.js';
 import { discoverMachines, machineModel, type DiscoveredMachine, type MachineModel, type TransitionInfo } from './docs-machines.js';
 import { sequenceSvg } from './docs-sequence.js';
@@ -103,6 +103,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
   write('scenarios/index.html', scenariosIndex(scenarios));
   write('index.html', learnerIndex(context));
   write('style.css', STYLE.trimStart());
+  write('favicon.svg', FAVICON);
   for (const file of [...sources].sort()) write(sourcePage(file), sourcePageHtml(file, texts(file)));
   if (!written.has('api/index.html')) write('api/index.html', apiPlaceholder());
 

@@ -14,6 +14,9 @@ import { buildSite, type SiteResult } from '../scripts/docs-site.js';
 import { discoverMachines, machineModel, type DiscoveredMachine, type MachineModel } from '../scripts/docs-machines.js';
 import { clauseRules, matches } from '../scripts/docs-clause-map.js';
 import { concepts } from '../scripts/docs-learn.js';
+import { serveSite } from '../src/cli/commands/docs.js';
+
+const CHROMIUM = '/usr/bin/chromium';
 
 const { findAll, getAttributeValue, textContent } = DomUtils;
 type Element = ReturnType<typeof findAll>[number];
@@ -174,4 +177,50 @@ describe('the documentation site', () => {
     expect(labels.filter((l) => /VoteRequest/.test(l))).toHaveLength(2);
     expect(labels.some((l) => /n1->n2|BeginQuorumEpochResponse/.test(l))).toBe(true);
   });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (${CHROMIUM}; skipped when it is not installed: .ci/run installs it)`, () => {
+  it('serves on 127.0.0.1 and every kind of page opens without a console error, a failed request or a script error', async () => {
+    const { chromium } = await import('playwright-core');
+    const server = await serveSite(out, 0);
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${page.url()}: console ${message.type()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+      page.on('requestfailed', (request) => {
+        // ERR_ABORTED is the browser cancelling a request when the test navigates on (the icon, say), not a failure.
+        const reason = request.failure()?.errorText ?? 'failed';
+        if (reason !== 'net::ERR_ABORTED') problems.push(`${request.url()}: ${reason}`);
+      });
+      page.on('response', (response) => {
+        if (response.status() >= 400) problems.push(`${response.url()}: HTTP ${response.status()}`);
+      });
+      const scenario = site.files.find((f) => /^scenarios\/.+\/.+\.html$/.test(f))!;
+      const pages = ['index.html', 'machines/index.html', ...machines.map((m) => `machines/${m.name}.html`), 'spec/index.html', `spec/${allClauses[0]!.id}.html`, 'scenarios/index.html', scenario, 'api/index.html'];
+      for (const path of pages) {
+        const response = await page.goto(base + path, { waitUntil: 'load' });
+        expect(response?.status(), path).toBe(200);
+        expect(await page.title(), path).toMatch(/· kspec$/);
+      }
+      // A machine's diagram is drawn (not an empty box), and a state in it links to its row.
+      await page.goto(`${base}machines/quorum.html`, { waitUntil: 'load' });
+      const diagram = await page.locator('.diagram svg').boundingBox();
+      expect(diagram!.width).toBeGreaterThan(300);
+      await page.locator('.diagram svg g.node a').first().click();
+      expect(new URL(page.url()).hash).toMatch(/^#state-/);
+      // The sequence diagram image loads with a size.
+      await page.goto(base + scenario, { waitUntil: 'load' });
+      expect(await page.locator('.diagram img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(200);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await new Promise((done) => server.close(done));
+    }
+  }, 120_000);
 });
