@@ -20,7 +20,7 @@ export async function buildDocsSite(options: BuildOptions): Promise<SiteResult &
   const result = await buildSite({ root: options.root, outDir: options.outDir });
   const siteMs = Math.round(performance.now() - started);
   const html = result.files.filter((f) => f.endsWith('.html')).length;
-  const svg = result.files.filter((f) => f.endsWith('.svg')).length;
+  const svg = result.files.filter((f) => /^(machines|scenarios)\/.*\.svg$/.test(f)).length;
   options.log(`built ${options.outDir}: ${html} pages, ${svg} diagrams (${result.machines} machines, ${result.clauses} clauses, ${result.scenarios} scenarios, ${result.sources} source files) in ${siteMs} ms`);
   let apiMs = 0;
   if (options.api) {

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { eventLabel, guardLabel } from '../src/docs/machine-doc.js';
-import { lineFor, locateMachine, stateKey, type SourceLines } from './docs-source-lines.js';
+import { lineFor, locateMachine, locateSetup, stateKey, type SourceLines } from './docs-source-lines.js';
 
 export interface DiscoveredMachine {
   /** The machine's XState id (`quorum`, `replica`, ...). */
@@ -51,10 +51,25 @@ export interface TransitionInfo {
   readonly line: number;
 }
 
+export interface TimerInfo {
+  readonly delay: string;
+  readonly states: readonly string[];
+  /** Where the delay is computed, and how (the expression in setup's `delays`). */
+  readonly line?: number;
+  readonly duration?: string;
+}
+
+export interface GuardInfo {
+  readonly name: string;
+  readonly line: number;
+  readonly definition: string;
+}
+
 export interface MachineModel {
   readonly states: readonly StateInfo[];
   readonly transitions: readonly TransitionInfo[];
-  readonly timers: readonly { readonly delay: string; readonly states: readonly string[] }[];
+  readonly timers: readonly TimerInfo[];
+  readonly guards: readonly GuardInfo[];
 }
 
 const FACTORY = /export function (create\w*Machine)\s*\(/g;
@@ -172,5 +187,14 @@ export function machineModel(machine: AnyStateMachine, sourceText: string, file:
       timers.set(delay, where);
     }
   }
-  return { states, transitions, timers: [...timers].map(([delay, where]) => ({ delay, states: where })) };
+  const setup = locateSetup(sourceText, file);
+  return {
+    states,
+    transitions,
+    timers: [...timers].map(([delay, where]) => {
+      const implementation = setup.delays.get(delay);
+      return implementation === undefined ? { delay, states: where } : { delay, states: where, line: implementation.line, duration: implementation.text };
+    }),
+    guards: [...setup.guards].map(([name, implementation]) => ({ name, line: implementation.line, definition: implementation.text })),
+  };
 }

@@ -124,6 +124,8 @@ interface PageContext {
   readonly link: (from: string, file: string, line?: number) => string;
 }
 
+const shorten = (text: string, max = 200): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 function clauseLinks(from: string, ids: readonly string[]): string {
   return ids.map((id) => `<a href="${href(from, clausePage(id))}">${id}</a>`).join(' ');
 }
@@ -141,10 +143,11 @@ async function machinePages(context: PageContext, m: Documented, write: (path: s
     escapeHtml(s.description),
     context.link(from, m.file, s.line),
   ]);
-  const transitionRows = m.model.transitions.map((t) => [
+  const transitionRows = m.model.transitions.map((t, i) => [
+    `<a href="#${transitionAnchor(i)}">#${i}</a>`,
     t.source.length === 0 ? '(any)' : `<a href="#${stateAnchor(t.source)}">${escapeHtml(t.source.join('.'))}</a>`,
     `<code>${escapeHtml(t.event)}</code>`,
-    escapeHtml(t.guard),
+    escapeHtml(t.guard).replace(/\b\w+\b/g, (word) => (m.model.guards.some((g) => g.name === word) ? `<a href="#guard-${anchor(word)}">${word}</a>` : word)),
     t.targets.length === 0 ? '<span class="muted">(stays)</span>' : t.targets.map((p) => `<a href="#${stateAnchor(p)}">${escapeHtml(p.join('.'))}</a>`).join(', '),
     escapeHtml(t.actions.join(', ')),
     escapeHtml(t.description),
@@ -153,7 +156,23 @@ async function machinePages(context: PageContext, m: Documented, write: (path: s
   ]);
   const timerRows = m.model.timers.map((timer) => {
     const rules = m.model.transitions.filter((t) => t.eventKey === `after:${timer.delay}`);
-    return [`<code>${escapeHtml(timer.delay)}</code>`, timer.states.map((s) => `<a href="#${stateAnchor(s.split('.'))}">${escapeHtml(s)}</a>`).join(', '), escapeHtml(rules.map((t) => t.description).filter((d) => d !== '').join(' '))];
+    return [
+      `<code>${escapeHtml(timer.delay)}</code>`,
+      timer.duration === undefined ? '' : `<code>${escapeHtml(shorten(timer.duration))}</code>`,
+      timer.states.map((s) => `<a href="#${stateAnchor(s.split('.'))}">${escapeHtml(s)}</a>`).join(', '),
+      escapeHtml(rules.map((t) => t.description).filter((d) => d !== '').join(' ')),
+      timer.line === undefined ? '' : context.link(from, m.file, timer.line),
+    ];
+  });
+  const events = [...new Set(m.model.transitions.map((t) => t.event))];
+  const eventRows = events.map((event) => {
+    const handlers = m.model.transitions.map((t, i) => ({ t, i })).filter(({ t }) => t.event === event);
+    const states = [...new Set(handlers.map(({ t }) => t.source.join('.') || '(any)'))];
+    return [`<code>${escapeHtml(event)}</code>`, states.map((s) => escapeHtml(s)).join(', '), handlers.map(({ i }) => `<a href="#${transitionAnchor(i)}">#${i}</a>`).join(' ')];
+  });
+  const guardRows = m.model.guards.map((guard) => {
+    const users = m.model.transitions.map((t, i) => ({ t, i })).filter(({ t }) => new RegExp(`\\b${guard.name}\\b`).test(t.guard));
+    return [`<code>${escapeHtml(guard.name)}</code>`, `<code>${escapeHtml(shorten(guard.definition))}</code>`, users.map(({ i }) => `<a href="#${transitionAnchor(i)}">#${i}</a>`).join(' ') || '<span class="muted">(unused)</span>', context.link(from, m.file, guard.line)];
   });
   const body = `
 <h1>${escapeHtml(m.title)}</h1>
@@ -166,9 +185,14 @@ async function machinePages(context: PageContext, m: Documented, write: (path: s
 ${table(['state', 'kind', 'description', 'source'], stateRows, m.model.states.map((s) => stateAnchor(s.path)))}
 <h2 id="transitions">Transitions</h2>
 <p class="muted">A handler on an outer state applies in every state inside it unless an inner state handles the event first; handlers of one event are tried in order, the first whose guard holds wins.</p>
-${table(['in state', 'event', 'guard', 'to', 'actions', 'rule', 'clauses', 'source'], transitionRows, m.model.transitions.map((_, i) => transitionAnchor(i)))}
+${table(['#', 'in state', 'event', 'guard', 'to', 'actions', 'rule', 'clauses', 'source'], transitionRows, m.model.transitions.map((_, i) => transitionAnchor(i)))}
+<h2 id="events">Events</h2>
+${table(['event', 'handled in', 'transitions'], eventRows)}
+<h2 id="guards">Guards</h2>
+${guardRows.length === 0 ? '<p class="muted">No named guards.</p>' : table(['guard', 'definition', 'used by', 'source'], guardRows, m.model.guards.map((g) => `guard-${anchor(g.name)}`))}
 <h2 id="timers">Timers</h2>
-${timerRows.length === 0 ? '<p class="muted">No timers: this machine is driven by events alone.</p>' : table(['delay', 'armed in', 'rule'], timerRows)}
+<p class="muted">XState <code>after</code> delays: the shell schedules each on its clock when the state is entered and cancels it when the state is left.</p>
+${timerRows.length === 0 ? '<p class="muted">No timers: this machine is driven by events alone.</p>' : table(['delay', 'duration', 'armed in', 'rule', 'source'], timerRows)}
 <h2 id="clauses">Clauses</h2>
 ${allServed.length === 0 ? '<p class="muted">No clause names a rule of this machine.</p>' : `<ul>${allServed.map((id) => `<li><a href="${href(from, clausePage(id))}">${id}</a>: ${escapeHtml(allClauses.find((c) => c.id === id)!.title)}</li>`).join('\n')}</ul>`}
 `;

@@ -127,3 +127,44 @@ export function lineFor(lines: SourceLines, path: readonly string[], event: stri
   }
   return 1;
 }
+
+export interface Implementation {
+  readonly line: number;
+  /** The implementation's source text, whitespace collapsed. */
+  readonly text: string;
+}
+
+/** The named guards, delays and actions of the `setup({...})` call, where each is written. */
+export interface SetupLines {
+  readonly guards: ReadonlyMap<string, Implementation>;
+  readonly delays: ReadonlyMap<string, Implementation>;
+  readonly actions: ReadonlyMap<string, Implementation>;
+}
+
+export function locateSetup(sourceText: string, fileName: string): SetupLines {
+  const file = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.ES2022, true);
+  const found = { guards: new Map<string, Implementation>(), delays: new Map<string, Implementation>(), actions: new Map<string, Implementation>() };
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'setup') {
+      const argument = node.arguments[0];
+      if (argument !== undefined && ts.isObjectLiteralExpression(unwrap(argument))) {
+        for (const section of (unwrap(argument) as ts.ObjectLiteralExpression).properties) {
+          if (!ts.isPropertyAssignment(section)) continue;
+          const name = propertyName(section.name);
+          const value = unwrap(section.initializer);
+          if ((name !== 'guards' && name !== 'delays' && name !== 'actions') || !ts.isObjectLiteralExpression(value)) continue;
+          for (const property of value.properties) {
+            const key = property.name === undefined ? undefined : propertyName(property.name);
+            if (key === undefined) continue;
+            const line = file.getLineAndCharacterOfPosition(property.getStart(file)).line + 1;
+            const body = ts.isPropertyAssignment(property) ? property.initializer.getText(file) : property.getText(file);
+            found[name].set(key, { line, text: body.replace(/\s+/g, ' ') });
+          }
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}

@@ -115,7 +115,7 @@ describe('the documentation site', () => {
     }
   });
 
-  it('each guarded transition links to the source line that names its guard', () => {
+  it('each guarded transition, guard and timer links to the source line that names it', () => {
     let checked = 0;
     for (const m of machines) {
       const lines = readFileSync(m.file, 'utf8').split('\n');
@@ -124,6 +124,11 @@ describe('the documentation site', () => {
         const firstGuard = t.guard.replace(/^not /, '').split(' ')[0]!;
         expect(lines[t.line - 1], `${m.id} ${t.source.join('.')} ${t.event} [${t.guard}] at line ${t.line}`).toContain(firstGuard);
         checked++;
+      }
+      for (const guard of modelOf(m).guards) expect(lines[guard.line - 1], `${m.id} guard ${guard.name}`).toContain(guard.name);
+      for (const timer of modelOf(m).timers) {
+        expect(timer.line, `${m.id} timer ${timer.delay} found in setup's delays`).toBeDefined();
+        expect(lines[timer.line! - 1], `${m.id} timer ${timer.delay}`).toContain(timer.delay);
       }
       const page = read(`machines/${m.name}.html`);
       expect(page).toContain(`source/${m.file}.html#L`);
