@@ -31,13 +31,30 @@ export function lanesOf(line: string): string[] {
   for (const [, n] of line.matchAll(/\bbrokers? (\d+)\b/g)) lanes.add(`n${n}`);
   const leaderChange = /\bleader (\d+) -> (\d+)/.exec(line);
   if (leaderChange !== null) lanes.add(`n${leaderChange[1]}`).add(`n${leaderChange[2]}`);
+  for (const [, n] of line.matchAll(/\bleader (\d+)\b/g)) lanes.add(`n${n}`);
   if (/\bcontroller\b/.test(line) && !/\bcontroller\(s\)/.test(line)) lanes.add(CONTROLLER_LANE);
   if (/^group \S+:/.test(line)) lanes.add(GROUP_LANE);
   return [...lanes];
 }
 
+/** Client writes and reads in a transcript: `write v1 ... user_activity-0 acks=all: ok`, `callback p1 ... user_activity-1: ok`, `consumed user_activity-0 offset=0 v1`. */
+const WRITE = /^(?:write|callback) /;
+const READ = /^consumed /;
+const PARTITION = /\b[\w.-]+-\d+\b/g;
+/** What names a partition's leader: placement, a leader change, a status line. */
+const LEADER_IS = [/^([\w.-]+-\d+): replicas \[[^\]]*\], leader (\d+)/, /^([\w.-]+-\d+): leader \d+ -> (\d+)/, /^([\w.-]+-\d+): leader (\d+) epoch/];
+
+/** Follows each partition's leader through the transcript, so client operations are drawn to it. */
+function trackLeader(leaders: Map<string, string>, text: string): void {
+  for (const pattern of LEADER_IS) {
+    const match = pattern.exec(text);
+    if (match !== null) leaders.set(match[1]!, `n${match[2]}`);
+  }
+}
+
 export function sequenceRows(blocks: readonly ScriptBlock[]): Row[] {
   const rows: Row[] = [];
+  const leaders = new Map<string, string>();
   for (const block of blocks) {
     const command = [block.command, ...block.words].join(' ');
     rows.push({ kind: 'command', text: command });
@@ -56,6 +73,16 @@ export function sequenceRows(blocks: readonly ScriptBlock[]): Row[] {
       }
       const timed = TIME.exec(line.trim());
       const text = timed === null ? line.trim() : timed[2]!;
+      trackLeader(leaders, text);
+      const write = WRITE.test(text);
+      const read = READ.test(text);
+      // The partition is the first token that names one whose leader is known (not `key=user-0`).
+      const partition = write || read ? [...text.matchAll(PARTITION)].map((m) => m[0]).find((p) => leaders.has(p)) : undefined;
+      const leader = partition === undefined ? undefined : leaders.get(partition);
+      if (leader !== undefined) {
+        rows.push(write ? { kind: 'arrow', from: SCRIPT_LANE, to: leader, text, time: timed?.[1] ?? '' } : { kind: 'arrow', from: leader, to: SCRIPT_LANE, text, time: timed?.[1] ?? '' });
+        continue;
+      }
       const lanes = lanesOf(text);
       rows.push({ kind: 'note', lanes: lanes.length === 0 ? [SCRIPT_LANE] : lanes, text, time: timed?.[1] ?? '' });
     }
@@ -117,8 +144,10 @@ export function sequenceSvg(blocks: readonly ScriptBlock[], maxRows = 160): stri
       out.push(`<text x="${mid}" y="${y + 10}" text-anchor="middle"><title>${escapeHtml(label)}</title>${escapeHtml(clip(row.text, Math.max(Math.abs(x2 - x1), laneGap) - 10))}</text>`);
     } else {
       const xs = row.lanes.map((lane) => x.get(lane)!);
+      // A line that names no node is about the run as a whole: it spans the diagram.
+      const whole = row.lanes.length === 1 && row.lanes[0] === SCRIPT_LANE;
       const x1 = Math.min(...xs) - laneGap / 2 + 8;
-      const x2 = Math.max(...xs) + laneGap / 2 - 8;
+      const x2 = whole ? width - 12 : Math.min(width - 12, Math.max(Math.max(...xs) + laneGap / 2 - 8, x1 + row.text.length * CHAR_PX + 12));
       const label = `${row.time === '' ? '' : `t=${row.time} `}${row.text}`;
       if (row.time !== '') out.push(`<text x="6" y="${y + 14}" fill="#8895a1" font-size="9">${row.time}</text>`);
       out.push(`<rect x="${x1}" y="${y + 1}" width="${x2 - x1}" height="${rowHeight - 4}" rx="3" fill="#fff8dc" stroke="#d8c98a"><title>${escapeHtml(label)}</title></rect>`);

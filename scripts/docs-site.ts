@@ -120,7 +120,7 @@ interface PageContext {
   readonly clauseIds: readonly string[];
   readonly exercising: ReadonlyMap<string, readonly string[]>;
   readonly scenarios: readonly Scenario[];
-  readonly checks: ReadonlyMap<string, readonly { file: string; line: number }[]>;
+  readonly checks: ReadonlyMap<string, readonly { file: string; line: number; role: string }[]>;
   readonly link: (from: string, file: string, line?: number) => string;
 }
 
@@ -239,7 +239,7 @@ function clausePageHtml(context: PageContext, clause: Clause): string {
 <tr><th>Kafka source</th><td>${escapeHtml(clause.source)}</td></tr>
 </tbody></table>
 <h2>Checks</h2>
-${list(checks.map((c) => context.link(from, c.file, c.line)), 'Judged by the runs of its model; no check names it in the source.')}
+${list(checks.map((c) => `${c.role}: ${context.link(from, c.file, c.line)}`), 'Judged by the runs of its model; no check names it in the source.')}
 <h2>Rules that serve it</h2>
 ${list(serving.map(({ machine, index, t }) => `<a href="${href(from, `${machine.page}#${transitionAnchor(index)}`)}">${escapeHtml(machine.id)}: ${escapeHtml(t.source.join('.') || '(any)')} on <code>${escapeHtml(t.event)}</code>${t.guard === '' ? '' : ` [${escapeHtml(t.guard)}]`}</a>`), 'No machine rule is mapped to this clause.')}
 <h2>Tests</h2>
@@ -400,9 +400,9 @@ function exercisingFiles(root: string, ids: readonly string[]): Map<string, stri
  * Where each clause is checked: in spec/ (and the shells that judge liveness), the lines that
  * hand the clause's constant to a check (`clause: Name`, `Name.id`), and its definition.
  */
-function checkLocations(root: string, clauses: readonly Clause[]): Map<string, { file: string; line: number }[]> {
+function checkLocations(root: string, clauses: readonly Clause[]): Map<string, { file: string; line: number; role: string }[]> {
   const files = [...filesUnder(root, 'spec', '.ts'), ...filesUnder(root, 'src', '.ts')];
-  const found = new Map<string, { file: string; line: number }[]>(clauses.map((c) => [c.id, []]));
+  const found = new Map<string, { file: string; line: number; role: string }[]>(clauses.map((c) => [c.id, []]));
   const names = new Map<string, string>();
   const contents = files.map((file) => ({ file, lines: readFileSync(join(root, file), 'utf8').split('\n') }));
   for (const { file, lines } of contents) {
@@ -411,7 +411,7 @@ function checkLocations(root: string, clauses: readonly Clause[]): Map<string, {
       const declared = /^export const (\w+): Clause = \{/.exec(lines[i - 1] ?? '')?.[1];
       if (id !== undefined && declared !== undefined && found.has(id)) {
         names.set(declared, id);
-        found.get(id)!.push({ file, line: i });
+        found.get(id)!.push({ file, line: i, role: 'the clause' });
       }
     });
   }
@@ -419,7 +419,7 @@ function checkLocations(root: string, clauses: readonly Clause[]): Map<string, {
     lines.forEach((line, i) => {
       for (const match of line.matchAll(/\bclause: (\w+)\b|\b(\w+)\.id\b/g)) {
         const id = names.get(match[1] ?? match[2] ?? '');
-        if (id !== undefined && !found.get(id)!.some((l) => l.file === file && l.line === i + 1)) found.get(id)!.push({ file, line: i + 1 });
+        if (id !== undefined && !found.get(id)!.some((l) => l.file === file && l.line === i + 1)) found.get(id)!.push({ file, line: i + 1, role: 'its check' });
       }
     });
   }

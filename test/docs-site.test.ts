@@ -15,6 +15,8 @@ import { discoverMachines, machineModel, type DiscoveredMachine, type MachineMod
 import { clauseRules, matches } from '../scripts/docs-clause-map.js';
 import { concepts } from '../scripts/docs-learn.js';
 import { serveSite } from '../src/cli/commands/docs.js';
+import { sequenceRows } from '../scripts/docs-sequence.js';
+import { parseScript } from '../src/scenario/script.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -173,6 +175,18 @@ describe('the documentation site', () => {
       expect(links.some((l) => l.startsWith('scenarios/')), `${concept.id} links a scenario`).toBe(true);
     }
     for (const term of ['Brokers', 'ISR', 'acks', 'Idempotence', 'Consumer groups', 'Offsets', 'Retention', 'KRaft']) expect(read('index.html')).toContain(term);
+  });
+
+  it('a sequence diagram draws a client\'s writes to the partition\'s leader of the moment, and reads from it', () => {
+    const script = [
+      'create-topic', '----', 't=1 user_activity-0: replicas [3,1,2], leader 3, ISR [3,1,2]', '',
+      'produce key=user-1', '----', 'write v1 key=user-1 user_activity-0 acks=all: ok offset=0', '',
+      'run ms=100', '----', 't=2 user_activity-0: leader 3 -> 1 (leader epoch 0 -> 1), ISR [1,2]', '',
+      'produce key=user-1', '----', 'write v2 key=user-1 user_activity-0 acks=all: ok offset=1', '',
+      'consume', '----', 'consumed user_activity-0 offset=0 v1', '',
+    ].join('\n');
+    const arrows = sequenceRows(parseScript(script)).flatMap((row) => (row.kind === 'arrow' ? [`${row.from}->${row.to} ${row.text.split(' ').slice(0, 2).join(' ')}`] : []));
+    expect(arrows).toEqual(['script->n3 write v1', 'script->n1 write v2', 'n1->script consumed user_activity-0']);
   });
 
   it('a scenario\'s sequence diagram draws the messages of its transcript', () => {
