@@ -107,14 +107,24 @@ export async function discoverMachines(root: string): Promise<DiscoveredMachine[
   const found: DiscoveredMachine[] = [];
   for (const [i, { path, text }] of candidates.entries()) {
     const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    const add = (factory: string, machine: AnyStateMachine): void => {
+      if (!found.some((m) => m.id === machine.id)) found.push({ id: machine.id, name: pageName(files[i]!, files), file: files[i]!, factory, machine, moduleSummary: leadingComment(text) });
+    };
     for (const [, factory] of text.matchAll(FACTORY)) {
       const create = module[factory!];
       if (typeof create !== 'function') continue;
-      const machine = (create as () => AnyStateMachine)();
-      found.push({ id: machine.id, name: pageName(files[i]!, files), file: files[i]!, factory: factory!, machine, moduleSummary: leadingComment(text) });
+      if (create.length > 0) throw new Error(`${files[i]}: ${factory}() takes arguments; give its parameters defaults so the docs can draw the machine`);
+      add(`${factory!}()`, (create as () => AnyStateMachine)());
     }
+    // A machine exported as a value (`export const fooMachine = setup(...).createMachine(...)`).
+    for (const [name, value] of Object.entries(module)) if (isMachine(value)) add(name, value);
   }
   return found;
+}
+
+function isMachine(value: unknown): value is AnyStateMachine {
+  const v = value as { root?: unknown; transition?: unknown; id?: unknown } | null;
+  return typeof v === 'object' && v !== null && typeof v.transition === 'function' && typeof v.id === 'string' && typeof v.root === 'object';
 }
 
 function allNodes(node: AnyStateNode): AnyStateNode[] {

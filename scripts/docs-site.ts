@@ -177,7 +177,7 @@ async function machinePages(context: PageContext, m: Documented, write: (path: s
   const body = `
 <h1>${escapeHtml(m.title)}</h1>
 <p>${summaryHtml(context, from, m.summary)}</p>
-<p class="muted">Defined in ${context.link(from, m.file)} by <code>${escapeHtml(m.factory)}()</code>; XState id <code>${escapeHtml(m.id)}</code>. ${m.model.states.length} states, ${m.model.transitions.length} transitions, ${m.model.timers.length} timers. Types: <a href="${href(from, 'api/index.html')}">API reference</a>.</p>
+<p class="muted">Defined in ${context.link(from, m.file)} by <code>${escapeHtml(m.factory)}</code>; XState id <code>${escapeHtml(m.id)}</code>. ${m.model.states.length} states, ${m.model.transitions.length} transitions, ${m.model.timers.length} timers. Types: <a href="${href(from, 'api/index.html')}">API reference</a>.</p>
 <h2 id="diagram">Diagram</h2>
 <p class="muted">Substates are drawn inside their parent; an arrow to a compound state enters it at its initial dot. Rules written on the machine itself start from <em>any state</em>. Click a state or an arrow for its row below. <a href="${href(from, svgPath)}">SVG file</a>.</p>
 <div class="diagram">${svg}</div>

@@ -243,3 +243,24 @@ describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (${CHROMIUM}; skipp
     }
   }, 120_000);
 });
+
+describe('the machines the site documents are found, not listed', () => {
+  it('a machine added under src/machines (a factory or an exported value) is found, its rules placed on their lines', async () => {
+    const root = join(ROOT, 'test', 'fixtures', 'docs-root');
+    const found = await discoverMachines(root);
+    expect(found.map((m) => `${m.id} ${m.name} ${m.factory}`)).toEqual(['signal signal createSignalMachine()', 'blinker signal blinkerMachine']);
+    const file = found[0]!.file;
+    const source = readFileSync(join(root, file), 'utf8').split('\n');
+    const model = machineModel(found[0]!.machine, source.join('\n'), file);
+    const lineOf = (text: string): number => source.findIndex((l) => l.includes(text)) + 1;
+    const at = (state: string, event: string, index = 0) => model.transitions.find((t) => t.source.join('.') === state && t.eventKey === event && t.index === index)!.line;
+    // The handler list kept in a const is followed to its declaration, element by element.
+    expect(at('', 'Power', 0)).toBe(lineOf("{ guard: 'hasPower'"));
+    expect(at('', 'Power', 1)).toBe(lineOf("{ target: '.Off' }"));
+    expect(at('On.Green', 'after:greenTime')).toBe(lineOf('after: { greenTime'));
+    expect(at('On.Yellow', 'after:yellowTime')).toBe(lineOf('after: { yellowTime'));
+    expect(model.states.find((s) => s.path.join('.') === 'On.Red')!.line).toBe(lineOf('Red: {}'));
+    expect(model.timers.map((t) => `${t.delay}@${t.line}`)).toEqual([`greenTime@${lineOf('greenTime: 3000')}`, `yellowTime@${lineOf('yellowTime: ({')}`]);
+    expect(model.guards.map((g) => `${g.name}@${g.line}`)).toEqual([`hasPower@${lineOf('hasPower: ({')}`]);
+  });
+});
