@@ -83,6 +83,15 @@ module.exports = {
       from: { path: '^src/(protocol|log|common|core)/' },
       to: { circular: true },
     },
+    // The documentation site (scripts/docs*.ts) reads every layer; only the CLI's `kspec docs`
+    // may reach it from src/, so no layer of the spec or the cluster depends on how it is documented.
+    {
+      name: 'only-the-cli-builds-docs',
+      comment: 'scripts/docs* is the site builder: src/cli/commands/docs.ts runs it; nothing else in src/, spec/ or conformance/ imports it.',
+      severity: 'error',
+      from: { path: '^(src|spec|conformance)/', pathNot: '^src/cli/commands/docs[.]ts$' },
+      to: { path: '^scripts/' },
+    },
     {
       name: 'spec-never-imports-machines',
       comment: 'The spec must not be defined by the implementation it judges.',

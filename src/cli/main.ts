@@ -22,6 +22,7 @@ import { partitionCommand } from './commands/partition.js';
 import { clausesCommand } from './commands/clauses.js';
 import { frameCommand } from './commands/frame.js';
 import { registerDumpLog } from './commands/dump-log.js';
+import { docsCommandLine } from './commands/docs.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -136,6 +137,7 @@ function program(setExitCode: (code: number) => void): Command {
     .option('--hex', 'keys are hex bytes', false)
     .action(act(partitionCommand));
 
+  root.addCommand(docsCommandLine(setExitCode));
   for (const command of root.commands) {
     if (command.name() === 'frame') continue;
     command.helpOption('-h, --help', 'print this help').showSuggestionAfterError(true).exitOverride().configureOutput(root.configureOutput());

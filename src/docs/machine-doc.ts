@@ -75,6 +75,10 @@ export function toMermaid(machine: AnyStateMachine): string {
         lines.push(`${indent}state ${mermaidId(child)} {`);
         walk(child, `${indent}  `);
         lines.push(`${indent}}`);
+      } else if (node.parent !== undefined) {
+        // Declared inside its parent's block: a substate first named by an edge at the top level
+        // would be drawn outside its parent.
+        lines.push(`${indent}state "${child.key}" as ${mermaidId(child)}`);
       }
       if (child.type === 'final') lines.push(`${indent}${mermaidId(child)} --> [*]`);
     });
