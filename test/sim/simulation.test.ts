@@ -1,13 +1,12 @@
 /**
- * The simulator's promises: the same seed gives the same trace, byte for byte; a trace replays
- * identically; the reference protocol keeps every quorum clause over random seeds with faults.
+ * The simulator's promises: the same seed gives the same trace, byte for byte (replay: test/trace/);
+ * the reference protocol keeps every quorum clause over random seeds with faults.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Simulation } from '../../src/sim/simulator.js';
 import { optionsFromSeed } from '../../src/sim/options.js';
 import { faultScheduleFromSeed } from '../../src/sim/faults.js';
-import { replayTrace } from '../../src/sim/replay.js';
 import { reproduceCommand } from '../../src/sim/run.js';
 
 const traceText = (seed: number, variant = 'kraft'): string => {
@@ -27,35 +26,6 @@ describe('determinism', () => {
   it('options and fault schedules derive from the seed alone', () => {
     expect(optionsFromSeed(99)).toEqual(optionsFromSeed(99));
     expect(faultScheduleFromSeed(optionsFromSeed(99))).toEqual(faultScheduleFromSeed(optionsFromSeed(99)));
-  });
-});
-
-describe('replay', () => {
-  it('replaying a recorded trace reproduces every step exactly', () => {
-    for (const seed of [5, 8]) {
-      const outcome = replayTrace(traceText(seed));
-      expect(outcome).toMatchObject({ identical: true });
-    }
-  });
-
-  it('a tampered trace is detected at the step that differs', () => {
-    const lines = traceText(5).split('\n');
-    const index = lines.findIndex((l, i) => i > 0 && JSON.parse(l).effects.length > 0);
-    const step = JSON.parse(lines[index]!);
-    step.effects[0] = `${step.effects[0]} (tampered)`;
-    lines[index] = JSON.stringify(step);
-    const outcome = replayTrace(lines.join('\n'));
-    expect(outcome).toMatchObject({ identical: false, step: step.step });
-  });
-
-  it('a malformed trace gets an error naming the line and the field', () => {
-    const lines = traceText(5).split('\n');
-    const step = JSON.parse(lines[2]!);
-    step.time = 'soon';
-    lines[2] = JSON.stringify(step);
-    expect(() => replayTrace(lines.join('\n'))).toThrow(/line 3: field 'time'/);
-    expect(() => replayTrace('{not json')).toThrow(/line 1: not JSON/);
-    expect(() => replayTrace('')).toThrow(/empty/);
   });
 });
 
