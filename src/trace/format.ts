@@ -168,9 +168,10 @@ export function parseTraceFile(text: string): TraceFile {
     // The cluster's boot is its step 0; the quorum model records steps from 1.
     const expected = steps.length === 0 ? (header.model === 'replication' ? 0 : 1) : (steps[steps.length - 1] as TraceStep).step + 1;
     if (step.step !== expected) {
-      throw new TraceFormatError(step.step > expected
-        ? `line ${i + 1}: step ${step.step} follows step ${expected - 1}: step ${expected} is missing`
-        : `line ${i + 1}: step ${step.step} comes after step ${expected - 1}: the steps are out of order`);
+      const later = lines.slice(i + 1).some((l) => l.includes(`"step":${expected},`));
+      throw new TraceFormatError(later || step.step < expected
+        ? `line ${i + 1}: step ${step.step} where step ${expected} belongs: the steps are out of order`
+        : `line ${i + 1}: step ${step.step} follows step ${expected - 1}: step ${expected} is missing`);
     }
     steps.push(step);
   }
