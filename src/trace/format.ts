@@ -152,6 +152,8 @@ export function parseTraceFile(text: string): TraceFile {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0) throw new TraceFormatError('the trace is empty: expected a header line');
+  const first = parsed(lines[0] as string) as { kind?: unknown; format?: unknown; version?: unknown } | undefined;
+  if (first?.kind === 'header' && first.version !== TRACE_FORMAT_VERSION) throw new TraceFormatError(`line 1: a trace of format version ${String(first.version)}: this kspec reads version ${TRACE_FORMAT_VERSION}`);
   const header = decodeLine(TraceHeader, lines[0] as string, 1, 'header');
   const problem = headerProblem(header);
   if (problem !== null) throw new TraceFormatError(`line 1: ${problem}`);
@@ -180,13 +182,15 @@ export function parseTraceFile(text: string): TraceFile {
   return { header, steps, end };
 }
 
-function kindOf(line: string): unknown {
+function parsed(line: string): unknown {
   try {
-    return (JSON.parse(line) as { kind?: unknown }).kind;
+    return JSON.parse(line) as unknown;
   } catch {
     return undefined;
   }
 }
+
+const kindOf = (line: string): unknown => (parsed(line) as { kind?: unknown } | undefined)?.kind;
 
 function decodeLine<A>(codec: t.Type<A, unknown, unknown>, line: string, lineNumber: number, what: string): A {
   let json: unknown;
