@@ -46,3 +46,26 @@ describe('kspec sim --replay', () => {
     expect(output.join('\n')).toMatch(/identical; it reproduces \d+ violation\(s\), the first: QUORUM-VOTE-1/);
   }, 60_000);
 });
+
+describe('kspec trace', () => {
+  it('prints steps readably, filtered by type, node and step window; bad filters exit 2', async () => {
+    const file = join(dir, 'print.jsonl');
+    expect(await main(['sim', '--model', 'quorum', '--seed', '5', '--trace', file])).toBe(0);
+    output = [];
+    expect(await main(['trace', file, '--type', 'fault'])).toBe(0);
+    const heads = output.filter((l) => l.startsWith('step '));
+    expect(heads.length).toBeGreaterThan(0);
+    expect(heads.every((l) => / fault /.test(l))).toBe(true);
+    output = [];
+    expect(await main(['trace', file, '--node', 'n2', '--type', 'Vote', '--from', '1', '--to', '400'])).toBe(0);
+    const votes = output.filter((l) => l.startsWith('step '));
+    expect(votes.length).toBeGreaterThan(0);
+    for (const line of votes) {
+      expect(line).toMatch(/(n2->n\d+|n\d+->n2) Vote(Request|Response)/);
+      expect(Number(/^step (\d+)/.exec(line)?.[1])).toBeLessThanOrEqual(400);
+    }
+    output = [];
+    expect(await main(['trace', file, '--node', 'broker-two'])).toBe(2);
+    expect(output.join('\n')).toMatch(/must be a node id/);
+  });
+});
