@@ -72,6 +72,11 @@ type Commands = typeof commands;
 
 export class ClusterScenarioRunner {
   private sim: ClusterSimulation | null = null;
+
+  /** The script's simulation, once `brokers` made it (the stepper opens a scenario through it). */
+  get simulation(): ClusterSimulation | null {
+    return this.sim;
+  }
   private narrator: Narrator | null = null;
   /** Consumers the script started (c91, c92, ...): a consumer command names one of them or is an error. */
   private readonly consumers = new Set<number>();

@@ -10,6 +10,9 @@ import type { TraceStep } from './format.js';
 
 const node = (id: number): string => (id === 0 ? 'client' : `n${id}`);
 
+/** `xstate.after.electionTimeout.quorum.Unattached` reads `after electionTimeout`, as in the machine docs. */
+export const timerName = (id: string): string => id.replace(/xstate\.after\.([^.\s]+)\.\S+/g, 'after $1');
+
 /** The event of a step in one line, with what the model did with it. */
 export function describeEvent(step: Pick<TraceStep, 'event' | 'input'>): string {
   const e = step.event as Record<string, unknown> | undefined;
@@ -23,7 +26,7 @@ export function describeEvent(step: Pick<TraceStep, 'event' | 'input'>): string 
     }
     case 'timer': {
       const held = String(input['id'] ?? '').endsWith('(held: paused)') ? ' (held: paused)' : '';
-      return `${node(e['node'] as number)} ${typeof e['actor'] === 'string' ? `${e['actor']} ` : ''}timer ${String(e['id'])}${held}`;
+      return `${node(e['node'] as number)} ${typeof e['actor'] === 'string' ? `${e['actor']} ` : ''}timer ${timerName(String(e['id']))}${held}`;
     }
     case 'client':
       return typeof e['op'] === 'string' ? `client ${e['op']}` : `client propose${typeof input['value'] === 'string' ? ` ${input['value']}` : ''}${typeof input['node'] === 'number' && input['node'] >= 0 ? ` to ${node(input['node'])}` : ''}`;

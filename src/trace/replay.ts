@@ -48,7 +48,7 @@ export function replayTrace(trace: TraceFile): ReplayOutcome {
 }
 
 /** Take the recorded event: the queue's next, a chosen pending event, or a scenario's call. Returns why not, or null. */
-function takeRecordedEvent(run: ModelRun, recorded: TraceStep): string | null {
+export function takeRecordedEvent(run: ModelRun, recorded: TraceStep): string | null {
   if (recorded.event === undefined) return 'the step records no event to take';
   const pending = run.pending();
   const head = pending[0];
@@ -68,7 +68,7 @@ function takeRecordedEvent(run: ModelRun, recorded: TraceStep): string | null {
 
 const FIELDS = ['step', 'time', 'event', 'chosen', 'input', 'effects', 'changes', 'violations'] as const;
 
-function compareSteps(recorded: TraceStep, replayed: unknown): string | null {
+export function compareSteps(recorded: TraceStep, replayed: unknown): string | null {
   if (replayed === undefined) return 'the replay made no step';
   const mine = asJson(replayed) as Record<string, unknown>;
   const theirs = asJson(recorded) as Record<string, unknown>;

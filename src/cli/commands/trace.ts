@@ -10,6 +10,7 @@ import { UsageError, integerIn } from '../args.js';
 import { say } from '../output.js';
 import { parseTraceFile, TraceFormatError, type TraceFile } from '../../trace/format.js';
 import { describeStep, nodesOf, parseNode, stepIsOfType } from '../../trace/render.js';
+import { registerStepCommand } from './step.js';
 
 export interface TraceOptions {
   readonly node?: number[];
@@ -43,6 +44,7 @@ export function registerTraceCommand(root: Command, act: Act): void {
     .option('--from-ms <t>', 'first virtual time (ms) to print', ms)
     .option('--to-ms <t>', 'last virtual time (ms) to print', ms)
     .action(act(traceCommand));
+  registerStepCommand(root, act);
 }
 
 export function readTrace(path: string): TraceFile {
