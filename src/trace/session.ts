@@ -46,7 +46,7 @@ export class StepSession {
 
   /** The cluster's boot (step 0) is recorded as the run starts; the quorum model starts before step 1. */
   private startPosition(): number {
-    return (this.run.traced.sim.trace ?? []).length - 2;
+    return this.header.model === 'replication' ? 0 : -1;
   }
 
   /** Move to timeline index `index` (past the end: the run's next steps). Returns a message, or ''. */
