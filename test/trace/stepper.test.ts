@@ -12,7 +12,7 @@ import { parseTraceFile, type TraceStep } from '../../src/trace/format.js';
 import { replayTraceText } from '../../src/trace/replay.js';
 
 const step = (n: number, extra: Partial<TraceStep> = {}): TraceStep => ({
-  kind: 'step', step: n, time: n * 10, event: { kind: 'deliver', from: 1, to: 2, message: { type: 'VoteRequest', candidateEpoch: 1, candidateId: 1, lastOffsetEpoch: 0, lastOffset: 0 } } as TraceStep['event'],
+  kind: 'step', step: n, time: n * 10, event: { kind: 'deliver', from: 1, to: 2, message: { type: 'VoteRequest', candidateEpoch: 1, candidateId: 1, lastOffsetEpoch: 0, lastOffset: 0 } } as NonNullable<TraceStep['event']>,
   input: { kind: 'deliver' }, effects: [`effect of ${n}`], changes: { 2: { role: 'Voted' } }, ...extra,
 });
 const VIEW: RunView = { now: 0, pending: [{ time: 5, description: 'n1->n2 VoteRequest' }, { time: 7, description: 'n3 timer after electionTimeout' }], machines: [], unavailable: null };

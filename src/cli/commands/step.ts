@@ -95,7 +95,8 @@ export function perform(state: StepperState, request: StepperRequest | undefined
 /** Keys from piped stdin: every finished command prints its screen. */
 async function runPiped(initial: StepperState, session: StepSession, size: ScreenSize): Promise<number> {
   let state = initial;
-  const print = (): void => void process.stdout.write(render(state, size).join('\n') + '\n\n');
+  // Screens are separated by a form feed (a pager or a script splits on it).
+  const print = (): void => void process.stdout.write(render(state, size).join('\n') + '\n\f\n');
   print();
   let input = '';
   for await (const chunk of process.stdin) input += String(chunk);
