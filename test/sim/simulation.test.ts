@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { Simulation } from '../../src/sim/simulator.js';
 import { optionsFromSeed } from '../../src/sim/options.js';
 import { faultScheduleFromSeed } from '../../src/sim/faults.js';
-import { reproduceCommand } from '../../src/sim/run.js';
+import { reproduceOptions } from '../../src/sim/reproduce.js';
 
 const traceText = (seed: number, variant = 'kraft'): string => {
   const result = new Simulation({ options: optionsFromSeed(seed, { variant }), recordTrace: true }).run();
@@ -36,7 +36,7 @@ describe('the KRaft quorum keeps every clause under faults (property over random
         const result = new Simulation({ options: optionsFromSeed(seed) }).run();
         if (result.violations.length > 0) {
           const v = result.violations[0]!;
-          throw new Error(`seed ${seed} violates ${v.clauseId} at step ${v.step}: ${v.message}\nreproduce with: ${reproduceCommand(result.options)}`);
+          throw new Error(`seed ${seed} violates ${v.clauseId} at step ${v.step}: ${v.message}\nreproduce with: ${reproduceOptions('quorum', result.options)}`);
         }
         expect(result.convergedAtMs).not.toBeNull();
       }),
