@@ -62,7 +62,11 @@ export function takeRecordedEvent(run: ModelRun, recorded: TraceStep): string | 
     run.take(index);
     return null;
   }
-  if (run.scripted && run.call(recorded.event)) return null;
+  if (run.scripted) {
+    // A scenario's command runs at the time its script had reached, perhaps with no step since.
+    run.idleUntil(recorded.time);
+    if (run.call(recorded.event)) return null;
+  }
   return `the recorded event ${describeEvent(recorded.event)} is not what the run takes next (${head === undefined ? 'nothing is pending' : `next: ${head.description} at t=${head.time}`})`;
 }
 

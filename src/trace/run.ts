@@ -45,6 +45,11 @@ export interface ModelRun {
   take(index: number): void;
   /** Apply an event that is no queue item (a scenario's call or fault); false if this model cannot. */
   call(event: unknown): boolean;
+  /**
+   * Let time pass to `timeMs` without a step, as a scenario's `run` does between commands; only
+   * when nothing is due by then (otherwise it is not what the scenario did).
+   */
+  idleUntil(timeMs: number): void;
   finish(): void;
   machines(): readonly MachineState[];
   /** The last step line recorded. */
@@ -79,6 +84,7 @@ export function quorumRun(sim: Simulation): ModelRun {
       else return false;
       return true;
     },
+    idleUntil: (timeMs) => idleUntil(sim, timeMs),
     finish: () => sim.finish(),
     machines: () => sim.machineSnapshots().flatMap(({ node, snapshot }) => (snapshot === null ? [] : [{ node, actor: 'quorum', machine, value: (snapshot as { value: unknown }).value }])),
     lastStep: () => sim.trace?.[sim.trace.length - 1],
@@ -103,10 +109,16 @@ export function clusterRun(sim: ClusterSimulation): ModelRun {
       else return false;
       return true;
     },
+    idleUntil: (timeMs) => idleUntil(sim, timeMs),
     finish: () => sim.finish(),
     machines: () => sim.placeIds().flatMap((node) => [...sim.actorsOf(node)].map(([actor, a]) => ({ node, actor, machine: a.machine, value: (a.snapshot as { value: unknown }).value }))),
     lastStep: () => sim.trace?.[sim.trace.length - 1],
   };
+}
+
+function idleUntil(sim: Simulation | ClusterSimulation, timeMs: number): void {
+  const next = sim.nextTime();
+  if (timeMs > sim.now && (next === undefined || next > timeMs)) sim.runUntil(timeMs);
 }
 
 function entryAt<T>(entries: readonly Scheduled<T>[], index: number): Scheduled<T> {

@@ -143,3 +143,11 @@ describe('the session: a run moved along a trace', () => {
     expect(session.view().unavailable).toBeNull();
   });
 });
+
+describe('scenario traces replay', () => {
+  it('a group scenario: its consumer commands are steps, and time a script lets pass between commands is kept', () => {
+    const text = scenarioTraceText(readFileSync('scenarios/groups/kip848-reconciliation.txt', 'utf8'));
+    expect(text).toMatch(/"call":"start-consumer"/);
+    expect(replayTraceText(text)).toMatchObject({ identical: true });
+  });
+});

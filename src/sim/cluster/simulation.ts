@@ -140,7 +140,9 @@ export interface ClusterTraceStep {
 export type ClusterCall =
   | { readonly kind: 'call'; readonly call: 'create' | 'metadata' | 'consume' }
   | { readonly kind: 'call'; readonly call: 'produce'; readonly key: string; readonly acks: number; readonly producer?: ProducerFields }
-  | { readonly kind: 'call'; readonly call: 'send'; readonly key: string | null; readonly value?: string };
+  | { readonly kind: 'call'; readonly call: 'send'; readonly key: string | null; readonly value?: string }
+  | { readonly kind: 'call'; readonly call: 'start-consumer'; readonly consumer: number; readonly group: GroupSpec; readonly delayMs: number }
+  | { readonly kind: 'call'; readonly call: 'kill-consumer' | 'restart-consumer'; readonly consumer: number };
 
 export interface ClusterTraceHeader {
   readonly kind: 'cluster-header';
@@ -651,9 +653,27 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       case 'send':
         this.producerSend(call.key, call.value);
         return;
+      case 'start-consumer':
+      case 'kill-consumer':
+      case 'restart-consumer':
+        return this.consumerCommand(call);
       default:
         return this.clientOp(call.call);
     }
+  }
+
+  /**
+   * A scenario's consumer command as its own step, so that its trace replays. Its hand-offs settle
+   * at the next step, as they did when the command ran between steps.
+   */
+  private consumerCommand(call: Extract<ClusterCall, { consumer: number }>): void {
+    this.stepCount++;
+    this.beginStep();
+    this.stepEvent = call;
+    if (call.call === 'start-consumer') this.startConsumer(call.consumer, call.group, call.delayMs);
+    else if (call.call === 'kill-consumer') this.crashConsumer(call.consumer);
+    else this.restartConsumer(call.consumer);
+    this.endStep({ kind: 'client', op: `consumer ${call.consumer} ${call.call.replace('-consumer', '')}` });
   }
 
   /** The machines a node (or client process) runs now, by actor name, for the stepper. */
