@@ -99,6 +99,21 @@ module.exports = {
       from: { path: '^spec/' },
       to: { path: '^src/(machines|cluster|sim|runtime|scenario|cli)/' },
     },
+    // Traces and the stepper (src/trace): above the simulator and the scenarios, below the CLI.
+    {
+      name: 'nothing-below-imports-trace',
+      comment: 'src/trace writes, replays and steps through the simulator\'s traces; the simulator, the nodes, the machines and the spec never depend on it.',
+      severity: 'error',
+      from: { path: '^src/(core|protocol|log|common|machines|cluster|sim|scenario|runtime)/|^spec/' },
+      to: { path: '^src/trace/' },
+    },
+    {
+      name: 'trace-never-imports-cli-or-runtime',
+      comment: 'The stepper\'s core and the trace format are used by the CLI (and later the conformance suite), not the other way round.',
+      severity: 'error',
+      from: { path: '^src/trace/' },
+      to: { path: '^src/(cli|runtime)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

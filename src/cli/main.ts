@@ -23,6 +23,7 @@ import { clausesCommand } from './commands/clauses.js';
 import { frameCommand } from './commands/frame.js';
 import { registerDumpLog } from './commands/dump-log.js';
 import { docsCommandLine } from './commands/docs.js';
+import { registerTraceCommand } from './commands/trace.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -77,7 +78,7 @@ function program(setExitCode: (code: number) => void): Command {
   runOptions(root.command('sim'), { seed: true })
     .description('one simulated run of a seed: prints the options it chose, then every clause\'s verdict; or --replay a trace')
     .option('--trace <file>', 'write the run\'s trace (JSON lines) to this file')
-    .option('--replay <file>', 'quorum model: re-apply every step of a trace; it must reproduce it exactly')
+    .option('--replay <file>', 're-apply every step of a trace (any model); it must reproduce it exactly, or exit 2 naming the first step that differs')
     .option('--json [file]', 'also write the run as JSON (schema kspec.sim/1) to a file, or to stdout (the readable report then goes to stderr)')
     .action(act(simCommand));
 
@@ -138,6 +139,8 @@ function program(setExitCode: (code: number) => void): Command {
     .action(act(partitionCommand));
 
   root.addCommand(docsCommandLine(setExitCode));
+  registerTraceCommand(root, act);
+
   for (const command of root.commands) {
     if (command.name() === 'frame') continue;
     command.helpOption('-h, --help', 'print this help').showSuggestionAfterError(true).exitOverride().configureOutput(root.configureOutput());

@@ -72,6 +72,11 @@ type Commands = typeof commands;
 
 export class ClusterScenarioRunner {
   private sim: ClusterSimulation | null = null;
+
+  /** The script's simulation, once `brokers` made it (the stepper opens a scenario through it). */
+  get simulation(): ClusterSimulation | null {
+    return this.sim;
+  }
   private narrator: Narrator | null = null;
   /** Consumers the script started (c91, c92, ...): a consumer command names one of them or is an error. */
   private readonly consumers = new Set<number>();
@@ -192,13 +197,13 @@ export class ClusterScenarioRunner {
       case 'kill-consumer': {
         const consumer = this.knownConsumer(sim, args['_'] as number, block.line);
         if (!sim.consumerRunning(consumer)) throw new ScriptError(`line ${block.line}: consumer c${consumer} is not running (restart-consumer c${consumer} starts it)`);
-        sim.crashConsumer(consumer);
+        sim.call({ kind: 'call', call: 'kill-consumer', consumer });
         return narrator.lines();
       }
       case 'restart-consumer': {
         const consumer = this.knownConsumer(sim, args['_'] as number, block.line);
         if (sim.consumerRunning(consumer)) throw new ScriptError(`line ${block.line}: consumer c${consumer} is running (kill-consumer c${consumer} stops it)`);
-        sim.restartConsumer(consumer);
+        sim.call({ kind: 'call', call: 'restart-consumer', consumer });
         return narrator.advance(1);
       }
       case 'group':
@@ -270,7 +275,7 @@ export class ClusterScenarioRunner {
     if (error !== null) throw new ScriptError(`line ${line}: ${error}`);
     // Members already running stay; the missing ones start (so `consumers n=1` then `consumers n=2` adds one).
     for (let i = 1; i <= group.consumers; i++) {
-      if (!sim.consumerRunning(90 + i)) sim.startConsumer(90 + i, group, 100);
+      if (!sim.consumerRunning(90 + i)) sim.call({ kind: 'call', call: 'start-consumer', consumer: 90 + i, group, delayMs: 100 });
       this.consumers.add(90 + i);
     }
     const wait = (args['wait'] as number | undefined) ?? 10_000;

@@ -148,7 +148,8 @@ export class ScenarioRunner {
     }
   }
 
-  private get simulation(): Simulation {
+  /** The script's simulation (the stepper opens a scenario through it). */
+  get simulation(): Simulation {
     if (this.sim === null) throw new ScriptError('no cluster yet');
     return this.sim;
   }

@@ -25,7 +25,8 @@ import type { Violation, InvariantCheck } from '../../spec/clause.js';
 import type { ProposeOperation, QuorumClusterView, QuorumNodeView } from '../../spec/quorum/view.js';
 import { checkAcknowledgedProposals, converged, electedLeader, ElectionLiveness, ObserversFindLeader, observersNotFollowing, quorumInvariantChecks } from '../../spec/quorum/clauses.js';
 
-type QueueItem =
+/** An item of the event queue: what a step takes (traces record it as the step's `event`). */
+export type QueueItem =
   | { kind: 'deliver'; from: number; to: number; message: QuorumMessage }
   | { kind: 'timer'; node: number; incarnation: number; id: string; event: Record<string, unknown> }
   | { kind: 'client'; node: number | null }
@@ -101,6 +102,9 @@ export class Simulation implements Drivable {
   /** Effects and changes of the step in progress. */
   private stepEffects: string[] = [];
   private stepChanged = new Set<number>();
+  /** What the step in progress took (the queue item, or a scripted call), and whether it was chosen over the queue's next. */
+  private stepEvent: unknown = null;
+  private stepChosen = false;
 
   constructor(setup: SimulationSetup) {
     this.options = setup.options;
@@ -153,6 +157,32 @@ export class Simulation implements Drivable {
     return this.queue.peek()?.time;
   }
 
+  /** The pending entries themselves, in queue order (replay and the stepper take one with {@link take}). */
+  pendingEntries(): readonly Scheduled<QueueItem>[] {
+    return this.queue.pending();
+  }
+
+  /** Describe a pending item in one line. */
+  describePending(item: QueueItem): string {
+    return describeItem(item);
+  }
+
+  /**
+   * Take one pending entry as the next step, the queue's next or another (the stepper's fork; a
+   * replay of a forked trace). The clock never goes back: an item taken late happens now.
+   */
+  take(entry: Scheduled<QueueItem>): void {
+    this.stepChosen = this.queue.peek() !== entry;
+    this.queue.cancel(entry);
+    this.nowMs = Math.max(this.nowMs, entry.time);
+    this.apply(entry.item);
+  }
+
+  /** Every node's quorum machine snapshot (null while down), for the stepper. */
+  machineSnapshots(): { node: number; snapshot: unknown }[] {
+    return this.nodeIds.map((id) => ({ node: id, snapshot: this.node(id).snapshot }));
+  }
+
   halted(): boolean {
     return this.violations.length > 0;
   }
@@ -188,42 +218,6 @@ export class Simulation implements Drivable {
   /** A client call now, as its own step. */
   propose(node: number): void {
     this.apply({ kind: 'client', node });
-  }
-
-  /**
-   * Re-apply one recorded step's input (replay): the same input goes to the same machine without
-   * the queue, and the step's effects and changes are recorded afresh for comparison.
-   */
-  replayStep(time: number, input: StepInput): TraceStep | undefined {
-    this.nowMs = time;
-    this.stepCount++;
-    this.beginStep();
-    switch (input.kind) {
-      case 'deliver':
-        this.transition(this.node(input.to), { ...input.message, from: input.from });
-        break;
-      case 'timer':
-        if (!input.id.endsWith('(held: paused)')) {
-          this.node(input.node).timers.delete(input.id);
-          this.transition(this.node(input.node), input.event);
-        }
-        break;
-      case 'client':
-        if (input.node >= 0 && !input.value.includes(' ')) {
-          this.proposals++;
-          this.history.push({ type: 'invoke', value: input.value, node: input.node, time: this.nowMs });
-          this.transition(this.node(input.node), { type: 'Propose', value: input.value, from: -1 });
-        } else this.proposals++;
-        break;
-      case 'fault':
-        this.applyFault(input.fault);
-        break;
-      case 'drop':
-        break;
-    }
-    this.endStep(input);
-    const last = this.trace?.[this.trace.length - 1];
-    return last?.kind === 'step' ? last : undefined;
   }
 
   result(): RunResult {
@@ -264,6 +258,7 @@ export class Simulation implements Drivable {
   private apply(item: QueueItem): void {
     this.stepCount++;
     this.beginStep();
+    this.stepEvent = item;
     const input = this.applyItem(item);
     this.endStep(input);
   }
@@ -492,6 +487,14 @@ export class Simulation implements Drivable {
     this.stepChanged = new Set();
   }
 
+  /** The recorded step's event: the item taken, and `chosen` when the stepper took it out of queue order. */
+  private stepEventFields(): { event?: unknown; chosen?: true } {
+    const fields = { ...(this.stepEvent === null ? {} : { event: this.stepEvent }), ...(this.stepChosen ? { chosen: true as const } : {}) };
+    this.stepEvent = null;
+    this.stepChosen = false;
+    return fields;
+  }
+
   private endStep(input: StepInput | null): void {
     const changes: Record<string, Record<string, number | string | boolean | null>> = {};
     for (const id of this.stepChanged) {
@@ -514,7 +517,7 @@ export class Simulation implements Drivable {
     }
     if (this.healedAt !== null && this.convergedAt === null && converged(this.view())) this.convergedAt = this.nowMs;
     if (this.trace !== null && input !== null) {
-      this.trace.push({ kind: 'step', step: this.stepCount, time: this.nowMs, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
+      this.trace.push({ kind: 'step', step: this.stepCount, time: this.nowMs, ...this.stepEventFields(), input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
     }
   }
 

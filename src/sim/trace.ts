@@ -1,12 +1,10 @@
 /**
- * Traces: JSON lines, a header with everything the run depends on, then one line per step with
- * the step's input (the event delivered, the timer fired, the fault injected, the client call),
- * the effects it produced (messages rendered one per line) and the resulting changes of each
- * touched node's observable state. `kspec sim --replay FILE` re-applies every step's input to
- * fresh machines and must reproduce every effect and change exactly.
+ * The quorum simulator's in-memory trace: a header with everything the run depends on, then one
+ * line per step with the event it took, what it did with it (its input), the effects it produced
+ * (messages rendered one per line) and the resulting changes of each touched node's observable
+ * state. The file format (src/trace/format.ts) is written from it by src/trace/write.ts.
  */
 import * as t from 'io-ts';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { SimOptions } from './options.js';
 import { TimedFault, Fault } from './faults.js';
 import { QuorumMessage } from '../protocol/quorum/messages.js';
@@ -45,36 +43,14 @@ export const TraceStep = t.intersection([
     /** node id -> field -> new value, for each node whose observable state changed. */
     changes: t.record(t.string, NodeChange),
   }),
-  t.partial({ violations: t.array(t.string) }),
+  t.partial({
+    /** The queue item (or scripted call) the step took, as data: what a replay takes again. */
+    event: t.unknown,
+    /** The stepper took this item out of queue order (a fork). */
+    chosen: t.literal(true),
+    violations: t.array(t.string),
+  }),
 ]);
 export type TraceStep = t.TypeOf<typeof TraceStep>;
 
 export type TraceLine = TraceHeader | TraceStep;
-
-/** Decode a whole trace file; a malformed line is reported with its line number and field path. */
-export function parseTrace(text: string): { header: TraceHeader; steps: TraceStep[] } {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  if (lines.length === 0) throw new TraceError('the trace is empty: expected a header line');
-  const header = decodeLine(TraceHeader, lines[0] as string, 1);
-  const steps = lines.slice(1).map((line, i) => decodeLine(TraceStep, line, i + 2));
-  return { header, steps };
-}
-
-export class TraceError extends Error {}
-
-function decodeLine<A>(codec: t.Type<A, unknown, unknown>, line: string, lineNumber: number): A {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (error) {
-    throw new TraceError(`line ${lineNumber}: not JSON (${(error as Error).message})`);
-  }
-  const result = codec.decode(json);
-  if (isLeft(result)) {
-    const first = result.left[0];
-    const path = first === undefined ? '' : first.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).join('.');
-    const got = first === undefined ? '' : JSON.stringify(first.value);
-    throw new TraceError(`line ${lineNumber}: field '${path || '(root)'}' is invalid (got ${got === undefined ? 'nothing' : got.slice(0, 80)})`);
-  }
-  return result.right;
-}

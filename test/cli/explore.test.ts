@@ -15,7 +15,7 @@ vi.mock('../../src/sim/cluster/run.js', () => ({
     counterexample: {
       options: { seed: 4242 },
       faults: [{ atMs: 10, fault: { kind: 'crash', node: 1 } }],
-      result: { violations: [{ clauseId: 'REPL-HW-1', message: 'hw above an ISR member', step: 7, time: 30 }], trace: [{ kind: 'cluster-header' }, { kind: 'step', step: 1 }] },
+      result: { violations: [{ clauseId: 'REPL-HW-1', message: 'hw above an ISR member', step: 7, time: 30 }], trace: [{ kind: 'cluster-header', options: { seed: 4242 }, scripted: false, faults: [] }, { kind: 'step', step: 1 }] },
     },
   }),
 }));
@@ -40,7 +40,8 @@ describe('kspec explore, replication model', () => {
     const text = stdout.join('\n');
     expect(text).toMatch(/reproduce with: npx kspec explore --model replication --variant truncate-to-high-watermark --runs 40 --seed 9$/m);
     expect(text).toMatch(/violation: REPL-HW-1: hw above an ISR member/);
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
+    // The header, the step, the end line (src/trace/format.ts).
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
     const report = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
     expect(report).toMatchObject({ schema: 'kspec.explore/1', model: 'replication', exitCode: 1, trace: out, counterexample: { simSeed: 4242, faults: [{ atMs: 10, fault: expect.any(String) }], violation: { clauseId: 'REPL-HW-1', step: 7 } } });
     expect(existsSync(json)).toBe(true);

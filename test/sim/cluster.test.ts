@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
 import { clusterOptionsFromSeed } from '../../src/sim/cluster/options.js';
-import { clusterExploreOptions, clusterReproduceCommand, exploreCluster } from '../../src/sim/cluster/run.js';
+import { clusterExploreOptions, exploreCluster } from '../../src/sim/cluster/run.js';
+import { reproduceOptions } from '../../src/sim/reproduce.js';
 import { findVariant } from '../../src/variants.js';
 
 const SWEEP_SEEDS = Number(process.env['KSPEC_TEST_CLUSTER_SEEDS'] ?? 16);
@@ -27,7 +28,7 @@ describe('replication simulator', () => {
       const result = new ClusterSimulation({ options: clusterOptionsFromSeed(seed) }).run();
       const first = result.violations[0];
       // A failure names the seed and the command that reproduces it.
-      expect(first === undefined ? 'ok' : `${first.clauseId}: ${first.message}; reproduce with: ${clusterReproduceCommand(result.options)}`).toBe('ok');
+      expect(first === undefined ? 'ok' : `${first.clauseId}: ${first.message}; reproduce with: ${reproduceOptions('replication', result.options)}`).toBe('ok');
       expect(result.convergedAtMs).not.toBeNull();
       expect(result.produced.acked).toBeGreaterThan(0);
       expect(result.consumedRecords).toBeGreaterThan(0);

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
 import { clusterOptionsFromSeed, type GroupSpec } from '../../src/sim/cluster/options.js';
-import { clusterReproduceCommand } from '../../src/sim/cluster/run.js';
+import { reproduceOptions } from '../../src/sim/reproduce.js';
 import { ClusterSimulation as Simulation, simulatedGroupCoordinatorConfig } from '../../src/sim/cluster/simulation.js';
 import { defaultBrokerConfig } from '../../src/machines/broker/machine.js';
 import { checkResumeFromCommitted } from '../../spec/groups/clauses.js';
@@ -28,7 +28,7 @@ describe('consumer groups under faults', () => {
         const sim = new ClusterSimulation({ options: clusterOptionsFromSeed(seed, { group }) });
         const result = sim.run();
         const first = result.violations[0];
-        expect(first === undefined ? 'ok' : `${first.clauseId}: ${first.message}; reproduce with the group ${JSON.stringify(group)} forced on: ${clusterReproduceCommand(result.options)}`).toBe('ok');
+        expect(first === undefined ? 'ok' : `${first.clauseId}: ${first.message}; reproduce with the group ${JSON.stringify(group)} forced on: ${reproduceOptions('replication', result.options)}`).toBe('ok');
         const delivered = sim.consumerHistory.filter((e) => e.type === 'records').length;
         expect(delivered, `seed ${seed}: the group consumed nothing`).toBeGreaterThan(0);
         expect(sim.consumerHistory.some((e) => e.type === 'crashed'), `seed ${seed}: no consumer crashed`).toBe(true);

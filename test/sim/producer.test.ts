@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
 import { clusterOptionsFromSeed } from '../../src/sim/cluster/options.js';
-import { clusterReproduceCommand } from '../../src/sim/cluster/run.js';
+import { reproduceOptions } from '../../src/sim/reproduce.js';
 
 const SEEDS = Number(process.env['KSPEC_TEST_PRODUCER_SEEDS'] ?? 8);
 
@@ -17,7 +17,7 @@ describe('producer machine in the cluster simulation', () => {
     for (let seed = 2000; seed < 2000 + SEEDS; seed++) {
       const result = new ClusterSimulation({ options: clusterOptionsFromSeed(seed, { producer: 'idempotent' }) }).run();
       const first = result.violations[0];
-      expect(first === undefined ? 'ok' : `${first.clauseId}: ${first.message}; reproduce with: ${clusterReproduceCommand(result.options)}`).toBe('ok');
+      expect(first === undefined ? 'ok' : `${first.clauseId}: ${first.message}; reproduce with: ${reproduceOptions('replication', result.options)}`).toBe('ok');
       expect(result.producerFindings.duplicates + result.producerFindings.reorders).toBe(0);
       acked += result.produced.acked;
     }

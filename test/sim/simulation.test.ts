@@ -1,14 +1,13 @@
 /**
- * The simulator's promises: the same seed gives the same trace, byte for byte; a trace replays
- * identically; the reference protocol keeps every quorum clause over random seeds with faults.
+ * The simulator's promises: the same seed gives the same trace, byte for byte (replay: test/trace/);
+ * the reference protocol keeps every quorum clause over random seeds with faults.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Simulation } from '../../src/sim/simulator.js';
 import { optionsFromSeed } from '../../src/sim/options.js';
 import { faultScheduleFromSeed } from '../../src/sim/faults.js';
-import { replayTrace } from '../../src/sim/replay.js';
-import { reproduceCommand } from '../../src/sim/run.js';
+import { reproduceOptions } from '../../src/sim/reproduce.js';
 
 const traceText = (seed: number, variant = 'kraft'): string => {
   const result = new Simulation({ options: optionsFromSeed(seed, { variant }), recordTrace: true }).run();
@@ -30,35 +29,6 @@ describe('determinism', () => {
   });
 });
 
-describe('replay', () => {
-  it('replaying a recorded trace reproduces every step exactly', () => {
-    for (const seed of [5, 8]) {
-      const outcome = replayTrace(traceText(seed));
-      expect(outcome).toMatchObject({ identical: true });
-    }
-  });
-
-  it('a tampered trace is detected at the step that differs', () => {
-    const lines = traceText(5).split('\n');
-    const index = lines.findIndex((l, i) => i > 0 && JSON.parse(l).effects.length > 0);
-    const step = JSON.parse(lines[index]!);
-    step.effects[0] = `${step.effects[0]} (tampered)`;
-    lines[index] = JSON.stringify(step);
-    const outcome = replayTrace(lines.join('\n'));
-    expect(outcome).toMatchObject({ identical: false, step: step.step });
-  });
-
-  it('a malformed trace gets an error naming the line and the field', () => {
-    const lines = traceText(5).split('\n');
-    const step = JSON.parse(lines[2]!);
-    step.time = 'soon';
-    lines[2] = JSON.stringify(step);
-    expect(() => replayTrace(lines.join('\n'))).toThrow(/line 3: field 'time'/);
-    expect(() => replayTrace('{not json')).toThrow(/line 1: not JSON/);
-    expect(() => replayTrace('')).toThrow(/empty/);
-  });
-});
-
 describe('the KRaft quorum keeps every clause under faults (property over random seeds)', () => {
   it('random seeds with crashes, partitions, pauses, clock skew, loss, duplication and reordering', () => {
     fc.assert(
@@ -66,7 +36,7 @@ describe('the KRaft quorum keeps every clause under faults (property over random
         const result = new Simulation({ options: optionsFromSeed(seed) }).run();
         if (result.violations.length > 0) {
           const v = result.violations[0]!;
-          throw new Error(`seed ${seed} violates ${v.clauseId} at step ${v.step}: ${v.message}\nreproduce with: ${reproduceCommand(result.options)}`);
+          throw new Error(`seed ${seed} violates ${v.clauseId} at step ${v.step}: ${v.message}\nreproduce with: ${reproduceOptions('quorum', result.options)}`);
         }
         expect(result.convergedAtMs).not.toBeNull();
       }),

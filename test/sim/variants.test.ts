@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/sim/simulator.js';
 import { optionsFromSeed } from '../../src/sim/options.js';
 import { explore } from '../../src/sim/explore.js';
-import { replayTrace } from '../../src/sim/replay.js';
+import { replayTraceText } from '../../src/trace/replay.js';
+import { memoryTraceText } from '../../src/trace/write.js';
 import { findVariant } from '../../src/variants.js';
 
 const SEEDS = Array.from({ length: 12 }, (_, i) => 100 + i);
@@ -37,8 +38,8 @@ describe('exploration finds and shrinks a counterexample for a broken variant, a
     const { faults, result } = outcome.counterexample!;
     expect(result.violations[0]?.clauseId).toBe('QUORUM-COMMIT-1');
     expect(faults.length).toBeLessThanOrEqual(3);
-    const trace = (result.trace ?? []).map((l) => JSON.stringify(l)).join('\n');
-    expect(replayTrace(trace)).toMatchObject({ identical: true });
+    const trace = memoryTraceText('quorum', result.trace ?? [], result.violations, true);
+    expect(replayTraceText(trace)).toMatchObject({ identical: true });
   });
 
   it('kraft survives the same exploration', () => {

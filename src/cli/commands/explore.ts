@@ -12,6 +12,8 @@ import { counterexampleJson, printCounterexample, type ExploredCounterexample } 
 import { explore } from '../../sim/explore.js';
 import { exploreCluster } from '../../sim/cluster/run.js';
 import { findVariant } from '../../variants.js';
+import { memoryTraceText, type MemoryTrace } from '../../trace/write.js';
+import type { Violation } from '../../../spec/clause.js';
 
 export interface ExploreOptions {
   readonly variant: string;
@@ -49,9 +51,9 @@ export function exploreCommand(options: ExploreOptions): number {
     printCounterexample(found.counterexample);
     say(`reproduce with: ${reproduce}`);
     if (found.trace !== null) {
-      writeOutput(tracePath, found.trace.map((line) => JSON.stringify(line)).join('\n') + '\n', 'trace');
+      writeOutput(tracePath, memoryTraceText(model, found.trace, found.violations, true), 'trace');
       traceWritten = tracePath;
-      say(`trace: ${tracePath} (${found.trace.length - 1} steps)${model === 'quorum' ? `; replay with: npx kspec sim --replay ${tracePath}` : ''}`);
+      say(`trace: ${tracePath} (${found.trace.length - 1} steps); replay with: npx kspec sim --replay ${tracePath}`);
     }
   }
   const exitCode = found.counterexample === null ? 0 : 1;
@@ -71,19 +73,20 @@ export function exploreCommand(options: ExploreOptions): number {
 interface Found {
   readonly runsTried: number;
   readonly counterexample: ExploredCounterexample | null;
-  readonly trace: readonly unknown[] | null;
+  readonly trace: MemoryTrace | null;
+  readonly violations: readonly Violation[];
 }
 
 function exploreQuorum(request: ExploreRequest, voters: number): Found {
   const outcome = explore({ variant: request.variant, runs: request.runs, seed: request.seed, voters });
   const c = outcome.counterexample;
-  if (c === null) return { runsTried: outcome.runsTried, counterexample: null, trace: null };
-  return { runsTried: outcome.runsTried, counterexample: { ...outcome, seed: c.options.seed, faults: c.faults, violation: c.result.violations[0] }, trace: c.result.trace };
+  if (c === null) return { runsTried: outcome.runsTried, counterexample: null, trace: null, violations: [] };
+  return { runsTried: outcome.runsTried, counterexample: { ...outcome, seed: c.options.seed, faults: c.faults, violation: c.result.violations[0] }, trace: c.result.trace, violations: c.result.violations };
 }
 
 function exploreReplication(request: ExploreRequest): Found {
   const outcome = exploreCluster({ variant: request.variant, runs: request.runs, seed: request.seed });
   const c = outcome.counterexample;
-  if (c === null) return { runsTried: outcome.runsTried, counterexample: null, trace: null };
-  return { runsTried: outcome.runsTried, counterexample: { ...outcome, seed: c.options.seed, faults: c.faults, violation: c.result.violations[0] }, trace: c.result.trace };
+  if (c === null) return { runsTried: outcome.runsTried, counterexample: null, trace: null, violations: [] };
+  return { runsTried: outcome.runsTried, counterexample: { ...outcome, seed: c.options.seed, faults: c.faults, violation: c.result.violations[0] }, trace: c.result.trace, violations: c.result.violations };
 }

@@ -2,7 +2,8 @@
  * `kspec sim`: one simulated run (of the replication model by default). Prints the options the
  * seed and the command line chose first, then every clause's verdict (replication, producer and,
  * with a consumer group, group clauses), the command that reproduces the run, and writes its trace
- * on a violation. `--replay FILE` re-applies a quorum trace. Exit 0 holds, 1 violation.
+ * on a violation. `--replay FILE` replays a trace of either model (src/trace/replay.ts). Exit 0
+ * holds, 1 violation (a replay that reproduces one too), 2 bad input (a tampered or malformed trace).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -14,8 +15,9 @@ import { resolveRun, type RunOptions } from './model.js';
 import { cutAtMaxSteps, judge, printVerdicts, type ClauseVerdict } from './verdicts.js';
 import { describeOptions } from '../../sim/options.js';
 import { Simulation } from '../../sim/simulator.js';
-import { TraceError } from '../../sim/trace.js';
-import { replayTrace, type ReplayOutcome } from '../../sim/replay.js';
+import { TraceFormatError } from '../../trace/format.js';
+import { replayTraceText, type ReplayOutcome } from '../../trace/replay.js';
+import { memoryTraceText } from '../../trace/write.js';
 import { describeClusterOptions } from '../../sim/cluster/options.js';
 import { ClusterSimulation } from '../../sim/cluster/simulation.js';
 import { chosenClusterOptions, chosenQuorumOptions } from '../../sim/cluster/choices.js';
@@ -44,8 +46,8 @@ interface Outcome {
   /** One line of what the workload did. */
   readonly workload: string;
   readonly extra: Record<string, unknown>;
-  /** The same run again, recording its trace (runs are deterministic: cheaper than always recording). */
-  readonly traced: () => readonly unknown[] | null;
+  /** The trace file's text, from the same run again when it did not record (runs are deterministic: cheaper than always recording). */
+  readonly traced: () => string;
   readonly notes: string[];
 }
 
@@ -75,12 +77,10 @@ export function simCommand(options: SimOptions, _positionals: string[], command:
   const tracePath = options.trace ?? (first !== undefined ? seedTracePath(run.model, options.seed, run.variant) : undefined);
   let traceWritten: string | null = null;
   if (tracePath !== undefined) {
-    const trace = outcome.traced();
-    if (trace !== null) {
-      writeOutput(tracePath, trace.map((line) => JSON.stringify(line)).join('\n') + '\n', 'trace');
-      traceWritten = tracePath;
-      say(`trace: ${tracePath} (${trace.length} lines)${run.model === 'quorum' ? `; replay with: npx kspec sim --replay ${tracePath}` : ''}`);
-    }
+    const text = outcome.traced();
+    writeOutput(tracePath, text, 'trace');
+    traceWritten = tracePath;
+    say(`trace: ${tracePath} (${text.split('\n').length - 1} lines); replay with: npx kspec sim --replay ${tracePath}`);
   }
   const exitCode = violations.length === 0 ? 0 : 1;
   if (jsonPath !== undefined) {
@@ -111,7 +111,10 @@ function runReplication(seed: number, run: RunRequest, recordTrace: boolean): Ou
     steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs, convergedAtMs: result.convergedAtMs,
     workload: `writes: acknowledged=${result.produced.acked} failed=${result.produced.failed} unknown=${result.produced.unknown}; consumed=${result.consumedRecords}`,
     extra: { writes: result.produced, consumedRecords: result.consumedRecords, allowedLostWrites: result.allowedLostWrites.length, producerFindings: result.producerFindings, group: result.group },
-    traced: () => result.trace ?? new ClusterSimulation({ options, recordTrace: true }).run().trace,
+    traced: () => {
+      const traced = result.trace === null ? new ClusterSimulation({ options, recordTrace: true }).run() : result;
+      return memoryTraceText('replication', traced.trace ?? [], traced.violations, true);
+    },
     notes,
   };
 }
@@ -127,7 +130,10 @@ function runQuorum(seed: number, run: RunRequest, recordTrace: boolean): Outcome
     steps: result.steps, transitions: result.transitions, virtualTimeMs: result.virtualTimeMs, convergedAtMs: result.convergedAtMs,
     workload: `proposals=${proposals} acknowledged=${acknowledged}`,
     extra: { proposals, acknowledged },
-    traced: () => result.trace ?? new Simulation({ options, recordTrace: true }).run().trace,
+    traced: () => {
+      const traced = result.trace === null ? new Simulation({ options, recordTrace: true }).run() : result;
+      return memoryTraceText('quorum', traced.trace ?? [], traced.violations, true);
+    },
     notes: [],
   };
 }
@@ -167,16 +173,17 @@ function replayCommand(path: string, command: Command): number {
   }
   let outcome: ReplayOutcome;
   try {
-    outcome = replayTrace(text);
+    outcome = replayTraceText(text);
   } catch (error) {
-    if (error instanceof TraceError) throw new UsageError(`${path}: ${error.message}`);
+    if (error instanceof TraceFormatError) throw new UsageError(`${path}: ${error.message}`);
     throw error;
   }
   if (!outcome.identical) {
-    say(`replay of ${path} diverges at step ${outcome.step} (t=${outcome.time}ms): ${outcome.difference}`);
-    return 1;
+    // A trace the model does not reproduce is bad input (tampered, or from another kspec): one line, exit 2.
+    const where = outcome.step === 'end' ? 'at its end' : `at step ${outcome.step} (t=${outcome.time}ms)`;
+    throw new UsageError(`${path}: the replay differs ${where}: ${outcome.difference.split('\n').map((l) => l.trim()).join(' ')}${outcome.versionNote}`);
   }
-  const reproduced = outcome.violations.length > 0 ? `; reproduced violation ${outcome.violations[0]}` : '';
+  const reproduced = outcome.violations.length > 0 ? `; it reproduces ${outcome.violations.length} violation(s), the first: ${outcome.violations[0]}` : '; every clause holds';
   say(`replayed ${outcome.steps} steps of ${path}: identical${reproduced}`);
-  return 0;
+  return outcome.violations.length > 0 ? 1 : 0;
 }

@@ -1,18 +1,11 @@
 /**
- * Running replication seeds and schedules: one run, the command that reproduces it, exploration
+ * Running replication schedules: exploration
  * of fault schedules with fast-check (shrinking a failure to a minimal counterexample).
  */
 import fc from 'fast-check';
 import { ClusterSimulation, type ClusterRunResult } from './simulation.js';
 import { clusterOptionsFromSeed, brokerIds, controllerIds, type ClusterOptions } from './options.js';
 import type { Fault, TimedFault } from '../faults.js';
-
-export function clusterReproduceCommand(options: ClusterOptions): string {
-  const variant = options.variant === 'kraft' ? '' : ` --variant ${options.variant}`;
-  const unclean = options.topic.configs['unclean.leader.election.enable'] === 'true' ? ' --unclean' : '';
-  const plain = options.producer === 'plain' ? ' --no-idempotence' : '';
-  return `npx kspec sim --seed ${options.seed}${variant}${unclean}${plain}`;
-}
 
 export interface ClusterExploreSettings {
   readonly variant: string;

@@ -66,7 +66,8 @@ import { parseMetadataEntry } from '../../cluster/metadata-entry.js';
 
 type Event = HostEvent;
 
-type QueueItem =
+/** An item of the event queue: what a step takes (traces record it as the step's `event`). */
+export type QueueItem =
   | { kind: 'deliver'; from: number; to: number; message: Delivered }
   | { kind: 'timer'; node: number; actor: string; incarnation: number; id: string; event: Event }
   | { kind: 'client'; op: 'create' | 'metadata' | 'produce' | 'consume' }
@@ -129,8 +130,20 @@ export interface ClusterTraceStep {
   readonly input: ClusterStepInput;
   readonly effects: string[];
   readonly changes: Record<string, Record<string, string | number | boolean>>;
+  /** The queue item (or scripted call) the step took, as data: what a replay takes again. */
+  readonly event?: unknown;
+  /** The stepper took this item out of queue order (a fork). */
+  readonly chosen?: true;
   readonly violations?: string[];
 }
+
+/** A scripted client call (scenarios, the demo): a step that is not a queue item. */
+export type ClusterCall =
+  | { readonly kind: 'call'; readonly call: 'create' | 'metadata' | 'consume' }
+  | { readonly kind: 'call'; readonly call: 'produce'; readonly key: string; readonly acks: number; readonly producer?: ProducerFields }
+  | { readonly kind: 'call'; readonly call: 'send'; readonly key: string | null; readonly value?: string }
+  | { readonly kind: 'call'; readonly call: 'start-consumer'; readonly consumer: number; readonly group: GroupSpec; readonly delayMs: number }
+  | { readonly kind: 'call'; readonly call: 'kill-consumer' | 'restart-consumer'; readonly consumer: number };
 
 export interface ClusterTraceHeader {
   readonly kind: 'cluster-header';
@@ -138,6 +151,8 @@ export interface ClusterTraceHeader {
   readonly options: ClusterOptions;
   readonly faults: TimedFault[];
   readonly scripted: boolean;
+  /** Configs a scenario set besides the options (a replay starts the cluster with them). */
+  readonly setup?: { readonly replicaConfig?: ReplicaConfig; readonly brokerConfig?: BrokerConfig; readonly groupCoordinatorConfig?: GroupCoordinatorConfig };
 }
 
 export interface ClusterRunResult {
@@ -222,6 +237,9 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private convergedAt: number | null = null;
   private stepEffects: string[] = [];
   private stepChanged = new Set<number>();
+  /** What the step in progress took (the queue item, or a scripted call), and whether it was chosen over the queue's next. */
+  private stepEvent: QueueItem | ClusterCall | null = null;
+  private stepChosen = false;
   /** The metadata log's committed truth, applied from whichever node has committed furthest. */
   private truth: MetadataImage = emptyImage;
   private truthOffset = 0;
@@ -262,7 +280,9 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.client = new WorkloadClient(this.options, Random.stream(this.options.seed, 'client'), this.controllers, () => this.brokers.filter((b) => placeUp(this.place(b))), this.variant.replication.epochFencing);
     for (const id of this.controllers) this.addPlace(id, 'controller', new ControllerNode({ ...this.nodeParts(id), ...this.deviationsFor() }));
     for (const id of this.brokers) this.addPlace(id, 'broker', new BrokerNode({ ...this.nodeParts(id), brokerConfig: this.brokerConfig, groupCoordinatorConfig: this.groupCoordinatorConfig, replicaConfig: this.replicaConfig, replicationVariant: { ...this.variant.replication, ...this.deviationsFor() } }));
-    this.trace?.push({ kind: 'cluster-header', version: 1, options: this.options, faults: this.faults, scripted: this.scripted });
+    const configs = { replicaConfig: setup.replicaConfig, brokerConfig: setup.brokerConfig, groupCoordinatorConfig: setup.groupCoordinatorConfig };
+    const given = Object.fromEntries(Object.entries(configs).filter(([, v]) => v !== undefined));
+    this.trace?.push({ kind: 'cluster-header', version: 1, options: this.options, faults: this.faults, scripted: this.scripted, ...(Object.keys(given).length > 0 ? { setup: given } : {}) });
     for (const timed of this.faults) this.queue.push(timed.atMs, { kind: 'fault', fault: timed.fault });
     if (!this.scripted) {
       this.queue.push(this.options.safetyPhaseMs, { kind: 'fault', fault: { kind: 'heal-all' } });
@@ -560,6 +580,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   producerSend(key: string | null, value?: string): number {
     this.stepCount++;
     this.beginStep();
+    this.stepEvent = { kind: 'call', call: 'send', key, ...(value === undefined ? {} : { value }) };
     const sendId = this.sendRecord(key, value);
     this.settle();
     this.endStep({ kind: 'client', op: 'send', key });
@@ -606,6 +627,69 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     return this.queue.peek()?.time;
   }
 
+  /** The pending entries themselves, in queue order (replay and the stepper take one with {@link take}). */
+  pendingEntries(): readonly Scheduled<QueueItem>[] {
+    return this.queue.pending();
+  }
+
+  /** Describe a pending item in one line. */
+  describePending(item: QueueItem): string {
+    return this.describe(item);
+  }
+
+  /**
+   * Take one pending entry as the next step, the queue's next or another (the stepper's fork; a
+   * replay of a forked trace). The clock never goes back: an item taken late happens now.
+   */
+  take(entry: Scheduled<QueueItem>): void {
+    this.stepChosen = this.queue.peek() !== entry;
+    this.queue.cancel(entry);
+    this.clockMs = Math.max(this.clockMs, entry.time);
+    this.apply(entry.item);
+  }
+
+  /** A scripted call again (replay of a scenario's trace). */
+  call(call: ClusterCall): void {
+    switch (call.call) {
+      case 'produce':
+        return this.produce(call.key, call.acks, call.producer);
+      case 'send':
+        this.producerSend(call.key, call.value);
+        return;
+      case 'start-consumer':
+      case 'kill-consumer':
+      case 'restart-consumer':
+        return this.consumerCommand(call);
+      default:
+        return this.clientOp(call.call);
+    }
+  }
+
+  /**
+   * A scenario's consumer command as its own step, so that its trace replays. Its hand-offs settle
+   * at the next step, as they did when the command ran between steps.
+   */
+  private consumerCommand(call: Extract<ClusterCall, { consumer: number }>): void {
+    this.stepCount++;
+    this.beginStep();
+    this.stepEvent = call;
+    if (call.call === 'start-consumer') this.startConsumer(call.consumer, call.group, call.delayMs);
+    else if (call.call === 'kill-consumer') this.crashConsumer(call.consumer);
+    else this.restartConsumer(call.consumer);
+    this.endStep({ kind: 'client', op: `consumer ${call.consumer} ${call.call.replace('-consumer', '')}` });
+  }
+
+  /** The machines a node (or client process) runs now, by actor name, for the stepper. */
+  actorsOf(id: number): ReadonlyMap<string, Actor> {
+    const place = this.places.get(id);
+    return place?.kafka?.actors ?? place?.client?.actors ?? new Map();
+  }
+
+  /** Every node and client process, in id order. */
+  placeIds(): number[] {
+    return [...this.places.keys()].sort((a, b) => a - b);
+  }
+
   halted(): boolean {
     return this.violations.length > 0;
   }
@@ -636,11 +720,13 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   /** Scenario and demo writes: one keyed record with the given acks, now. */
   produce(key: string, acks: number, producer?: ProducerFields): void {
+    this.stepEvent = { kind: 'call', call: 'produce', key, acks, ...(producer === undefined ? {} : { producer }) };
     this.clientStep(this.client.produce(this.clockMs, key, acks, producer), { kind: 'client', op: 'produce', key, acks });
   }
 
   clientOp(op: 'create' | 'metadata' | 'consume'): void {
     const out = op === 'create' ? this.client.createTopic() : op === 'metadata' ? this.client.refreshMetadata() : this.client.consume();
+    this.stepEvent = { kind: 'call', call: op };
     this.clientStep(out, { kind: 'client', op });
   }
 
@@ -787,6 +873,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private apply(item: QueueItem): void {
     this.stepCount++;
     this.beginStep();
+    this.stepEvent = item;
     const input = this.applyItem(item);
     this.settle();
     this.endStep(input);
@@ -1082,7 +1169,11 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       }
     }
     if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.options.topic.partitions) === null) this.convergedAt = this.clockMs;
-    this.trace?.push({ kind: 'step', step: this.stepCount, time: this.clockMs, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
+    const event = this.stepEvent === null ? {} : { event: this.stepEvent };
+    const chosen = this.stepChosen ? { chosen: true as const } : {};
+    this.stepEvent = null;
+    this.stepChosen = false;
+    this.trace?.push({ kind: 'step', step: this.stepCount, time: this.clockMs, ...event, ...chosen, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
   }
 
   /** Every live broker's group coordinator shards, as the group clauses see them. */
