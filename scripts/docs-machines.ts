@@ -72,6 +72,20 @@ export interface MachineModel {
   readonly guards: readonly GuardInfo[];
 }
 
+/**
+ * A transition a helper builds (not written where its state is) is placed where its guard is
+ * named, when the line found for it does not name the guard: the reader lands on the rule.
+ */
+function namingLine(sourceText: string, line: number, guard: string): number {
+  const name = guard.replace(/^not /, '').split(' ')[0] ?? '';
+  if (name === '') return line;
+  const lines = sourceText.split('\n');
+  if (lines[line - 1]?.includes(name) === true) return line;
+  const word = new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\b`);
+  const at = lines.findIndex((text) => word.test(text));
+  return at < 0 ? line : at + 1;
+}
+
 const FACTORY = /export function (create\w*Machine)\s*\(/g;
 
 function sourceFiles(directory: string): string[] {
@@ -180,7 +194,7 @@ export function machineModel(machine: AnyStateMachine, sourceText: string, file:
           targets: (t.target ?? []).map((target) => target.path),
           actions: actionNames(t.actions),
           description: t.description ?? '',
-          line: lineFor(lines, node.path, key, index),
+          line: namingLine(sourceText, lineFor(lines, node.path, key, index), guardLabel(t.guard)),
         });
       });
     };
