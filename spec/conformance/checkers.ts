@@ -142,14 +142,19 @@ export function checkLog(history: History, clauseIds: { durable: string; order: 
 export function checkAcknowledgedOffsets(history: History, clauseId: string): Judgement {
   const anomalies: Anomaly[] = [];
   const next = new Map<string, { offset: number; op: number }>();
-  for (const { invoke, ok } of oks(history, 'produce')) {
+  for (const { invoke, completion } of pairs(history)) {
+    if (invoke.f !== 'produce' || completion === undefined || completion.type === 'fail') continue;
     const produce = asProduce(invoke);
-    if (produce.acks === 0) continue;
-    const baseOffset = (ok.value as { baseOffset: number }).baseOffset;
+    // A write of unknown fate (acks=0, a timeout) may have taken offsets: the next gap proves nothing.
+    if (completion.type === 'info') {
+      next.delete(produce.partition);
+      continue;
+    }
+    const baseOffset = (completion.value as { baseOffset: number }).baseOffset;
     const expected = next.get(produce.partition);
-    if (expected !== undefined && baseOffset < expected.offset) anomalies.push({ name: 'nonmonotonic-offset', clauseId, detail: `${produce.partition}: base offset ${baseOffset} acknowledged after the batch ending at ${expected.offset - 1}`, ops: [expected.op, ok.index] });
-    else if (expected !== undefined && baseOffset > expected.offset) anomalies.push({ name: 'skipped-offset', clauseId, detail: `${produce.partition}: base offset ${baseOffset}, expected ${expected.offset}`, ops: [expected.op, ok.index] });
-    next.set(produce.partition, { offset: baseOffset + produce.values.length, op: ok.index });
+    if (expected !== undefined && baseOffset < expected.offset) anomalies.push({ name: 'nonmonotonic-offset', clauseId, detail: `${produce.partition}: base offset ${baseOffset} acknowledged after the batch ending at ${expected.offset - 1}`, ops: [expected.op, completion.index] });
+    else if (expected !== undefined && baseOffset > expected.offset) anomalies.push({ name: 'skipped-offset', clauseId, detail: `${produce.partition}: base offset ${baseOffset}, expected ${expected.offset}`, ops: [expected.op, completion.index] });
+    next.set(produce.partition, { offset: baseOffset + produce.values.length, op: completion.index });
   }
   return judgement(anomalies);
 }

@@ -65,4 +65,12 @@ export const DeleteRecordsMovesLogStart = clause(
   'wrong-offset',
 );
 
-export const conformanceClauses: readonly Clause[] = [ApiVersionsAnswer, ApiVersionsUnknownVersion, MetadataNamesLiveBrokers, ErrorCodes, FetchBelowHighWatermark, ListOffsetsAnswers, DeleteRecordsMovesLogStart];
+export const ProducerIdsDistinct = clause(
+  'WIRE-PID-1',
+  'InitProducerId without a transactional id hands out a new producer id each time',
+  'Each InitProducerId request without a transactional id is answered NONE with a producer id >= 0 never handed out before on the cluster, and an epoch >= 0.',
+  'TransactionCoordinator.handleInitProducerId; ProducerIdManager (ids from blocks the controller allocates, never reused)',
+  'duplicate-producer-id',
+);
+
+export const conformanceClauses: readonly Clause[] = [ProducerIdsDistinct, ApiVersionsAnswer, ApiVersionsUnknownVersion, MetadataNamesLiveBrokers, ErrorCodes, FetchBelowHighWatermark, ListOffsetsAnswers, DeleteRecordsMovesLogStart];
