@@ -258,3 +258,71 @@ export function checkApiVersions(history: History, clauseIds: { answer: string; 
   }
   return judgement(anomalies);
 }
+
+// ---- classic groups -----------------------------------------------------------------------
+
+/** join-group ok value: { memberId, generationId, leader, protocolName, members: string[] }; invoke value: { protocols }. */
+interface JoinOk { readonly memberId: string; readonly generationId: number; readonly leader: string; readonly protocolName: string | null; readonly members: readonly string[] }
+
+/**
+ * Over the classic group calls of a history:
+ * - CG-GEN-1: each member's generations strictly increase across its successful joins;
+ * - CG-LEADER-1: members of one generation agree on leader and protocol, the leader is in the
+ *   generation, and the protocol is one every member offered (ClassicGroup.selectProtocol);
+ * - sync: a member receives the assignment the leader sent for it in that generation
+ *   (wrong-assignment);
+ * - commits: an OffsetFetch returns the offset last committed with NONE (lost-commit).
+ */
+export function checkClassicGroup(history: History, clauseIds: { generation: string; leader: string; assignment: string; commit: string }): Judgement {
+  const anomalies: Anomaly[] = [];
+  const lastGeneration = new Map<string, { generation: number; op: number }>();
+  const byGeneration = new Map<number, { leader: string; protocol: string | null; op: number; members: Set<string> }>();
+  const offered = new Map<string, readonly string[]>();
+  for (const { invoke, ok } of oks(history, 'join-group')) {
+    const join = ok.value as unknown as JoinOk;
+    offered.set(join.memberId, (invoke.value as { protocols: string[] }).protocols);
+    const last = lastGeneration.get(join.memberId);
+    if (last !== undefined && join.generationId <= last.generation) anomalies.push({ name: 'nonmonotonic-generation', clauseId: clauseIds.generation, detail: `member ${join.memberId}: generation ${join.generationId} after ${last.generation}`, ops: [last.op, ok.index] });
+    lastGeneration.set(join.memberId, { generation: join.generationId, op: ok.index });
+    const seen = byGeneration.get(join.generationId);
+    if (seen === undefined) byGeneration.set(join.generationId, { leader: join.leader, protocol: join.protocolName, op: ok.index, members: new Set([join.memberId, ...join.members]) });
+    else {
+      if (seen.leader !== join.leader || seen.protocol !== join.protocolName) anomalies.push({ name: 'split-generation', clauseId: clauseIds.leader, detail: `generation ${join.generationId}: leader ${seen.leader} / ${join.leader}, protocol ${seen.protocol} / ${join.protocolName}`, ops: [seen.op, ok.index] });
+      seen.members.add(join.memberId);
+      for (const m of join.members) seen.members.add(m);
+    }
+  }
+  for (const [generation, seen] of byGeneration) {
+    if (!seen.members.has(seen.leader)) anomalies.push({ name: 'leader-not-a-member', clauseId: clauseIds.leader, detail: `generation ${generation}: leader ${seen.leader} is not among [${[...seen.members].join(', ')}]`, ops: [seen.op] });
+    for (const member of seen.members) {
+      const protocols = offered.get(member);
+      if (protocols !== undefined && seen.protocol !== null && !protocols.includes(seen.protocol)) anomalies.push({ name: 'unoffered-protocol', clauseId: clauseIds.leader, detail: `generation ${generation}: protocol ${seen.protocol}, member ${member} offered [${protocols.join(', ')}]`, ops: [seen.op] });
+    }
+  }
+  const sent = new Map<string, { assignment: string; op: number }>();
+  for (const { invoke } of oks(history, 'sync-group')) {
+    const { generationId, assignments } = invoke.value as { generationId: number; assignments: [string, string][] };
+    for (const [member, assignment] of assignments) sent.set(`${generationId}/${member}`, { assignment, op: invoke.index });
+  }
+  for (const { invoke, ok } of oks(history, 'sync-group')) {
+    const { generationId, memberId } = invoke.value as { generationId: number; memberId: string };
+    const expected = sent.get(`${generationId}/${memberId}`);
+    const got = (ok.value as { assignment: string }).assignment;
+    if (expected !== undefined && expected.assignment !== got) anomalies.push({ name: 'wrong-assignment', clauseId: clauseIds.assignment, detail: `member ${memberId} generation ${generationId}: received ${got}, the leader sent ${expected.assignment}`, ops: [expected.op, ok.index] });
+  }
+  const committed = new Map<string, { offset: number; op: number }>();
+  for (const { invoke, completion } of pairs(history)) {
+    if (completion?.type !== 'ok') continue;
+    if (invoke.f === 'offset-commit') {
+      const { partition, offset } = invoke.value as { partition: string; offset: number };
+      committed.set(partition, { offset, op: completion.index });
+    }
+    if (invoke.f === 'offset-fetch') {
+      const { partition } = invoke.value as { partition: string };
+      const { offset } = completion.value as { offset: number };
+      const last = committed.get(partition);
+      if (last !== undefined && last.offset !== offset) anomalies.push({ name: 'lost-commit', clauseId: clauseIds.commit, detail: `${partition}: OffsetFetch answered ${offset}, the last accepted commit was ${last.offset}`, ops: [last.op, completion.index] });
+    }
+  }
+  return judgement(anomalies);
+}

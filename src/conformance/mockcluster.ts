@@ -52,7 +52,7 @@ export interface MockOptions {
 export async function startMock(options: MockOptions = {}): Promise<MockCluster> {
   const binary = buildMock();
   const args = ['-c', ...(options.topics ?? []).flatMap((t) => ['-t', t]), String(options.brokers ?? 3)];
-  const child: ChildProcess = spawn(binary, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child: ChildProcess = spawn(binary, args, { stdio: ['pipe', 'pipe', process.env['KSPEC_MOCK_STDERR'] === '1' ? 'inherit' : 'ignore'] });
   const lines = createInterface({ input: child.stdout! });
   const brokers: { id: number; host: string; port: number }[] = [];
   const answers: ((line: string) => void)[] = [];
