@@ -111,6 +111,7 @@ export function checkLog(history: History, clauseIds: { durable: string; order: 
   }
   const covered = (partition: string, offset: number) => reads.some(({ ok }) => asRead(ok).partition === partition && asRead(ok).fetchOffset <= offset && offset < asRead(ok).highWatermark);
   const lastAcked = new Map<string, { offset: number; op: number }>();
+  const acknowledged = new Set<string>();
   for (const { invoke, completion } of pairs(history)) {
     if (invoke.f !== 'produce') continue;
     const produce = asProduce(invoke);
@@ -126,6 +127,9 @@ export function checkLog(history: History, clauseIds: { durable: string; order: 
       }
       if (!found.offsets.includes(offset)) anomalies.push({ name: 'wrong-offset', clauseId: clauseIds.durable, detail: `${produce.partition}: ${value} acknowledged at offset ${offset}, read at ${found.offsets.join(', ')}`, ops: [invoke.index, completion.index, found.op] });
       const key = `${invoke.process}/${produce.partition}`;
+      // A value acknowledged again (a retry answered with its first offsets) is not a new write.
+      if (acknowledged.has(value)) return;
+      acknowledged.add(value);
       const last = lastAcked.get(key);
       const readAt = Math.min(...found.offsets);
       if (last !== undefined && readAt < last.offset) anomalies.push({ name: 'reorder', clauseId: clauseIds.order, detail: `${produce.partition}: ${value}, acknowledged after the write read at ${last.offset}, is read before it at ${readAt}`, ops: [last.op, invoke.index] });

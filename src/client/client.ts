@@ -100,7 +100,7 @@ export class KafkaClient {
         reasons.push((error as Error).message);
       }
     }
-    throw new ConnectError(bootstrap.map((e) => `${e.host}:${e.port}`).join(','), reasons.join('; '));
+    throw new ConnectError(bootstrap.map((e) => `${e.host}:${e.port}`).join(','), reasons.map((r) => r.replace(/^cannot connect to \S+: /, '')).join('; '));
   }
 
   /** The target's range for an API, or undefined when it does not offer it. */
