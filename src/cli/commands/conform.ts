@@ -1,7 +1,7 @@
 /**
  * `kspec conform`: the conformance suite against a Kafka-compatible target.
  *
- *   kspec conform --target kafka://host:port[,host:port...] [--suite NAME...] [--report console,json,junit,html]
+ *   kspec conform --target kafka://host:port[,host:port...]|mock [--suite NAME...] [--report console,json,junit,html]
  *                 [--out DIR] [--seed S] [--list]
  *
  * Exit codes: 0 every applicable check passes; 1 a check failed or could not be judged (unknown);
@@ -16,6 +16,7 @@ import { type Check, SUITES, type SuiteName, needText } from '../../conformance/
 import { allChecks } from '../../conformance/checks/index.js';
 import { type CheckResult, type SuiteRun, runSuite } from '../../conformance/run.js';
 import { TargetError, parseTarget } from '../../conformance/target.js';
+import { mockUnavailableReason, startMock } from '../../conformance/mockcluster.js';
 import { checkLine, summaryLine } from '../../conformance/report/console.js';
 import { jsonReport } from '../../conformance/report/json.js';
 import { junitReport } from '../../conformance/report/junit.js';
@@ -64,7 +65,8 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
     console.log(listChecks(checks));
     return 0;
   }
-  if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...]), or --list');
+  if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...] or mock), or --list');
+  if (options.target === 'mock') return againstMock(options);
   let endpoints;
   try {
     endpoints = parseTarget(options.target);
@@ -88,11 +90,23 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
   return run.results.every((r) => r.verdict === 'pass' || r.verdict === 'not-applicable') ? 0 : 1;
 }
 
+/** `--target mock`: librdkafka's mock cluster, built and started for the run, stopped after it. */
+async function againstMock(options: ConformOptions): Promise<number> {
+  const reason = mockUnavailableReason();
+  if (reason !== null) throw new UsageError(`--target mock: ${reason}`);
+  const mock = await startMock({ brokers: 3 });
+  try {
+    return await conformCommand({ ...options, target: mock.target });
+  } finally {
+    await mock.stop();
+  }
+}
+
 /** Registers the command (one line in main.ts). */
 export function addConformCommand(root: Command, setExitCode: (code: number) => void): void {
   root.command('conform')
     .description('the conformance suite against a Kafka-compatible broker: per check pass / fail / unknown / not applicable, with the anomaly and the history')
-    .option('--target <url>', 'kafka://host:port[,host:port...]')
+    .option('--target <url>', 'kafka://host:port[,host:port...], or mock (librdkafka\'s mock cluster, built from tools/mockcluster and started for the run)')
     .addOption(new Option('--suite <names...>', 'suites to run (default all)').choices([...SUITES]))
     .option('--report <kinds>', `reports: a comma-separated list of ${REPORTS.join(', ')}`, parseReports, ['console'] as ReportKind[])
     .option('--out <dir>', 'where json, junit and html reports go', 'conform-report')
