@@ -330,3 +330,27 @@ export function checkClassicGroup(history: History, clauseIds: { generation: str
   }
   return judgement(anomalies);
 }
+
+// ---- KIP-848 groups -----------------------------------------------------------------------
+
+/**
+ * CGH-EPOCH-1 as a member sees it: the member epochs its successful ConsumerGroupHeartbeats
+ * return never decrease, except -1 answering its own leave (consumer-heartbeat ok values carry
+ * { memberId, memberEpoch }, invokes { memberEpoch }).
+ */
+export function checkMemberEpochs(history: History, clauseId: string): Judgement {
+  const anomalies: Anomaly[] = [];
+  const last = new Map<string, { epoch: number; op: number }>();
+  for (const { invoke, ok } of oks(history, 'consumer-heartbeat')) {
+    const { memberId, memberEpoch } = ok.value as { memberId: string; memberEpoch: number };
+    if ((invoke.value as { memberEpoch: number }).memberEpoch === -1) {
+      last.delete(memberId);
+      continue;
+    }
+    const previous = last.get(memberId);
+    if (memberEpoch < 1) anomalies.push({ name: 'invalid-member-epoch', clauseId, detail: `member ${memberId}: epoch ${memberEpoch} in a successful heartbeat`, ops: [ok.index] });
+    if (previous !== undefined && memberEpoch < previous.epoch) anomalies.push({ name: 'nonmonotonic-member-epoch', clauseId, detail: `member ${memberId}: epoch ${memberEpoch} after ${previous.epoch}`, ops: [previous.op, ok.index] });
+    last.set(memberId, { epoch: memberEpoch, op: ok.index });
+  }
+  return judgement(anomalies);
+}

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkAcknowledgedOffsets, checkApiVersions, checkClassicGroup, checkExpectedOutcomes, checkListOffsets, checkLog, checkMetadata } from '../../spec/conformance/checkers.js';
+import { checkAcknowledgedOffsets, checkApiVersions, checkClassicGroup, checkExpectedOutcomes, checkListOffsets, checkLog, checkMemberEpochs, checkMetadata } from '../../spec/conformance/checkers.js';
 import type { Json, Op, OpType } from '../../spec/conformance/history.js';
 
 class H {
@@ -147,5 +147,16 @@ describe('checkClassicGroup', () => {
     h.add(1, 'invoke', 'offset-commit', { partition: 'p', offset: 5 }).add(1, 'ok', 'offset-commit', {});
     h.add(1, 'invoke', 'offset-fetch', { partition: 'p' }).add(1, 'ok', 'offset-fetch', { offset: 4 });
     expect([...new Set(names(checkClassicGroup(h.ops, ids)))].sort()).toEqual(['lost-commit', 'nonmonotonic-generation', 'unoffered-protocol']);
+  });
+});
+
+describe('checkMemberEpochs', () => {
+  const beat = (h: H, sent: number, memberEpoch: number) => h.add(1, 'invoke', 'consumer-heartbeat', { memberId: 'm', memberEpoch: sent }).add(1, 'ok', 'consumer-heartbeat', { memberId: 'm', memberEpoch });
+  it('epochs that grow, then -1 on leaving, are valid; an epoch that goes back is not', () => {
+    const h = new H();
+    beat(h, 0, 1); beat(h, 1, 3); beat(h, -1, -1); beat(h, 0, 1);
+    expect(checkMemberEpochs(h.ops, 'E').verdict).toBe('valid');
+    beat(h, 1, 5); beat(h, 5, 4);
+    expect(names(checkMemberEpochs(h.ops, 'E'))).toEqual(['nonmonotonic-member-epoch']);
   });
 });
