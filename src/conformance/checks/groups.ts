@@ -5,9 +5,9 @@
  * to the coordinator (a JoinGroup blocks its connection until the join phase ends), rejoining
  * when told the group is rebalancing.
  */
-import { checkClassicGroup, checkExpectedOutcomes, combine } from '../../../spec/conformance/checkers.js';
+import { checkClassicGroup, checkExpectedOutcomes, combine, judgement } from '../../../spec/conformance/checkers.js';
 import { ErrorCodes } from '../../../spec/conformance/clauses.js';
-import { OneOwnerInStableGeneration, GenerationPerJoinPhase, LeaderIsMember, CommitFencedByGeneration } from '../../../spec/groups/clauses.js';
+import { OneOwnerInStableGeneration, GenerationPerJoinPhase, LeaderIsMember, CommitFencedByGeneration, StaticMembersMapped } from '../../../spec/groups/clauses.js';
 import { ApiKey, type BrokerConnection, requestBody } from '../../client/index.js';
 import type { HeartbeatResponseData } from '../../protocol/wire/generated/HeartbeatResponse.js';
 import type { JoinGroupResponseData } from '../../protocol/wire/generated/JoinGroupResponse.js';
@@ -253,5 +253,39 @@ export const generationRules: Check = {
   },
 };
 
-export const groupChecks: readonly Check[] = [joinAndSync, generationRules, protocolChoice];
+const STATIC_SOURCE = 'GroupMetadataManager.classicGroupJoinExistingStaticMember (a known group.instance.id joining with an empty member id replaces the old member id); ClassicGroup.validateMember (the old id: FENCED_INSTANCE_ID)';
+
+export const staticMembership: Check = {
+  id: 'groups/static-membership',
+  suite: 'groups',
+  title: 'A static member rejoining with its group.instance.id gets a new member id; the old member id is FENCED_INSTANCE_ID',
+  clauses: [StaticMembersMapped.id, ErrorCodes.id],
+  needs: [{ apiKey: ApiKey.FindCoordinator, minVersion: 0 }, { apiKey: ApiKey.JoinGroup, minVersion: 5 }, { apiKey: ApiKey.SyncGroup, minVersion: 3 }, { apiKey: ApiKey.Heartbeat, minVersion: 3 }, { apiKey: ApiKey.LeaveGroup, minVersion: 3 }],
+  async run(context) {
+    const topic = await context.topic('t', 2);
+    const groupId = context.name('g');
+    const instanceId = context.name('instance');
+    const connections = await coordinatorConnections(context, groupId, 2);
+    const kept: string[] = [];
+    try {
+      const first = new Member(context, 1, connections[0]!, groupId, topic.name, ['range'], instanceId);
+      // A static member is not asked for MEMBER_ID_REQUIRED: its first join is its join.
+      await first.join({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupJoinNewMember (static members join at once)', clause: ErrorCodes.id });
+      await first.sync(topic.partitions.length, { expect: ['NONE'], source: 'GroupMetadataManager.classicGroupSync' });
+      // The same instance restarted: a new process, no member id.
+      const restarted = new Member(context, 2, connections[1]!, groupId, topic.name, ['range'], instanceId);
+      await restarted.join({ expect: ['NONE'], source: STATIC_SOURCE, clause: StaticMembersMapped.id });
+      if (restarted.memberId === first.memberId) kept.push(first.memberId);
+      await first.heartbeat({ expect: ['FENCED_INSTANCE_ID'], source: STATIC_SOURCE, clause: StaticMembersMapped.id });
+      await restarted.leave({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupLeave' });
+    } finally {
+      closeAll(connections);
+    }
+    // Not checkClassicGroup: replacing a static member hands its leadership to the new member id within one generation.
+    const replaced = judgement(kept.map((id) => ({ name: 'instance-not-replaced', clauseId: StaticMembersMapped.id, detail: `the rejoin of ${instanceId} kept member id ${id}`, ops: [] })));
+    return combine(checkExpectedOutcomes(context.recorder.history, ErrorCodes.id), replaced);
+  },
+};
+
+export const groupChecks: readonly Check[] = [joinAndSync, generationRules, staticMembership, protocolChoice];
 
