@@ -114,6 +114,28 @@ module.exports = {
       from: { path: '^src/trace/' },
       to: { path: '^src/(cli|runtime)/' },
     },
+    // The conformance suite (issue 16): a client of the wire protocol, judged by spec/.
+    {
+      name: 'client-imports-only-protocol',
+      comment: 'src/client is kspec\'s own wire client: the codecs and record batches, nothing that models Kafka.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^(src/|spec/|conformance/)', pathNot: '^src/(client|protocol|core)/' },
+    },
+    {
+      name: 'conformance-reaches-targets-through-the-client',
+      comment: 'src/conformance judges other implementations: it uses the client, the spec\'s checkers and the codecs, never kspec\'s own machines or shells.',
+      severity: 'error',
+      from: { path: '^src/conformance/' },
+      to: { path: '^src/(machines|cluster|sim|runtime|scenario|cli|common|log)/' },
+    },
+    {
+      name: 'spec-never-imports-conformance',
+      comment: 'The checkers in spec/conformance judge histories; they know nothing of who recorded them.',
+      severity: 'error',
+      from: { path: '^spec/' },
+      to: { path: '^src/(client|conformance)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -24,6 +24,7 @@ import { frameCommand } from './commands/frame.js';
 import { registerDumpLog } from './commands/dump-log.js';
 import { docsCommandLine } from './commands/docs.js';
 import { registerTraceCommand } from './commands/trace.js';
+import { addConformCommand } from './commands/conform.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -140,6 +141,7 @@ function program(setExitCode: (code: number) => void): Command {
 
   root.addCommand(docsCommandLine(setExitCode));
   registerTraceCommand(root, act);
+  addConformCommand(root, setExitCode);
 
   for (const command of root.commands) {
     if (command.name() === 'frame') continue;

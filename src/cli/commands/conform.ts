@@ -1,0 +1,118 @@
+/**
+ * `kspec conform`: the conformance suite against a Kafka-compatible target.
+ *
+ *   kspec conform --target kafka://host:port[,host:port...]|mock [--suite NAME...] [--report console,json,junit,html]
+ *                 [--out DIR] [--seed S] [--list]
+ *
+ * Exit codes: 0 every applicable check passes; 1 a check failed or could not be judged (unknown);
+ * 2 bad usage or an unreachable target (one line on stderr).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError, parseSeed } from '../args.js';
+import { ConnectError } from '../../client/index.js';
+import { type Check, SUITES, type SuiteName, needText } from '../../conformance/check.js';
+import { allChecks } from '../../conformance/checks/index.js';
+import { type CheckResult, type SuiteRun, runSuite } from '../../conformance/run.js';
+import { TargetError, parseTarget } from '../../conformance/target.js';
+import { mockUnavailableReason, startMock } from '../../conformance/mockcluster.js';
+import { checkLine, summaryLine } from '../../conformance/report/console.js';
+import { jsonReport } from '../../conformance/report/json.js';
+import { junitReport } from '../../conformance/report/junit.js';
+import { htmlReport } from '../../conformance/report/html.js';
+
+const REPORTS = ['console', 'json', 'junit', 'html'] as const;
+type ReportKind = (typeof REPORTS)[number];
+
+export interface ConformOptions {
+  readonly target?: string;
+  readonly suite?: SuiteName[];
+  readonly report: ReportKind[];
+  readonly out: string;
+  readonly seed: number;
+  readonly list: boolean;
+  readonly runId?: string;
+}
+
+function parseReports(value: string): ReportKind[] {
+  const kinds = value.split(',').map((k) => k.trim());
+  for (const kind of kinds) if (!(REPORTS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`must be a comma-separated list of ${REPORTS.join(', ')}`);
+  return kinds as ReportKind[];
+}
+
+function listChecks(checks: readonly Check[]): string {
+  return checks.map((c) => `${c.id.padEnd(40)} ${c.clauses.join(', ')}\n    ${c.title}\n    needs ${c.needs.map(needText).join(', ')}${c.minBrokers === undefined ? '' : `; ${c.minBrokers} brokers`}`).join('\n');
+}
+
+export function writeReports(run: SuiteRun, kinds: readonly ReportKind[], outDir: string): string[] {
+  const files: [ReportKind, string, () => string][] = [['json', 'conform.json', () => jsonReport(run)], ['junit', 'conform-junit.xml', () => junitReport(run)], ['html', 'conform.html', () => htmlReport(run)]];
+  const written: string[] = [];
+  for (const [kind, name, render] of files) {
+    if (!kinds.includes(kind)) continue;
+    mkdirSync(outDir, { recursive: true });
+    const path = join(outDir, name);
+    writeFileSync(path, render());
+    written.push(path);
+  }
+  return written;
+}
+
+export async function conformCommand(options: ConformOptions): Promise<number> {
+  const suites = options.suite ?? [...SUITES];
+  const checks = allChecks.filter((c) => suites.includes(c.suite));
+  if (options.list) {
+    console.log(listChecks(checks));
+    return 0;
+  }
+  if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...] or mock), or --list');
+  if (options.target === 'mock') return againstMock(options);
+  let endpoints;
+  try {
+    endpoints = parseTarget(options.target);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(error.message);
+    throw error;
+  }
+  const runId = options.runId ?? Date.now().toString(36).slice(-6);
+  let run: SuiteRun;
+  try {
+    run = await runSuite({
+      target: options.target, endpoints, seed: options.seed, runId, checks,
+      ...(options.report.includes('console') ? { onResult: (result: CheckResult) => console.log(checkLine(result)) } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ConnectError) throw new UsageError(`target unreachable: ${error.message}`);
+    throw error;
+  }
+  if (options.report.includes('console')) console.log(`\n${summaryLine(run)}`);
+  for (const path of writeReports(run, options.report, options.out)) console.log(`wrote ${path}`);
+  return run.results.every((r) => r.verdict === 'pass' || r.verdict === 'not-applicable') ? 0 : 1;
+}
+
+/** `--target mock`: librdkafka's mock cluster, built and started for the run, stopped after it. */
+async function againstMock(options: ConformOptions): Promise<number> {
+  const reason = mockUnavailableReason();
+  if (reason !== null) throw new UsageError(`--target mock: ${reason}`);
+  const mock = await startMock({ brokers: 3 });
+  try {
+    return await conformCommand({ ...options, target: mock.target });
+  } finally {
+    await mock.stop();
+  }
+}
+
+/** Registers the command (one line in main.ts). */
+export function addConformCommand(root: Command, setExitCode: (code: number) => void): void {
+  root.command('conform')
+    .description('the conformance suite against a Kafka-compatible broker: per check pass / fail / unknown / not applicable, with the anomaly and the history')
+    .option('--target <url>', 'kafka://host:port[,host:port...], or mock (librdkafka\'s mock cluster, built from tools/mockcluster and started for the run)')
+    .addOption(new Option('--suite <names...>', 'suites to run (default all)').choices([...SUITES]))
+    .option('--report <kinds>', `reports: a comma-separated list of ${REPORTS.join(', ')}`, parseReports, ['console'] as ReportKind[])
+    .option('--out <dir>', 'where json, junit and html reports go', 'conform-report')
+    .option('--seed <n>', 'the seed: workload values and sizes derive from it', parseSeed, 1)
+    .option('--run-id <id>', 'suffix of the run\'s topic and group names (default: from the clock, so runs do not collide)')
+    .option('--list', 'list the checks with their clauses, APIs and versions; run nothing', false)
+    .action(async (...args: unknown[]) => setExitCode(await conformCommand((args[args.length - 1] as Command).opts() as ConformOptions)));
+}
+

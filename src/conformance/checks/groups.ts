@@ -1,0 +1,291 @@
+/**
+ * Classic consumer groups on the wire: FindCoordinator, JoinGroup (MEMBER_ID_REQUIRED, leader and
+ * protocol choice), SyncGroup, Heartbeat, LeaveGroup, the generation rules, and OffsetCommit /
+ * OffsetFetch in the group's states. Members run as real clients do: each on its own connection
+ * to the coordinator (a JoinGroup blocks its connection until the join phase ends), rejoining
+ * when told the group is rebalancing.
+ */
+import { checkClassicGroup, checkExpectedOutcomes, combine, judgement } from '../../../spec/conformance/checkers.js';
+import { ErrorCodes } from '../../../spec/conformance/clauses.js';
+import { OneOwnerInStableGeneration, GenerationPerJoinPhase, LeaderIsMember, CommitFencedByGeneration, StaticMembersMapped } from '../../../spec/groups/clauses.js';
+import { ApiKey, type BrokerConnection, requestBody } from '../../client/index.js';
+import type { HeartbeatResponseData } from '../../protocol/wire/generated/HeartbeatResponse.js';
+import type { JoinGroupResponseData } from '../../protocol/wire/generated/JoinGroupResponse.js';
+import type { LeaveGroupResponseData } from '../../protocol/wire/generated/LeaveGroupResponse.js';
+import type { OffsetCommitResponseData } from '../../protocol/wire/generated/OffsetCommitResponse.js';
+import type { OffsetFetchResponseData } from '../../protocol/wire/generated/OffsetFetchResponse.js';
+import type { SyncGroupResponseData } from '../../protocol/wire/generated/SyncGroupResponse.js';
+import type { Answer, Check, CheckContext, Need } from '../check.js';
+import type { Expectation } from '../ops.js';
+
+const CLAUSES = { generation: GenerationPerJoinPhase.id, leader: LeaderIsMember.id, assignment: OneOwnerInStableGeneration.id, commit: CommitFencedByGeneration.id };
+const JOIN_TIMEOUT_MS = 20_000;
+const SESSION_TIMEOUT_MS = 10_000;
+const REBALANCE_TIMEOUT_MS = 10_000;
+const OFFSET_FETCH_MAX_VERSION = 7;
+
+export const GROUP_NEEDS: readonly Need[] = [
+  { apiKey: ApiKey.FindCoordinator, minVersion: 0 },
+  { apiKey: ApiKey.JoinGroup, minVersion: 4 },
+  { apiKey: ApiKey.SyncGroup, minVersion: 0 },
+  { apiKey: ApiKey.Heartbeat, minVersion: 0 },
+  { apiKey: ApiKey.LeaveGroup, minVersion: 0 },
+];
+
+/** ConsumerProtocolSubscription v0 / ConsumerProtocolAssignment v0 (clients' consumer protocol), written by hand: a few fields. */
+function subscription(topic: string): Uint8Array {
+  const name = Buffer.from(topic);
+  const out = Buffer.alloc(2 + 4 + 2 + name.length + 4);
+  out.writeInt16BE(0, 0);
+  out.writeInt32BE(1, 2);
+  out.writeInt16BE(name.length, 6);
+  name.copy(out, 8);
+  out.writeInt32BE(-1, 8 + name.length);
+  return out;
+}
+
+function assignment(topic: string, partitions: readonly number[]): Uint8Array {
+  const name = Buffer.from(topic);
+  const out = Buffer.alloc(2 + 4 + 2 + name.length + 4 + 4 * partitions.length + 4);
+  let at = out.writeInt16BE(0, 0);
+  at = out.writeInt32BE(1, at);
+  at = out.writeInt16BE(name.length, at);
+  at += name.copy(out, at);
+  at = out.writeInt32BE(partitions.length, at);
+  for (const p of partitions) at = out.writeInt32BE(p, at);
+  out.writeInt32BE(-1, at);
+  return out;
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+export class Member {
+  memberId = '';
+  generationId = -1;
+  protocolName: string | null = null;
+  isLeader = false;
+  members: string[] = [];
+
+  constructor(readonly context: CheckContext, readonly process: number, readonly connection: BrokerConnection, readonly groupId: string, readonly topic: string, readonly protocols: readonly string[], readonly groupInstanceId: string | null = null) {}
+
+  private async call<T>(apiKey: number, given: Record<string, unknown>, timeoutMs = this.context.client.requestTimeoutMs, maxVersion?: number): Promise<T> {
+    const version = this.context.client.versionFor(apiKey, maxVersion)!;
+    return (await this.connection.request<T>(apiKey, version, requestBody(apiKey, version, given), timeoutMs)).body;
+  }
+
+  async join(expectation: Expectation = {}): Promise<Answer | undefined> {
+    const value = { groupId: this.groupId, memberId: this.memberId, protocols: [...this.protocols], ...(this.groupInstanceId === null ? {} : { groupInstanceId: this.groupInstanceId }) };
+    return this.context.recorder.op(this.process, 'join-group', value, async () => {
+      const body = await this.call<JoinGroupResponseData>(ApiKey.JoinGroup, {
+        groupId: this.groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS, rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS, memberId: this.memberId, groupInstanceId: this.groupInstanceId,
+        protocolType: 'consumer', protocols: this.protocols.map((name) => ({ name, metadata: subscription(this.topic) })),
+      }, JOIN_TIMEOUT_MS);
+      if (body.memberId !== '') this.memberId = body.memberId;
+      if (body.errorCode === 0) {
+        this.generationId = body.generationId;
+        this.protocolName = body.protocolName;
+        this.isLeader = body.leader === body.memberId;
+        this.members = body.members.map((m) => m.memberId);
+      }
+      return { value: { memberId: body.memberId, generationId: body.generationId, leader: body.leader, protocolName: body.protocolName, members: body.members.map((m) => m.memberId) }, errorCode: body.errorCode };
+    }, expectation);
+  }
+
+  /** The leader assigns the topic's partitions round the members; followers send nothing. */
+  async sync(partitions: number, expectation: Expectation = {}): Promise<Answer | undefined> {
+    const assignments = this.isLeader
+      ? this.members.map((member, i) => [member, hex(assignment(this.topic, Array.from({ length: partitions }, (_, p) => p).filter((p) => p % this.members.length === i)))] as [string, string])
+      : [];
+    return this.context.recorder.op(this.process, 'sync-group', { memberId: this.memberId, generationId: this.generationId, assignments }, async () => {
+      const body = await this.call<SyncGroupResponseData>(ApiKey.SyncGroup, {
+        groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.groupInstanceId, protocolType: 'consumer', protocolName: this.protocolName,
+        assignments: assignments.map(([memberId, bytes]) => ({ memberId, assignment: Buffer.from(bytes, 'hex') })),
+      }, JOIN_TIMEOUT_MS);
+      return { value: { assignment: hex(body.assignment) }, errorCode: body.errorCode };
+    }, expectation);
+  }
+
+  async heartbeat(expectation: Expectation = {}, as: { memberId?: string; generationId?: number } = {}): Promise<Answer | undefined> {
+    const memberId = as.memberId ?? this.memberId;
+    const generationId = as.generationId ?? this.generationId;
+    return this.context.recorder.op(this.process, 'heartbeat', { memberId, generationId }, async () => {
+      const body = await this.call<HeartbeatResponseData>(ApiKey.Heartbeat, { groupId: this.groupId, generationId, memberId, groupInstanceId: this.groupInstanceId });
+      return { value: {}, errorCode: body.errorCode };
+    }, expectation);
+  }
+
+  async leave(expectation: Expectation = {}): Promise<Answer | undefined> {
+    return this.context.recorder.op(this.process, 'leave-group', { memberId: this.memberId }, async () => {
+      const body = await this.call<LeaveGroupResponseData>(ApiKey.LeaveGroup, { groupId: this.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, groupInstanceId: this.groupInstanceId }] });
+      return { value: {}, errorCode: body.errorCode !== 0 ? body.errorCode : (body.members[0]?.errorCode ?? 0) };
+    }, expectation);
+  }
+
+  async commit(offset: number, expectation: Expectation = {}, as: { memberId?: string; generationId?: number } = {}): Promise<Answer | undefined> {
+    const memberId = as.memberId ?? this.memberId;
+    const generationId = as.generationId ?? this.generationId;
+    return this.context.recorder.op(this.process, 'offset-commit', { partition: `${this.topic}-0`, offset, memberId, generationId }, async () => {
+      const body = await this.call<OffsetCommitResponseData>(ApiKey.OffsetCommit, {
+        groupId: this.groupId, generationIdOrMemberEpoch: generationId, memberId, groupInstanceId: this.groupInstanceId,
+        topics: [{ name: this.topic, partitions: [{ partitionIndex: 0, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: '' }] }],
+      });
+      return { value: {}, errorCode: body.topics[0]?.partitions[0]?.errorCode ?? -1 };
+    }, expectation);
+  }
+
+  async fetchOffset(expectation: Expectation = {}): Promise<Answer | undefined> {
+    return this.context.recorder.op(this.process, 'offset-fetch', { partition: `${this.topic}-0` }, async () => {
+      const body = await this.call<OffsetFetchResponseData>(ApiKey.OffsetFetch, { groupId: this.groupId, topics: [{ name: this.topic, partitionIndexes: [0] }] }, undefined, OFFSET_FETCH_MAX_VERSION);
+      const partition = body.topics[0]?.partitions[0];
+      return { value: { offset: Number(partition?.committedOffset ?? -1n) }, errorCode: body.errorCode !== 0 ? body.errorCode : (partition?.errorCode ?? -1) };
+    }, expectation);
+  }
+}
+
+const MEMBER_ID_REQUIRED = { expect: ['MEMBER_ID_REQUIRED'], source: 'GroupMetadataManager.classicGroupJoinNewMember (JoinGroup v4+, KIP-394: a new member gets its id first)', clause: ErrorCodes.id };
+
+/** Joins, syncs and heartbeats until every member has synced the same generation (rejoining on REBALANCE_IN_PROGRESS). */
+export async function stabilize(members: readonly Member[], partitions: number): Promise<boolean> {
+  for (let round = 0; round < 4; round++) {
+    await Promise.all(members.map(async (member) => {
+      // A target without KIP-394 lets the first join through: that join is the member's join.
+      const first = member.memberId === '' ? await member.join(MEMBER_ID_REQUIRED) : undefined;
+      const joined = first?.errorCode === 0 ? first : await member.join();
+      if (joined?.errorCode !== 0) return;
+      await member.sync(partitions);
+    }));
+    const beats = await Promise.all(members.map((member) => member.heartbeat()));
+    if (beats.every((b) => b?.errorCode === 0) && new Set(members.map((m) => m.generationId)).size === 1) return true;
+  }
+  return false;
+}
+
+export async function coordinatorConnections(context: CheckContext, groupId: string, count: number): Promise<BrokerConnection[]> {
+  let coordinator = -1;
+  await context.recorder.op(0, 'find-coordinator', { groupId }, async () => {
+    const answer = await context.client.findCoordinator(groupId);
+    coordinator = answer.nodeId;
+    return { value: { nodeId: answer.nodeId }, errorCode: answer.errorCode };
+  }, { expect: ['NONE'], source: 'KafkaApis.handleFindCoordinatorRequest (the leader of the group\'s __consumer_offsets partition)' });
+  if (coordinator < 0) throw new Error('no coordinator');
+  return Promise.all(Array.from({ length: count }, () => context.client.openConnection(coordinator)));
+}
+
+function closeAll(connections: readonly BrokerConnection[]): void {
+  for (const connection of connections) connection.close();
+}
+
+async function twoMembersJoin(context: CheckContext, protocolsA: readonly string[], protocolsB: readonly string[]) {
+  const topic = await context.topic('t', 4);
+  const groupId = context.name('g');
+  const connections = await coordinatorConnections(context, groupId, 2);
+  try {
+    const a = new Member(context, 1, connections[0]!, groupId, topic.name, protocolsA);
+    const b = new Member(context, 2, connections[1]!, groupId, topic.name, protocolsB);
+    await stabilize([a, b], topic.partitions.length);
+    await Promise.all([a.leave(), b.leave()]);
+  } finally {
+    closeAll(connections);
+  }
+  return combine(checkExpectedOutcomes(context.recorder.history, ErrorCodes.id), checkClassicGroup(context.recorder.history, CLAUSES));
+}
+
+export const joinAndSync: Check = {
+  id: 'groups/join-sync',
+  suite: 'groups',
+  title: 'JoinGroup: MEMBER_ID_REQUIRED first, then one generation, a leader among the members; SyncGroup hands out the leader\'s assignment',
+  clauses: [ErrorCodes.id, GenerationPerJoinPhase.id, LeaderIsMember.id, OneOwnerInStableGeneration.id],
+  needs: GROUP_NEEDS,
+  run: (context) => twoMembersJoin(context, ['range', 'roundrobin'], ['range', 'roundrobin']),
+};
+
+/** Runs last in the suite: a target that cannot choose between protocols may fall over (the librdkafka mock aborts). */
+export const protocolChoice: Check = {
+  id: 'groups/protocol-choice',
+  suite: 'groups',
+  title: 'Members whose first choices differ get a protocol every member offered (ClassicGroup.selectProtocol)',
+  clauses: [LeaderIsMember.id],
+  needs: GROUP_NEEDS,
+  // The second member offers only roundrobin: the group must choose it.
+  run: (context) => twoMembersJoin(context, ['range', 'roundrobin'], ['roundrobin']),
+};
+
+const GEN_SOURCE = 'GroupMetadataManager.classicGroupHeartbeat / validateClassicGroupHeartbeat (unknown member: UNKNOWN_MEMBER_ID; other generation: ILLEGAL_GENERATION; rebalancing: REBALANCE_IN_PROGRESS)';
+const COMMIT_SOURCE = 'OffsetMetadataManager.validateOffsetCommit → ClassicGroup.validateOffsetCommit (unknown member: UNKNOWN_MEMBER_ID; other generation: ILLEGAL_GENERATION; an Empty group accepts generation -1 from no member)';
+
+export const generationRules: Check = {
+  id: 'groups/generation-rules',
+  suite: 'groups',
+  title: 'Heartbeat, OffsetCommit and LeaveGroup follow the generation rules; OffsetFetch returns the last accepted commit, in Stable, PreparingRebalance and Empty',
+  clauses: [ErrorCodes.id, CommitFencedByGeneration.id],
+  needs: [...GROUP_NEEDS, { apiKey: ApiKey.OffsetCommit, minVersion: 1 }, { apiKey: ApiKey.OffsetFetch, minVersion: 1 }],
+  async run(context) {
+    const topic = await context.topic('t', 2);
+    const groupId = context.name('g');
+    const connections = await coordinatorConnections(context, groupId, 2);
+    try {
+      const a = new Member(context, 1, connections[0]!, groupId, topic.name, ['range']);
+      const b = new Member(context, 2, connections[1]!, groupId, topic.name, ['range']);
+      if (!(await stabilize([a, b], topic.partitions.length))) throw new Error('the group did not stabilize');
+      const generation = a.generationId;
+      const expect = (name: string, source: string) => ({ expect: [name], source, clause: ErrorCodes.id });
+      await a.heartbeat(expect('ILLEGAL_GENERATION', GEN_SOURCE), { generationId: generation + 1 });
+      await a.heartbeat(expect('UNKNOWN_MEMBER_ID', GEN_SOURCE), { memberId: `${a.memberId}-unknown` });
+      // Stable:
+      await a.commit(5, expect('NONE', COMMIT_SOURCE));
+      await a.commit(6, { ...expect('ILLEGAL_GENERATION', COMMIT_SOURCE), clause: CommitFencedByGeneration.id }, { generationId: generation + 1 });
+      await a.commit(7, { ...expect('UNKNOWN_MEMBER_ID', COMMIT_SOURCE), clause: CommitFencedByGeneration.id }, { memberId: `${a.memberId}-unknown` });
+      await a.fetchOffset(expect('NONE', 'OffsetMetadataManager.fetchOffsets'));
+      // b leaves: the group prepares a rebalance; b is gone, a must rejoin.
+      await b.leave(expect('NONE', 'GroupMetadataManager.classicGroupLeave'));
+      await b.heartbeat(expect('UNKNOWN_MEMBER_ID', GEN_SOURCE));
+      await a.heartbeat(expect('REBALANCE_IN_PROGRESS', GEN_SOURCE));
+      // PreparingRebalance: a member of the current generation may still commit.
+      await a.commit(8, expect('NONE', `${COMMIT_SOURCE}; PreparingRebalance accepts the current generation`));
+      await a.leave(expect('NONE', 'GroupMetadataManager.classicGroupLeave'));
+      // Empty: a commit from no member (generation -1), as an admin or a manually assigned consumer makes.
+      await a.commit(9, expect('NONE', COMMIT_SOURCE), { memberId: '', generationId: -1 });
+      await a.fetchOffset(expect('NONE', 'OffsetMetadataManager.fetchOffsets'));
+    } finally {
+      closeAll(connections);
+    }
+    return combine(checkExpectedOutcomes(context.recorder.history, ErrorCodes.id), checkClassicGroup(context.recorder.history, CLAUSES));
+  },
+};
+
+const STATIC_SOURCE = 'GroupMetadataManager.classicGroupJoinExistingStaticMember (a known group.instance.id joining with an empty member id replaces the old member id); ClassicGroup.validateMember (the old id: FENCED_INSTANCE_ID)';
+
+export const staticMembership: Check = {
+  id: 'groups/static-membership',
+  suite: 'groups',
+  title: 'A static member rejoining with its group.instance.id gets a new member id; the old member id is FENCED_INSTANCE_ID',
+  clauses: [StaticMembersMapped.id, ErrorCodes.id],
+  needs: [{ apiKey: ApiKey.FindCoordinator, minVersion: 0 }, { apiKey: ApiKey.JoinGroup, minVersion: 5 }, { apiKey: ApiKey.SyncGroup, minVersion: 3 }, { apiKey: ApiKey.Heartbeat, minVersion: 3 }, { apiKey: ApiKey.LeaveGroup, minVersion: 3 }],
+  async run(context) {
+    const topic = await context.topic('t', 2);
+    const groupId = context.name('g');
+    const instanceId = context.name('instance');
+    const connections = await coordinatorConnections(context, groupId, 2);
+    const kept: string[] = [];
+    try {
+      const first = new Member(context, 1, connections[0]!, groupId, topic.name, ['range'], instanceId);
+      // A static member is not asked for MEMBER_ID_REQUIRED: its first join is its join.
+      await first.join({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupJoinNewMember (static members join at once)', clause: ErrorCodes.id });
+      await first.sync(topic.partitions.length, { expect: ['NONE'], source: 'GroupMetadataManager.classicGroupSync' });
+      // The same instance restarted: a new process, no member id.
+      const restarted = new Member(context, 2, connections[1]!, groupId, topic.name, ['range'], instanceId);
+      await restarted.join({ expect: ['NONE'], source: STATIC_SOURCE, clause: StaticMembersMapped.id });
+      if (restarted.memberId === first.memberId) kept.push(first.memberId);
+      await first.heartbeat({ expect: ['FENCED_INSTANCE_ID'], source: STATIC_SOURCE, clause: StaticMembersMapped.id });
+      await restarted.leave({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupLeave' });
+    } finally {
+      closeAll(connections);
+    }
+    // Not checkClassicGroup: replacing a static member hands its leadership to the new member id within one generation.
+    const replaced = judgement(kept.map((id) => ({ name: 'instance-not-replaced', clauseId: StaticMembersMapped.id, detail: `the rejoin of ${instanceId} kept member id ${id}`, ops: [] })));
+    return combine(checkExpectedOutcomes(context.recorder.history, ErrorCodes.id), replaced);
+  },
+};
+
+export const groupChecks: readonly Check[] = [joinAndSync, generationRules, staticMembership, protocolChoice];
+
