@@ -1,0 +1,41 @@
+/**
+ * A response body written once, in the newest shape, then fitted to the version the client asked
+ * for: fields the version lacks are dropped, fields it has but the answer left out get the
+ * schema's defaults (Kafka's generated Message classes start from the same defaults). So each API
+ * module states its answer once, not once per version.
+ */
+import { responseCodec } from '../../protocol/wire/index.js';
+import type { FieldSchema, MessageSchema } from '../../protocol/wire/index.js';
+import { defaultValue } from '../../protocol/wire/schema.js';
+
+const PRIMITIVES = new Set(['bool', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'float64', 'uuid', 'string', 'bytes', 'records']);
+
+const inVersion = (field: FieldSchema, version: number): boolean => version >= field.versions[0] && version <= field.versions[1];
+
+function fitStruct(schema: MessageSchema, fields: readonly FieldSchema[], value: Record<string, unknown>, version: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (!inVersion(field, version)) continue;
+    const given = value[field.name];
+    if (given === undefined) {
+      out[field.name] = defaultValue(schema, field);
+      continue;
+    }
+    if (PRIMITIVES.has(field.type) || given === null) {
+      out[field.name] = given;
+      continue;
+    }
+    const structFields = schema.structs[field.type]?.fields ?? [];
+    out[field.name] = field.array === true
+      ? (given as Record<string, unknown>[]).map((item) => fitStruct(schema, structFields, item, version))
+      : fitStruct(schema, structFields, given as Record<string, unknown>, version);
+  }
+  return out;
+}
+
+/** The response body of `apiKey` fitted to `version`. */
+export function fitResponse(apiKey: number, version: number, body: Record<string, unknown>): Record<string, unknown> {
+  const codec = responseCodec(apiKey);
+  if (codec === undefined) throw new Error(`no response schema for api key ${apiKey}`);
+  return fitStruct(codec.schema, codec.schema.fields, body, version);
+}
