@@ -21,6 +21,7 @@ import { demoCommand } from './commands/demo.js';
 import { partitionCommand } from './commands/partition.js';
 import { clausesCommand } from './commands/clauses.js';
 import { frameCommand } from './commands/frame.js';
+import { registerUpCommand } from './commands/up.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -132,6 +133,8 @@ function program(setExitCode: (code: number) => void): Command {
     .requiredOption('--partitions <n>', 'number of partitions', integerIn(1, 1_000_000))
     .option('--hex', 'keys are hex bytes', false)
     .action(act(partitionCommand));
+
+  registerUpCommand(root, setExitCode);
 
   for (const command of root.commands) {
     if (command.name() === 'frame') continue;

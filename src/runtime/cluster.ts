@@ -93,22 +93,25 @@ export async function startLiveCluster(options: LiveClusterOptions): Promise<Liv
     throw error;
   }
   world.boot();
+  let closed = false;
   const close = async (): Promise<void> => {
+    closed = true;
     world.stop();
     await Promise.all(brokers.map((b) => b.listener.close()));
   };
   return {
     clusterId, brokers, controllers, world, payloads,
     bootstrapServers: brokers.map((b) => `${b.host}:${b.port}`).join(','),
-    ready: (timeoutMs = 20_000) => waitUntil(() => brokers.every((b) => b.node.broker?.state === 'Running' && brokers.every((o) => o.node.image().brokers[String(b.id)]?.fenced === false)), timeoutMs),
+    ready: (timeoutMs = 20_000) => waitUntil(() => closed, () => brokers.every((b) => b.node.broker?.state === 'Running' && brokers.every((o) => o.node.image().brokers[String(b.id)]?.fenced === false)), timeoutMs),
     close,
   };
 }
 
-function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+function waitUntil(closed: () => boolean, condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const check = (): void => {
+      if (closed()) return reject(new Error('the cluster was closed before it was ready'));
       if (condition()) return resolve();
       if (Date.now() > deadline) return reject(new Error(`the cluster was not ready within ${timeoutMs} ms`));
       setTimeout(check, 20);

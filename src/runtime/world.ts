@@ -118,6 +118,8 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
 
   after(delayMs: number, task: () => void): { cancel(): void } {
     const timer = setTimeout(task, Math.max(0, delayMs));
+    // A wait on behalf of a client never keeps a stopped process alive.
+    timer.unref();
     return { cancel: () => clearTimeout(timer) };
   }
 

@@ -67,7 +67,7 @@ async function readPartition(request: RequestContext, name: string, topicId: str
   const image = gateway.node.image();
   const topic = version >= 13 ? topicByWireId(image, topicId) : topicByName(image, name);
   const base = { topic, topicName: topic?.name ?? name, wireTopicId: topic === undefined ? topicId : wireTopicId(topic.topicId), partition };
-  const fail = (error: number): PartitionRead => ({ ...base, answer: { partitionIndex: partition, errorCode: error, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null }, bytes: 0, failed: true });
+  const fail = (error: number): PartitionRead => ({ ...base, answer: { partitionIndex: partition, errorCode: error, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: NO_RECORDS }, bytes: 0, failed: true });
   if (topic === undefined) return fail(errorCode(version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION'));
   if (partition < 0 || partition >= topic.partitions.length) return fail(errorCode('UNKNOWN_TOPIC_OR_PARTITION'));
   const answer = await gateway.ask<FetchResponse>(request.clientId, gateway.node.id, {
@@ -78,7 +78,7 @@ async function readPartition(request: RequestContext, name: string, topicId: str
   const records = recordsOf(gateway, answer.batches, maxBytes, first);
   return {
     ...base,
-    bytes: records?.length ?? 0,
+    bytes: records.length,
     failed: answer.errorCode !== 0,
     answer: {
       partitionIndex: partition, errorCode: answer.errorCode,
@@ -90,7 +90,10 @@ async function readPartition(request: RequestContext, name: string, topicId: str
 }
 
 /** The batches' bytes, within `maxBytes` except for the first batch of the first partition with any (KIP-74). */
-function recordsOf(gateway: Gateway, batches: readonly RecordBatch[], maxBytes: number, first: boolean): Uint8Array | null {
+/** Kafka answers an empty read with empty records (MemoryRecords.EMPTY), never null: librdkafka refuses a null set. */
+const NO_RECORDS = new Uint8Array(0);
+
+function recordsOf(gateway: Gateway, batches: readonly RecordBatch[], maxBytes: number, first: boolean): Uint8Array {
   const parts: Uint8Array[] = [];
   let size = 0;
   for (const batch of batches) {
@@ -100,7 +103,7 @@ function recordsOf(gateway: Gateway, batches: readonly RecordBatch[], maxBytes: 
     parts.push(bytes);
     size += bytes.length;
   }
-  return parts.length === 0 ? null : Buffer.concat(parts);
+  return parts.length === 0 ? NO_RECORDS : parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
 }
 
 const encoder = new TextEncoder();
