@@ -107,11 +107,13 @@ export async function startLiveCluster(options: LiveClusterOptions): Promise<Liv
   };
 }
 
+export class ClusterClosedError extends Error {}
+
 function waitUntil(closed: () => boolean, condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const check = (): void => {
-      if (closed()) return reject(new Error('the cluster was closed before it was ready'));
+      if (closed()) return reject(new ClusterClosedError('the cluster was closed before it was ready'));
       if (condition()) return resolve();
       if (Date.now() > deadline) return reject(new Error(`the cluster was not ready within ${timeoutMs} ms`));
       setTimeout(check, 20);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { UsageError, integerIn } from '../args.js';
 import { findVariant } from '../../variants.js';
-import { startLiveCluster, type LiveCluster } from '../../runtime/cluster.js';
+import { ClusterClosedError, startLiveCluster, type LiveCluster } from '../../runtime/cluster.js';
 import { ConfigError, liveConfig, overridableKeys, type LiveConfig } from '../../runtime/config.js';
 
 interface UpOptions {
@@ -56,8 +56,10 @@ async function up(options: UpOptions): Promise<number> {
   let interrupted = false;
   await Promise.race([cluster.ready(), stopped.then(() => void (interrupted = true))]).catch((error: unknown) => {
     // Interrupted while starting: ready() gives up once the cluster is closed.
-    if (!interrupted) throw error;
+    if (!(error instanceof ClusterClosedError)) throw error;
+    interrupted = true;
   });
+  if (interrupted) await stopped;
   if (interrupted) {
     console.log('kspec cluster stopped before it was ready.');
     return 0;
