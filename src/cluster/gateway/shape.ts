@@ -4,7 +4,7 @@
  * schema's defaults (Kafka's generated Message classes start from the same defaults). So each API
  * module states its answer once, not once per version.
  */
-import { responseCodec } from '../../protocol/wire/index.js';
+import { requestCodec, responseCodec } from '../../protocol/wire/index.js';
 import type { FieldSchema, MessageSchema } from '../../protocol/wire/index.js';
 import { defaultValue } from '../../protocol/wire/schema.js';
 
@@ -37,5 +37,12 @@ function fitStruct(schema: MessageSchema, fields: readonly FieldSchema[], value:
 export function fitResponse(apiKey: number, version: number, body: Record<string, unknown>): Record<string, unknown> {
   const codec = responseCodec(apiKey);
   if (codec === undefined) throw new Error(`no response schema for api key ${apiKey}`);
+  return fitStruct(codec.schema, codec.schema.fields, body, version);
+}
+
+/** A request body fitted the same way (tests and tools write requests once, too). */
+export function fitRequest(apiKey: number, version: number, body: Record<string, unknown>): Record<string, unknown> {
+  const codec = requestCodec(apiKey);
+  if (codec === undefined) throw new Error(`no request schema for api key ${apiKey}`);
   return fitStruct(codec.schema, codec.schema.fields, body, version);
 }
