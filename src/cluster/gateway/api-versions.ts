@@ -14,6 +14,7 @@ import { handleListOffsets } from './list-offsets.js';
 import { handleCreateTopics } from './create-topics.js';
 import { handleInitProducerId } from './init-producer-id.js';
 import { handleFindCoordinator } from './find-coordinator.js';
+import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleOffsetCommit, handleOffsetFetch, handleSyncGroup } from './groups.js';
 
 export interface ServedApi {
   readonly apiKey: number;
@@ -31,7 +32,13 @@ const table: readonly [number, number, number, (request: RequestContext) => Prom
   [1, 4, 17, handleFetch],
   [2, 1, 10, handleListOffsets],
   [3, 0, 12, handleMetadata],
+  [8, 2, 9, handleOffsetCommit],
+  [9, 1, 9, handleOffsetFetch],
   [10, 0, 6, handleFindCoordinator],
+  [11, 0, 9, handleJoinGroup],
+  [12, 0, 4, handleHeartbeat],
+  [13, 0, 5, handleLeaveGroup],
+  [14, 0, 5, handleSyncGroup],
   [18, 0, 4, async () => apiVersionsBody()],
   [19, 2, 7, handleCreateTopics],
   [22, 0, 5, handleInitProducerId],

@@ -66,8 +66,8 @@ export type Handled = Record<string, unknown> | null | { readonly close: string 
 /** A machine request as the gateway writes it: the correlation id is the gateway's to give. */
 type WithoutCorrelation<T> = T extends unknown ? Omit<T, 'correlationId'> : never;
 
-/** An answer from the node that never comes (a node that stopped) is given up after this long. */
-const ANSWER_GUARD_MS = 60_000;
+/** An answer that never comes (a node that stopped) is given up after this long: past a JoinGroup's longest wait (max.poll.interval.ms, 5 min). */
+const ANSWER_GUARD_MS = 330_000;
 
 interface Pending {
   readonly clientId: number;

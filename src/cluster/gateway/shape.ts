@@ -21,7 +21,12 @@ function fitStruct(schema: MessageSchema, fields: readonly FieldSchema[], value:
       out[field.name] = defaultValue(schema, field);
       continue;
     }
-    if (PRIMITIVES.has(field.type) || given === null) {
+    if (given === null) {
+      // Null where this version cannot say null (JoinGroup's protocolName before v7): the empty value, as Kafka's older versions write it.
+      out[field.name] = nullableIn(field, version) ? null : emptyValue(schema, field);
+      continue;
+    }
+    if (PRIMITIVES.has(field.type)) {
       out[field.name] = given;
       continue;
     }
@@ -31,6 +36,17 @@ function fitStruct(schema: MessageSchema, fields: readonly FieldSchema[], value:
       : fitStruct(schema, structFields, given as Record<string, unknown>, version);
   }
   return out;
+}
+
+const nullableIn = (field: FieldSchema, version: number): boolean =>
+  field.nullableVersions !== undefined && version >= field.nullableVersions[0] && version <= field.nullableVersions[1];
+
+function emptyValue(schema: MessageSchema, field: FieldSchema): unknown {
+  if (field.array === true) return [];
+  if (field.type === 'string') return '';
+  if (field.type === 'bytes' || field.type === 'records') return new Uint8Array(0);
+  const value = defaultValue(schema, field);
+  return value === null ? fitStruct(schema, schema.structs[field.type]?.fields ?? [], {}, 0) : value;
 }
 
 /** The response body of `apiKey` fitted to `version`. */
