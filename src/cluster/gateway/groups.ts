@@ -16,6 +16,7 @@ import type {
 } from '../../protocol/groups/messages.js';
 import type { Gateway, Handled, RequestContext } from './gateway.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './embedded-protocol.js';
+import type { ConsumerProtocolSubscription } from '../../protocol/groups/consumer-protocol.js';
 
 const CONSUMER_PROTOCOL_TYPE = 'consumer';
 /** Embedded-protocol bytes remembered per member, at most this many (the oldest go first). */
@@ -58,19 +59,23 @@ export async function handleJoinGroup(request: RequestContext): Promise<Handled>
   const { subscriptions } = memory(request.gateway);
   const refuse = (code: number): Handled => ({ throttleTimeMs: 0, errorCode: code, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: body.memberId, members: [] });
   if (body.protocolType !== CONSUMER_PROTOCOL_TYPE) return refuse(errorCode('INCONSISTENT_GROUP_PROTOCOL'));
-  const protocols = [];
+  const protocols: { name: string; metadata: ConsumerProtocolSubscription }[] = [];
   for (const p of body.protocols) {
     const metadata = decodeSubscription(p.metadata);
     if (metadata === null) return refuse(errorCode('INCONSISTENT_GROUP_PROTOCOL'));
     protocols.push({ name: p.name, metadata });
     if (body.memberId !== '') subscriptions.put(`${body.groupId}\0${body.memberId}\0${p.name}`, p.metadata);
   }
-  const answer = await request.gateway.ask<JoinGroupResponse>(request.clientId, coordinator(request), {
+  const join = (memberId: string) => request.gateway.ask<JoinGroupResponse>(request.clientId, coordinator(request), {
     type: 'JoinGroup', groupId: body.groupId, sessionTimeoutMs: body.sessionTimeoutMs,
     rebalanceTimeoutMs: request.version >= 1 ? body.rebalanceTimeoutMs : body.sessionTimeoutMs,
-    memberId: body.memberId, groupInstanceId: request.version >= 5 ? body.groupInstanceId : null, protocolType: body.protocolType, protocols,
+    memberId, groupInstanceId: request.version >= 5 ? body.groupInstanceId : null, protocolType: body.protocolType, protocols,
     reason: request.version >= 8 ? body.reason : null,
   });
+  let answer = await join(body.memberId);
+  // KIP-394: only v4+ joins get MEMBER_ID_REQUIRED (GroupCoordinator's requireKnownMemberId); an
+  // older client is added under the id the coordinator gave it in the same request.
+  if (answer !== undefined && request.version < 4 && answer.errorCode === errorCode('MEMBER_ID_REQUIRED')) answer = await join(answer.memberId);
   if (answer === undefined) return refuse(timedOut);
   return {
     throttleTimeMs: 0, errorCode: answer.errorCode, generationId: answer.generationId, protocolType: answer.protocolType, protocolName: answer.protocolName,
