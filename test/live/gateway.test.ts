@@ -86,6 +86,16 @@ describe('connections', () => {
   });
 });
 
+describe('int64 values past 2^53 (found by the live fuzz test: they closed the connection as a kspec bug)', () => {
+  it('InitProducerId naming such a producer id is answered INVALID_REQUEST, and the connection stays open', async () => {
+    const client = await RawClient.open(port());
+    const answer = await client.request<Body>(22, 4, fitRequest(22, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: 2n ** 62n, producerEpoch: 0 }));
+    expect(answer?.['errorCode']).toBe(42);
+    expect(await client.request<Body>(18, 3, fitRequest(18, 3, {}))).not.toBeNull();
+    client.close();
+  });
+});
+
 describe('Metadata', () => {
   it('auto-creates an unknown topic (LEADER_NOT_AVAILABLE first), with num.partitions', async () => {
     const client = await RawClient.open(port());

@@ -9,8 +9,14 @@ import { decodeResponse, encodeRequest } from '../../src/protocol/wire/index.js'
 import { startLiveCluster, type LiveCluster } from '../../src/runtime/cluster.js';
 import { liveConfig } from '../../src/runtime/config.js';
 
+/** Every line the test clusters logged (a closed connection's reason, a bug in kspec). */
+export const clusterLog: string[] = [];
+
 export async function startTestCluster(overrides: string[] = [], brokers = 3): Promise<LiveCluster> {
-  const cluster = await startLiveCluster({ brokers, controllers: 1, host: '127.0.0.1', port: 0, config: liveConfig(['offsets.topic.num.partitions=3', ...overrides]), variant: 'kraft' });
+  const cluster = await startLiveCluster({
+    brokers, controllers: 1, host: '127.0.0.1', port: 0, config: liveConfig(['offsets.topic.num.partitions=3', ...overrides]), variant: 'kraft',
+    log: (line) => void clusterLog.push(line),
+  });
   await cluster.ready(30_000);
   return cluster;
 }

@@ -10,7 +10,7 @@ import type {
   HeartbeatRequestData, JoinGroupRequestData, LeaveGroupRequestData, OffsetCommitRequestData, OffsetFetchRequestData, SyncGroupRequestData,
 } from '../../protocol/wire/generated/index.js';
 import { errorCode } from '../../protocol/errors.js';
-import { int64ToSafeNumber } from '../../protocol/records/index.js';
+import { safeInt64 } from './int64.js';
 import type {
   HeartbeatResponse, JoinGroupResponse, LeaveGroupResponse, OffsetCommitResponse, OffsetFetchResponse, SyncGroupResponse,
 } from '../../protocol/groups/messages.js';
@@ -135,16 +135,23 @@ export async function handleLeaveGroup(request: RequestContext): Promise<Handled
 
 export async function handleOffsetCommit(request: RequestContext): Promise<Handled> {
   const body = request.body as OffsetCommitRequestData;
-  const partitions = body.topics.flatMap((t) => t.partitions.map((p) => ({
-    topic: t.name, partition: p.partitionIndex, committedOffset: int64ToSafeNumber(p.committedOffset, 'committedOffset'),
-    committedLeaderEpoch: request.version >= 6 ? p.committedLeaderEpoch : -1, committedMetadata: p.committedMetadata,
-  })));
+  // An offset past 2^53 cannot be kept here: that partition is refused, the others committed.
+  const unrepresentable = new Set<string>();
+  const partitions = body.topics.flatMap((t) => t.partitions.flatMap((p) => {
+    const committedOffset = safeInt64(p.committedOffset);
+    if (committedOffset === null) {
+      unrepresentable.add(`${t.name}\0${p.partitionIndex}`);
+      return [];
+    }
+    return [{ topic: t.name, partition: p.partitionIndex, committedOffset, committedLeaderEpoch: request.version >= 6 ? p.committedLeaderEpoch : -1, committedMetadata: p.committedMetadata }];
+  }));
   const answer = await request.gateway.ask<OffsetCommitResponse>(request.clientId, coordinator(request), {
     type: 'OffsetCommit', groupId: body.groupId, generationIdOrMemberEpoch: body.generationIdOrMemberEpoch, memberId: body.memberId,
     groupInstanceId: request.version >= 7 ? body.groupInstanceId : null, partitions,
   });
   const errorFor = (topic: string, partition: number): number =>
-    answer === undefined ? timedOut : (answer.partitions.find((p) => p.topic === topic && p.partition === partition)?.errorCode ?? errorCode('UNKNOWN_TOPIC_OR_PARTITION'));
+    unrepresentable.has(`${topic}\0${partition}`) ? errorCode('INVALID_REQUEST')
+    : answer === undefined ? timedOut : (answer.partitions.find((p) => p.topic === topic && p.partition === partition)?.errorCode ?? errorCode('UNKNOWN_TOPIC_OR_PARTITION'));
   return {
     throttleTimeMs: 0,
     topics: body.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorFor(t.name, p.partitionIndex) })) })),

@@ -11,7 +11,8 @@
  * closeConnection). The replica is asked as with acks=1 so that the gateway hears of errors.
  */
 import type { ProduceRequestData } from '../../protocol/wire/generated/index.js';
-import { int64ToSafeNumber, validateProduceRecords, type RecordBatchView } from '../../protocol/records/index.js';
+import { validateProduceRecords, type RecordBatchView } from '../../protocol/records/index.js';
+import { safeInt64 } from './int64.js';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import type { ProduceResponse } from '../../protocol/replication/produce.js';
 import { topicByName } from '../../common/metadata-image.js';
@@ -52,14 +53,17 @@ async function producePartition(request: RequestContext, topicName: string, inde
   const problem = clientBatchProblem(check.batch);
   if (problem !== null) return refused(index, 'INVALID_RECORD', problem);
   const header = check.batch.header;
+  const producerId = safeInt64(header.producerId);
+  const maxTimestamp = safeInt64(header.maxTimestamp);
+  if (producerId === null || maxTimestamp === null) return refused(index, 'INVALID_RECORD', 'a producer id or timestamp beyond 2^53, which kspec does not represent');
   const payloads = gateway.node.payloads;
   if (payloads === undefined) throw new Error('a broker serving clients needs a payload store');
   const payload = payloads.put(check.batch.bytes);
   const answer = await gateway.ask<ProduceResponse>(request.clientId, gateway.node.id, {
     type: 'Produce', topic: topic.name, topicId: topic.topicId, partition: index,
     acks: acks === 0 ? 1 : acks, timeoutMs, records: [],
-    producerId: int64ToSafeNumber(header.producerId, 'producerId'), producerEpoch: header.producerEpoch, baseSequence: header.baseSequence,
-    batch: { payload, recordCount: header.recordsCount, maxTimestamp: int64ToSafeNumber(header.maxTimestamp, 'maxTimestamp'), sizeInBytes: check.batch.bytes.length },
+    producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence,
+    batch: { payload, recordCount: header.recordsCount, maxTimestamp, sizeInBytes: check.batch.bytes.length },
   });
   payloads.releaseIfUnappended(payload);
   if (answer === undefined) return refused(index, 'REQUEST_TIMED_OUT');
