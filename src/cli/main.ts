@@ -25,6 +25,7 @@ import { registerDumpLog } from './commands/dump-log.js';
 import { docsCommandLine } from './commands/docs.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { addConformCommand } from './commands/conform.js';
+import { registerUpCommand } from './commands/up.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -142,6 +143,7 @@ function program(setExitCode: (code: number) => void): Command {
   root.addCommand(docsCommandLine(setExitCode));
   registerTraceCommand(root, act);
   addConformCommand(root, setExitCode);
+  registerUpCommand(root, setExitCode);
 
   for (const command of root.commands) {
     if (command.name() === 'frame') continue;

@@ -21,6 +21,7 @@ import type { GroupCoordinatorConfig } from '../machines/group/shard.js';
 import { OFFSETS_TOPIC } from '../common/partition-for.js';
 import { emptyImage, type MetadataImage } from '../common/metadata-image.js';
 import type { PartitionAddress } from '../protocol/replication/messages.js';
+import type { BatchPayloads } from './payloads.js';
 
 type BrokerMachine = ReturnType<typeof createBrokerMachine>;
 export type ReplicaMachine = ReturnType<typeof createReplicaMachine>;
@@ -31,6 +32,8 @@ export interface BrokerParts extends NodeParts {
   readonly groupCoordinatorConfig: GroupCoordinatorConfig;
   readonly replicaConfig: ReplicaConfig;
   readonly replicationVariant: ReplicationVariant;
+  /** Where wire batches' bytes are kept (the live cluster); absent in the simulator, whose batches are model records. */
+  readonly payloads?: BatchPayloads;
 }
 
 /** A fetch read's bound (Kafka's replica.fetch.max.bytes default is 1 MiB; small here to keep answers small). */
@@ -51,6 +54,9 @@ export class BrokerNode extends KafkaNode {
   private readonly coordinatorView = new Map<number, { leaderEpoch: number; highWatermark: number }>();
   /** The replica actors by partition key, in the order they started (a view of `actors`, read every step). */
   private readonly replicaActors = new Map<string, Actor<ReplicaMachine>>();
+  readonly payloads: BatchPayloads | undefined;
+  /** Told after every step of a replica (a client gateway's delayed fetches wait on it). */
+  replicaStepped: ((key: string) => void) | undefined;
 
   constructor(parts: BrokerParts) {
     super(parts);
@@ -58,6 +64,12 @@ export class BrokerNode extends KafkaNode {
     this.groupCoordinatorConfig = parts.groupCoordinatorConfig;
     this.replicaConfig = parts.replicaConfig;
     this.replicationVariant = parts.replicationVariant;
+    this.payloads = parts.payloads;
+  }
+
+  override stepActor(name: string, event: HostEvent): void {
+    super.stepActor(name, event);
+    if (this.replicaStepped !== undefined && name.startsWith(REPLICA_PREFIX)) this.replicaStepped(name.slice(REPLICA_PREFIX.length));
   }
 
   /** The broker lifecycle machine, while the node runs. */
@@ -179,6 +191,7 @@ export class BrokerNode extends KafkaNode {
     switch (effect.type) {
       case 'log.append': {
         const batch = effect['batch'] as RecordBatch;
+        if (log !== undefined) this.payloads?.appended(batch);
         log?.append(batch, this.world.nowMs());
         this.world.note(() => `n${this.id} ${key} append ${batch.records.map((r) => r.value).join(',')}@${batch.baseOffset}/e${batch.partitionLeaderEpoch}`);
         return;

@@ -12,7 +12,7 @@
  *   system. A process crash keeps the page cache, so the whole log survives it; a machine crash
  *   loses what was not flushed ({@link PartitionLog.loseUnflushed}).
  */
-import { lastOffsetOf, type RecordBatch } from '../protocol/replication/record-batch.js';
+import { lastOffsetOf, recordCountOf, type RecordBatch } from '../protocol/replication/record-batch.js';
 import { appendToEpochCache, truncateEpochCache, truncateEpochCacheFromStart, type EpochEntry } from './epoch-cache.js';
 
 export type { BatchRecord, RecordBatch } from '../protocol/replication/record-batch.js';
@@ -69,6 +69,7 @@ const BATCH_OVERHEAD_BYTES = 61;
 const RECORD_OVERHEAD_BYTES = 7;
 
 export function batchSizeInBytes(batch: RecordBatch): number {
+  if (batch.sizeInBytes !== undefined) return batch.sizeInBytes;
   return BATCH_OVERHEAD_BYTES + batch.records.reduce((n, r) => n + RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0);
 }
 
@@ -147,7 +148,7 @@ export class PartitionLog {
   /** Append one batch at the log end offset (asserted), rolling a segment first when needed. */
   append(batch: RecordBatch, nowMs: number): void {
     if (batch.baseOffset !== this.endOffset) throw new Error(`append at ${batch.baseOffset}, log end offset is ${this.endOffset}`);
-    if (batch.lastOffsetDelta !== batch.records.length - 1) throw new Error(`batch at ${batch.baseOffset}: lastOffsetDelta ${batch.lastOffsetDelta} for ${batch.records.length} records`);
+    if (batch.lastOffsetDelta !== recordCountOf(batch) - 1) throw new Error(`batch at ${batch.baseOffset}: lastOffsetDelta ${batch.lastOffsetDelta} for ${recordCountOf(batch)} records`);
     const size = batchSizeInBytes(batch);
     if (this.shouldRoll(size, nowMs)) this.segments.push(newSegment(this.endOffset, nowMs));
     const active = this.segments[this.segments.length - 1] as Segment;
@@ -328,6 +329,13 @@ export class PartitionLog {
   offsetForTimestamp(timestamp: number, maxOffset: number): { offset: number; timestamp: number } | null {
     for (const batch of this.batches()) {
       if (batch.maxTimestamp < timestamp) continue;
+      if (batch.payload !== undefined) {
+        // A wire batch's records are not read here: its first offset stands for the batch (a coarser
+        // answer than Kafka's time index, which finds the record; never a later one).
+        if (batch.baseOffset >= maxOffset) return null;
+        if (lastOffsetOf(batch) >= this.startOffset) return { offset: Math.max(batch.baseOffset, this.startOffset), timestamp: batch.maxTimestamp };
+        continue;
+      }
       for (const record of batch.records) {
         const offset = batch.baseOffset + record.offsetDelta;
         if (offset >= maxOffset) return null;

@@ -62,6 +62,13 @@ export const Errors = {
   STALE_MEMBER_EPOCH: { code: 113, retriable: false, definite: true },
   /** Client side: the connection broke or a request timed out (NetworkClient disconnects); the request may have been processed. */
   NETWORK_EXCEPTION: { code: 13, retriable: true, definite: false },
+  // The live cluster's gateway: requests from real clients.
+  CORRUPT_MESSAGE: { code: 2, retriable: true, definite: true },
+  LEADER_NOT_AVAILABLE: { code: 5, retriable: true, definite: true },
+  FETCH_SESSION_ID_NOT_FOUND: { code: 70, retriable: true, definite: true },
+  UNSUPPORTED_COMPRESSION_TYPE: { code: 76, retriable: false, definite: true },
+  INVALID_RECORD: { code: 87, retriable: false, definite: true },
+  UNKNOWN_TOPIC_ID: { code: 100, retriable: true, definite: true },
 } as const;
 
 export type ErrorName = keyof typeof Errors;

@@ -31,6 +31,7 @@ import {
 import type { ReplicaEffect } from './effects.js';
 import type { Deviations } from '../deviations.js';
 import { checkClientBatch, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, recordBatch, type ProducerState } from '../../log/producer-state.js';
+import { produceRecordCount } from '../../protocol/replication/produce.js';
 import { Step as GenericStep } from '../step.js';
 
 export interface ReplicaConfig {
@@ -190,7 +191,8 @@ function appendClientBatch(step: Step, request: With<ProduceRequest>): void {
   const c = step.c;
   const producer = { producerId: request.producerId ?? NO_PRODUCER_ID, producerEpoch: request.producerEpoch ?? NO_PRODUCER_EPOCH, baseSequence: request.baseSequence ?? NO_SEQUENCE };
   // Variant producer-state-one-batch: fewer retained batches than ProducerStateEntry.NUM_BATCHES_TO_RETAIN recognise a retry.
-  const check = checkClientBatch(c.log.producers, { ...producer, lastOffsetDelta: request.records.length - 1 }, c.variant.deviations?.producerBatchesRetained);
+  const recordCount = produceRecordCount(request);
+  const check = checkClientBatch(c.log.producers, { ...producer, lastOffsetDelta: recordCount - 1 }, c.variant.deviations?.producerBatchesRetained);
   if (check.outcome === 'reject') {
     if (request.acks !== 0) step.effect(produceResponse(c, request.from, request.correlationId, errorCode(check.error), -1));
     return;
@@ -202,12 +204,19 @@ function appendClientBatch(step: Step, request: With<ProduceRequest>): void {
     return;
   }
   const baseOffset = c.log.logEndOffset;
-  const batch: RecordBatch = {
-    baseOffset, lastOffsetDelta: request.records.length - 1, partitionLeaderEpoch: c.partition.leaderEpoch,
-    ...producer, maxTimestamp: request.nowMs,
-    records: request.records.map((r, i) => ({ offsetDelta: i, timestamp: request.nowMs, key: r.key, value: r.value })),
-  };
-  const logEndOffset = baseOffset + request.records.length;
+  // A wire batch keeps its bytes (and its CreateTime timestamps) as received: only its handle is appended.
+  const wire = request.batch;
+  const batch: RecordBatch = wire === undefined
+    ? {
+      baseOffset, lastOffsetDelta: recordCount - 1, partitionLeaderEpoch: c.partition.leaderEpoch,
+      ...producer, maxTimestamp: request.nowMs,
+      records: request.records.map((r, i) => ({ offsetDelta: i, timestamp: request.nowMs, key: r.key, value: r.value })),
+    }
+    : {
+      baseOffset, lastOffsetDelta: recordCount - 1, partitionLeaderEpoch: c.partition.leaderEpoch,
+      ...producer, maxTimestamp: wire.maxTimestamp, records: [], payload: wire.payload, sizeInBytes: wire.sizeInBytes,
+    };
+  const logEndOffset = baseOffset + recordCount;
   step.effect({ type: 'log.append', batch });
   step.patch({ log: { ...c.log, logEndOffset, epochCache: appendToEpochCache(c.log.epochCache, c.partition.leaderEpoch, baseOffset), producers: recordBatch(c.log.producers, batch) } });
   if (request.acks === 1) step.effect(produceResponse(step.c, request.from, request.correlationId, 0, baseOffset));

@@ -19,6 +19,11 @@ export const ProduceRequest = structWithOptional(
     producerId: int,
     producerEpoch: int,
     baseSequence: int,
+    /**
+     * A batch from a real client (the live cluster's gateway): the header fields the replica
+     * needs, and the opaque handle of its bytes (src/cluster/payloads.ts). `records` is then empty.
+     */
+    batch: struct({ payload: int, recordCount: int, maxTimestamp: int, sizeInBytes: int }),
   },
 );
 export type ProduceRequest = t.TypeOf<typeof ProduceRequest>;
@@ -36,7 +41,7 @@ export type ProduceResponse = t.TypeOf<typeof ProduceResponse>;
 export const produceSpecs = [
   messageSpec<ProduceRequest>({
     type: 'Produce', family: 'replication', kind: 'request', apiKey: 0, role: 'replica', pairedWith: 'ProduceResponse', codec: ProduceRequest,
-    render: (m) => `Produce ${renderPartition(m)} acks=${m.acks === -1 ? 'all' : m.acks} [${m.records.map((r) => `${r.key ?? ''}=${r.value}`).join(' ')}] #${m.correlationId}`,
+    render: (m) => `Produce ${renderPartition(m)} acks=${m.acks === -1 ? 'all' : m.acks} ${m.batch === undefined ? `[${m.records.map((r) => `${r.key ?? ''}=${r.value}`).join(' ')}]` : `(${m.batch.recordCount} records, ${m.batch.sizeInBytes} bytes)`} #${m.correlationId}`,
     errorResponse: (m, errorCode) => ({ type: 'ProduceResponse', topic: m.topic, topicId: m.topicId, partition: m.partition, correlationId: m.correlationId, errorCode, baseOffset: -1, logStartOffset: -1 }),
   }),
   messageSpec<ProduceResponse>({
@@ -44,3 +49,6 @@ export const produceSpecs = [
     render: (m) => `ProduceResponse${renderError(m.errorCode)} ${renderPartition(m)}${m.errorCode === 0 ? ` offset=${m.baseOffset}` : ''} #${m.correlationId}`,
   }),
 ] as const;
+
+/** The records a Produce carries: its model records, or its wire batch's count. */
+export const produceRecordCount = (m: ProduceRequest): number => m.batch?.recordCount ?? m.records.length;

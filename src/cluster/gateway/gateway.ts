@@ -1,0 +1,177 @@
+/**
+ * The client gateway: Kafka's request handling (SocketServer's processors hand a request to
+ * KafkaApis) in the node layer, so the rules a real client meets are the machines' rules. A frame
+ * from a client connection is decoded with the wire codecs; the request header decides whether
+ * the API and version are served (KIP-511: an ApiVersions request of a version the broker does
+ * not know is answered in v0 with UNSUPPORTED_VERSION and the versions it does; any other
+ * unserved API or version closes the connection, as RequestContext.parseRequest's failure does);
+ * the body is turned into the node's machine events, and their answers into the wire response of
+ * the same version.
+ *
+ * A client connection is a client id on the node's transport (the simulator's client processes
+ * are numbered the same way): the gateway sends the machines' requests from it and the node's
+ * answers come back to it through the shell's transport, matched by correlation id.
+ */
+import { decodeRequest, decodeRequestHeader, encodeResponse, WireDecodeError, type RequestHeader } from '../../protocol/wire/index.js';
+import { errorCode } from '../../protocol/errors.js';
+import type { BrokerNode } from '../broker-node.js';
+import type { ClusterMessage } from '../world.js';
+import { fitResponse } from './shape.js';
+import { apiVersionsBody, servedApi, UNSUPPORTED_VERSION_API_VERSIONS } from './api-versions.js';
+import { DelayedFetches } from './fetch.js';
+
+export interface GatewayConfig {
+  /** The cluster id Metadata reports (meta.properties' cluster.id). */
+  readonly clusterId: string;
+  /** auto.create.topics.enable (Kafka's default: true). */
+  readonly autoCreateTopicsEnable: boolean;
+  /** num.partitions and default.replication.factor: topics created without them (auto-created, or -1 in CreateTopics v4+). */
+  readonly numPartitions: number;
+  readonly defaultReplicationFactor: number;
+}
+
+export const defaultGatewayConfig: Omit<GatewayConfig, 'clusterId'> = { autoCreateTopicsEnable: true, numPartitions: 1, defaultReplicationFactor: 1 };
+
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** What the gateway takes from its shell: the transport it shares with the node, and time. */
+export interface GatewayWorld {
+  send(from: number, to: number, message: ClusterMessage): void;
+  nowMs(): number;
+  /** Run `task` after `delayMs` (a fetch's max wait, a guard on a lost answer). */
+  after(delayMs: number, task: () => void): { cancel(): void };
+}
+
+export type Reply =
+  | { readonly kind: 'respond'; readonly frame: Uint8Array }
+  /** Produce with acks=0: no answer. */
+  | { readonly kind: 'none' }
+  | { readonly kind: 'close'; readonly reason: string };
+
+/** What an API module is given for one request. */
+export interface RequestContext {
+  readonly gateway: Gateway;
+  readonly clientId: number;
+  readonly version: number;
+  readonly header: RequestHeader;
+  readonly body: unknown;
+}
+
+/** An API module's answer: the response body (newest shape; fitted to the version), null for none, or a reason to close the connection. */
+export type Handled = Record<string, unknown> | null | { readonly close: string };
+
+/** A machine request as the gateway writes it: the correlation id is the gateway's to give. */
+type WithoutCorrelation<T> = T extends unknown ? Omit<T, 'correlationId'> : never;
+
+/** An answer that never comes (a node that stopped) is given up after this long: past a JoinGroup's longest wait (max.poll.interval.ms, 5 min). */
+const ANSWER_GUARD_MS = 330_000;
+
+interface Pending {
+  readonly clientId: number;
+  readonly resolve: (message: ClusterMessage | undefined) => void;
+  readonly guard: { cancel(): void };
+}
+
+export class Gateway {
+  private readonly pending = new Map<number, Pending>();
+  private nextCorrelationId = 1;
+  private nextClient: number;
+  readonly delayedFetches: DelayedFetches;
+
+  constructor(
+    readonly node: BrokerNode,
+    readonly world: GatewayWorld,
+    readonly config: GatewayConfig,
+    /** The listener each broker advertises (advertised.listeners), by broker id. */
+    readonly endpointOf: (brokerId: number) => Endpoint | undefined,
+    /** Client ids this gateway allocates start here (disjoint from node ids and from other gateways' ranges). */
+    clientIdBase: number,
+  ) {
+    this.nextClient = clientIdBase;
+    this.delayedFetches = new DelayedFetches(this);
+    node.replicaStepped = (key) => this.delayedFetches.replicaStepped(key);
+  }
+
+  /** A new client connection: its id on the node's transport. */
+  openClient(): number {
+    return this.nextClient++;
+  }
+
+  /** The connection closed: its requests in flight are answered to nobody. */
+  closeClient(clientId: number): void {
+    for (const [correlationId, p] of this.pending) {
+      if (p.clientId !== clientId) continue;
+      this.pending.delete(correlationId);
+      p.guard.cancel();
+      p.resolve(undefined);
+    }
+    this.delayedFetches.dropClient(clientId);
+  }
+
+  /** An answer from a node to one of this gateway's clients. */
+  deliver(message: ClusterMessage): void {
+    const correlationId = (message as { correlationId?: number }).correlationId;
+    if (correlationId === undefined) return;
+    const p = this.pending.get(correlationId);
+    if (p === undefined) return;
+    this.pending.delete(correlationId);
+    p.guard.cancel();
+    p.resolve(message);
+  }
+
+  /** Send a machine request from a client and wait for its answer (undefined: none came, or the client left). */
+  ask<T extends ClusterMessage>(clientId: number, to: number, message: WithoutCorrelation<ClusterMessage>): Promise<T | undefined> {
+    const correlationId = this.nextCorrelationId++;
+    return new Promise((resolve) => {
+      const guard = this.world.after(ANSWER_GUARD_MS, () => {
+        if (this.pending.delete(correlationId)) resolve(undefined);
+      });
+      this.pending.set(correlationId, { clientId, resolve: resolve as (m: ClusterMessage | undefined) => void, guard });
+      this.world.send(clientId, to, { ...message, correlationId } as ClusterMessage);
+    });
+  }
+
+  /** Requests waiting for an answer from a node (for tests and the shell's health line). */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** One request frame (without its size prefix) from client `clientId`. */
+  async handle(clientId: number, frame: Uint8Array): Promise<Reply> {
+    let header: RequestHeader;
+    try {
+      header = decodeRequestHeader(frame).header;
+    } catch (error) {
+      return { kind: 'close', reason: describe(error) };
+    }
+    const apiKey = header.requestApiKey;
+    const version = header.requestApiVersion;
+    const api = servedApi(apiKey);
+    if (api === undefined || version < api.minVersion || version > api.maxVersion) {
+      if (apiKey === UNSUPPORTED_VERSION_API_VERSIONS) {
+        const body = fitResponse(18, 0, { ...apiVersionsBody(), errorCode: errorCode('UNSUPPORTED_VERSION') });
+        return { kind: 'respond', frame: encodeResponse(18, 0, { correlationId: header.correlationId }, body) };
+      }
+      return { kind: 'close', reason: api === undefined ? `api key ${apiKey} is not served` : `${api.name} v${version} is not served (v${api.minVersion}-${api.maxVersion})` };
+    }
+    let body: unknown;
+    try {
+      body = decodeRequest(frame, { strict: true }).body;
+    } catch (error) {
+      return { kind: 'close', reason: describe(error) };
+    }
+    const handled = await api.handle({ gateway: this, clientId, version, header, body });
+    if (handled === null) return { kind: 'none' };
+    if ('close' in handled && typeof handled['close'] === 'string') return { kind: 'close', reason: handled['close'] };
+    const shaped = fitResponse(apiKey, version, handled as Record<string, unknown>);
+    return { kind: 'respond', frame: encodeResponse(apiKey, version, { correlationId: header.correlationId }, shaped) };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof WireDecodeError) return error.message;
+  throw error;
+}

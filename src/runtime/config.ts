@@ -1,0 +1,93 @@
+/**
+ * Kafka's broker config names (server.properties), mapped onto the node layer's configs. Only the
+ * names listed here are accepted; an unknown name or a bad value is one clear error.
+ */
+import { defaultBrokerConfig, type BrokerConfig } from '../machines/broker/machine.js';
+import { defaultReplicaConfig, type ReplicaConfig } from '../machines/replica/machine.js';
+import { defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../machines/group/shard.js';
+import { defaultLogConfig, type LogConfig } from '../log/partition-log.js';
+import { defaultGatewayConfig, type GatewayConfig } from '../cluster/gateway/gateway.js';
+import { defaultListenerConfig, type ListenerConfig } from './listener.js';
+
+export interface LiveConfig {
+  readonly broker: BrokerConfig;
+  readonly replica: ReplicaConfig;
+  readonly groupCoordinator: GroupCoordinatorConfig;
+  readonly log: LogConfig;
+  readonly gateway: Omit<GatewayConfig, 'clusterId'>;
+  readonly listener: ListenerConfig;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * The live cluster's defaults: Kafka's, except where the model's machines stand in for a Kafka
+ * mechanism with a different knob. A follower's empty fetch is answered at once (there is no
+ * long poll at the leader yet), so it waits `fetchWaitMs` before fetching again; 20 ms keeps
+ * acks=all latency low without a busy loop.
+ */
+export const liveDefaults: LiveConfig = {
+  broker: defaultBrokerConfig,
+  replica: { ...defaultReplicaConfig, replicaLagTimeMaxMs: 30_000, fetchWaitMs: 20, requestTimeoutMs: 30_000 },
+  groupCoordinator: defaultGroupCoordinatorConfig,
+  log: defaultLogConfig,
+  gateway: defaultGatewayConfig,
+  listener: defaultListenerConfig,
+};
+
+type Setter = (config: Mutable, value: string, key: string) => void;
+type Mutable = { -readonly [K in keyof LiveConfig]: { -readonly [F in keyof LiveConfig[K]]: LiveConfig[K][F] } };
+
+function int(value: string, key: string, min: number): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new ConfigError(`${key}: '${value}' is not an integer`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${key}: ${value} is below ${min} or too large`);
+  return n;
+}
+
+function bool(value: string, key: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${key}: '${value}' is not true or false`);
+}
+
+const setters: Record<string, Setter> = {
+  'min.insync.replicas': (c, v, k) => void (c.broker.minInsyncReplicas = int(v, k, 1)),
+  'broker.heartbeat.interval.ms': (c, v, k) => void (c.broker.heartbeatIntervalMs = int(v, k, 1)),
+  'offsets.topic.num.partitions': (c, v, k) => void (c.broker.offsetsTopicNumPartitions = c.groupCoordinator.offsetsTopicNumPartitions = int(v, k, 1)),
+  'offsets.topic.replication.factor': (c, v, k) => void (c.broker.offsetsTopicReplicationFactor = c.groupCoordinator.offsetsTopicReplicationFactor = int(v, k, 1)),
+  'replica.lag.time.max.ms': (c, v, k) => void (c.replica.replicaLagTimeMaxMs = int(v, k, 1)),
+  'replica.fetch.backoff.ms': (c, v, k) => void (c.replica.fetchBackoffMs = int(v, k, 0)),
+  'group.min.session.timeout.ms': (c, v, k) => void (c.groupCoordinator.groupMinSessionTimeoutMs = int(v, k, 0)),
+  'group.max.session.timeout.ms': (c, v, k) => void (c.groupCoordinator.groupMaxSessionTimeoutMs = int(v, k, 0)),
+  'group.initial.rebalance.delay.ms': (c, v, k) => void (c.groupCoordinator.groupInitialRebalanceDelayMs = int(v, k, 0)),
+  'offsets.commit.timeout.ms': (c, v, k) => void (c.groupCoordinator.offsetsCommitTimeoutMs = int(v, k, 1)),
+  'log.segment.bytes': (c, v, k) => void (c.log.segmentBytes = int(v, k, 14)),
+  'log.retention.ms': (c, v, k) => void (c.log.retentionMs = int(v, k, -1)),
+  'log.retention.bytes': (c, v, k) => void (c.log.retentionBytes = int(v, k, -1)),
+  'log.flush.interval.messages': (c, v, k) => void (c.log.flushMessages = int(v, k, 1)),
+  'auto.create.topics.enable': (c, v, k) => void (c.gateway.autoCreateTopicsEnable = bool(v, k)),
+  'num.partitions': (c, v, k) => void (c.gateway.numPartitions = int(v, k, 1)),
+  'default.replication.factor': (c, v, k) => void (c.gateway.defaultReplicationFactor = int(v, k, 1)),
+  'socket.request.max.bytes': (c, v, k) => void (c.listener.socketRequestMaxBytes = int(v, k, 1)),
+  'connections.max.idle.ms': (c, v, k) => void (c.listener.connectionsMaxIdleMs = int(v, k, 1)),
+};
+
+export const overridableKeys: readonly string[] = Object.keys(setters).sort();
+
+/** The defaults with `key=value` overrides applied, in order. */
+export function liveConfig(overrides: readonly string[]): LiveConfig {
+  const config: Mutable = {
+    broker: { ...liveDefaults.broker }, replica: { ...liveDefaults.replica }, groupCoordinator: { ...liveDefaults.groupCoordinator },
+    log: { ...liveDefaults.log }, gateway: { ...liveDefaults.gateway }, listener: { ...liveDefaults.listener },
+  };
+  for (const override of overrides) {
+    const at = override.indexOf('=');
+    if (at <= 0) throw new ConfigError(`--override takes key=value, got '${override}'`);
+    const key = override.slice(0, at).trim();
+    const setter = setters[key];
+    if (setter === undefined) throw new ConfigError(`unknown config '${key}' (known: ${overridableKeys.join(', ')})`);
+    setter(config, override.slice(at + 1).trim(), key);
+  }
+  return config;
+}
