@@ -235,7 +235,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private nextSendId = 1;
   private producerRequests = 0;
   readonly producerFindings: IdempotenceFinding[] = [];
-  private readonly produceWatch = new ProduceWatch();
+  private readonly produceWatch = new ProduceWatch(simulatedProducerConfig('idempotent').requestTimeoutMs);
   private readonly commitWatch = new CommitWatch();
 
   constructor(setup: ClusterSetup) {
@@ -855,7 +855,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       return { kind: 'deliver', from, to, message: this.renderLazily(from, to, message) };
     }
     if (to === PRODUCER_CLIENT_ID) {
-      if (message.type === 'ProduceResponse') this.produceWatch.answerReceived(from, message);
+      if (message.type === 'ProduceResponse') this.produceWatch.answerReceived(from, message, this.clockMs);
+      if (message.type === 'Disconnected') this.produceWatch.connectionClosed(from);
       this.stepClient(this.clientProcess(PRODUCER_CLIENT_ID), 'producer', { ...message, from });
       return { kind: 'deliver', from, to, actor: 'producer', message: this.renderLazily(from, to, message) };
     }
@@ -985,7 +986,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   send(from: number, to: number, message: ClusterMessage): void {
     if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') {
       this.producerRequests++;
-      this.produceWatch.requestSent(to, message);
+      this.produceWatch.requestSent(to, message, this.clockMs);
     }
     if (message.type === 'OffsetCommitResponse' && this.places.get(from)?.kind === 'broker') {
       const problem = this.commitWatch.answerSent(from, to, message);
