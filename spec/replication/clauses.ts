@@ -115,7 +115,7 @@ export const UncleanOnlyWhereAllowed: Clause = {
 export const LogStartWithinHighWatermark: Clause = {
   id: 'REPL-RET-1',
   title: 'The log start offset never passes the high watermark',
-  statement: 'On every partition leader the log start offset is at most its high watermark: neither retention nor a DeleteRecords removes a record consumers have not been allowed to read. (Kafka holds this on followers too; the model\'s followers do not yet, see REPL-RET-2.)',
+  statement: 'On every live replica the log start offset is at most the replica\'s high watermark: neither retention, nor a DeleteRecords, nor a leader\'s log start offset taken by a follower removes a record consumers have not been allowed to read.',
   source: 'UnifiedLog.maybeIncrementLogStartOffset (OffsetOutOfRangeException above the high watermark); KIP-107; protocol-rules D (retention)',
   kind: 'invariant',
   anomaly: 'lost-write',
@@ -158,8 +158,7 @@ function logStartCheck(): InvariantCheck<ReplicationView> {
     observe(view, moment: Moment) {
       const out: string[] = [];
       for (const r of view.replicas) {
-        // Leaders only for now: the model's follower takes the leader's log start offset before its own high watermark has caught up (reference seed 136), which Kafka's UnifiedLog.maybeIncrementLogStartOffset refuses; REPL-RET-2 bounds followers.
-        if (r.role !== 'Leader' || !moment.changedNodes.includes(r.broker) || view.uncleanPartitions.has(r.key)) continue;
+        if (!moment.changedNodes.includes(r.broker) || view.uncleanPartitions.has(r.key)) continue;
         if (r.logStartOffset > r.highWatermark) out.push(`${r.key}: broker ${r.broker} (${r.role}, leader epoch ${r.leaderEpoch}) has log start offset ${r.logStartOffset} above its high watermark ${r.highWatermark}`);
       }
       return out;

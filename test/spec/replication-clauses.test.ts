@@ -37,10 +37,11 @@ describe('replication clauses', () => {
     expect(violations(view({ elections: [{ ...unclean, leader: -1 }] }), 'REPL-UNCLEAN-1')).toEqual([]);
   });
 
-  it('REPL-RET-1: a leader whose log starts above its high watermark fails', () => {
-    const at = (logStartOffset: number, highWatermark: number): ReplicaView => ({ ...replica(2, 'Leader', highWatermark, 10), logStartOffset });
-    expect(violations(view({ replicas: [at(6, 5)] }), 'REPL-RET-1')).toHaveLength(1);
-    expect(violations(view({ replicas: [at(5, 5)] }), 'REPL-RET-1')).toEqual([]);
+  it('REPL-RET-1: a leader or a follower whose log starts above its high watermark fails', () => {
+    const at = (role: 'Leader' | 'Follower', logStartOffset: number, highWatermark: number): ReplicaView => ({ ...replica(2, role, highWatermark, 10), logStartOffset });
+    expect(violations(view({ replicas: [at('Leader', 6, 5)] }), 'REPL-RET-1')).toHaveLength(1);
+    expect(violations(view({ replicas: [at('Follower', 6, 5)] }), 'REPL-RET-1')).toHaveLength(1);
+    expect(violations(view({ replicas: [at('Leader', 5, 5)] }), 'REPL-RET-1')).toEqual([]);
   });
 
   it('REPL-RET-2: no log start offset above the highest high watermark any leader reached', () => {
