@@ -36,7 +36,7 @@ import type { QuorumMessage } from '../../protocol/quorum/messages.js';
 import type { AllowedAnomaly, InvariantCheck, Violation } from '../../../spec/clause.js';
 import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
 import { leaderElectionOf } from './elections.js';
-import { checkConsumption, checkDurability, isUncleanElection, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
+import { checkConsumption, checkDurability, checkWritesAfterHealing, isUncleanElection, partitionsWithLiveIsr, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
 import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
 import { checkConsumerHistory, CommitFencedByGeneration } from '../../../spec/groups/clauses.js';
@@ -44,6 +44,7 @@ import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
 import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
 import { ProduceWatch } from './produce-watch.js';
+import { withHardFaults } from './hard-faults.js';
 import { CommitWatch } from './commit-watch.js';
 import { zombiePauses, type ConsumerOp } from './zombies.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
@@ -217,6 +218,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private transitionCount = 0;
   private healedAt: number | null = null;
   private convergedAt: number | null = null;
+  /** Brokers crashed for good: never restarted, and the liveness clauses expect nothing of them. */
+  private readonly lostForGood = new Set<number>();
   private stepEffects: string[] = [];
   private stepChanged = new Set<number>();
   /** The metadata log's committed truth, applied from whichever node has committed furthest. */
@@ -253,7 +256,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.brokers = brokerIds(this.options);
     this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
     this.workload = Random.stream(this.options.seed, 'workload');
-    this.faults = setup.faults ?? clusterFaultSchedule(this.options);
+    this.faults = setup.faults ?? withHardFaults(this.options, clusterFaultSchedule(this.options));
     this.checks = replicationInvariantChecks();
     this.trace = setup.recordTrace === true ? [] : null;
     this.client = new WorkloadClient(this.options, Random.stream(this.options.seed, 'client'), this.controllers, () => this.brokers.filter((b) => placeUp(this.place(b))), this.variant.replication.epochFencing);
@@ -681,6 +684,12 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     };
   }
 
+  /** The topic's partitions, unless too few brokers are left for its replication factor, when CreateTopics must fail (INVALID_REPLICATION_FACTOR). */
+  private expectedPartitions(): number {
+    const live = this.brokers.length - this.lostForGood.size;
+    return this.client.topicCreated || live >= this.options.topic.replicationFactor ? this.options.topic.partitions : 0;
+  }
+
   /** End of run: liveness and the history checks. */
   finish(): void {
     if (this.finished) return;
@@ -690,7 +699,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     for (const op of this.pendingSends.values()) this.client.history.push({ ...op, type: 'info', error: 'no answer', time: this.clockMs });
     this.pendingSends.clear();
     if (!this.scripted && this.convergedAt === null) {
-      const reason = replicationNotConverged(this.view(), this.brokers, this.options.topic.partitions) ?? 'not converged';
+      const reason = replicationNotConverged(this.view(), this.brokers, this.expectedPartitions(), [...this.lostForGood]) ?? 'not converged';
       this.violate(ReplicationConverges.id, undefined, `within ${this.options.livenessBoundMs}ms of healing: ${reason}`);
       return;
     }
@@ -700,7 +709,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
     const idempotence = this.usesProducer ? this.checkProducer(view) : [];
     const consumers = this.groupSpec === null ? [] : checkConsumerHistory(this.consumerHistory);
-    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, ...idempotence, ...consumers]) {
+    const afterHealing = checkWritesAfterHealing(this.client.history, this.healedAt ?? Number.POSITIVE_INFINITY, partitionsWithLiveIsr(view, [...this.lostForGood]));
+    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, afterHealing, ...idempotence, ...consumers]) {
       if (result.verdict === 'invalid') this.violate(result.clauseId, undefined, result.anomalies.slice(0, 5).join('; ') + (result.anomalies.length > 5 ? `; and ${result.anomalies.length - 5} more` : ''));
     }
   }
@@ -893,13 +903,15 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     const all = [CLIENT_ID, ...this.nodeIds];
     switch (fault.kind) {
       case 'crash':
+      case 'crash-for-good':
       case 'power-loss': {
         const place = this.place(fault.node);
         if (placeUp(place)) this.crash(place, fault.kind === 'power-loss');
+        if (fault.kind === 'crash-for-good') this.lostForGood.add(fault.node);
         break;
       }
       case 'restart':
-        this.kafkaNode(fault.node).restart();
+        if (!this.lostForGood.has(fault.node)) this.kafkaNode(fault.node).restart();
         break;
       case 'pause':
         this.place(fault.node).paused = true;
@@ -930,7 +942,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
           place.skew = 1;
           if (place.paused) this.resume(place);
           // A crashed consumer comes back at its own scheduled restart: healing restarts Kafka nodes only.
-          if (place.kafka !== null && !place.kafka.up) place.kafka.restart();
+          if (place.kafka !== null && !place.kafka.up && !this.lostForGood.has(place.id)) place.kafka.restart();
         }
         break;
     }
@@ -1076,7 +1088,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         }
       }
     }
-    if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.options.topic.partitions) === null) this.convergedAt = this.clockMs;
+    if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.expectedPartitions(), [...this.lostForGood]) === null) this.convergedAt = this.clockMs;
     this.trace?.push({ kind: 'step', step: this.stepCount, time: this.clockMs, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
   }
 
