@@ -220,6 +220,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private convergedAt: number | null = null;
   /** Brokers crashed for good: never restarted, and the liveness clauses expect nothing of them. */
   private readonly lostForGood = new Set<number>();
+  private afterHealingCheckedAtMs = Number.NEGATIVE_INFINITY;
   private stepEffects: string[] = [];
   private stepChanged = new Set<number>();
   /** The metadata log's committed truth, applied from whichever node has committed furthest. */
@@ -620,7 +621,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   run(): ClusterRunResult {
     const deadline = this.options.safetyPhaseMs + this.options.livenessBoundMs;
-    drive(this, deadline, (time) => this.stepCount >= this.options.maxSteps || (this.convergedAt !== null && time > this.convergedAt + SETTLE_MS));
+    drive(this, deadline, (time) => this.stepCount >= this.options.maxSteps || (this.convergedAt !== null && time > this.convergedAt + SETTLE_MS && this.writesAfterHealingAnswered(time)));
     this.finish();
     return this.result();
   }
@@ -682,6 +683,17 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       },
       trace: this.trace,
     };
+  }
+
+  /**
+   * REPL-LIVE-2 is judged within the liveness bound, not at the first moment the cluster looks
+   * converged: a run goes on while a partition with a live ISR member has after-healing writes
+   * and no acknowledgement yet (at most once per virtual 50 ms, the history being long).
+   */
+  private writesAfterHealingAnswered(nowMs: number): boolean {
+    if (nowMs < this.afterHealingCheckedAtMs + 50) return false;
+    this.afterHealingCheckedAtMs = nowMs;
+    return checkWritesAfterHealing(this.client.history, this.healedAt ?? Number.POSITIVE_INFINITY, partitionsWithLiveIsr(this.view(), [...this.lostForGood])).verdict === 'valid';
   }
 
   /** The topic's partitions, unless too few brokers are left for its replication factor, when CreateTopics must fail (INVALID_REPLICATION_FACTOR). */
