@@ -345,10 +345,15 @@ export interface LostWrite {
   readonly value: string;
   readonly found: string;
   readonly allowed: boolean;
+  /** Why Kafka allows the loss, when it does. */
+  readonly reason?: string;
 }
 
+/** A loss Kafka allows for a reason outside the logs (every ISR member lost power before flushing): the reason, or null. */
+export type LossAllowance = (partition: string, offset: number, ackedAtMs: number) => string | null;
+
 /** REPL-ACK-1 and REPL-READ-1: acknowledged (acks=all) and consumed records against the final logs. */
-export function checkDurability(history: readonly ProduceOperation[], consumed: readonly ConsumeEvent[], finalView: ReplicationView): { acked: HistoryResult; read: HistoryResult; lost: LostWrite[] } {
+export function checkDurability(history: readonly ProduceOperation[], consumed: readonly ConsumeEvent[], finalView: ReplicationView, allowance: LossAllowance = () => null): { acked: HistoryResult; read: HistoryResult; lost: LostWrite[] } {
   const lost: LostWrite[] = [];
   const readLost: string[] = [];
   const finalRecord = (key: string, offset: number) => {
@@ -367,7 +372,9 @@ export function checkDurability(history: readonly ProduceOperation[], consumed: 
     if (op.type !== 'ok' || op.acks !== -1 || op.offset === undefined || deletedByRetention(op.partition, op.offset)) continue;
     const record = finalRecord(op.partition, op.offset);
     if (record?.value !== op.value) {
-      lost.push({ partition: op.partition, offset: op.offset, value: op.value, found: record === undefined ? 'nothing' : `${record.value}`, allowed: finalView.uncleanPartitions.has(op.partition) });
+      const unclean = finalView.uncleanPartitions.has(op.partition);
+      const reason = unclean ? 'lost to an unclean leader election the topic allows' : allowance(op.partition, op.offset, op.time);
+      lost.push({ partition: op.partition, offset: op.offset, value: op.value, found: record === undefined ? 'nothing' : `${record.value}`, allowed: reason !== null, ...(reason !== null ? { reason } : {}) });
     }
   }
   for (const event of consumed) {

@@ -45,6 +45,7 @@ import { resolveProducerConfig, type ProducerConfig } from '../../machines/produ
 import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
 import { ProduceWatch } from './produce-watch.js';
 import { withHardFaults } from './hard-faults.js';
+import { PowerLossWatch } from './power-loss.js';
 import { CommitWatch } from './commit-watch.js';
 import { zombiePauses, type ConsumerOp } from './zombies.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
@@ -221,6 +222,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   /** Brokers crashed for good: never restarted, and the liveness clauses expect nothing of them. */
   private readonly lostForGood = new Set<number>();
   private afterHealingCheckedAtMs = Number.NEGATIVE_INFINITY;
+  private readonly powerLoss = new PowerLossWatch();
   private stepEffects: string[] = [];
   private stepChanged = new Set<number>();
   /** The metadata log's committed truth, applied from whichever node has committed furthest. */
@@ -660,7 +662,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       violations: this.violations,
       allowedLostWrites: this.allowedLostWrites,
       allowed: [
-        ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} lost to an unclean leader election the topic allows` })),
+        ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} ${l.reason ?? 'lost to an unclean leader election the topic allows'}` })),
         ...this.producerFindings.filter((f) => f.allowed).map((f) => ({ clauseId: f.clauseId, reason: `${f.partition}: ${f.detail}` })),
       ],
       steps: this.stepCount,
@@ -716,7 +718,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       return;
     }
     const view = this.view();
-    const durability = checkDurability(this.client.history, this.client.consumed, view);
+    const durability = checkDurability(this.client.history, this.client.consumed, view, (partition, offset, ackedAtMs) => this.powerLoss.allowance(partition, offset, ackedAtMs));
     this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
     const idempotence = this.usesProducer ? this.checkProducer(view) : [];
@@ -918,6 +920,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       case 'crash-for-good':
       case 'power-loss': {
         const place = this.place(fault.node);
+        if (fault.kind === 'power-loss' && placeUp(place)) this.notePowerLoss(fault.node);
         if (placeUp(place)) this.crash(place, fault.kind === 'power-loss');
         if (fault.kind === 'crash-for-good') this.lostForGood.add(fault.node);
         break;
@@ -959,6 +962,13 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         break;
     }
     return { kind: 'fault', fault: renderFault(fault) };
+  }
+
+  /** Before `node` loses power: each partition's committed ISR and what the node's disk holds of it. */
+  private notePowerLoss(node: number): void {
+    const partitions = new Map<string, { isr: readonly number[]; recoveryPoint: number }>();
+    for (const p of this.view().partitions.values()) partitions.set(p.key, { isr: p.isr, recoveryPoint: this.brokerNode(node)?.logOf(p.key)?.recoveryPoint ?? 0 });
+    this.powerLoss.note({ atMs: this.clockMs, node, partitions });
   }
 
   /** A node's process dies: the node keeps its storage (src/cluster), the fault model forgets its timers and held messages. */
