@@ -126,7 +126,7 @@ export interface ProduceAttempt {
   readonly producerEpoch: number;
   readonly baseSequence: number;
   readonly values: readonly string[];
-  /** null: no answer reached the client (a timeout or a broken connection). */
+  /** null: no answer the client read (none came, or it came after the connection closed). */
   readonly answerErrorCode: number | null;
 }
 
@@ -136,14 +136,29 @@ function acknowledgedInEpoch(attempts: readonly ProduceAttempt[], partition: str
 }
 
 /**
+ * Produce answers that leave the write's fate open (Kafka's indefinite errors): the leader may have
+ * appended the batch and still commit it (REQUEST_TIMED_OUT and NOT_ENOUGH_REPLICAS_AFTER_APPEND
+ * come after the append, DelayedProduce; NETWORK_EXCEPTION and UNKNOWN_SERVER_ERROR say nothing).
+ * Every other error is a definite rejection of that one request by the broker that answered.
+ */
+const ANSWERS_OF_UNKNOWN_FATE: ReadonlySet<number> = new Set([-1, 7, 13, 20]);
+
+/** The client could not tell from this attempt whether its batch was written: no answer it read, or an indefinite one. */
+const fateUnknown = (a: ProduceAttempt): boolean => a.answerErrorCode === null || ANSWERS_OF_UNKNOWN_FATE.has(a.answerErrorCode);
+
+/**
  * Kafka's KIP-360 window, from the history alone: a copy of `value` written in one producer epoch
  * may be written again in a later one only if the client could not know the first copy's fate:
- * some attempt of it in that epoch went unanswered, and none was answered with success or with
- * OUT_OF_ORDER_SEQUENCE_NUMBER (a broker holding the copy answers a retry with its offset).
+ * some attempt of it in that epoch went unanswered or got an indefinite answer, and none was
+ * answered with success. A definite rejection of another attempt (NOT_LEADER_OR_FOLLOWER, or
+ * OUT_OF_ORDER_SEQUENCE_NUMBER from a deposed leader that never saw the batch) tells the client
+ * nothing about the copy the first attempt left at the real leader, and OUT_OF_ORDER_SEQUENCE_NUMBER
+ * is what makes the idempotent producer bump its epoch (TransactionManager.canRetry). A broker that
+ * holds the copy and still answers a retry with that error breaks PROD-DEDUP-1, judged on its own.
  */
 export function outcomeUnknownInEpoch(attempts: readonly ProduceAttempt[], partition: string, value: string, producerId: number, producerEpoch: number): boolean {
   const own = attempts.filter((a) => a.partition === partition && a.producerId === producerId && a.producerEpoch === producerEpoch && a.values.includes(value));
-  return own.some((a) => a.answerErrorCode === null) && !own.some((a) => a.answerErrorCode === 0 || a.answerErrorCode === OUT_OF_ORDER_SEQUENCE_NUMBER);
+  return own.some(fateUnknown) && !own.some((a) => a.answerErrorCode === 0);
 }
 
 /** A record in a committed log, with the producer fields of its batch. */
@@ -188,7 +203,7 @@ export function checkIdempotence(sends: readonly ProducerSend[], logs: ReadonlyM
       const epochs = new Set(found.map((r) => `${r.producerId}/${r.producerEpoch}`));
       // Every copy but the last was written in an epoch where the client could not know its fate.
       const allowed = epochs.size === found.length && found.slice(0, -1).every((r) => outcomeUnknownInEpoch(attempts, partition, send.value, r.producerId, r.producerEpoch));
-      findings.push({ clauseId: NoDuplicateAcknowledgedRecord.id, partition, allowed, detail: `${send.value} at offsets ${found.map((r) => `${r.offset} (epoch ${r.producerEpoch}, seq ${r.baseSequence})`).join(', ')}${allowed ? ': the earlier copy\'s request went unanswered, then an epoch bump renumbered it (KIP-360)' : ''}` });
+      findings.push({ clauseId: NoDuplicateAcknowledgedRecord.id, partition, allowed, detail: `${send.value} at offsets ${found.map((r) => `${r.offset} (epoch ${r.producerEpoch}, seq ${r.baseSequence})`).join(', ')}${allowed ? ': the earlier copy\'s fate was unknown to the client (no answer it read, or an indefinite one), then an epoch bump renumbered it (KIP-360)' : ''}` });
     }
     const placed = acked.flatMap((s) => {
       const first = copies.get(s.value)?.[0];

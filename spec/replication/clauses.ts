@@ -98,9 +98,17 @@ export const OffsetsInOrder: Clause = {
 export const ReplicationConverges: Clause = {
   id: 'REPL-LIVE-1',
   title: 'After healing, every partition has a leader and a full, caught-up ISR',
-  statement: 'Within the liveness bound of healing every fault: every broker is registered and unfenced; every partition has a leader, its ISR is all its replicas, and every replica\'s log end offset equals the leader\'s high watermark.',
-  source: 'Vanlightly/kafka-tlaplus liveness (the high watermark eventually advances); broker heartbeats, ISR expansion',
+  statement: 'Within the liveness bound of healing every fault: every broker not lost for good is registered and unfenced; every partition with an ISR member that is not lost has a leader, its ISR is all its replicas that are not lost, and each of those replicas\' log end offset equals the leader\'s high watermark. A partition whose every ISR member is lost may stay leaderless (unclean election off).',
+  source: 'Vanlightly/kafka-tlaplus liveness (the high watermark eventually advances); broker heartbeats, ISR expansion; ReplicationControlManager.handleBrokerFenced (a fenced broker leaves the ISR, the last member stays)',
   kind: 'liveness',
+};
+
+export const WritesAcknowledgedAfterHealing: Clause = {
+  id: 'REPL-LIVE-2',
+  title: 'After healing, every partition with a live ISR member acknowledges acks=all writes',
+  statement: 'With every fault healed except brokers lost for good, each partition that still has an ISR member that is not lost acknowledges an acks=all write sent to it after healing within the liveness bound: min.insync.replicas is met by the live replicas, so the high watermark must advance without waiting on a replica outside the ISR. Judged from the client\'s history and the final metadata.',
+  source: 'Partition.maybeIncrementLeaderHW (only ISR members and caught-up candidates hold the high watermark); DelayedProduce; issue 18 item 6',
+  kind: 'history',
 };
 
 export const UncleanOnlyWhereAllowed: Clause = {
@@ -115,7 +123,7 @@ export const UncleanOnlyWhereAllowed: Clause = {
 export const LogStartWithinHighWatermark: Clause = {
   id: 'REPL-RET-1',
   title: 'The log start offset never passes the high watermark',
-  statement: 'On every partition leader the log start offset is at most its high watermark: neither retention nor a DeleteRecords removes a record consumers have not been allowed to read. (Kafka holds this on followers too; the model\'s followers do not yet, see REPL-RET-2.)',
+  statement: 'On every live replica the log start offset is at most the replica\'s high watermark: neither retention, nor a DeleteRecords, nor a leader\'s log start offset taken by a follower removes a record consumers have not been allowed to read.',
   source: 'UnifiedLog.maybeIncrementLogStartOffset (OffsetOutOfRangeException above the high watermark); KIP-107; protocol-rules D (retention)',
   kind: 'invariant',
   anomaly: 'lost-write',
@@ -132,7 +140,7 @@ export const RetentionBelowHighWatermark: Clause = {
 
 export const replicationClauses: readonly Clause[] = [
   LeaderInIsr, IsrWithinReplicas, OneLeaderPerPartitionEpoch, HighWatermarkWithinIsr, LogsAgreeBelowHighWatermark,
-  ConsumerHighWatermarkMonotonic, AcknowledgedWritesDurable, ReadRecordsStay, OffsetsInOrder, ReplicationConverges,
+  ConsumerHighWatermarkMonotonic, AcknowledgedWritesDurable, ReadRecordsStay, OffsetsInOrder, ReplicationConverges, WritesAcknowledgedAfterHealing,
   UncleanOnlyWhereAllowed, LogStartWithinHighWatermark, RetentionBelowHighWatermark,
 ];
 
@@ -158,8 +166,7 @@ function logStartCheck(): InvariantCheck<ReplicationView> {
     observe(view, moment: Moment) {
       const out: string[] = [];
       for (const r of view.replicas) {
-        // Leaders only for now: the model's follower takes the leader's log start offset before its own high watermark has caught up (reference seed 136), which Kafka's UnifiedLog.maybeIncrementLogStartOffset refuses; REPL-RET-2 bounds followers.
-        if (r.role !== 'Leader' || !moment.changedNodes.includes(r.broker) || view.uncleanPartitions.has(r.key)) continue;
+        if (!moment.changedNodes.includes(r.broker) || view.uncleanPartitions.has(r.key)) continue;
         if (r.logStartOffset > r.highWatermark) out.push(`${r.key}: broker ${r.broker} (${r.role}, leader epoch ${r.leaderEpoch}) has log start offset ${r.logStartOffset} above its high watermark ${r.highWatermark}`);
       }
       return out;
@@ -285,21 +292,51 @@ export function replicationInvariantChecks(): InvariantCheck<ReplicationView>[] 
 }
 
 /** REPL-LIVE-1's condition: null when converged, else what is missing. */
-export function replicationNotConverged(view: ReplicationView, expectedBrokers: readonly number[], expectedPartitions: number): string | null {
-  const missing = expectedBrokers.filter((b) => !view.registeredBrokers.includes(b) || view.fencedBrokers.includes(b));
+/** The partitions that keep an ISR member not lost for good: those REPL-LIVE-1/2 expect to lead and take writes. */
+export function partitionsWithLiveIsr(view: ReplicationView, lostBrokers: readonly number[]): string[] {
+  return [...view.partitions.values()].filter((p) => p.isr.some((b) => !lostBrokers.includes(b))).map((p) => p.key);
+}
+
+export function replicationNotConverged(view: ReplicationView, expectedBrokers: readonly number[], expectedPartitions: number, lostBrokers: readonly number[] = []): string | null {
+  const missing = expectedBrokers.filter((b) => !lostBrokers.includes(b) && (!view.registeredBrokers.includes(b) || view.fencedBrokers.includes(b)));
   if (missing.length > 0) return `brokers not registered and unfenced: ${missing.join(', ')}`;
   if (view.partitions.size < expectedPartitions) return `${view.partitions.size} of ${expectedPartitions} partitions exist`;
+  const live = new Set(partitionsWithLiveIsr(view, lostBrokers));
   for (const p of view.partitions.values()) {
+    if (!live.has(p.key)) continue;
+    const replicas = p.replicas.filter((b) => !lostBrokers.includes(b));
     if (p.leader < 0) return `${p.key} has no leader`;
-    if (p.isr.length !== p.replicas.length) return `${p.key} ISR [${p.isr.join(',')}] of replicas [${p.replicas.join(',')}]`;
+    if (p.isr.length !== replicas.length || !replicas.every((b) => p.isr.includes(b))) return `${p.key} ISR [${p.isr.join(',')}] of live replicas [${replicas.join(',')}]`;
     const leader = view.replicas.find((r) => r.broker === p.leader && r.key === p.key);
     if (leader === undefined || leader.role !== 'Leader' || leader.leaderEpoch !== p.leaderEpoch) return `${p.key}: broker ${p.leader} does not yet act as leader of epoch ${p.leaderEpoch}`;
-    for (const replica of p.replicas) {
+    for (const replica of replicas) {
       const end = view.logEndOffsetOf(replica, p.key);
       if (end !== leader.highWatermark || leader.highWatermark !== leader.logEndOffset) return `${p.key}: replica ${replica} ends at ${end}, leader high watermark ${leader.highWatermark}, log end ${leader.logEndOffset}`;
     }
   }
   return null;
+}
+
+/**
+ * REPL-LIVE-2 over the client's history: every partition of `livePartitions` that was sent an
+ * acks=all write after `healedAtMs` acknowledged at least one of them. A write sent at the moment
+ * of healing may still meet a stale leader (a definite NOT_LEADER_OR_FOLLOWER), so one
+ * acknowledgement per partition is what the clause asks, not every write.
+ */
+export function checkWritesAfterHealing(history: readonly ProduceOperation[], healedAtMs: number, livePartitions: readonly string[]): HistoryResult {
+  const sent = new Map<string, number>();
+  const sentValues = new Set<string>();
+  const acknowledged = new Set<string>();
+  for (const op of history) {
+    if (op.acks !== -1) continue;
+    if (op.type === 'invoke' && op.time >= healedAtMs) {
+      sent.set(op.partition, (sent.get(op.partition) ?? 0) + 1);
+      sentValues.add(op.value);
+    }
+    if (op.type === 'ok' && sentValues.has(op.value)) acknowledged.add(op.partition);
+  }
+  const anomalies = livePartitions.filter((p) => (sent.get(p) ?? 0) > 0 && !acknowledged.has(p)).map((p) => `${p}: none of ${sent.get(p)} acks=all write(s) sent after healing was acknowledged`);
+  return { clauseId: WritesAcknowledgedAfterHealing.id, verdict: anomalies.length > 0 ? 'invalid' : 'valid', anomalies };
 }
 
 export interface LostWrite {
@@ -308,10 +345,15 @@ export interface LostWrite {
   readonly value: string;
   readonly found: string;
   readonly allowed: boolean;
+  /** Why Kafka allows the loss, when it does. */
+  readonly reason?: string;
 }
 
+/** A loss Kafka allows for a reason outside the logs (every ISR member lost power before flushing): the reason, or null. */
+export type LossAllowance = (partition: string, offset: number, ackedAtMs: number) => string | null;
+
 /** REPL-ACK-1 and REPL-READ-1: acknowledged (acks=all) and consumed records against the final logs. */
-export function checkDurability(history: readonly ProduceOperation[], consumed: readonly ConsumeEvent[], finalView: ReplicationView): { acked: HistoryResult; read: HistoryResult; lost: LostWrite[] } {
+export function checkDurability(history: readonly ProduceOperation[], consumed: readonly ConsumeEvent[], finalView: ReplicationView, allowance: LossAllowance = () => null): { acked: HistoryResult; read: HistoryResult; lost: LostWrite[] } {
   const lost: LostWrite[] = [];
   const readLost: string[] = [];
   const finalRecord = (key: string, offset: number) => {
@@ -330,7 +372,9 @@ export function checkDurability(history: readonly ProduceOperation[], consumed: 
     if (op.type !== 'ok' || op.acks !== -1 || op.offset === undefined || deletedByRetention(op.partition, op.offset)) continue;
     const record = finalRecord(op.partition, op.offset);
     if (record?.value !== op.value) {
-      lost.push({ partition: op.partition, offset: op.offset, value: op.value, found: record === undefined ? 'nothing' : `${record.value}`, allowed: finalView.uncleanPartitions.has(op.partition) });
+      const unclean = finalView.uncleanPartitions.has(op.partition);
+      const reason = unclean ? 'lost to an unclean leader election the topic allows' : allowance(op.partition, op.offset, op.time);
+      lost.push({ partition: op.partition, offset: op.offset, value: op.value, found: record === undefined ? 'nothing' : `${record.value}`, allowed: reason !== null, ...(reason !== null ? { reason } : {}) });
     }
   }
   for (const event of consumed) {

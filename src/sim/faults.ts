@@ -11,6 +11,8 @@ import type { FaultRates, SimOptions } from './options.js';
 export const Fault = t.union([
   t.type({ kind: t.literal('crash'), node: t.number }),
   t.type({ kind: t.literal('restart'), node: t.number }),
+  /** A crash the node never comes back from: heal-all leaves it down (a broker lost for good). */
+  t.type({ kind: t.literal('crash-for-good'), node: t.number }),
   /** A machine crash: like crash, and the partition logs lose what was not flushed (page cache). */
   t.type({ kind: t.literal('power-loss'), node: t.number }),
   t.type({ kind: t.literal('pause'), node: t.number }),
@@ -23,7 +25,7 @@ export const Fault = t.union([
   t.type({ kind: t.literal('heal') }),
   /** One node's timers take `factor` times their nominal delay. */
   t.type({ kind: t.literal('clock-skew'), node: t.number, factor: t.number }),
-  /** Heal the network, restart crashed nodes, resume paused ones, reset skew: the liveness phase. */
+  /** Heal the network, restart crashed nodes (not those crashed for good), resume paused ones, reset skew: the liveness phase. */
   t.type({ kind: t.literal('heal-all') }),
 ]);
 export type Fault = t.TypeOf<typeof Fault>;
@@ -35,6 +37,7 @@ export function renderFault(fault: Fault): string {
   switch (fault.kind) {
     case 'crash':
     case 'restart':
+    case 'crash-for-good':
     case 'power-loss':
     case 'pause':
     case 'resume':

@@ -311,6 +311,8 @@ export class Simulation implements Drivable {
     this.stepEffects.push(renderFault(fault));
     switch (fault.kind) {
       case 'crash':
+      // The quorum model's schedules never lose a voter for good; a script that does gets a crash.
+      case 'crash-for-good':
       case 'power-loss': {
         const node = this.node(fault.node);
         if (node.up) this.crash(node);

@@ -310,6 +310,23 @@ describe('replica machine: the follower', () => {
     expect(h.effects()).toContainEqual({ type: 'log.truncate', toOffset: 3 });
   });
 
+  it('REPL-RET-1 regression (reference seed 136): a new leader\'s lagging high watermark never takes a follower\'s below its own log start (UnifiedLog.updateHighWatermark)', () => {
+    const h = replica(3, { hw: 106, log: { logStartOffset: 106, logEndOffset: 124, epochCache: [{ epoch: 3, startOffset: 0 }] } }).metadata({ leader: 1, leaderEpoch: 4 });
+    const correlationId = (h.sent()[0] as { correlationId: number }).correlationId;
+    h.send({ type: 'FetchResponse', ...address, from: 1, correlationId, errorCode: 0, highWatermark: 103, logStartOffset: 100, logEndOffset: 124, divergingEpoch: null, currentLeader: null, batches: [] });
+    expect(h.context.highWatermark).toBe(106);
+    expect(h.context.log.logStartOffset).toBe(106);
+  });
+
+  it('UnifiedLog.maybeIncrementLogStartOffset: a follower takes the leader\'s log start offset only up to its own high watermark', () => {
+    const h = replica(3, { log: { logStartOffset: 0, logEndOffset: 20, epochCache: [{ epoch: 0, startOffset: 0 }] } }).metadata({ leader: 1, leaderEpoch: 1 });
+    const correlationId = (h.sent()[0] as { correlationId: number }).correlationId;
+    h.send({ type: 'FetchResponse', ...address, from: 1, correlationId, errorCode: 0, highWatermark: 12, logStartOffset: 15, logEndOffset: 30, divergingEpoch: null, currentLeader: null, batches: [] });
+    expect(h.context.highWatermark).toBe(12);
+    expect(h.context.log.logStartOffset).toBe(12);
+    expect(h.effects()).toContainEqual({ type: 'log.raiseLogStartOffset', offset: 12 });
+  });
+
   it('a produce to a follower is NOT_LEADER_OR_FOLLOWER', () => {
     const h = replica(2).metadata({ leader: 1 });
     h.produce(-1);

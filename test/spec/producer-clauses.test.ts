@@ -51,10 +51,21 @@ describe('PROD-IDEM-1: a duplicate across epochs is allowed only where the histo
     expect(r.duplicates.verdict).toBe('valid');
     expect(r.findings.filter((f) => f.allowed)).toHaveLength(1);
   });
-  it('not allowed: a retry in epoch 0 was answered OUT_OF_ORDER_SEQUENCE_NUMBER by a broker that held the copy', () => {
-    expect(checkIdempotence(sends, logs, [attempt(0, null), attempt(0, 45), attempt(1, 0)]).duplicates.verdict).toBe('invalid');
+  it('allowed (seed 27): epoch-0 attempts timed out at the leader, and a deposed leader answered the retry OUT_OF_ORDER_SEQUENCE_NUMBER, which makes the client bump', () => {
+    // REQUEST_TIMED_OUT comes after the append (DelayedProduce): the copy may commit. The deposed
+    // leader never saw the batch, so its rejection says nothing of the copy at the real leader.
+    const r = checkIdempotence(sends, logs, [attempt(0, 7), attempt(0, 7), attempt(0, 45), attempt(1, 0)]);
+    expect(r.duplicates.verdict).toBe('valid');
+    expect(r.findings.filter((f) => f.allowed)).toHaveLength(1);
   });
-  it('not allowed: nothing in the history says the client could not know (every attempt answered)', () => {
+  it('allowed: NOT_ENOUGH_REPLICAS_AFTER_APPEND leaves the fate open too', () => {
+    expect(checkIdempotence(sends, logs, [attempt(0, 20), attempt(1, 0)]).duplicates.verdict).toBe('valid');
+  });
+  it('not allowed: an epoch-0 attempt was answered with success, so the client knew the copy was written', () => {
+    expect(checkIdempotence(sends, logs, [attempt(0, null), attempt(0, 0), attempt(1, 0)]).duplicates.verdict).toBe('invalid');
+  });
+  it('not allowed: nothing in the history says the client could not know (every attempt definitely rejected)', () => {
     expect(checkIdempotence(sends, logs, [attempt(0, 6), attempt(1, 0)]).duplicates.verdict).toBe('invalid');
+    expect(checkIdempotence(sends, logs, [attempt(0, 45), attempt(1, 0)]).duplicates.verdict).toBe('invalid');
   });
 });

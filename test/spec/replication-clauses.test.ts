@@ -3,7 +3,7 @@
  * state it forbids and holds on its neighbour that is allowed.
  */
 import { describe, expect, it } from 'vitest';
-import { checkConsumption, checkDurability, replicationInvariantChecks, replicationNotConverged } from '../../spec/replication/clauses.js';
+import { checkConsumption, checkDurability, checkWritesAfterHealing, replicationInvariantChecks, replicationNotConverged } from '../../spec/replication/clauses.js';
 import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView, RecordView, ConsumeEvent, ProduceOperation } from '../../spec/replication/view.js';
 
 const P = 'user_activity-0';
@@ -37,10 +37,11 @@ describe('replication clauses', () => {
     expect(violations(view({ elections: [{ ...unclean, leader: -1 }] }), 'REPL-UNCLEAN-1')).toEqual([]);
   });
 
-  it('REPL-RET-1: a leader whose log starts above its high watermark fails', () => {
-    const at = (logStartOffset: number, highWatermark: number): ReplicaView => ({ ...replica(2, 'Leader', highWatermark, 10), logStartOffset });
-    expect(violations(view({ replicas: [at(6, 5)] }), 'REPL-RET-1')).toHaveLength(1);
-    expect(violations(view({ replicas: [at(5, 5)] }), 'REPL-RET-1')).toEqual([]);
+  it('REPL-RET-1: a leader or a follower whose log starts above its high watermark fails', () => {
+    const at = (role: 'Leader' | 'Follower', logStartOffset: number, highWatermark: number): ReplicaView => ({ ...replica(2, role, highWatermark, 10), logStartOffset });
+    expect(violations(view({ replicas: [at('Leader', 6, 5)] }), 'REPL-RET-1')).toHaveLength(1);
+    expect(violations(view({ replicas: [at('Follower', 6, 5)] }), 'REPL-RET-1')).toHaveLength(1);
+    expect(violations(view({ replicas: [at('Leader', 5, 5)] }), 'REPL-RET-1')).toEqual([]);
   });
 
   it('REPL-RET-2: no log start offset above the highest high watermark any leader reached', () => {
@@ -123,5 +124,28 @@ describe('replication clauses', () => {
     expect(replicationNotConverged(view({ logs, replicas: [leader], fenced: [2] }), [1, 2, 3], 1)).toMatch(/unfenced/);
     expect(replicationNotConverged(view({ logs, replicas: [leader], partition: { isr: [1, 2] } }), [1, 2, 3], 1)).toMatch(/ISR/);
     expect(replicationNotConverged(view({ logs: { ...logs, 3: [] }, replicas: [leader] }), [1, 2, 3], 1)).toMatch(/replica 3 ends at 0/);
+  });
+
+  it('REPL-LIVE-1 with broker 3 lost for good: the ISR of the live replicas suffices, and they must still catch up', () => {
+    const logs = { 1: [rec('a')], 2: [rec('a')], 3: [] };
+    const leader = replica(1, 'Leader', 1, 1);
+    const shrunk = { logs, replicas: [leader], partition: { isr: [1, 2] }, fenced: [3] };
+    expect(replicationNotConverged(view(shrunk), [1, 2, 3], 1, [3])).toBeNull();
+    expect(replicationNotConverged(view({ ...shrunk, partition: { isr: [1] } }), [1, 2, 3], 1, [3])).toMatch(/ISR \[1\] of live replicas \[1,2\]/);
+    expect(replicationNotConverged(view({ ...shrunk, logs: { ...logs, 2: [] } }), [1, 2, 3], 1, [3])).toMatch(/replica 2 ends at 0/);
+    // Whose every ISR member is lost may stay leaderless; with a live ISR member it may not.
+    expect(replicationNotConverged(view({ ...shrunk, partition: { isr: [3], leader: -1 } }), [1, 2, 3], 1, [3])).toBeNull();
+    expect(replicationNotConverged(view({ ...shrunk, partition: { isr: [2, 3], leader: -1 } }), [1, 2, 3], 1, [3])).toMatch(/no leader/);
+  });
+
+  it('REPL-LIVE-2: a partition with a live ISR member acknowledges one of the acks=all writes sent to it after healing', () => {
+    const op = (type: ProduceOperation['type'], value: string, time: number, partition = P): ProduceOperation => ({ type, key: 'k', value, partition, acks: -1, time });
+    const failedAfter = [op('invoke', 'old', 10), op('ok', 'old', 120), op('invoke', 'new', 110), op('fail', 'new', 130)];
+    expect(checkWritesAfterHealing(failedAfter, 100, [P]).verdict).toBe('invalid');
+    // An acknowledgement of a write sent before healing does not count.
+    expect(checkWritesAfterHealing(failedAfter, 100, [P]).anomalies[0]).toMatch(/none of 1 acks=all write/);
+    expect(checkWritesAfterHealing([...failedAfter, op('invoke', 'later', 140), op('ok', 'later', 150)], 100, [P]).verdict).toBe('valid');
+    // A partition whose every ISR member is lost is not asked to take writes.
+    expect(checkWritesAfterHealing(failedAfter, 100, []).verdict).toBe('valid');
   });
 });

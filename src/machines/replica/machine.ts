@@ -514,14 +514,17 @@ export function createReplicaMachine() {
       }),
       adoptLeaderOffsets: enqueueActions(({ context, enqueue, event }) => {
         const response = as<FetchResponse>(event);
-        // ReplicaFetcherThread.processPartitionData: the follower's high watermark is the leader's, capped by its own log end.
-        const highWatermark = Math.min(response.highWatermark, context.log.logEndOffset);
-        const start = Math.min(response.logStartOffset, context.log.logEndOffset, highWatermark);
+        // ReplicaFetcherThread.processPartitionData, then UnifiedLog.updateHighWatermark: the follower's high
+        // watermark is the leader's, bounded by its own log end above and its own log start below (a new
+        // leader's high watermark may lag the one this follower had, and its records are not deleted again).
+        const highWatermark = Math.max(context.log.logStartOffset, Math.min(response.highWatermark, context.log.logEndOffset));
+        // UnifiedLog.maybeIncrementLogStartOffset: the leader's log start offset, never above the high watermark.
+        const start = Math.min(response.logStartOffset, highWatermark);
         if (start > context.log.logStartOffset) {
           enqueue.emit({ type: 'log.raiseLogStartOffset', offset: start });
           enqueue.assign({ log: { ...context.log, logStartOffset: start, epochCache: context.log.epochCache } });
         }
-        enqueue.assign({ highWatermark: Math.max(highWatermark, start) });
+        enqueue.assign({ highWatermark });
       }),
     },
   }).createMachine({

@@ -11,29 +11,62 @@ import { judgeRetryAnswer, retriedBatch, type ProduceAttempt, type ProducerBatch
 
 interface SentAttempt extends ProduceAttempt {
   answerErrorCode: number | null;
+  readonly sentMs: number;
 }
 
 export class ProduceWatch {
   private readonly sent = new Map<string, SentAttempt>();
+  /** Per broker, the attempts on its current connection still waiting for an answer, in send order. */
+  private readonly waiting = new Map<number, SentAttempt[]>();
   /** Retries that arrived at a leader holding the original batch, by broker, client and correlation id. */
   private readonly retries = new Map<string, { original: ProducerBatch; key: string }>();
+
+  /** `requestTimeoutMs`: the producer's request.timeout.ms, after which NetworkClient closes the request's connection. */
+  constructor(private readonly requestTimeoutMs: number = Number.POSITIVE_INFINITY) {}
 
   get attempts(): readonly ProduceAttempt[] {
     return [...this.sent.values()];
   }
 
-  /** The producer put a Produce request on the wire to `broker`. */
-  requestSent(broker: number, request: ProduceRequest): void {
-    this.sent.set(`${broker}/${request.correlationId}`, {
+  /** The producer put a Produce request on the wire to `broker` at `nowMs`. */
+  requestSent(broker: number, request: ProduceRequest, nowMs = 0): void {
+    this.closeTimedOut(broker, nowMs);
+    const attempt: SentAttempt = {
       partition: `${request.topic}-${request.partition}`, producerId: request.producerId ?? -1, producerEpoch: request.producerEpoch ?? -1,
-      baseSequence: request.baseSequence ?? -1, values: request.records.map((r) => r.value ?? ''), answerErrorCode: null,
-    });
+      baseSequence: request.baseSequence ?? -1, values: request.records.map((r) => r.value ?? ''), answerErrorCode: null, sentMs: nowMs,
+    };
+    this.sent.set(`${broker}/${request.correlationId}`, attempt);
+    this.waiting.set(broker, [...(this.waiting.get(broker) ?? []), attempt]);
   }
 
-  /** An answer from `broker` reached the producer. */
-  answerReceived(broker: number, response: ProduceResponse): void {
+  /** An answer from `broker` reached the producer at `nowMs`; one on a connection that closed since is never read. */
+  answerReceived(broker: number, response: ProduceResponse, nowMs = 0): void {
+    this.closeTimedOut(broker, nowMs);
     const attempt = this.sent.get(`${broker}/${response.correlationId}`);
-    if (attempt !== undefined) attempt.answerErrorCode = response.errorCode;
+    const waiting = this.waiting.get(broker) ?? [];
+    if (attempt === undefined || !waiting.includes(attempt)) return;
+    attempt.answerErrorCode = response.errorCode;
+    this.waiting.set(broker, waiting.filter((a) => a !== attempt));
+  }
+
+  /** The producer's connection to `broker` broke: what was in flight on it stays unanswered. */
+  connectionClosed(broker: number): void {
+    this.waiting.delete(broker);
+  }
+
+  /**
+   * NetworkClient.handleTimedOutRequests, read from the history: a request to `broker` left
+   * unanswered for request.timeout.ms closed the connection at that moment, and with it every
+   * request sent on it before then; requests sent later travel on a new connection.
+   */
+  private closeTimedOut(broker: number, nowMs: number): void {
+    let waiting = this.waiting.get(broker) ?? [];
+    // The oldest waiting request expires first; whatever was sent after the close may expire in its turn.
+    while (waiting.length > 0 && waiting[0]!.sentMs + this.requestTimeoutMs <= nowMs) {
+      const closedAtMs = waiting[0]!.sentMs + this.requestTimeoutMs;
+      waiting = waiting.filter((a) => a.sentMs > closedAtMs);
+    }
+    this.waiting.set(broker, waiting);
   }
 
   /** A Produce arrived at `broker`'s leader replica, whose log is `log`: remember it if it retries a batch the log holds. */

@@ -36,7 +36,7 @@ import type { QuorumMessage } from '../../protocol/quorum/messages.js';
 import type { AllowedAnomaly, InvariantCheck, Violation } from '../../../spec/clause.js';
 import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
 import { leaderElectionOf } from './elections.js';
-import { checkConsumption, checkDurability, isUncleanElection, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
+import { checkConsumption, checkDurability, checkWritesAfterHealing, isUncleanElection, partitionsWithLiveIsr, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
 import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
 import { checkConsumerHistory, CommitFencedByGeneration } from '../../../spec/groups/clauses.js';
@@ -45,6 +45,8 @@ import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
 import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
 import { ProduceWatch } from './produce-watch.js';
+import { withHardFaults } from './hard-faults.js';
+import { PowerLossWatch } from './power-loss.js';
 import { CommitWatch } from './commit-watch.js';
 import { zombiePauses, type ConsumerOp } from './zombies.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
@@ -235,6 +237,10 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private transitionCount = 0;
   private healedAt: number | null = null;
   private convergedAt: number | null = null;
+  /** Brokers crashed for good: never restarted, and the liveness clauses expect nothing of them. */
+  private readonly lostForGood = new Set<number>();
+  private afterHealingCheckedAtMs = Number.NEGATIVE_INFINITY;
+  private readonly powerLoss = new PowerLossWatch();
   private stepEffects: string[] = [];
   private stepChanged = new Set<number>();
   /** What the step in progress took (the queue item, or a scripted call), and whether it was chosen over the queue's next. */
@@ -256,7 +262,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private nextSendId = 1;
   private producerRequests = 0;
   readonly producerFindings: IdempotenceFinding[] = [];
-  private readonly produceWatch = new ProduceWatch();
+  private readonly produceWatch = new ProduceWatch(simulatedProducerConfig('idempotent').requestTimeoutMs);
   private readonly commitWatch = new CommitWatch();
 
   constructor(setup: ClusterSetup) {
@@ -274,7 +280,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.brokers = brokerIds(this.options);
     this.network = new Network(this.options.network, Random.stream(this.options.seed, 'network'));
     this.workload = Random.stream(this.options.seed, 'workload');
-    this.faults = setup.faults ?? clusterFaultSchedule(this.options);
+    this.faults = setup.faults ?? withHardFaults(this.options, clusterFaultSchedule(this.options));
     this.checks = replicationInvariantChecks();
     this.trace = setup.recordTrace === true ? [] : null;
     this.client = new WorkloadClient(this.options, Random.stream(this.options.seed, 'client'), this.controllers, () => this.brokers.filter((b) => placeUp(this.place(b))), this.variant.replication.epochFencing);
@@ -704,7 +710,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   run(): ClusterRunResult {
     const deadline = this.options.safetyPhaseMs + this.options.livenessBoundMs;
-    drive(this, deadline, (time) => this.stepCount >= this.options.maxSteps || (this.convergedAt !== null && time > this.convergedAt + SETTLE_MS));
+    drive(this, deadline, (time) => this.stepCount >= this.options.maxSteps || (this.convergedAt !== null && time > this.convergedAt + SETTLE_MS && this.writesAfterHealingAnswered(time)));
     this.finish();
     return this.result();
   }
@@ -745,7 +751,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       violations: this.violations,
       allowedLostWrites: this.allowedLostWrites,
       allowed: [
-        ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} lost to an unclean leader election the topic allows` })),
+        ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} ${l.reason ?? 'lost to an unclean leader election the topic allows'}` })),
         ...this.producerFindings.filter((f) => f.allowed).map((f) => ({ clauseId: f.clauseId, reason: `${f.partition}: ${f.detail}` })),
         ...this.ownershipFindings.map((f) => ({ clauseId: 'CG-COOP-1', reason: f.detail })),
       ],
@@ -771,6 +777,23 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     };
   }
 
+  /**
+   * REPL-LIVE-2 is judged within the liveness bound, not at the first moment the cluster looks
+   * converged: a run goes on while a partition with a live ISR member has after-healing writes
+   * and no acknowledgement yet (at most once per virtual 50 ms, the history being long).
+   */
+  private writesAfterHealingAnswered(nowMs: number): boolean {
+    if (nowMs < this.afterHealingCheckedAtMs + 50) return false;
+    this.afterHealingCheckedAtMs = nowMs;
+    return checkWritesAfterHealing(this.client.history, this.healedAt ?? Number.POSITIVE_INFINITY, partitionsWithLiveIsr(this.view(), [...this.lostForGood])).verdict === 'valid';
+  }
+
+  /** The topic's partitions, unless too few brokers are left for its replication factor, when CreateTopics must fail (INVALID_REPLICATION_FACTOR). */
+  private expectedPartitions(): number {
+    const live = this.brokers.length - this.lostForGood.size;
+    return this.client.topicCreated || live >= this.options.topic.replicationFactor ? this.options.topic.partitions : 0;
+  }
+
   /** End of run: liveness and the history checks. */
   finish(): void {
     if (this.finished) return;
@@ -780,19 +803,20 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     for (const op of this.pendingSends.values()) this.client.history.push({ ...op, type: 'info', error: 'no answer', time: this.clockMs });
     this.pendingSends.clear();
     if (!this.scripted && this.convergedAt === null) {
-      const reason = replicationNotConverged(this.view(), this.brokers, this.options.topic.partitions) ?? 'not converged';
+      const reason = replicationNotConverged(this.view(), this.brokers, this.expectedPartitions(), [...this.lostForGood]) ?? 'not converged';
       this.violate(ReplicationConverges.id, undefined, `within ${this.options.livenessBoundMs}ms of healing: ${reason}`);
       return;
     }
     const view = this.view();
-    const durability = checkDurability(this.client.history, this.client.consumed, view);
+    const durability = checkDurability(this.client.history, this.client.consumed, view, (partition, offset, ackedAtMs) => this.powerLoss.allowance(partition, offset, ackedAtMs));
     this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
     const idempotence = this.usesProducer ? this.checkProducer(view) : [];
     const ownership = this.groupSpec === null ? null : checkSingleOwner(this.consumerHistory, this.groupSpec.protocol);
     this.ownershipFindings.push(...(ownership?.findings.filter((f) => f.allowed) ?? []));
     const consumers = this.groupSpec === null ? [] : [...checkConsumerHistory(this.consumerHistory), ownership!.result];
-    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, ...idempotence, ...consumers]) {
+    const afterHealing = checkWritesAfterHealing(this.client.history, this.healedAt ?? Number.POSITIVE_INFINITY, partitionsWithLiveIsr(view, [...this.lostForGood]));
+    for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, afterHealing, ...idempotence, ...consumers]) {
       if (result.verdict === 'invalid') this.violate(result.clauseId, undefined, result.anomalies.slice(0, 5).join('; ') + (result.anomalies.length > 5 ? `; and ${result.anomalies.length - 5} more` : ''));
     }
   }
@@ -948,7 +972,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       return { kind: 'deliver', from, to, message: this.renderLazily(from, to, message) };
     }
     if (to === PRODUCER_CLIENT_ID) {
-      if (message.type === 'ProduceResponse') this.produceWatch.answerReceived(from, message);
+      if (message.type === 'ProduceResponse') this.produceWatch.answerReceived(from, message, this.clockMs);
+      if (message.type === 'Disconnected') this.produceWatch.connectionClosed(from);
       this.stepClient(this.clientProcess(PRODUCER_CLIENT_ID), 'producer', { ...message, from });
       return { kind: 'deliver', from, to, actor: 'producer', message: this.renderLazily(from, to, message) };
     }
@@ -985,13 +1010,16 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     const all = [CLIENT_ID, ...this.nodeIds];
     switch (fault.kind) {
       case 'crash':
+      case 'crash-for-good':
       case 'power-loss': {
         const place = this.place(fault.node);
+        if (fault.kind === 'power-loss' && placeUp(place)) this.notePowerLoss(fault.node);
         if (placeUp(place)) this.crash(place, fault.kind === 'power-loss');
+        if (fault.kind === 'crash-for-good') this.lostForGood.add(fault.node);
         break;
       }
       case 'restart':
-        this.kafkaNode(fault.node).restart();
+        if (!this.lostForGood.has(fault.node)) this.kafkaNode(fault.node).restart();
         break;
       case 'pause':
         this.place(fault.node).paused = true;
@@ -1022,11 +1050,18 @@ export class ClusterSimulation implements Drivable, NodeWorld {
           place.skew = 1;
           if (place.paused) this.resume(place);
           // A crashed consumer comes back at its own scheduled restart: healing restarts Kafka nodes only.
-          if (place.kafka !== null && !place.kafka.up) place.kafka.restart();
+          if (place.kafka !== null && !place.kafka.up && !this.lostForGood.has(place.id)) place.kafka.restart();
         }
         break;
     }
     return { kind: 'fault', fault: renderFault(fault) };
+  }
+
+  /** Before `node` loses power: each partition's committed ISR and what the node's disk holds of it. */
+  private notePowerLoss(node: number): void {
+    const partitions = new Map<string, { isr: readonly number[]; recoveryPoint: number }>();
+    for (const p of this.view().partitions.values()) partitions.set(p.key, { isr: p.isr, recoveryPoint: this.brokerNode(node)?.logOf(p.key)?.recoveryPoint ?? 0 });
+    this.powerLoss.note({ atMs: this.clockMs, node, partitions });
   }
 
   /** A node's process dies: the node keeps its storage (src/cluster), the fault model forgets its timers and held messages. */
@@ -1078,7 +1113,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   send(from: number, to: number, message: ClusterMessage): void {
     if (from === PRODUCER_CLIENT_ID && message.type === 'Produce') {
       this.producerRequests++;
-      this.produceWatch.requestSent(to, message);
+      this.produceWatch.requestSent(to, message, this.clockMs);
     }
     if (message.type === 'OffsetCommitResponse' && this.places.get(from)?.kind === 'broker') {
       const problem = this.commitWatch.answerSent(from, to, message);
@@ -1168,7 +1203,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         }
       }
     }
-    if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.options.topic.partitions) === null) this.convergedAt = this.clockMs;
+    if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.expectedPartitions(), [...this.lostForGood]) === null) this.convergedAt = this.clockMs;
     const event = this.stepEvent === null ? {} : { event: this.stepEvent };
     const chosen = this.stepChosen ? { chosen: true as const } : {};
     this.stepEvent = null;

@@ -1,0 +1,34 @@
+/**
+ * Faults the random schedule of src/sim/faults.ts never draws, added to a share of the seeds so
+ * that the sweep reaches the rules they test (issue 18, items 6 and 7):
+ * - a broker lost for good: it crashes during the safety phase and heal-all leaves it down, so the
+ *   liveness phase must show the rest of the cluster electing, shrinking ISRs and taking writes
+ *   without it (REPL-LIVE-1, REPL-LIVE-2);
+ * - a power loss of several brokers at once: each loses what it had not flushed (Kafka's default
+ *   flush.messages leaves that to the OS), which can lose acknowledged writes Kafka allows to be lost.
+ * Each is drawn from its own stream of the seed, so that every other draw of a seed is unchanged.
+ */
+import { Random } from '../../core/prng.js';
+import type { TimedFault } from '../faults.js';
+import { brokerIds, type ClusterOptions } from './options.js';
+
+/** Share of seeds with faults on that lose a broker for good. */
+const LOST_BROKER_SHARE = 0.2;
+
+const LOST_AFTER_MS = 5_000;
+
+/** A broker crashed for good at a moment of the safety phase, or nothing. */
+export function lostBrokerFaults(options: ClusterOptions): TimedFault[] {
+  if (options.faults.meanIntervalMs === 0) return [];
+  const random = Random.stream(options.seed, 'cluster-lost-broker');
+  if (!random.chance(LOST_BROKER_SHARE)) return [];
+  const node = random.pick(brokerIds(options));
+  // After the topics are likely created: with fewer live brokers than the replication factor, CreateTopics must fail.
+  const atMs = random.int(LOST_AFTER_MS, Math.max(LOST_AFTER_MS + 1, options.safetyPhaseMs - 1_000));
+  return [{ atMs, fault: { kind: 'crash-for-good', node } }];
+}
+
+/** The seed's schedule with its hard faults merged in, in time order (a stable sort keeps same-time faults in order). */
+export function withHardFaults(options: ClusterOptions, schedule: readonly TimedFault[]): TimedFault[] {
+  return [...schedule, ...lostBrokerFaults(options)].sort((a, b) => a.atMs - b.atMs);
+}
