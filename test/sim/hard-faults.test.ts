@@ -21,6 +21,18 @@ describe('a broker lost for good', () => {
     expect(schedule.map((f) => f.atMs)).toEqual([...schedule.map((f) => f.atMs)].sort((a, b) => a - b));
   });
 
+  it('half the time it is lost as the last ISR member: the others crash first and restart at the moment it is lost', () => {
+    const patterned = Array.from({ length: 100 }, (_, i) => clusterOptionsFromSeed(i + 1)).map((o) => ({ o, faults: lostBrokerFaults(o) })).filter(({ faults }) => faults.length > 1);
+    expect(patterned.length).toBeGreaterThan(2);
+    for (const { o, faults } of patterned) {
+      const lost = faults.find((f) => f.fault.kind === 'crash-for-good')!;
+      const node = (lost.fault as { node: number }).node;
+      const others = Array.from({ length: o.brokers }, (_, i) => i + 1).filter((b) => b !== node);
+      expect(faults.filter((f) => f.fault.kind === 'crash').map((f) => [(f.fault as { node: number }).node, f.atMs])).toEqual(others.map((b) => [b, lost.atMs - 3_000]));
+      expect(faults.filter((f) => f.fault.kind === 'restart').map((f) => [(f.fault as { node: number }).node, f.atMs])).toEqual(others.map((b) => [b, lost.atMs]));
+    }
+  });
+
   it('stays down through healing; the others elect, shrink the ISR to themselves and acknowledge writes (REPL-LIVE-1, REPL-LIVE-2)', () => {
     const options = { ...clusterExploreOptions(7, 'kraft'), safetyPhaseMs: 8_000 };
     const simulation = new ClusterSimulation({ options, faults: [{ atMs: 4_000, fault: { kind: 'crash-for-good', node: 1 } }, { atMs: 6_000, fault: { kind: 'restart', node: 1 } }] });

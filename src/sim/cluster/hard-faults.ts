@@ -16,8 +16,16 @@ import { brokerIds, type ClusterOptions } from './options.js';
 const LOST_BROKER_SHARE = 0.2;
 
 const LOST_AFTER_MS = 5_000;
+/** How long the other brokers stay down before the last ISR member is lost: longer than the broker session, so they leave the ISR. */
+const OTHERS_DOWN_MS = 3_000;
 
-/** A broker crashed for good at a moment of the safety phase, or nothing. */
+/**
+ * A broker crashed for good at a moment of the safety phase, or nothing. Half the time it is lost
+ * as the last member of its partitions' ISR: every other broker crashes (the controller fences
+ * them and the ISRs shrink to it) and restarts at the moment it is lost, before any could rejoin.
+ * With unclean election off those partitions must stay leaderless; a controller that elects
+ * outside the ISR now has its chance.
+ */
 export function lostBrokerFaults(options: ClusterOptions): TimedFault[] {
   if (options.faults.meanIntervalMs === 0) return [];
   const random = Random.stream(options.seed, 'cluster-lost-broker');
@@ -25,7 +33,14 @@ export function lostBrokerFaults(options: ClusterOptions): TimedFault[] {
   const node = random.pick(brokerIds(options));
   // After the topics are likely created: with fewer live brokers than the replication factor, CreateTopics must fail.
   const atMs = random.int(LOST_AFTER_MS, Math.max(LOST_AFTER_MS + 1, options.safetyPhaseMs - 1_000));
-  return [{ atMs, fault: { kind: 'crash-for-good', node } }];
+  const lost: TimedFault = { atMs, fault: { kind: 'crash-for-good', node } };
+  if (!random.chance(0.5) || atMs - OTHERS_DOWN_MS < LOST_AFTER_MS) return [lost];
+  const others = brokerIds(options).filter((b) => b !== node);
+  return [
+    ...others.map((b): TimedFault => ({ atMs: atMs - OTHERS_DOWN_MS, fault: { kind: 'crash', node: b } })),
+    ...others.map((b): TimedFault => ({ atMs, fault: { kind: 'restart', node: b } })),
+    lost,
+  ];
 }
 
 /** The seed's schedule with its hard faults merged in, in time order (a stable sort keeps same-time faults in order). */

@@ -808,7 +808,11 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       return;
     }
     const view = this.view();
-    const durability = checkDurability(this.client.history, this.client.consumed, view, (partition, offset, ackedAtMs) => this.powerLoss.allowance(partition, offset, ackedAtMs));
+    const live = new Set(partitionsWithLiveIsr(view, [...this.lostForGood]));
+    const lostIsr = (partition: string): string | null => view.partitions.has(partition) && !live.has(partition)
+      ? `every ISR member [${view.partitions.get(partition)?.isr.join(',')}] was lost for good: with unclean election off the partition stays leaderless and its records unreadable`
+      : null;
+    const durability = checkDurability(this.client.history, this.client.consumed, view, (partition, offset, ackedAtMs) => lostIsr(partition) ?? this.powerLoss.allowance(partition, offset, ackedAtMs));
     this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
     const idempotence = this.usesProducer ? this.checkProducer(view) : [];
