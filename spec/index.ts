@@ -4,5 +4,6 @@ import { quorumClauses } from './quorum/clauses.js';
 import { replicationClauses } from './replication/clauses.js';
 import { producerClauses } from './producer/clauses.js';
 import { groupClauses } from './groups/clauses.js';
+import { conformanceClauses } from './conformance/clauses.js';
 
-export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses, ...producerClauses, ...groupClauses];
+export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses, ...producerClauses, ...groupClauses, ...conformanceClauses];

@@ -8,10 +8,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { repoRoot } from '../core/repo-root.js';
 
-const BUILD_SCRIPT = fileURLToPath(new URL('../../tools/mockcluster/build.sh', import.meta.url));
+const BUILD_SCRIPT = join(repoRoot(), 'tools', 'mockcluster', 'build.sh');
 
 /** Why the mock cannot be built here, or null when it can. */
 export function mockUnavailableReason(): string | null {

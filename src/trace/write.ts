@@ -3,14 +3,14 @@
  * forks). The simulators keep their steps in memory as they run; this turns them into the file
  * format of src/trace/format.ts: a versioned header, the steps, an end line.
  */
-import { readFileSync } from 'node:fs';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { Simulation } from '../sim/simulator.js';
 import type { ClusterSimulation } from '../sim/cluster/simulation.js';
 import type { Violation } from '../../spec/clause.js';
 import { TRACE_FORMAT, TRACE_FORMAT_VERSION, type TraceEnd, type TraceHeader, type TraceModel } from './format.js';
 
 /** The version in package.json, recorded in every header. */
-export const KSPEC_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const KSPEC_VERSION = packageJson.version;
 
 /** A simulator with its in-memory trace, of either model. */
 export type TracedRun = { readonly model: 'quorum'; readonly sim: Simulation } | { readonly model: 'replication'; readonly sim: ClusterSimulation };

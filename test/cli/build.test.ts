@@ -31,3 +31,30 @@ describe('the built kspec command', () => {
     expect(report.summary.models.quorum).toBe(2);
   });
 });
+
+describe('paths in the build', () => {
+  it('no module finds a file relative to its own location (the bundle moves every module to dist/): they ask repoRoot()', async () => {
+    const { readdirSync, readFileSync: read } = await import('node:fs');
+    const { join } = await import('node:path');
+    const allowed = new Set(['src/core/repo-root.ts', 'src/cli/commands/sweep.ts']);
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|mts)$/.test(entry.name) && !allowed.has(path) && /new URL\([^)]*import\.meta\.url/.test(read(join(root, path), 'utf8'))) offenders.push(path);
+      }
+    };
+    walk('src');
+    walk('spec');
+    expect(offenders).toEqual([]);
+  });
+
+  it('commands that read the checkout work from the build: scenario, docs and conform --list', () => {
+    for (const args of [['scenario', 'scenarios/quorum/election.txt'], ['docs', '--help'], ['conform', '--list']]) {
+      const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
+      expect(run.stderr, args.join(' ')).not.toContain('Error');
+      expect(run.status, args.join(' ')).toBe(0);
+    }
+  });
+});

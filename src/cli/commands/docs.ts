@@ -6,13 +6,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import sirv from 'sirv';
 import { integerIn, UsageError } from '../args.js';
+import { repoRoot } from '../../core/repo-root.js';
 
 const DEFAULT_PORT = 8080;
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ROOT = repoRoot();
 
 export interface DocsOptions {
   readonly out?: string;
