@@ -106,7 +106,7 @@ export const ReplicationConverges: Clause = {
 export const WritesAcknowledgedAfterHealing: Clause = {
   id: 'REPL-LIVE-2',
   title: 'After healing, every partition with a live ISR member acknowledges acks=all writes',
-  statement: 'With every fault healed except brokers lost for good, each partition that still has an ISR member that is not lost acknowledges an acks=all write sent to it after healing within the liveness bound: min.insync.replicas is met by the live replicas, so the high watermark must advance without waiting on a replica outside the ISR. Judged from the client\'s history and the final metadata.',
+  statement: 'With every fault healed except brokers lost for good, each partition that still has an ISR member that is not lost acknowledges an acks=all write sent to it after the cluster converged (REPL-LIVE-1), within the liveness bound; a write sent between healing and convergence may be refused NOT_ENOUGH_REPLICAS while the ISR is still below min.insync.replicas (Partition.appendRecordsToLeader). Once converged, min.insync.replicas is met by the live replicas, so the high watermark must advance without waiting on a replica outside the ISR. Judged from the client\'s history and the final metadata.',
   source: 'Partition.maybeIncrementLeaderHW (only ISR members and caught-up candidates hold the high watermark); DelayedProduce; issue 18 item 6',
   kind: 'history',
 };

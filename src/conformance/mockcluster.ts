@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from '../core/repo-root.js';
+import { repoRoot } from '../repo-root.js';
 
 const BUILD_SCRIPT = join(repoRoot(), 'tools', 'mockcluster', 'build.sh');
 

@@ -36,7 +36,7 @@ describe('paths in the build', () => {
   it('no module finds a file relative to its own location (the bundle moves every module to dist/): they ask repoRoot()', async () => {
     const { readdirSync, readFileSync: read } = await import('node:fs');
     const { join } = await import('node:path');
-    const allowed = new Set(['src/core/repo-root.ts', 'src/cli/commands/sweep.ts']);
+    const allowed = new Set(['src/repo-root.ts', 'src/cli/commands/sweep.ts']);
     const offenders: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {

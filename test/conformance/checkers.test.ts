@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkAcknowledgedOffsets, checkApiVersions, checkClassicGroup, checkExpectedOutcomes, checkListOffsets, checkLog, checkMemberEpochs, checkMetadata } from '../../spec/conformance/checkers.js';
 import type { Json, Op, OpType } from '../../spec/conformance/history.js';
+import { checkProducerIds } from '../../src/conformance/checks/idempotence.js';
 
 class H {
   readonly ops: Op[] = [];
@@ -15,7 +16,7 @@ class H {
   }
 }
 
-const LOG = { durable: 'D', order: 'O', fetch: 'F' };
+const LOG = { durable: 'REPL-ACK-1', order: 'D', fetch: 'LOG-FETCH-1' };
 const names = (j: { anomalies: readonly { name: string }[] }) => j.anomalies.map((a) => a.name);
 
 function produceThenRead(batches: string[][], read: [number, string][], highWatermark?: number): H {
@@ -88,11 +89,11 @@ describe('checkAcknowledgedOffsets', () => {
 describe('checkExpectedOutcomes', () => {
   const op = (completion: OpType, error?: string) => new H().add(0, 'invoke', 'produce', {}, { expect: ['NOT_LEADER_OR_FOLLOWER'] }).add(0, completion, 'produce', {}, error === undefined ? {} : { error });
   it('the expected error is valid; another is wrong-error-code; NONE where an error is due too; a timeout is unknown', () => {
-    expect(checkExpectedOutcomes(op('fail', 'NOT_LEADER_OR_FOLLOWER').ops, 'C').verdict).toBe('valid');
-    expect(names(checkExpectedOutcomes(op('fail', 'UNKNOWN_TOPIC_OR_PARTITION').ops, 'C'))).toEqual(['wrong-error-code']);
-    expect(names(checkExpectedOutcomes(op('ok').ops, 'C'))).toEqual(['wrong-error-code']);
-    expect(names(checkExpectedOutcomes(op('fail', 'MALFORMED_RESPONSE').ops, 'C'))).toEqual(['malformed-response']);
-    expect(checkExpectedOutcomes(op('info', 'timeout').ops, 'C').verdict).toBe('unknown');
+    expect(checkExpectedOutcomes(op('fail', 'NOT_LEADER_OR_FOLLOWER').ops, 'WIRE-ERROR-1').verdict).toBe('valid');
+    expect(names(checkExpectedOutcomes(op('fail', 'UNKNOWN_TOPIC_OR_PARTITION').ops, 'WIRE-ERROR-1'))).toEqual(['wrong-error-code']);
+    expect(names(checkExpectedOutcomes(op('ok').ops, 'WIRE-ERROR-1'))).toEqual(['wrong-error-code']);
+    expect(names(checkExpectedOutcomes(op('fail', 'MALFORMED_RESPONSE').ops, 'WIRE-ERROR-1'))).toEqual(['malformed-response']);
+    expect(checkExpectedOutcomes(op('info', 'timeout').ops, 'WIRE-ERROR-1').verdict).toBe('unknown');
   });
 });
 
@@ -101,24 +102,24 @@ describe('checkListOffsets', () => {
     const h = new H().add(0, 'invoke', 'produce', { partition: 'p', values: ['a', 'b', 'c'], acks: -1, timestamps: [100, 200, 300] }).add(0, 'ok', 'produce', { baseOffset: 0 });
     const ask = (timestamp: number, offset: number) => h.add(1, 'invoke', 'list-offsets', { partition: 'p', timestamp }).add(1, 'ok', 'list-offsets', { offset, timestamp: -1 });
     ask(-2, 0); ask(-1, 3); ask(150, 1); ask(300, 2); ask(301, -1);
-    expect(checkListOffsets(h.ops, 'L', () => 0).verdict).toBe('valid');
+    expect(checkListOffsets(h.ops, 'LOG-LISTOFFSETS-1', () => 0).verdict).toBe('valid');
     ask(150, -1);
-    expect(names(checkListOffsets(h.ops, 'L', () => 0))).toEqual(['wrong-offset']);
+    expect(names(checkListOffsets(h.ops, 'LOG-LISTOFFSETS-1', () => 0))).toEqual(['wrong-offset']);
   });
 });
 
 describe('checkMetadata', () => {
   const metadata = (controllerId: number, leaderId: number, isr: number[]) => new H().add(0, 'invoke', 'metadata', {}).add(0, 'ok', 'metadata', { version: 7, brokers: [1, 2, 3], controllerId, partitions: [{ topic: 't', partition: 0, errorCode: 0, leaderId, leaderEpoch: 0, replicas: [1, 2, 3], isr }] });
   it('a controller and leaders among the brokers is valid; controller 0 of brokers 1-3 and a leader outside its ISR are not', () => {
-    expect(checkMetadata(metadata(2, 1, [1, 2]).ops, 'M').verdict).toBe('valid');
-    expect(checkMetadata(metadata(-1, 1, [1]).ops, 'M').verdict).toBe('valid');
-    expect(checkMetadata(metadata(0, 1, [1]).ops, 'M').anomalies.map((a) => a.detail)).toEqual(['controllerId 0 is not a listed broker (brokers 1, 2, 3)']);
-    expect(names(checkMetadata(metadata(1, 3, [1, 2]).ops, 'M'))).toEqual(['inconsistent-metadata']);
+    expect(checkMetadata(metadata(2, 1, [1, 2]).ops, 'WIRE-META-1').verdict).toBe('valid');
+    expect(checkMetadata(metadata(-1, 1, [1]).ops, 'WIRE-META-1').verdict).toBe('valid');
+    expect(checkMetadata(metadata(0, 1, [1]).ops, 'WIRE-META-1').anomalies.map((a) => a.detail)).toEqual(['controllerId 0 is not a listed broker (brokers 1, 2, 3)']);
+    expect(names(checkMetadata(metadata(1, 3, [1, 2]).ops, 'WIRE-META-1'))).toEqual(['inconsistent-metadata']);
   });
 });
 
 describe('checkApiVersions', () => {
-  const ids = { answer: 'A1', unknownVersion: 'A2' };
+  const ids = { answer: 'WIRE-APIVERSIONS-1', unknownVersion: 'WIRE-APIVERSIONS-2' };
   it('KIP-511: UNSUPPORTED_VERSION naming ApiVersions is valid; an undecodable answer is malformed-response', () => {
     const good = new H().add(0, 'invoke', 'api-versions-unknown', { version: 5 }).add(0, 'fail', 'api-versions-unknown', { apiKeys: [[18, 0, 4]] }, { error: 'UNSUPPORTED_VERSION' });
     expect(checkApiVersions(good.ops, ids).verdict).toBe('valid');
@@ -158,5 +159,27 @@ describe('checkMemberEpochs', () => {
     expect(checkMemberEpochs(h.ops, 'E').verdict).toBe('valid');
     beat(h, 1, 5); beat(h, 5, 4);
     expect(names(checkMemberEpochs(h.ops, 'E'))).toEqual(['nonmonotonic-member-epoch']);
+  });
+});
+
+describe('LOG-START-1 (checkListOffsets with a moved log start)', () => {
+  it('after DeleteRecords, earliest answers the new log start; the old start is a wrong offset', () => {
+    const h = new H().add(0, 'invoke', 'produce', { partition: 'p', values: ['a', 'b', 'c'], acks: -1, timestamps: [100, 200, 300] }).add(0, 'ok', 'produce', { baseOffset: 0 });
+    h.add(1, 'invoke', 'list-offsets', { partition: 'p', timestamp: -2 }).add(1, 'ok', 'list-offsets', { offset: 2, timestamp: -1 });
+    expect(checkListOffsets(h.ops, 'LOG-START-1', () => 2).verdict).toBe('valid');
+    expect(names(checkListOffsets(h.ops, 'LOG-START-1', () => 0))).toEqual(['wrong-offset']);
+  });
+});
+
+describe('WIRE-PID-1 (checkProducerIds)', () => {
+  it('distinct non-negative producer ids are valid; one handed out twice, or a negative one, is not', () => {
+    const init = (h: H, producerId: number, producerEpoch = 0) => h.add(0, 'invoke', 'init-producer-id', {}).add(0, 'ok', 'init-producer-id', { producerId, producerEpoch });
+    const good = new H();
+    init(good, 1000);
+    init(good, 1001);
+    expect(checkProducerIds(good.ops, 'WIRE-PID-1').verdict).toBe('valid');
+    init(good, 1000);
+    expect(names(checkProducerIds(good.ops, 'WIRE-PID-1'))).toEqual(['duplicate-producer-id']);
+    expect(names(checkProducerIds(init(new H(), -1).ops, 'WIRE-PID-1'))).toEqual(['invalid-producer-id']);
   });
 });

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import sirv from 'sirv';
 import { integerIn, UsageError } from '../args.js';
-import { repoRoot } from '../../core/repo-root.js';
+import { repoRoot } from '../../repo-root.js';
 
 const DEFAULT_PORT = 8080;
 const ROOT = repoRoot();
