@@ -323,13 +323,17 @@ export function replicationNotConverged(view: ReplicationView, expectedBrokers: 
  * of healing may still meet a stale leader (a definite NOT_LEADER_OR_FOLLOWER), so one
  * acknowledgement per partition is what the clause asks, not every write.
  */
-export function checkWritesAfterHealing(history: readonly ProduceOperation[], healedAtMs: number, livePartitions: readonly string[]): HistoryResult {
+export function checkWritesAfterHealing(history: readonly ProduceOperation[], healedAtMs: number, livePartitions: readonly string[], endMs?: number): HistoryResult {
+  // With `endMs` (the run's end), a write still unanswered when the run ended proves nothing: its
+  // answer may simply not have come yet. Without it (while the run goes on), every write counts.
+  const inFlightAtEnd = new Set<string>();
+  if (endMs !== undefined) for (const op of history) if (op.type === 'info' && op.time >= endMs) inFlightAtEnd.add(op.value);
   const sent = new Map<string, number>();
   const sentValues = new Set<string>();
   const acknowledged = new Set<string>();
   for (const op of history) {
     if (op.acks !== -1) continue;
-    if (op.type === 'invoke' && op.time >= healedAtMs) {
+    if (op.type === 'invoke' && op.time >= healedAtMs && !inFlightAtEnd.has(op.value)) {
       sent.set(op.partition, (sent.get(op.partition) ?? 0) + 1);
       sentValues.add(op.value);
     }

@@ -147,5 +147,12 @@ describe('replication clauses', () => {
     expect(checkWritesAfterHealing([...failedAfter, op('invoke', 'later', 140), op('ok', 'later', 150)], 100, [P]).verdict).toBe('valid');
     // A partition whose every ISR member is lost is not asked to take writes.
     expect(checkWritesAfterHealing(failedAfter, 100, []).verdict).toBe('valid');
+    // A write still unanswered when the run ended proves nothing (regression: reference seed 3001
+    // with a classic group ended 2 s after a burst of writes and failed REPL-LIVE-2); one refused
+    // before the end still does.
+    const unansweredAtEnd = [op('invoke', 'burst', 110), op('info', 'burst', 500)];
+    expect(checkWritesAfterHealing(unansweredAtEnd, 100, [P], 500).verdict).toBe('valid');
+    expect(checkWritesAfterHealing(unansweredAtEnd, 100, [P]).verdict).toBe('invalid');
+    expect(checkWritesAfterHealing(failedAfter, 100, [P], 500).verdict).toBe('invalid');
   });
 });
