@@ -19,6 +19,7 @@ import { classicTimerEventOf } from '../../src/machines/group/classic-group-mach
 import { GroupJudge } from '../support/group-judge.js';
 import type { GroupMetadataRecord } from '../../src/protocol/groups/records.js';
 import { defaultGroupCoordinatorConfig, type ShardEnv, type ShardOutcome, type ShardTimerEvent } from '../../src/machines/group/shard.js';
+import { budget } from '../support/budget.js';
 
 const GROUP = 'g';
 const CLIENTS = [1, 2, 3, 4] as const;
@@ -236,7 +237,7 @@ describe('classic group invariants under random runs (E.2)', () => {
           run.expectStableGroupReplays();
         }
       }),
-      { numRuns: 300 },
+      { numRuns: budget(100, 300) },
     );
   });
 

@@ -10,8 +10,9 @@ import { clusterOptionsFromSeed } from '../../src/sim/cluster/options.js';
 import { clusterExploreOptions, exploreCluster } from '../../src/sim/cluster/run.js';
 import { reproduceOptions } from '../../src/sim/reproduce.js';
 import { findVariant } from '../../src/variants.js';
+import { LONG, budget } from '../support/budget.js';
 
-const SWEEP_SEEDS = Number(process.env['KSPEC_TEST_CLUSTER_SEEDS'] ?? 16);
+const SWEEP_SEEDS = budget(4, 16, 'KSPEC_TEST_CLUSTER_SEEDS');
 
 describe('replication simulator', () => {
   it('is deterministic: the same seed gives the same trace', () => {
@@ -52,7 +53,8 @@ describe('replication simulator', () => {
     expect(strict.allowedLostWrites).toEqual([]);
   });
 
-  it('exploration finds and shrinks a counterexample for truncate-to-high-watermark, and none for kraft in the same runs', () => {
+  // Shrinking takes a minute or two today: the suite leaves it to `npm run test:long`.
+  it.skipIf(!LONG)('exploration finds and shrinks a counterexample for truncate-to-high-watermark, and none for kraft in the same runs', () => {
     // fast-check seed 8 finds it in the 4th run; shrinking leaves one crash episode (crash, restart).
     const broken = exploreCluster({ variant: 'truncate-to-high-watermark', runs: 12, seed: 8 });
     expect(broken.counterexample?.result.violations[0]?.clauseId).toBe(findVariant('truncate-to-high-watermark').breaks);

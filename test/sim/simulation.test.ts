@@ -8,6 +8,7 @@ import { Simulation } from '../../src/sim/simulator.js';
 import { optionsFromSeed } from '../../src/sim/options.js';
 import { faultScheduleFromSeed } from '../../src/sim/faults.js';
 import { reproduceOptions } from '../../src/sim/reproduce.js';
+import { budget } from '../support/budget.js';
 
 const traceText = (seed: number, variant = 'kraft'): string => {
   const result = new Simulation({ options: optionsFromSeed(seed, { variant }), recordTrace: true }).run();
@@ -40,7 +41,7 @@ describe('the KRaft quorum keeps every clause under faults (property over random
         }
         expect(result.convergedAtMs).not.toBeNull();
       }),
-      { numRuns: 100, seed: Number(process.env['KSPEC_PROPERTY_SEED'] ?? 20261124) },
+      { numRuns: budget(40, 100), seed: Number(process.env['KSPEC_PROPERTY_SEED'] ?? 20261124) },
     );
   });
 

@@ -9,6 +9,7 @@ import { explore } from '../../src/sim/explore.js';
 import { replayTraceText } from '../../src/trace/replay.js';
 import { memoryTraceText } from '../../src/trace/write.js';
 import { findVariant } from '../../src/variants.js';
+import { budget } from '../support/budget.js';
 
 const SEEDS = Array.from({ length: 12 }, (_, i) => 100 + i);
 const firstViolation = (seed: number, variant: string) => new Simulation({ options: optionsFromSeed(seed, { variant }) }).run().violations[0];
@@ -43,7 +44,7 @@ describe('exploration finds and shrinks a counterexample for a broken variant, a
   });
 
   it('kraft survives the same exploration', () => {
-    const outcome = explore({ variant: 'kraft', runs: 60, seed: 1, voters: 3 });
+    const outcome = explore({ variant: 'kraft', runs: budget(20, 60), seed: 1, voters: 3 });
     expect(outcome.counterexample).toBeNull();
   });
 });
