@@ -7,7 +7,8 @@
  * never overwrite each other.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { chosenClusterOptions, chosenQuorumOptions, clusterChoicesFlags, type ClusterChoices } from './cluster/choices.js';
+import { chooseFaults, chosenClusterOptions, chosenQuorumOptions, clusterChoicesFlags, type ClusterChoices } from './cluster/choices.js';
+import type { FaultRates } from './options.js';
 import type { ClusterOptions } from './cluster/options.js';
 import type { SimOptions } from './options.js';
 
@@ -73,7 +74,7 @@ export function requestOf(model: Model, options: SimOptions | ClusterOptions): {
   if (model === 'quorum') {
     const o = options as SimOptions;
     const drawn = chosenQuorumOptions(o.seed, { variant: o.variant, maxSteps: o.maxSteps });
-    const choices: ClusterChoices = faultsChoice(drawn.faults.meanIntervalMs, o.faults.meanIntervalMs);
+    const choices: ClusterChoices = faultsChoice(drawn.faults, o.faults);
     const request: RunRequest = { ...base, choices, ...(o.voters === drawn.voters ? {} : { voters: o.voters }) };
     return { request, exact: isDeepStrictEqual(chosenQuorumOptions(o.seed, request), o) };
   }
@@ -87,14 +88,22 @@ export function requestOf(model: Model, options: SimOptions | ClusterOptions): {
     // Choosing brokers derives the replication factor as the seed does, min(3, brokers) (applyClusterChoices).
     ...(o.topic.replicationFactor === (o.brokers === drawn.brokers ? drawn.topic.replicationFactor : Math.min(3, o.brokers)) ? {} : { replicationFactor: o.topic.replicationFactor }),
     ...(o.acksAllShare === 1 && drawn.acksAllShare !== 1 ? { acks: 'all' as const } : {}),
-    ...faultsChoice(drawn.faults.meanIntervalMs, o.faults.meanIntervalMs),
+    ...faultsChoice(drawn.faults, o.faults),
     ...groupChoice(drawn.group, o.group),
   };
   const request: RunRequest = { ...base, unclean, noIdempotence, choices };
   return { request, exact: isDeepStrictEqual(chosenClusterOptions(o.seed, request), o) };
 }
 
-const faultsChoice = (drawnMs: number, ranMs: number): ClusterChoices => (drawnMs === 0) === (ranMs === 0) ? {} : { faults: ranMs !== 0 };
+/**
+ * The `--faults` flag that turns the seed's fault rates into the run's, if one does. Comparing the
+ * whole rates matters: `--faults on` also turns crashes on for a seed that drew faults of no kind.
+ */
+function faultsChoice(drawn: FaultRates, ran: FaultRates): ClusterChoices {
+  if (isDeepStrictEqual(drawn, ran)) return {};
+  for (const on of [true, false]) if (isDeepStrictEqual(chooseFaults(drawn, on), ran)) return { faults: on };
+  return {};
+}
 
 function groupChoice(drawn: ClusterOptions['group'], ran: ClusterOptions['group']): ClusterChoices {
   if (ran === null) return drawn === null ? {} : { groupProtocol: 'none' };

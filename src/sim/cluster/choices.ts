@@ -55,7 +55,8 @@ export function applyClusterChoices(options: ClusterOptions, choices: ClusterCho
   };
 }
 
-function chooseFaults(faults: FaultRates, on: boolean | undefined): FaultRates {
+/** The seed's fault rates under `--faults on|off` (undefined: as drawn). */
+export function chooseFaults(faults: FaultRates, on: boolean | undefined): FaultRates {
   if (on === undefined) return faults;
   if (!on) return { ...faults, meanIntervalMs: 0 };
   const anyKind = faults.crash || faults.partition || faults.pause || faults.clockSkew;
