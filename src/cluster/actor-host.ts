@@ -9,7 +9,8 @@
  * Outputs are handed to the sink in the order the machine returned them: a shell that numbers its
  * queue (the simulator's (time, sequence) order) sees effects and timers interleaved as they were.
  */
-import { initialTransition, transition, type AnyStateMachine } from 'xstate';
+import { initialTransition, type AnyStateMachine } from 'xstate';
+import { transition } from '../machines/transition.js';
 
 /** An event a machine accepts: a type and fields (messages carry `from`; the host adds `nowMs`). */
 export interface HostEvent {

@@ -3,7 +3,8 @@
  * stepped with XState's pure `transition()`, and read through a view. The simulator and (later)
  * the live runtime both drive controllers through this one program.
  */
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
+import { transition } from '../machines/transition.js';
 import { createQuorumMachine, defaultQuorumConfig, durableOf, quorumView } from '../machines/quorum/index.js';
 import type { QuorumDurable } from '../machines/quorum/index.js';
 import type { QuorumEffect } from '../machines/quorum/effects.js';

@@ -10,7 +10,7 @@ import { exploreTracePath, reproduceExploration, type ExploreRequest } from '../
 import { chooseModel } from './model.js';
 import { counterexampleJson, printCounterexample, type ExploredCounterexample } from './verdicts.js';
 import { explore } from '../../sim/explore.js';
-import { exploreCluster } from '../../sim/cluster/run.js';
+import { exploreCluster, type ShrinkProgress } from '../../sim/cluster/run.js';
 import { findVariant } from '../../variants.js';
 import { memoryTraceText, type MemoryTrace } from '../../trace/write.js';
 import type { Violation } from '../../../spec/clause.js';
@@ -85,8 +85,35 @@ function exploreQuorum(request: ExploreRequest, voters: number): Found {
 }
 
 function exploreReplication(request: ExploreRequest): Found {
-  const outcome = exploreCluster({ variant: request.variant, runs: request.runs, seed: request.seed });
+  const progress = shrinkProgressLine();
+  const outcome = exploreCluster({ variant: request.variant, runs: request.runs, seed: request.seed }, { onShrink: progress.update });
+  progress.done();
   const c = outcome.counterexample;
   if (c === null) return { runsTried: outcome.runsTried, counterexample: null, trace: null, violations: [] };
   return { runsTried: outcome.runsTried, counterexample: { ...outcome, seed: c.options.seed, faults: c.faults, violation: c.result.violations[0] }, trace: c.result.trace, violations: c.result.violations };
+}
+
+/** How often the shrink progress line is written, in wall-clock milliseconds. */
+const PROGRESS_INTERVAL_MS = 1_000;
+
+/**
+ * Shrinking takes seconds: say how far it has got, on stderr so that stdout stays the verdict. A
+ * terminal gets one line rewritten in place; a pipe gets a line a second.
+ */
+function shrinkProgressLine(): { update: (p: ShrinkProgress) => void; done: () => void } {
+  const terminal = process.stderr.isTTY === true;
+  let shownAtMs = 0;
+  let shown = false;
+  return {
+    update(p) {
+      if (p.elapsedMs - shownAtMs < PROGRESS_INTERVAL_MS) return;
+      shownAtMs = p.elapsedMs;
+      shown = true;
+      const line = `shrinking: ${p.tried} candidates run, ${p.shrinks} shrinks, ${p.episodes} fault episode(s) left (${(p.elapsedMs / 1000).toFixed(0)}s)`;
+      process.stderr.write(terminal ? `\r${line}\u001b[K` : `${line}\n`);
+    },
+    done() {
+      if (terminal && shown) process.stderr.write('\r\u001b[K');
+    },
+  };
 }

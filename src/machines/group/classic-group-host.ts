@@ -5,7 +5,7 @@
  * records, delayed raises as timers keyed per group, cancels. A group that reaches Dead is dropped,
  * as GroupMetadataManager.removeGroup does.
  */
-import { transition } from 'xstate';
+import { transition } from '../transition.js';
 import { createClassicGroupMachine, shardTimerEventOf, type ClassicGroupEvent, type ClassicGroupMachineContext, type ClassicGroupTimerEvent } from './classic-group-machine.js';
 import type { ClassicGroupsState } from './classic-groups.js';
 import { groupMachineOutputs, type MachineAction } from './group-machine-host.js';

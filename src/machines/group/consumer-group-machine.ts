@@ -14,7 +14,8 @@
  * Timers are delayed raises keyed per group and member (groupSessionTimeoutKey,
  * consumerGroupRebalanceTimeoutKey), handed to the coordinator by the host.
  */
-import { enqueueActions, setup, transition } from 'xstate';
+import { enqueueActions, setup } from 'xstate';
+import { transition } from '../transition.js';
 import type { ConsumerGroupHeartbeatRequest } from '../../protocol/groups/messages.js';
 import {
   consumerGroupHeartbeat, consumerGroupOnLoaded, consumerGroupState, consumerGroupTimer,

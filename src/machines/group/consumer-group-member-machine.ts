@@ -10,7 +10,8 @@
  * rule that moves it. A refusal (FENCED_MEMBER_EPOCH from UNKNOWN) is kept in the context and
  * thrown again by the host, as Kafka's builder throws it.
  */
-import { assign, setup, transition } from 'xstate';
+import { assign, setup } from 'xstate';
+import { transition } from '../transition.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import { buildCurrentAssignment, type ReconciliationInput } from './current-assignment.js';
 import { ConsumerGroupApiError } from './consumer-group-error.js';

@@ -95,26 +95,91 @@ export function clusterScheduleArbitrary(nodes: readonly number[]): fc.Arbitrary
   return fc.array(clusterEpisodeArbitrary(nodes), { maxLength: 10 });
 }
 
-export function exploreCluster(settings: ClusterExploreSettings): ClusterExploreOutcome {
+/** What the shrinker has done so far, for a progress line while it works. */
+export interface ShrinkProgress {
+  /** Candidates run. */
+  readonly tried: number;
+  /** Candidates that still failed, each one becoming the new counterexample. */
+  readonly shrinks: number;
+  /** Fault episodes in the current counterexample. */
+  readonly episodes: number;
+  readonly elapsedMs: number;
+}
+
+export interface ClusterExploreHooks {
+  /** Called after every shrink candidate. */
+  readonly onShrink?: (progress: ShrinkProgress) => void;
+}
+
+/**
+ * Find, then shrink. The find phase runs each schedule in full and stops at the first failure
+ * without shrinking. When that failure is an invariant broken by a step (not a history check at
+ * the end of the run), shrinking only needs the run's prefix up to that step's time: a candidate
+ * counts as failing when it breaks an invariant by then, and a candidate that holds is stopped
+ * there instead of running the rest of its 15 s and its liveness phase; each shrink that fails
+ * sooner shortens the prefix again. Episodes that start after the violation cannot change the
+ * prefix, so they are dropped before shrinking starts.
+ */
+export function exploreCluster(settings: ClusterExploreSettings, hooks: ClusterExploreHooks = {}): ClusterExploreOutcome {
   const started = performance.now();
-  let findMs: number | null = null;
   let runsTried = 0;
   const probe = clusterExploreOptions(1, settings.variant);
   const nodes = [...brokerIds(probe), ...controllerIds(probe)];
   // The simulation seed is not shrunk: another seed is another run, and shrinking it would only restart the search.
-  const property = fc.property(fc.noShrink(fc.integer({ min: 1, max: 1_000_000 })), clusterScheduleArbitrary(nodes), (simSeed, episodes) => {
-    if (findMs === null) runsTried++;
-    const result = new ClusterSimulation({ options: clusterExploreOptions(simSeed, settings.variant), faults: episodeFaults(episodes) }).run();
-    const holds = result.violations.length === 0;
-    if (!holds && findMs === null) findMs = performance.now() - started;
-    return holds;
-  });
-  const details = fc.check(property, { numRuns: settings.runs, seed: settings.seed, endOnFailure: false });
-  const totalMs = performance.now() - started;
-  if (!details.failed || details.counterexample === null) return { runsTried, findMs: null, shrinkMs: 0, shrinks: 0, counterexample: null };
-  const [simSeed, episodes] = details.counterexample;
-  const faults = episodeFaults(episodes);
+  const seedArbitrary = fc.noShrink(fc.integer({ min: 1, max: 1_000_000 }));
+  const scheduleArbitrary = clusterScheduleArbitrary(nodes);
+  const holdsInFull = (simSeed: number, episodes: FaultEpisode[]): boolean => {
+    runsTried++;
+    return new ClusterSimulation({ options: clusterExploreOptions(simSeed, settings.variant), faults: episodeFaults(episodes) }).run().violations.length === 0;
+  };
+  const found = fc.check(fc.property(seedArbitrary, scheduleArbitrary, holdsInFull), { numRuns: settings.runs, seed: settings.seed, endOnFailure: true });
+  const findMs = performance.now() - started;
+  if (!found.failed || found.counterexample === null) return { runsTried, findMs: null, shrinkMs: 0, shrinks: 0, counterexample: null };
+  const runsToFind = runsTried;
+
+  const [simSeed, foundEpisodes] = found.counterexample;
+  let horizonMs = violationPrefixMs(simSeed, foundEpisodes, settings.variant);
+  const episodes = horizonMs === null ? foundEpisodes : foundEpisodes.filter((e) => e.atMs <= (horizonMs as number));
+  let tried = 0;
+  let shrinks = 0;
+  let current = episodes.length;
+  const shrinkStarted = performance.now();
+  const candidate = (seed: number, schedule: FaultEpisode[]): boolean => {
+    const violatedAtMs = horizonMs === null ? (holdsInFull(seed, schedule) ? null : Number.POSITIVE_INFINITY) : violationBy(seed, schedule, settings.variant, horizonMs);
+    // The first call is the counterexample itself, not yet a shrink.
+    if (violatedAtMs !== null && tried > 0) {
+      shrinks++;
+      current = schedule.length;
+    }
+    // A shrink that fails sooner shortens every later candidate's prefix.
+    if (violatedAtMs !== null && horizonMs !== null) horizonMs = Math.min(horizonMs, violatedAtMs);
+    tried++;
+    hooks.onShrink?.({ tried, shrinks, episodes: current, elapsedMs: performance.now() - shrinkStarted });
+    return violatedAtMs === null;
+  };
+  const shrunk = fc.check(fc.property(seedArbitrary, scheduleArbitrary, candidate), { numRuns: 1, examples: [[simSeed, episodes] as [number, FaultEpisode[]]], seed: settings.seed });
+  // Should the trimmed schedule no longer fail (it cannot, in a deterministic simulation), keep what was found.
+  const finalEpisodes = shrunk.failed && shrunk.counterexample !== null ? shrunk.counterexample[1] : foundEpisodes;
+  const faults = episodeFaults(finalEpisodes);
   const options = clusterExploreOptions(simSeed, settings.variant);
   const result = new ClusterSimulation({ options, faults, recordTrace: true }).run();
-  return { runsTried, findMs, shrinkMs: totalMs - (findMs ?? totalMs), shrinks: details.numShrinks, counterexample: { options, faults, result } };
+  return { runsTried: runsToFind, findMs, shrinkMs: performance.now() - shrinkStarted, shrinks, counterexample: { options, faults, result } };
+}
+
+/** When the run, stepped up to `horizonMs` (no end-of-run checks), first breaks an invariant; null if it holds that long. */
+function violationBy(simSeed: number, episodes: FaultEpisode[], variant: string, horizonMs: number): number | null {
+  const sim = new ClusterSimulation({ options: clusterExploreOptions(simSeed, variant), faults: episodeFaults(episodes) });
+  sim.runUntil(horizonMs);
+  return sim.violations[0]?.time ?? null;
+}
+
+/**
+ * The time of the failing run's first violation when stepping up to it reproduces it (an
+ * invariant broken by a step); null when the failure only shows in the end-of-run checks.
+ */
+function violationPrefixMs(simSeed: number, episodes: FaultEpisode[], variant: string): number | null {
+  const full = new ClusterSimulation({ options: clusterExploreOptions(simSeed, variant), faults: episodeFaults(episodes) }).run();
+  const timeMs = full.violations[0]?.time;
+  if (timeMs === undefined) return null;
+  return violationBy(simSeed, episodes, variant, timeMs) === null ? null : timeMs;
 }
