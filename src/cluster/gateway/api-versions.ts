@@ -14,6 +14,8 @@ import { handleListOffsets } from './list-offsets.js';
 import { handleCreateTopics } from './create-topics.js';
 import { handleInitProducerId } from './init-producer-id.js';
 import { handleFindCoordinator } from './find-coordinator.js';
+import { handleDescribeGroups, handleListGroups } from './group-admin.js';
+import { handleConsumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleOffsetCommit, handleOffsetFetch, handleSyncGroup } from './groups.js';
 
 export interface ServedApi {
@@ -39,9 +41,13 @@ const table: readonly [number, number, number, (request: RequestContext) => Prom
   [12, 0, 4, handleHeartbeat],
   [13, 0, 5, handleLeaveGroup],
   [14, 0, 5, handleSyncGroup],
+  [15, 0, 5, handleDescribeGroups],
+  [16, 0, 5, handleListGroups],
   [18, 0, 4, async () => apiVersionsBody()],
   [19, 2, 7, handleCreateTopics],
   [22, 0, 5, handleInitProducerId],
+  // v1 (subscribedTopicRegex) is still unstable in Kafka 4.0's schema.
+  [68, 0, 0, handleConsumerGroupHeartbeat],
 ];
 
 const served = new Map<number, ServedApi>(
