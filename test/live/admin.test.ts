@@ -106,3 +106,41 @@ describe('ConsumerGroupHeartbeat (KIP-848) over the wire', () => {
     client.close();
   }, 60_000);
 });
+
+describe('DeleteTopics', () => {
+  it('kafkajs deletes a topic: it leaves Metadata, every broker stops its replicas and drops their logs; created again it starts empty', async () => {
+    const kafka = kafkajs();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'doomed', numPartitions: 2, replicationFactor: 3 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'doomed', acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: String(i) })) });
+    await producer.disconnect();
+    const hosting = () => cluster.brokers.filter((b) => b.node.logOf('doomed-0') !== undefined || b.node.logOf('doomed-1') !== undefined).length;
+    expect(hosting()).toBe(3);
+
+    await admin.deleteTopics({ topics: ['doomed'] });
+    await until(() => hosting() === 0);
+    for (const b of cluster.brokers) expect([...b.node.replicas()].map(([key]) => key).filter((k) => k.startsWith('doomed-'))).toEqual([]);
+    await until(async () => !(await admin.listTopics()).includes('doomed'));
+
+    await admin.createTopics({ topics: [{ topic: 'doomed', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+    const offsets = await admin.fetchTopicOffsets('doomed');
+    expect(offsets).toEqual([expect.objectContaining({ partition: 0, high: '0', low: '0' })]);
+    await admin.disconnect();
+  }, 60_000);
+
+  it('v6 by topic id; a name or id given twice is INVALID_REQUEST; an unknown id is UNKNOWN_TOPIC_ID', async () => {
+    const client = await RawClient.open(cluster.brokers[0]!.port);
+    const created = await client.request<Body>(19, 7, fitRequest(19, 7, { topics: [{ name: 'by-id', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 }));
+    const topicId = created!['topics'][0]['topicId'] as string;
+    const twice = await client.request<Body>(20, 6, fitRequest(20, 6, { topics: [{ name: 'by-id' }, { name: 'by-id' }], timeoutMs: 5000 }));
+    expect(twice!['responses'].map((r: Body) => r['errorCode'])).toEqual([42, 42]);
+    const unknown = await client.request<Body>(20, 6, fitRequest(20, 6, { topics: [{ name: null, topicId: 'AAAAAAAAAAAAAAAAAAAAAQ' }], timeoutMs: 5000 }));
+    expect(unknown!['responses'][0]).toMatchObject({ errorCode: 100, topicId: 'AAAAAAAAAAAAAAAAAAAAAQ' });
+    const deleted = await client.request<Body>(20, 6, fitRequest(20, 6, { topics: [{ name: null, topicId }], timeoutMs: 5000 }));
+    expect(deleted!['responses'][0]).toMatchObject({ errorCode: 0, name: 'by-id', topicId });
+    client.close();
+  }, 30_000);
+});

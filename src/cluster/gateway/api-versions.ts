@@ -2,7 +2,7 @@
  * Which APIs and versions the gateway serves, declared once: ApiVersions advertises exactly this
  * table (kfake's habit: the advertised list is derived, never hand-kept beside the handlers).
  * The version ranges are Kafka 4.0's (KIP-896 removed the old versions: Produce before v3, Fetch
- * before v4, ListOffsets v0, CreateTopics before v2, OffsetCommit before v2, OffsetFetch v0),
+ * before v4, ListOffsets v0, CreateTopics before v2, DeleteTopics v0, OffsetCommit before v2, OffsetFetch v0),
  * capped by the schemas the wire codecs were generated from.
  */
 import { apiByKey } from '../../protocol/wire/index.js';
@@ -12,6 +12,7 @@ import { handleProduce } from './produce.js';
 import { handleFetch } from './fetch.js';
 import { handleListOffsets } from './list-offsets.js';
 import { handleCreateTopics } from './create-topics.js';
+import { handleDeleteTopics } from './delete-topics.js';
 import { handleInitProducerId } from './init-producer-id.js';
 import { handleFindCoordinator } from './find-coordinator.js';
 import { handleDescribeGroups, handleListGroups } from './group-admin.js';
@@ -45,6 +46,7 @@ const table: readonly [number, number, number, (request: RequestContext) => Prom
   [16, 0, 5, handleListGroups],
   [18, 0, 4, async () => apiVersionsBody()],
   [19, 2, 7, handleCreateTopics],
+  [20, 1, 6, handleDeleteTopics],
   [22, 0, 5, handleInitProducerId],
   // v1 (subscribedTopicRegex) is still unstable in Kafka 4.0's schema.
   [68, 0, 0, handleConsumerGroupHeartbeat],
