@@ -38,7 +38,7 @@ const groups = (options: Record<string, unknown>, bootstrap = cluster.bootstrapS
 
 describe('kspec topics against kspec up', () => {
   it('creates, lists, describes (kafka-topics.sh lines) and deletes a topic; a second create and a delete of a missing topic exit 1', async () => {
-    expect(await topics({ create: true, topic: 'cli-t', partitions: 3, replicationFactor: 2 })).toMatchObject({ code: 0, out: 'Created topic cli-t.' });
+    expect(await topics({ create: true, topic: 'cli-t', partitions: 3, replicationFactor: 2, config: ['retention.ms=60000', 'cleanup.policy=delete'] })).toMatchObject({ code: 0, out: 'Created topic cli-t.' });
     const again = await topics({ create: true, topic: 'cli-t', partitions: 3, replicationFactor: 2 });
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/^Error while executing topic command : Topic 'cli-t' already exists\.$/);
@@ -46,7 +46,7 @@ describe('kspec topics against kspec up', () => {
 
     const described = await topics({ describe: true, topic: 'cli-t' });
     const lines = described.out.split('\n');
-    expect(lines[0]).toMatch(/^Topic: cli-t\tTopicId: \S{22}\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: /);
+    expect(lines[0]).toMatch(/^Topic: cli-t\tTopicId: \S{22}\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: cleanup\.policy=delete,retention\.ms=60000$/);
     expect(lines.slice(1)).toHaveLength(3);
     lines.slice(1).forEach((line, partition) => {
       const m = /^\tTopic: cli-t\tPartition: (\d+)\tLeader: (\d+)\tReplicas: (\d+),(\d+)\tIsr: ([\d,]+)$/.exec(line);

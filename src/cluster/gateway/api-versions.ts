@@ -2,7 +2,7 @@
  * Which APIs and versions the gateway serves, declared once: ApiVersions advertises exactly this
  * table (kfake's habit: the advertised list is derived, never hand-kept beside the handlers).
  * The version ranges are Kafka 4.0's (KIP-896 removed the old versions: Produce before v3, Fetch
- * before v4, ListOffsets v0, CreateTopics before v2, DeleteTopics v0, OffsetCommit before v2, OffsetFetch v0),
+ * before v4, ListOffsets v0, CreateTopics before v2, DeleteTopics v0, DescribeConfigs v0, OffsetCommit before v2, OffsetFetch v0),
  * capped by the schemas the wire codecs were generated from.
  */
 import { apiByKey } from '../../protocol/wire/index.js';
@@ -13,6 +13,7 @@ import { handleFetch } from './fetch.js';
 import { handleListOffsets } from './list-offsets.js';
 import { handleCreateTopics } from './create-topics.js';
 import { handleDeleteTopics } from './delete-topics.js';
+import { handleDescribeConfigs } from './describe-configs.js';
 import { handleInitProducerId } from './init-producer-id.js';
 import { handleFindCoordinator } from './find-coordinator.js';
 import { handleDescribeGroups, handleListGroups } from './group-admin.js';
@@ -48,6 +49,7 @@ const table: readonly [number, number, number, (request: RequestContext) => Prom
   [19, 2, 7, handleCreateTopics],
   [20, 1, 6, handleDeleteTopics],
   [22, 0, 5, handleInitProducerId],
+  [32, 1, 4, handleDescribeConfigs],
   // v1 (subscribedTopicRegex) is still unstable in Kafka 4.0's schema.
   [68, 0, 0, handleConsumerGroupHeartbeat],
 ];
