@@ -26,6 +26,8 @@ import { docsCommandLine } from './commands/docs.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { addConformCommand } from './commands/conform.js';
 import { registerUpCommand } from './commands/up.js';
+import { registerTopicsCommand } from './commands/topics.js';
+import { registerGroupsCommand } from './commands/groups.js';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATION = 1;
@@ -144,6 +146,8 @@ function program(setExitCode: (code: number) => void): Command {
   registerTraceCommand(root, act);
   addConformCommand(root, setExitCode);
   registerUpCommand(root, setExitCode);
+  registerTopicsCommand(root, setExitCode);
+  registerGroupsCommand(root, setExitCode);
 
   for (const command of root.commands) {
     if (command.name() === 'frame') continue;

@@ -135,6 +135,20 @@ export class BrokerNode extends KafkaNode {
     this.replicaActors.set(key, this.actors.get(name) as Actor<ReplicaMachine>);
   }
 
+  /**
+   * ReplicaManager.stopPartitions(deleteLocalLog = true): the replica of a deleted topic stops and
+   * its log is deleted. Its pending timers find no actor and are dropped; requests still naming the
+   * partition are refused by the broker (UNKNOWN_TOPIC_OR_PARTITION).
+   */
+  private stopReplica(key: string, topicId: string): void {
+    const name = `${REPLICA_PREFIX}${key}`;
+    this.actors.delete(name);
+    this.replicaActors.delete(key);
+    this.storage.partitionLogs.remove?.(key);
+    this.storage.highWatermarks.remove?.(key);
+    this.world.note(() => `n${this.id} ${key} stopped and its log deleted (topic ${topicId} deleted)`);
+  }
+
   // ---- effects ---------------------------------------------------------------------------------
 
   protected perform(actor: string, effect: HostEvent): void {
@@ -153,6 +167,8 @@ export class BrokerNode extends KafkaNode {
         else this.world.note(() => `n${this.id} ${key}: no active controller known, AlterPartition waits`);
         return;
       }
+      case 'replica.stop':
+        return this.stopReplica(effect['key'] as string, effect['topicId'] as string);
       case 'replica.metadata': {
         const address = effect['address'] as PartitionAddress;
         const replica = replicaActor(address);

@@ -24,12 +24,16 @@ export interface PartitionLogStore {
   /** The partition's log, created empty when the broker first hosts it. */
   open(key: string, address: PartitionAddress, nowMs: number): PartitionLog;
   entries(): IterableIterator<[string, PartitionLog]>;
+  /** Delete the partition's log: its topic was deleted (LogManager.asyncDelete). Optional until every store has it. */
+  remove?(key: string): void;
 }
 
 /** The high watermark checkpoint (ReplicaManager's replication-offset-checkpoint file). */
 export interface HighWatermarkCheckpoint {
   read(key: string): number | undefined;
   write(key: string, highWatermark: number): void;
+  /** Forget a deleted partition's checkpoint. Optional until every store has it. */
+  remove?(key: string): void;
 }
 
 export interface NodeStorage {
@@ -55,7 +59,8 @@ export function memoryStorage(logConfigFor: (address: PartitionAddress) => LogCo
         return log;
       },
       entries: () => logs.entries(),
+      remove: (key) => void logs.delete(key),
     },
-    highWatermarks: { read: (key) => checkpoints.get(key), write: (key, hw) => void checkpoints.set(key, hw) },
+    highWatermarks: { read: (key) => checkpoints.get(key), write: (key, hw) => void checkpoints.set(key, hw), remove: (key) => void checkpoints.delete(key) },
   };
 }

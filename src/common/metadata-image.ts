@@ -77,6 +77,14 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord): Metad
     case 'TopicRecord':
       if (image.topics[record.topicId] !== undefined) throw new MetadataError(`topic id ${record.topicId} already exists`);
       return { ...image, topics: { ...image.topics, [record.topicId]: { name: record.name, topicId: record.topicId, partitions: [] } } };
+    case 'RemoveTopicRecord': {
+      // ReplicationControlManager.replay(RemoveTopicRecord): the topic and its configs go.
+      const topic = topicOrThrow(image, record.topicId);
+      const { [record.topicId]: _removed, ...topics } = image.topics;
+      if (image.configs?.[topic.name] === undefined) return { ...image, topics };
+      const { [topic.name]: _configs, ...configs } = image.configs;
+      return { ...image, topics, configs };
+    }
     case 'PartitionRecord': {
       const topic = topicOrThrow(image, record.topicId);
       if (record.partitionId !== topic.partitions.length) throw new MetadataError(`partition ${record.partitionId} of ${topic.name} out of order`);

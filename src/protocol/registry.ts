@@ -29,6 +29,7 @@ import { alterPartitionSpecs } from './replication/alter-partition.js';
 import { brokerHeartbeatSpecs } from './replication/broker-heartbeat.js';
 import { brokerRegistrationSpecs } from './replication/broker-registration.js';
 import { createTopicsSpecs } from './replication/create-topics.js';
+import { deleteTopicsSpecs } from './replication/delete-topics.js';
 import { fetchSpecs } from './replication/fetch.js';
 import { initProducerIdSpecs } from './replication/init-producer-id.js';
 import { listOffsetsSpecs } from './replication/list-offsets.js';
@@ -42,7 +43,7 @@ export type { AnyMessageSpec, AnyRecordSpec, Family, Message, MessageKind, Messa
 const MESSAGE_SPECS: readonly AnyMessageSpec[] = [
   ...voteSpecs, ...beginQuorumEpochSpecs, ...endQuorumEpochSpecs, ...quorumFetchSpecs, ...proposeSpecs,
   ...produceSpecs, ...fetchSpecs, ...listOffsetsSpecs, ...metadataSpecs, ...offsetForLeaderEpochSpecs,
-  ...alterPartitionSpecs, ...brokerRegistrationSpecs, ...brokerHeartbeatSpecs, ...createTopicsSpecs,
+  ...alterPartitionSpecs, ...brokerRegistrationSpecs, ...brokerHeartbeatSpecs, ...createTopicsSpecs, ...deleteTopicsSpecs,
   ...initProducerIdSpecs, ...allocateProducerIdsSpecs,
   ...findCoordinatorSpecs, ...joinGroupSpecs, ...syncGroupSpecs, ...heartbeatSpecs, ...leaveGroupSpecs,
   ...offsetCommitSpecs, ...offsetFetchSpecs, ...consumerGroupHeartbeatSpecs,

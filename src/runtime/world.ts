@@ -27,6 +27,8 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
   private readonly gateways: { readonly base: number; readonly gateway: Gateway }[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly changed = new Set<number>();
+  /** Told after every input (a message or a timer) has been handled and settled, with the input in words (`kspec up --check`). */
+  inputHandled: ((what: string) => void) | undefined;
   private queue: Delivery[] = [];
   private head = 0;
   private draining = false;
@@ -162,6 +164,7 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
     try {
       run();
       this.settle();
+      this.inputHandled?.(what);
     } catch (error) {
       this.changed.clear();
       this.log(`kspec bug while handling ${what}: ${error instanceof Error ? error.message : String(error)}`);

@@ -8,6 +8,7 @@ import { UsageError, integerIn } from '../args.js';
 import { findVariant } from '../../variants.js';
 import { ClusterClosedError, startLiveCluster, type LiveCluster } from '../../runtime/cluster.js';
 import { ConfigError, liveConfig, overridableKeys, type LiveConfig } from '../../runtime/config.js';
+import { checkLive } from '../../runtime/live-check.js';
 
 interface UpOptions {
   brokers: number;
@@ -16,6 +17,7 @@ interface UpOptions {
   port: number;
   override: string[];
   variant: string;
+  check: boolean;
 }
 
 export function registerUpCommand(root: Command, setExitCode: (code: number) => void): void {
@@ -27,6 +29,7 @@ export function registerUpCommand(root: Command, setExitCode: (code: number) => 
     .option('--port <port>', 'the first broker\'s port; the others follow it (0: ephemeral ports)', integerIn(0, 65_535), 9092)
     .option('--override <key=value>', `a broker config by Kafka's name, repeatable (${overridableKeys.join(', ')})`, (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--variant <name>', 'serve a protocol variant (kspec variants): a cluster wrong in a known way', 'kraft')
+    .option('--check', 'evaluate the spec\'s per-step group clauses after every message; report each violation in one line on stderr (the cluster keeps running)', false)
     .action(async (options: UpOptions) => setExitCode(await up(options)));
 }
 
@@ -48,6 +51,7 @@ async function up(options: UpOptions): Promise<number> {
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${options.host}: ${(error as Error).message}`);
     throw error;
   }
+  if (options.check) checkLive(cluster, (v) => console.error(`kspec up --check: ${v.clauseId} violated after ${v.cause}: ${v.message}`));
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => void cluster.close().then(resolve);
     process.once('SIGINT', stop);
@@ -67,6 +71,7 @@ async function up(options: UpOptions): Promise<number> {
   const first = cluster.brokers[0]!;
   console.log(`kspec cluster up: ${options.brokers} broker(s), ${options.controllers} controller(s), variant ${options.variant}`);
   console.log(`cluster id: ${cluster.clusterId}`);
+  if (options.check) console.log('checking the per-step group clauses after every message (violations on stderr)');
   console.log(`bootstrap servers: ${cluster.bootstrapServers}`);
   console.log(`try: echo hello | kcat -P -b ${first.host}:${first.port} -t greetings && kcat -C -b ${first.host}:${first.port} -t greetings -o beginning -e`);
   console.log('Ctrl-C stops the cluster.');

@@ -2,7 +2,7 @@
  * Which APIs and versions the gateway serves, declared once: ApiVersions advertises exactly this
  * table (kfake's habit: the advertised list is derived, never hand-kept beside the handlers).
  * The version ranges are Kafka 4.0's (KIP-896 removed the old versions: Produce before v3, Fetch
- * before v4, ListOffsets v0, CreateTopics before v2, OffsetCommit before v2, OffsetFetch v0),
+ * before v4, ListOffsets v0, CreateTopics before v2, DeleteTopics v0, DescribeConfigs v0, OffsetCommit before v2, OffsetFetch v0),
  * capped by the schemas the wire codecs were generated from.
  */
 import { apiByKey } from '../../protocol/wire/index.js';
@@ -12,8 +12,12 @@ import { handleProduce } from './produce.js';
 import { handleFetch } from './fetch.js';
 import { handleListOffsets } from './list-offsets.js';
 import { handleCreateTopics } from './create-topics.js';
+import { handleDeleteTopics } from './delete-topics.js';
+import { handleDescribeConfigs } from './describe-configs.js';
 import { handleInitProducerId } from './init-producer-id.js';
 import { handleFindCoordinator } from './find-coordinator.js';
+import { handleDescribeGroups, handleListGroups } from './group-admin.js';
+import { handleConsumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleOffsetCommit, handleOffsetFetch, handleSyncGroup } from './groups.js';
 
 export interface ServedApi {
@@ -39,9 +43,15 @@ const table: readonly [number, number, number, (request: RequestContext) => Prom
   [12, 0, 4, handleHeartbeat],
   [13, 0, 5, handleLeaveGroup],
   [14, 0, 5, handleSyncGroup],
+  [15, 0, 5, handleDescribeGroups],
+  [16, 0, 5, handleListGroups],
   [18, 0, 4, async () => apiVersionsBody()],
   [19, 2, 7, handleCreateTopics],
+  [20, 1, 6, handleDeleteTopics],
   [22, 0, 5, handleInitProducerId],
+  [32, 1, 4, handleDescribeConfigs],
+  // v1 (subscribedTopicRegex) is still unstable in Kafka 4.0's schema.
+  [68, 0, 0, handleConsumerGroupHeartbeat],
 ];
 
 const served = new Map<number, ServedApi>(

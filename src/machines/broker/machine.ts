@@ -85,6 +85,8 @@ export type BrokerEffect =
       readonly minInsyncReplicas: number;
       readonly ineligible: readonly number[];
     }
+  /** Stop the co-located replica of `key` and delete its log: its topic was deleted (ReplicaManager.stopPartitions with deleteLocalLog). */
+  | { readonly type: 'replica.stop'; readonly key: string; readonly topicId: string }
   /** Tell the co-located group coordinator the topics as they are now. */
   | { readonly type: 'coordinator.metadata'; readonly topics: readonly TopicMetadata[] };
 
@@ -153,19 +155,36 @@ function initProducerIdError(request: With<InitProducerIdRequest>, error: ErrorN
   return { type: 'send', to: request.from, message: { type: 'InitProducerIdResponse', correlationId: request.correlationId, errorCode: errorCode(error), producerId: -1, producerEpoch: -1 } };
 }
 
-/** Tell every hosted replica whose partition, broker epoch or ISR eligibility changed. */
+/**
+ * Tell every hosted replica whose partition, broker epoch or ISR eligibility changed, and stop the
+ * replicas of deleted topics first (ReplicaManager.applyDelta: deletes before changes, so a topic
+ * deleted and created again under the same name starts from an empty log). What a replica was told
+ * is kept as `topicId digest`, so the topic id it belongs to is known when its topic goes.
+ */
 function publishPartitions(step: Step): void {
   const c = step.c;
   if (c.brokerEpoch < 0 || !c.caughtUp) return;
   const fenced = Object.values(c.image.brokers).filter((b) => b.fenced).map((b) => b.brokerId);
+  const hosted = new Map<string, string>();
+  for (const topic of Object.values(c.image.topics)) {
+    topic.partitions.forEach((partition, index) => {
+      if (partition.replicas.includes(c.brokerId)) hosted.set(`${topic.name}-${index}`, topic.topicId);
+    });
+  }
   const told: Record<string, string> = { ...c.told };
+  for (const [key, value] of Object.entries(told)) {
+    const topicId = value.slice(0, value.indexOf(' '));
+    if (hosted.get(key) === topicId) continue;
+    delete told[key];
+    step.effect({ type: 'replica.stop', key, topicId });
+  }
   for (const topic of Object.values(c.image.topics)) {
     const minInsyncReplicas = Number(topicConfig(c.image, topic.name, 'min.insync.replicas', String(c.config.minInsyncReplicas)));
     topic.partitions.forEach((partition, index) => {
       if (!partition.replicas.includes(c.brokerId)) return;
       const ineligible = partition.replicas.filter((r) => fenced.includes(r));
       const key = `${topic.name}-${index}`;
-      const digest = JSON.stringify([partition, c.brokerEpoch, minInsyncReplicas, ineligible]);
+      const digest = `${topic.topicId} ${JSON.stringify([partition, c.brokerEpoch, minInsyncReplicas, ineligible])}`;
       if (told[key] === digest) return;
       told[key] = digest;
       step.effect({ type: 'replica.metadata', address: { topic: topic.name, topicId: topic.topicId, partition: index }, partition, brokerEpoch: c.brokerEpoch, minInsyncReplicas, ineligible });

@@ -10,17 +10,17 @@
  * (BrokerHeartbeatManager): a new active controller gives every broker a fresh session.
  *
  * Rules live in ./partition-change.ts (elections, fencing, AlterPartition), ./topics.ts
- * (CreateTopics validation), ./placement.ts (replica placement) and ./producer-ids.ts (producer id
+ * (CreateTopics validation, DeleteTopics), ./placement.ts (replica placement) and ./producer-ids.ts (producer id
  * blocks); this machine sequences them.
  */
 import { enqueueActions, not, setup } from 'xstate';
 import { errorCode, type ErrorName } from '../../protocol/errors.js';
 import { nextInt } from '../../core/prng.js';
 import type {
-  AllocateProducerIdsRequest, AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, MetadataEntry,
+  AllocateProducerIdsRequest, AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, DeleteTopicsRequest, MetadataEntry,
   ReplicationMessage,
 } from '../../protocol/replication/messages.js';
-import { applyRecords, emptyImage, topicConfig, type BrokerRegistration, type MetadataImage } from '../../common/metadata-image.js';
+import { applyRecords, emptyImage, topicByName, topicConfig, type BrokerRegistration, type MetadataImage } from '../../common/metadata-image.js';
 import type { MetadataRecord } from '../../protocol/metadata/records.js';
 import { alterPartition, balancePartitionLeaders, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
 import { checkCreateTopic } from './topics.js';
@@ -140,6 +140,8 @@ function notControllerAnswer(message: ReplicationMessage): ReplicationMessage | 
       return { ...message, errorCode: code, errorMessage: 'leadership lost before commit', topicId: '' };
     case 'AllocateProducerIdsResponse':
       return { ...message, errorCode: code, producerIdStart: 0, producerIdLen: 0 };
+    case 'DeleteTopicsResponse':
+      return { ...message, errorCode: code, errorMessage: 'leadership lost before commit' };
     default:
       return null;
   }
@@ -158,6 +160,8 @@ function notController(request: With<ReplicationMessage>): ReplicationMessage | 
       return { type: 'CreateTopicsResponse', correlationId: request.correlationId, name: request.name, errorCode: code, errorMessage: 'This is not the active controller.', topicId: '' };
     case 'AllocateProducerIds':
       return { type: 'AllocateProducerIdsResponse', correlationId: request.correlationId, errorCode: code, producerIdStart: 0, producerIdLen: 0 };
+    case 'DeleteTopics':
+      return { type: 'DeleteTopicsResponse', correlationId: request.correlationId, name: request.name, topicId: request.topicId ?? '', errorCode: code, errorMessage: 'This is not the active controller.' };
     default:
       return null;
   }
@@ -244,6 +248,27 @@ function handleCreateTopics(step: Step, request: With<CreateTopicsRequest>): voi
     records.push({ type: 'PartitionRecord', topicId, partitionId, replicas, isr: isr.length > 0 ? isr : replicas, leader: isr[0] ?? -1, leaderEpoch: 0, partitionEpoch: 0 });
   });
   propose(step, records, [{ to: request.from, message: answer('NONE', null, topicId) }], [{ to: request.from, message: answer('NOT_CONTROLLER', 'leadership lost before commit', '') }]);
+}
+
+/**
+ * DeleteTopics: a name is resolved first (QuorumController.findTopicIds: UNKNOWN_TOPIC_OR_PARTITION),
+ * an id must name a topic (ReplicationControlManager.deleteTopic: UNKNOWN_TOPIC_ID); the decision
+ * is one RemoveTopicRecord, answered once it commits. A topic whose removal is still pending is
+ * already gone from the image the controller decides with, so a second delete is refused.
+ */
+function handleDeleteTopics(step: Step, request: With<DeleteTopicsRequest>): void {
+  const c = step.c;
+  const answer = (error: ErrorName, name: string | null, topicId: string, message: string | null): ReplicationMessage => ({
+    type: 'DeleteTopicsResponse', correlationId: request.correlationId, name, topicId, errorCode: errorCode(error), errorMessage: message,
+  });
+  const topic = request.name !== null ? topicByName(c.image, request.name) : c.image.topics[request.topicId ?? ''];
+  if (topic === undefined) {
+    return request.name !== null
+      ? reply(step, request.from, answer('UNKNOWN_TOPIC_OR_PARTITION', request.name, '', 'This server does not host this topic-partition.'))
+      : reply(step, request.from, answer('UNKNOWN_TOPIC_ID', null, request.topicId ?? '', 'This server does not host this topic ID.'));
+  }
+  propose(step, [{ type: 'RemoveTopicRecord', topicId: topic.topicId }], [{ to: request.from, message: answer('NONE', topic.name, topic.topicId, null) }],
+    [{ to: request.from, message: answer('NOT_CONTROLLER', topic.name, topic.topicId, 'leadership lost before commit') }]);
 }
 
 /**
@@ -342,6 +367,7 @@ export function createControllerMachine() {
           case 'BrokerHeartbeat': handleHeartbeat(step, as<BrokerHeartbeatRequest>(event)); break;
           case 'AlterPartition': handleAlterPartition(step, as<AlterPartitionRequest>(event)); break;
           case 'CreateTopics': handleCreateTopics(step, as<CreateTopicsRequest>(event)); break;
+          case 'DeleteTopics': handleDeleteTopics(step, as<DeleteTopicsRequest>(event)); break;
           case 'AllocateProducerIds': handleAllocateProducerIds(step, as<AllocateProducerIdsRequest>(event)); break;
           default: break;
         }
@@ -378,11 +404,12 @@ export function createControllerMachine() {
           BrokerHeartbeat: { actions: 'refuseRequest' },
           AlterPartition: { actions: 'refuseRequest' },
           CreateTopics: { actions: 'refuseRequest' },
+          DeleteTopics: { actions: 'refuseRequest' },
           AllocateProducerIds: { actions: 'refuseRequest' },
         },
       },
       Active: {
-        description: 'The active controller: registers, unfences and fences brokers, creates topics, elects leaders, changes ISRs, leases producer id blocks.',
+        description: 'The active controller: registers, unfences and fences brokers, creates and deletes topics, elects leaders, changes ISRs, leases producer id blocks.',
         entry: 'claim',
         exit: 'renounce',
         type: 'parallel',
@@ -392,6 +419,7 @@ export function createControllerMachine() {
           BrokerHeartbeat: { actions: 'handleRequest' },
           AlterPartition: { actions: 'handleRequest' },
           CreateTopics: { actions: 'handleRequest' },
+          DeleteTopics: { actions: 'handleRequest', description: 'Delete a topic (by name or id): one RemoveTopicRecord, answered once it commits; the brokers stop its replicas and delete their logs.' },
           AllocateProducerIds: { actions: 'handleRequest', description: 'Lease the broker the next block of 1000 producer ids (ProducerIdsRecord), answered once it commits; a broker id/epoch that is not the registered one gets STALE_BROKER_EPOCH.' },
         },
         states: {

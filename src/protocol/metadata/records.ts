@@ -1,6 +1,6 @@
 /**
  * The records of the metadata log, as KRaft writes them (RegisterBrokerRecord,
- * BrokerRegistrationChangeRecord, TopicRecord, PartitionRecord, PartitionChangeRecord, ConfigRecord,
+ * BrokerRegistrationChangeRecord, TopicRecord, RemoveTopicRecord, PartitionRecord, PartitionChangeRecord, ConfigRecord,
  * ProducerIdsRecord, with Kafka's field names: metadata/src/main/resources/common/metadata/*.json).
  * Every controller and broker builds its metadata image by applying them in order
  * (src/common/metadata-image.ts).
@@ -24,6 +24,8 @@ export const BrokerRegistrationChangeRecord = struct({
   fenced: t.union([t.literal(-1), t.literal(0), t.literal(1)]),
 });
 export const TopicRecord = struct({ type: t.literal('TopicRecord'), name: t.string, topicId: t.string });
+/** A deleted topic: its partitions and configs leave the image; replicas stop and delete their logs (ReplicaManager.applyDelta). */
+export const RemoveTopicRecord = struct({ type: t.literal('RemoveTopicRecord'), topicId: t.string });
 export const PartitionRecord = struct({
   type: t.literal('PartitionRecord'),
   topicId: t.string,
@@ -48,7 +50,7 @@ export const ConfigRecord = struct({ type: t.literal('ConfigRecord'), resourceTy
 export const ProducerIdsRecord = struct({ type: t.literal('ProducerIdsRecord'), brokerId: int, brokerEpoch: int, nextProducerId: int });
 
 export const MetadataRecord = t.union([
-  RegisterBrokerRecord, BrokerRegistrationChangeRecord, TopicRecord, PartitionRecord, PartitionChangeRecord, ConfigRecord, ProducerIdsRecord,
+  RegisterBrokerRecord, BrokerRegistrationChangeRecord, TopicRecord, RemoveTopicRecord, PartitionRecord, PartitionChangeRecord, ConfigRecord, ProducerIdsRecord,
 ]);
 export type MetadataRecord = t.TypeOf<typeof MetadataRecord>;
 type RecordOf<T extends MetadataRecord['type']> = Extract<MetadataRecord, { type: T }>;
@@ -80,6 +82,10 @@ export const metadataRecordSpecs: readonly AnyRecordSpec[] = [
   recordSpec<RecordOf<'TopicRecord'>>({
     type: 'TopicRecord', log: '__cluster_metadata', codec: TopicRecord,
     render: (r) => `TopicRecord ${r.name} id=${r.topicId}`,
+  }),
+  recordSpec<RecordOf<'RemoveTopicRecord'>>({
+    type: 'RemoveTopicRecord', log: '__cluster_metadata', codec: RemoveTopicRecord,
+    render: (r) => `RemoveTopicRecord id=${r.topicId}`,
   }),
   recordSpec<RecordOf<'PartitionRecord'>>({
     type: 'PartitionRecord', log: '__cluster_metadata', codec: PartitionRecord,

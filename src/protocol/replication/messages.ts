@@ -1,7 +1,7 @@
 /**
  * The data-plane and broker-to-controller messages of the replication model, with the fields of
  * Kafka's schemas (Fetch v13+, Produce, ListOffsets, OffsetForLeaderEpoch, AlterPartition v3,
- * BrokerRegistration, BrokerHeartbeat, CreateTopics, Metadata, InitProducerId, AllocateProducerIds).
+ * BrokerRegistration, BrokerHeartbeat, CreateTopics, DeleteTopics, Metadata, InitProducerId, AllocateProducerIds).
  * One partition per request: Kafka batches many partitions into one Fetch or Produce, which changes
  * message counts, not rules. Each API is its own module (codec, type, renderer, error response,
  * role); this one gathers their types.
@@ -14,6 +14,7 @@ import type { AlterPartitionRequest, AlterPartitionResponse } from './alter-part
 import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse } from './broker-heartbeat.js';
 import type { BrokerRegistrationRequest, BrokerRegistrationResponse } from './broker-registration.js';
 import type { CreateTopicsRequest, CreateTopicsResponse } from './create-topics.js';
+import type { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics.js';
 import type { FetchRequest, FetchResponse } from './fetch.js';
 import type { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id.js';
 import type { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.js';
@@ -26,6 +27,7 @@ export type { AlterPartitionRequest, AlterPartitionResponse } from './alter-part
 export type { BrokerHeartbeatRequest, BrokerHeartbeatResponse } from './broker-heartbeat.js';
 export type { BrokerRegistrationRequest, BrokerRegistrationResponse } from './broker-registration.js';
 export type { CreateTopicsRequest, CreateTopicsResponse } from './create-topics.js';
+export type { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics.js';
 export type { FetchRequest, FetchResponse } from './fetch.js';
 export type { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id.js';
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type ListOffsetsRequest, type ListOffsetsResponse } from './list-offsets.js';
@@ -45,7 +47,7 @@ export type ReplicationMessage =
   | ProduceRequest | ProduceResponse | ListOffsetsRequest | ListOffsetsResponse
   | AlterPartitionRequest | AlterPartitionResponse
   | BrokerRegistrationRequest | BrokerRegistrationResponse | BrokerHeartbeatRequest | BrokerHeartbeatResponse
-  | CreateTopicsRequest | CreateTopicsResponse | MetadataRequest | MetadataResponse
+  | CreateTopicsRequest | CreateTopicsResponse | DeleteTopicsRequest | DeleteTopicsResponse | MetadataRequest | MetadataResponse
   | InitProducerIdRequest | InitProducerIdResponse | AllocateProducerIdsRequest | AllocateProducerIdsResponse;
 
 export const partitionKey = (address: { topic: string; partition: number }): string => `${address.topic}-${address.partition}`;

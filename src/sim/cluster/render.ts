@@ -46,6 +46,9 @@ export function renderReplicationMessage(from: number, to: number, m: Replicatio
       return `${head} ${m.name} partitions=${m.numPartitions} rf=${m.replicationFactor}`;
     case 'CreateTopicsResponse':
       return `${head}${err(m.errorCode)} ${m.name}${m.errorCode === 0 ? ` id=${m.topicId}` : ` ${m.errorMessage ?? ''}`}`;
+    case 'DeleteTopics':
+    case 'DeleteTopicsResponse':
+      return `${head}${m.type === 'DeleteTopicsResponse' ? err(m.errorCode) : ''} ${m.name ?? `id=${m.topicId ?? ''}`}`;
     case 'Metadata':
       return head;
     case 'InitProducerId':
