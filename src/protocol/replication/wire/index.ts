@@ -1,0 +1,11 @@
+/**
+ * The node layer's broker-to-controller messages on Kafka's wire, one module per API, each mapping
+ * the machine's message to Kafka's generated message data and back, field by field.
+ * BrokerRegistration, AlterPartition and the replicas' Fetch are not mapped yet (docs/live.md).
+ */
+export * from './broker-heartbeat.js';
+export * from './allocate-producer-ids.js';
+export type { BrokerHeartbeatRequestData as BrokerHeartbeatRequestWire } from '../../wire/generated/BrokerHeartbeatRequest.js';
+export type { BrokerHeartbeatResponseData as BrokerHeartbeatResponseWire } from '../../wire/generated/BrokerHeartbeatResponse.js';
+export type { AllocateProducerIdsRequestData as AllocateProducerIdsRequestWire } from '../../wire/generated/AllocateProducerIdsRequest.js';
+export type { AllocateProducerIdsResponseData as AllocateProducerIdsResponseWire } from '../../wire/generated/AllocateProducerIdsResponse.js';
