@@ -10,6 +10,7 @@ import { specOf, type Message } from '../../src/protocol/registry.js';
 import type { FromWire } from '../../src/protocol/quorum/wire/index.js';
 import * as w from '../../src/protocol/replication/wire/index.js';
 import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse } from '../../src/protocol/replication/broker-heartbeat.js';
+import type { AlterPartitionRequest, AlterPartitionResponse } from '../../src/protocol/replication/alter-partition.js';
 import type { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from '../../src/protocol/replication/allocate-producer-ids.js';
 
 const int32 = fc.integer({ min: 0, max: 2 ** 31 - 1 });
@@ -57,5 +58,29 @@ describe('AllocateProducerIds on the wire (api key 67)', () => {
       expectAccepted(w.allocateProducerIdsRequestFromWire(trip.request, trip.requestCorrelationId), req);
       expectAccepted(w.allocateProducerIdsResponseFromWire(trip.response as never, req.correlationId), answer);
     }), { numRuns: 100 });
+  });
+});
+
+describe('AlterPartition on the wire (api key 56)', () => {
+  const topics = new Map([['AAAAAAAAAAAAAAAAAAAAAg', 'orders'], ['AAAAAAAAAAAAAAAAAAAAAw', '__consumer_offsets']]);
+  const topicNameOf = (topicId: string) => topics.get(topicId);
+  const address = fc.constantFrom(...[...topics].map(([topicId, topic]) => ({ topicId, topic }))).chain((t) => int32.map((partition) => ({ ...t, partition })));
+  const isr = fc.uniqueArray(int32, { maxLength: 5 });
+  it('the request (newIsr at v2, newIsrWithEpochs at v3) and the response come back field for field, the topic named from its id', () => {
+    fc.assert(fc.property(address, int32, int32, int64, int32, isr, int32, fc.constantFrom(2, 3), (a, correlationId, brokerId, brokerEpoch, leaderEpoch, newIsr, partitionEpoch, version) => {
+      const req: AlterPartitionRequest = { type: 'AlterPartition', ...a, correlationId, brokerId, brokerEpoch, leaderEpoch, newIsr, partitionEpoch };
+      const answer: AlterPartitionResponse = { type: 'AlterPartitionResponse', ...a, correlationId, errorCode: 0, leaderId: brokerId, leaderEpoch, isr: newIsr, partitionEpoch: (partitionEpoch + 1) % 2 ** 31 };
+      const trip = roundTrip<w.AlterPartitionRequestWire>(56, version, correlationId, w.alterPartitionRequestToWire(req, version), w.alterPartitionResponseToWire(answer));
+      const partition = trip.request.topics[0]!.partitions[0]!;
+      expect(version === 3 ? partition.newIsr : partition.newIsrWithEpochs).toEqual([]);
+      expectAccepted(w.alterPartitionRequestFromWire(trip.request, { version, correlationId: trip.requestCorrelationId }, topicNameOf), req);
+      expectAccepted(w.alterPartitionResponseFromWire(trip.response as never, correlationId, topicNameOf), answer);
+    }), { numRuns: 100 });
+  });
+
+  it('refuses a topic id the metadata does not know (UNKNOWN_TOPIC_ID) and versions before topic ids', () => {
+    const req: AlterPartitionRequest = { type: 'AlterPartition', topic: 'orders', topicId: 'AAAAAAAAAAAAAAAAAAAAAg', partition: 0, correlationId: 3, brokerId: 1, brokerEpoch: 4, leaderEpoch: 2, newIsr: [1, 2], partitionEpoch: 7 };
+    expect(w.alterPartitionRequestFromWire(w.alterPartitionRequestToWire(req, 3), { version: 3, correlationId: 3 }, () => undefined)).toMatchObject({ ok: false, errorCode: 100 });
+    expect(w.alterPartitionRequestFromWire(w.alterPartitionRequestToWire(req, 1), { version: 1, correlationId: 3 }, topicNameOf)).toMatchObject({ ok: false, errorCode: 42 });
   });
 });
