@@ -106,7 +106,7 @@ export class BrokerNode extends KafkaNode {
 
   // ---- crash and restart -----------------------------------------------------------------------
 
-  protected override checkpointHighWatermarks(): void {
+  override checkpointHighWatermarks(): void {
     for (const [key, replica] of this.replicas()) this.storage.highWatermarks.write(key, replica.context.highWatermark);
   }
 

@@ -114,7 +114,8 @@ export abstract class KafkaNode implements ActorSink, HandOffTarget, Listening {
     this.boot();
   }
 
-  protected checkpointHighWatermarks(): void {}
+  /** Hand the replicas' high watermarks to storage (at a crash, and on the runtime's checkpoint timer). */
+  checkpointHighWatermarks(): void {}
   protected loseUnflushed(): void {}
   protected forgetVolatile(): void {}
 

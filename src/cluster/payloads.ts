@@ -26,6 +26,13 @@ export class BatchPayloads {
     return handle;
   }
 
+  /** A batch read back from a log directory at start: already appended, its offset and epoch already in its bytes. */
+  restore(bytes: Uint8Array): number {
+    const handle = this.nextHandle++;
+    this.bytesByHandle.set(handle, bytes);
+    return handle;
+  }
+
   get(handle: number): Uint8Array | undefined {
     return this.bytesByHandle.get(handle);
   }

@@ -12,6 +12,7 @@ export const Errors = {
   FENCED_LEADER_EPOCH: { code: 74, retriable: true, definite: true },
   UNKNOWN_LEADER_EPOCH: { code: 75, retriable: true, definite: true },
   INCONSISTENT_VOTER_SET: { code: 94, retriable: false, definite: true },
+  INCONSISTENT_CLUSTER_ID: { code: 104, retriable: false, definite: true },
   NOT_CONTROLLER: { code: 41, retriable: true, definite: true },
   INVALID_TOPIC_EXCEPTION: { code: 17, retriable: false, definite: true },
   TOPIC_ALREADY_EXISTS: { code: 36, retriable: false, definite: true },

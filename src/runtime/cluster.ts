@@ -1,19 +1,24 @@
 /**
  * A whole cluster in one process: controllers and brokers of the node layer on real time, each
- * broker with its client gateway and a TCP listener. Storage is in memory for now
- * (src/cluster/storage.ts); the data lives as long as the process.
+ * broker with its client gateway and a TCP listener. With a data directory every node keeps its
+ * storage on disk in Kafka's layout under `<dataDir>/node-<id>` (its log.dirs), and a restart on
+ * the same directory serves the same records; without one, storage is in memory and lives as
+ * long as the process.
  */
-import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { BrokerNode } from '../cluster/broker-node.js';
 import { ControllerNode } from '../cluster/controller-node.js';
 import { Gateway, type Endpoint } from '../cluster/gateway/gateway.js';
 import { BatchPayloads } from '../cluster/payloads.js';
-import { memoryStorage } from '../cluster/storage.js';
+import { memoryStorage, type NodeStorage } from '../cluster/storage.js';
+import type { KafkaNode } from '../cluster/node.js';
 import { kafkaTimings } from '../cluster/timing.js';
 import { findVariant } from '../variants.js';
 import type { LiveConfig } from './config.js';
 import { BrokerListener } from './listener.js';
 import { RuntimeWorld } from './world.js';
+import { clusterIdOf, openNodeStorage, startStorageTimers, type StorageTimerHandle } from './node-storage.js';
+import type { DiskStorage } from './storage/index.js';
 
 export interface LiveClusterOptions {
   readonly brokers: number;
@@ -24,6 +29,8 @@ export interface LiveClusterOptions {
   readonly config: LiveConfig;
   /** A protocol variant of src/variants.ts (`kraft`: Kafka's). */
   readonly variant: string;
+  /** Each node's log directory is `<dataDir>/node-<id>`; absent: storage in memory. */
+  readonly dataDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -42,6 +49,8 @@ export interface LiveCluster {
   readonly controllers: readonly ControllerNode[];
   readonly world: RuntimeWorld;
   readonly payloads: BatchPayloads;
+  /** Each node's storage on disk, by node id (empty without a data directory). */
+  readonly disks: ReadonlyMap<number, DiskStorage>;
   /** host:port,host:port,... */
   readonly bootstrapServers: string;
   /** Resolves once every broker is registered, unfenced and known to the others' metadata (or rejects after `timeoutMs`). */
@@ -59,27 +68,38 @@ export async function startLiveCluster(options: LiveClusterOptions): Promise<Liv
   const log = options.log ?? (() => {});
   const variant = findVariant(options.variant);
   const deviations = Object.keys(variant.deviations).length === 0 ? {} : { deviations: variant.deviations };
-  const clusterId = randomBytes(16).toString('base64url');
+  const controllerIds = Array.from({ length: options.controllers }, (_, i) => CONTROLLER_ID_BASE + i + 1);
+  const brokerIds = Array.from({ length: options.brokers }, (_, i) => i + 1);
+  const dataDir = options.dataDir;
+  const clusterId = clusterIdOf(dataDir === undefined ? [] : [...controllerIds, ...brokerIds].map((id) => nodeDir(dataDir, id)));
   const world = new RuntimeWorld(clusterId, log);
   const payloads = new BatchPayloads();
-  const controllerIds = Array.from({ length: options.controllers }, (_, i) => CONTROLLER_ID_BASE + i + 1);
   const config = options.config;
   const endpoints = new Map<number, Endpoint>();
+  const disks = new Map<number, DiskStorage>();
+  const storageOf = (id: number): NodeStorage => {
+    if (dataDir === undefined) return memoryStorage(() => config.log);
+    const disk = openNodeStorage(nodeDir(dataDir, id), { nodeId: id, clusterId, voters: controllerIds, logConfig: config.log, payloads, log });
+    disks.set(id, disk);
+    return disk;
+  };
   const parts = (id: number) => ({
     id, voters: controllerIds, world, handOffs: world.handOffs, timings: kafkaTimings, quorumVariant: variant.quorum,
-    storage: memoryStorage(() => config.log),
+    storage: storageOf(id),
   });
   const controllers = controllerIds.map((id) => new ControllerNode({ ...parts(id), ...deviations }));
   for (const c of controllers) world.addNode(c);
   const brokers: LiveBroker[] = [];
+  const nodes: KafkaNode[] = [...controllers];
   try {
     for (let i = 0; i < options.brokers; i++) {
-      const id = i + 1;
+      const id = brokerIds[i] as number;
       const node = new BrokerNode({
         ...parts(id), brokerConfig: config.broker, groupCoordinatorConfig: { ...config.groupCoordinator, ...deviations }, replicaConfig: config.replica,
         replicationVariant: { ...variant.replication, ...deviations }, payloads,
       });
       world.addNode(node);
+      nodes.push(node);
       const base = CLIENT_ID_BASE + i * CLIENT_IDS_PER_BROKER;
       const gateway = new Gateway(node, world, { ...config.gateway, clusterId }, (brokerId) => endpoints.get(brokerId), base);
       world.addGateway(base, gateway);
@@ -90,17 +110,26 @@ export async function startLiveCluster(options: LiveClusterOptions): Promise<Liv
     }
   } catch (error) {
     await Promise.all(brokers.map((b) => b.listener.close()));
+    for (const disk of disks.values()) disk.close();
     throw error;
   }
   world.boot();
+  const timers: StorageTimerHandle = startStorageTimers(nodes, disks, config.storage, config.log.flushMs ?? Number.MAX_SAFE_INTEGER, log);
   let closed = false;
-  const close = async (): Promise<void> => {
+  let closing: Promise<void> | undefined;
+  // LogManager.shutdown after the request handlers stop: no more inputs, then flush, checkpoints, the clean-shutdown marker.
+  const close = (): Promise<void> => (closing ??= (async () => {
     closed = true;
+    timers.stop();
     world.stop();
     await Promise.all(brokers.map((b) => b.listener.close()));
-  };
+    for (const node of nodes) {
+      node.checkpointHighWatermarks();
+      disks.get(node.id)?.close();
+    }
+  })());
   return {
-    clusterId, brokers, controllers, world, payloads,
+    clusterId, brokers, controllers, world, payloads, disks,
     bootstrapServers: brokers.map((b) => `${b.host}:${b.port}`).join(','),
     ready: (timeoutMs = 20_000) => waitUntil(() => closed, () => brokers.every((b) => b.node.broker?.state === 'Running' && brokers.every((o) => o.node.image().brokers[String(b.id)]?.fenced === false)), timeoutMs),
     close,
@@ -108,6 +137,11 @@ export async function startLiveCluster(options: LiveClusterOptions): Promise<Liv
 }
 
 export class ClusterClosedError extends Error {}
+
+/** A node's log.dirs under the cluster's data directory. */
+export function nodeDir(dataDir: string, nodeId: number): string {
+  return path.join(dataDir, `node-${nodeId}`);
+}
 
 function waitUntil(closed: () => boolean, condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -5,7 +5,8 @@
 import { defaultBrokerConfig, type BrokerConfig } from '../machines/broker/machine.js';
 import { defaultReplicaConfig, type ReplicaConfig } from '../machines/replica/machine.js';
 import { defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../machines/group/shard.js';
-import { defaultLogConfig, type LogConfig } from '../log/partition-log.js';
+import { defaultLogConfig } from '../log/partition-log.js';
+import type { DiskLogConfig } from './storage/disk-partition-log.js';
 import { defaultGatewayConfig, type GatewayConfig } from '../cluster/gateway/gateway.js';
 import { defaultListenerConfig, type ListenerConfig } from './listener.js';
 
@@ -13,10 +14,33 @@ export interface LiveConfig {
   readonly broker: BrokerConfig;
   readonly replica: ReplicaConfig;
   readonly groupCoordinator: GroupCoordinatorConfig;
-  readonly log: LogConfig;
+  readonly log: DiskLogConfig;
+  readonly storage: StorageTimers;
   readonly gateway: Omit<GatewayConfig, 'clusterId'>;
   readonly listener: ListenerConfig;
 }
+
+/** The log manager's and replica manager's background tasks on real time (Kafka's defaults). */
+export interface StorageTimers {
+  /** log.flush.scheduler.interval.ms: how often logs are checked against flush.ms (Long.MAX_VALUE: never). */
+  readonly flushSchedulerIntervalMs: number;
+  /** log.flush.offset.checkpoint.interval.ms: recovery-point-offset-checkpoint. */
+  readonly flushOffsetCheckpointIntervalMs: number;
+  /** log.flush.start.offset.checkpoint.interval.ms: log-start-offset-checkpoint. */
+  readonly flushStartOffsetCheckpointIntervalMs: number;
+  /** replica.high.watermark.checkpoint.interval.ms: replication-offset-checkpoint. */
+  readonly replicaHighWatermarkCheckpointIntervalMs: number;
+}
+
+/** Long.MAX_VALUE as the config's "never". */
+export const NEVER_MS = Number.MAX_SAFE_INTEGER;
+
+export const defaultStorageTimers: StorageTimers = {
+  flushSchedulerIntervalMs: NEVER_MS,
+  flushOffsetCheckpointIntervalMs: 60_000,
+  flushStartOffsetCheckpointIntervalMs: 60_000,
+  replicaHighWatermarkCheckpointIntervalMs: 5_000,
+};
 
 export class ConfigError extends Error {}
 
@@ -30,7 +54,8 @@ export const liveDefaults: LiveConfig = {
   broker: defaultBrokerConfig,
   replica: { ...defaultReplicaConfig, replicaLagTimeMaxMs: 30_000, fetchWaitMs: 20, requestTimeoutMs: 30_000 },
   groupCoordinator: defaultGroupCoordinatorConfig,
-  log: defaultLogConfig,
+  log: { ...defaultLogConfig, flushMs: NEVER_MS },
+  storage: defaultStorageTimers,
   gateway: defaultGatewayConfig,
   listener: defaultListenerConfig,
 };
@@ -66,6 +91,11 @@ const setters: Record<string, Setter> = {
   'log.retention.ms': (c, v, k) => void (c.log.retentionMs = int(v, k, -1)),
   'log.retention.bytes': (c, v, k) => void (c.log.retentionBytes = int(v, k, -1)),
   'log.flush.interval.messages': (c, v, k) => void (c.log.flushMessages = int(v, k, 1)),
+  'log.flush.interval.ms': (c, v, k) => void (c.log.flushMs = int(v, k, 0)),
+  'log.flush.scheduler.interval.ms': (c, v, k) => void (c.storage.flushSchedulerIntervalMs = int(v, k, 1)),
+  'log.flush.offset.checkpoint.interval.ms': (c, v, k) => void (c.storage.flushOffsetCheckpointIntervalMs = int(v, k, 1)),
+  'log.flush.start.offset.checkpoint.interval.ms': (c, v, k) => void (c.storage.flushStartOffsetCheckpointIntervalMs = int(v, k, 1)),
+  'replica.high.watermark.checkpoint.interval.ms': (c, v, k) => void (c.storage.replicaHighWatermarkCheckpointIntervalMs = int(v, k, 1)),
   'auto.create.topics.enable': (c, v, k) => void (c.gateway.autoCreateTopicsEnable = bool(v, k)),
   'num.partitions': (c, v, k) => void (c.gateway.numPartitions = int(v, k, 1)),
   'default.replication.factor': (c, v, k) => void (c.gateway.defaultReplicationFactor = int(v, k, 1)),
@@ -79,7 +109,7 @@ export const overridableKeys: readonly string[] = Object.keys(setters).sort();
 export function liveConfig(overrides: readonly string[]): LiveConfig {
   const config: Mutable = {
     broker: { ...liveDefaults.broker }, replica: { ...liveDefaults.replica }, groupCoordinator: { ...liveDefaults.groupCoordinator },
-    log: { ...liveDefaults.log }, gateway: { ...liveDefaults.gateway }, listener: { ...liveDefaults.listener },
+    log: { ...liveDefaults.log }, storage: { ...liveDefaults.storage }, gateway: { ...liveDefaults.gateway }, listener: { ...liveDefaults.listener },
   };
   for (const override of overrides) {
     const at = override.indexOf('=');

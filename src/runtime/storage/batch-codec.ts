@@ -10,6 +10,19 @@
  */
 import { decodeBatchRecords, encodeRecordBatch, setBaseOffset, setPartitionLeaderEpoch, type RecordBatchView } from '../../protocol/records/index.js';
 import type { BatchRecord, RecordBatch } from '../../log/partition-log.js';
+import type { PartitionAddress } from '../../protocol/replication/messages.js';
+
+/**
+ * How a partition's batches become segment bytes and come back: the model's string batches by
+ * default; the live runtime keeps client bytes under payload handles instead (runtime/payload-codec.ts).
+ */
+export interface PartitionBatchCodec {
+  encode(batch: RecordBatch): Uint8Array;
+  /** A batch read back from a segment of the partition at `address` (its header already checked); throwing marks it invalid. */
+  decode(view: RecordBatchView, address: PartitionAddress): RecordBatch;
+}
+
+export const modelBatchCodec: PartitionBatchCodec = { encode: (batch) => encodeBatch(batch), decode: (view) => decodeBatch(view) };
 
 // Not fatal: the CRC already vouches for the bytes, and a client's keys need not be UTF-8.
 const utf8Decoder = new TextDecoder('utf-8');

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { lastOffsetOf, PartitionLog, type LogConfig, type RecordBatch } from '../../log/partition-log.js';
 import type { EpochEntry } from '../../log/epoch-cache.js';
-import { encodeBatch } from './batch-codec.js';
+import type { PartitionBatchCodec } from './batch-codec.js';
 import { LEADER_EPOCH_CHECKPOINT, writeLeaderEpochCheckpoint } from './checkpoint-files.js';
 import type { SegmentFiles, SegmentFile } from './segment-files.js';
 
@@ -30,6 +30,7 @@ export class DiskPartitionLog extends PartitionLog {
     nowMs: number,
     readonly dir: string,
     private readonly files: SegmentFiles<RecordBatch>,
+    private readonly codec: PartitionBatchCodec,
   ) {
     super(config, nowMs);
     this.writtenEpochCache = this.epochCache;
@@ -62,7 +63,7 @@ export class DiskPartitionLog extends PartitionLog {
       this.files.roll(activeBase);
       this.syncedOffset = Math.max(this.syncedOffset, activeBase);
     }
-    this.files.append(encodeBatch(batch), batch.baseOffset, lastOffsetOf(batch), batch);
+    this.files.append(this.codec.encode(batch), batch.baseOffset, lastOffsetOf(batch), batch);
     this.writeEpochCacheIfChanged();
     if (this.flushRequested) {
       this.flushRequested = false;
@@ -150,7 +151,7 @@ export class DiskPartitionLog extends PartitionLog {
     this.files.truncateSegment(segment, same);
     if (same === batches.length) return;
     if (segment !== this.files.active) throw new Error(`${this.dir}: batches to add to segment ${segment.baseOffset}, which is not the active one`);
-    for (const batch of batches.slice(same)) this.files.append(encodeBatch(batch), batch.baseOffset, lastOffsetOf(batch), batch);
+    for (const batch of batches.slice(same)) this.files.append(this.codec.encode(batch), batch.baseOffset, lastOffsetOf(batch), batch);
   }
 
   private workingSegments(): { baseOffset: number; batches: RecordBatch[] }[] {

@@ -23,7 +23,7 @@ import { lastOffsetOf, type LogConfig, type RecordBatch } from '../../log/partit
 import type { QuorumDurable } from '../../machines/quorum/index.js';
 import type { PartitionAddress } from '../../protocol/replication/messages.js';
 import type { HighWatermarkCheckpoint, NodeStorage, PartitionLogStore, QuorumStateStore } from '../../cluster/storage.js';
-import { decodeBatch } from './batch-codec.js';
+import { modelBatchCodec, type PartitionBatchCodec } from './batch-codec.js';
 import {
   LEADER_EPOCH_CHECKPOINT,
   LOG_START_OFFSET_CHECKPOINT,
@@ -69,6 +69,8 @@ export interface DiskStorageOptions {
    * process being killed but not a power loss. Default true, as Kafka.
    */
   readonly fsync?: boolean;
+  /** How batches are written and read back (default: the model's string batches, modelBatchCodec). */
+  readonly batchCodec?: PartitionBatchCodec;
 }
 
 /** What opening one partition's log found and repaired. */
@@ -103,6 +105,10 @@ export interface DiskStorage extends NodeStorage {
    * log.flush.start.offset.checkpoint.interval.ms). Call it on a timer.
    */
   checkpoint(): void;
+  /** The three files of checkpoint() one at a time, for their own timers. */
+  checkpointHighWatermarks(): void;
+  checkpointRecoveryPoints(): void;
+  checkpointLogStartOffsets(): void;
   /** LogManager.shutdown: flush every log, write the checkpoints and the clean-shutdown marker, close the files. */
   close(): void;
 }
@@ -114,6 +120,7 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
   fs.mkdirSync(dir, { recursive: true });
   const openedMs = options.nowMs ?? Date.now();
   const sync: Sync = options.fsync === false ? noSync : fsync;
+  const codec = options.batchCodec ?? modelBatchCodec;
   const metaProperties = options.nodeId !== undefined && options.clusterId !== undefined ? ensureMetaProperties(path.join(dir, META_PROPERTIES), options.nodeId, options.clusterId, new Date(openedMs), sync) : undefined;
   const cleanShutdownFile = path.join(dir, CLEAN_SHUTDOWN);
   const cleanShutdown = fs.existsSync(cleanShutdownFile);
@@ -128,12 +135,13 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
     const parsed = parsePartitionKey(name);
     if (parsed === undefined || name === METADATA_LOG_DIR || !fs.statSync(path.join(dir, name)).isDirectory()) continue;
     const address: PartitionAddress = { ...parsed, topicId: readPartitionMetadata(path.join(dir, name, PARTITION_METADATA)) ?? '' };
-    const { log, recovery } = loadPartition(path.join(dir, name), name, logConfigFor(address), {
+    const { log, recovery } = loadPartition(path.join(dir, name), name, address, logConfigFor(address), {
       cleanShutdown,
       recoveryPoint: recoveryPoints.get(name) ?? 0,
       logStartOffset: logStartOffsets.get(name) ?? 0,
       nowMs: openedMs,
       sync,
+      codec,
     });
     logs.set(name, log);
     recoveries.push(recovery);
@@ -147,7 +155,7 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
     get: (key) => logs.get(key),
     open(key, address, nowMs) {
       let log = logs.get(key);
-      if (log === undefined) logs.set(key, (log = createPartition(path.join(dir, key), address, logConfigFor(address), nowMs, sync)));
+      if (log === undefined) logs.set(key, (log = createPartition(path.join(dir, key), address, logConfigFor(address), nowMs, sync, codec)));
       return log;
     },
     entries: () => logs.entries(),
@@ -166,15 +174,26 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
 
   const quorumState = fileQuorumStateStore(path.join(metadataDir, QUORUM_STATE), metadataLog, options.voters ?? null, sync);
 
-  function checkpoint(): void {
+  /** ReplicaManager.checkpointHighWatermarks (every replica.high.watermark.checkpoint.interval.ms). */
+  function checkpointHighWatermarks(): void {
     writeOffsetCheckpoint(path.join(dir, REPLICATION_OFFSET_CHECKPOINT), new Map([...highWatermarks].filter(([key]) => logs.has(key))), sync);
+  }
+  /** LogManager.checkpointLogRecoveryOffsets (every log.flush.offset.checkpoint.interval.ms). */
+  function checkpointRecoveryPoints(): void {
     writeOffsetCheckpoint(path.join(dir, RECOVERY_POINT_OFFSET_CHECKPOINT), new Map([...logs].map(([key, log]) => [key, log.diskRecoveryPoint])), sync);
-    // LogManager.checkpointLogStartOffsetsInDir: only logs whose start is above their first segment.
+  }
+  /** LogManager.checkpointLogStartOffsets (every log.flush.start.offset.checkpoint.interval.ms): only logs whose start is above their first segment. */
+  function checkpointLogStartOffsets(): void {
     writeOffsetCheckpoint(
       path.join(dir, LOG_START_OFFSET_CHECKPOINT),
       new Map([...logs].filter(([, log]) => log.logStartOffset > (log.segmentBaseOffsets()[0] ?? 0)).map(([key, log]) => [key, log.logStartOffset])),
       sync,
     );
+  }
+  function checkpoint(): void {
+    checkpointHighWatermarks();
+    checkpointRecoveryPoints();
+    checkpointLogStartOffsets();
   }
 
   return {
@@ -189,6 +208,9 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
       for (const log of logs.values()) log.flushIfDue(nowMs);
     },
     checkpoint,
+    checkpointHighWatermarks,
+    checkpointRecoveryPoints,
+    checkpointLogStartOffsets,
     close() {
       for (const log of logs.values()) log.flush();
       checkpoint();
@@ -201,14 +223,14 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
 }
 
 /** A partition the broker hosts for the first time: its directory, partition.metadata, an empty first segment. */
-function createPartition(dir: string, address: PartitionAddress, config: DiskLogConfig, nowMs: number, sync: Sync): DiskPartitionLog {
+function createPartition(dir: string, address: PartitionAddress, config: DiskLogConfig, nowMs: number, sync: Sync, codec: PartitionBatchCodec): DiskPartitionLog {
   fs.mkdirSync(dir, { recursive: true });
   if (address.topicId !== '') writeFileAtomically(path.join(dir, PARTITION_METADATA), formatPartitionMetadata(address.topicId), sync);
   const files = new SegmentFiles<RecordBatch>(dir, sync);
   files.create(0);
   writeLeaderEpochCheckpoint(path.join(dir, LEADER_EPOCH_CHECKPOINT), [], sync);
   sync.directory(path.dirname(dir));
-  return new DiskPartitionLog(config, nowMs, dir, files);
+  return new DiskPartitionLog(config, nowMs, dir, files, codec);
 }
 
 interface LoadContext {
@@ -217,6 +239,7 @@ interface LoadContext {
   readonly logStartOffset: number;
   readonly nowMs: number;
   readonly sync: Sync;
+  readonly codec: PartitionBatchCodec;
 }
 
 /**
@@ -226,12 +249,12 @@ interface LoadContext {
  * the log's bounds (truncateFromStart, truncateFromEnd); producer state is rebuilt from the
  * batches by the node when the replica starts.
  */
-function loadPartition(dir: string, key: string, config: DiskLogConfig, context: LoadContext): { log: DiskPartitionLog; recovery: PartitionRecovery } {
+function loadPartition(dir: string, key: string, address: PartitionAddress, config: DiskLogConfig, context: LoadContext): { log: DiskPartitionLog; recovery: PartitionRecovery } {
   const loaded = loadSegments<RecordBatch>(dir, {
     recoveryPoint: context.recoveryPoint,
     cleanShutdown: context.cleanShutdown,
     emptyLogBaseOffset: context.logStartOffset,
-    decode: decodeBatch,
+    decode: (view) => context.codec.decode(view, address),
     sync: context.sync,
   });
   const batches = loaded.segments.flatMap((s) => s.batches);
@@ -244,7 +267,7 @@ function loadPartition(dir: string, key: string, config: DiskLogConfig, context:
   const logEndOffset = lastBatch === undefined ? lastSegment.baseOffset : lastOffsetOf(lastBatch) + 1;
   const logStartOffset = Math.min(Math.max(context.logStartOffset, (loaded.segments[0] as { baseOffset: number }).baseOffset), logEndOffset);
   cache = truncateEpochCache(truncateEpochCacheFromStart(cache, logStartOffset), logEndOffset);
-  const log = new DiskPartitionLog(config, context.nowMs, dir, loaded.files);
+  const log = new DiskPartitionLog(config, context.nowMs, dir, loaded.files, context.codec);
   log.load({ segments: loaded.segments, logStartOffset, epochCache: cache, recoveryPoint: context.recoveryPoint }, context.nowMs);
   log.loaded(Math.min(context.recoveryPoint, log.logEndOffset), context.nowMs);
   return {
