@@ -74,7 +74,7 @@ export function withRun(state: StepperState, steps: readonly TraceStep[], cursor
 }
 
 const PROMPTS: Record<string, Prompt> = { g: 'step', t: 'time', c: 'choose', f: 'follow', '/': 'type', s: 'save' };
-const PROMPT_LABEL: Record<Prompt, string> = { step: 'go to step', time: 'go to time (ms)', choose: 'take pending event', follow: 'follow node (n3, c91)', type: 'show type (Fetch, timer, fault; empty: all)', save: 'save trace to' };
+const PROMPT_LABEL: Record<Prompt, string> = { step: 'go to step', time: 'go to time (ms)', choose: 'take pending event', follow: 'follow node (n3, c91)', type: 'show type (Fetch, timer, fault; empty: all)', save: 'save to (.txt: a scenario; else a trace)' };
 
 /** One key (a character; Enter is '\r', Backspace '\x7f', Escape '\x1b'). */
 export function press(state: StepperState, key: string): { state: StepperState; request?: StepperRequest } {
@@ -241,7 +241,8 @@ const HELP = [
   '  / TYPE Enter      only steps of a message type or event kind (Fetch, timer,',
   '                    fault); an empty type shows every step again',
   '  v                 clause verdicts so far      ? this help',
-  '  s FILE Enter      save the run up to here as a trace (kspec step/replay it)',
+  '  s FILE Enter      save the run up to here: FILE.txt a scenario script',
+  '                    (kspec scenario runs it), else a trace (kspec sim --replay)',
   '  q                 quit',
 ];
 

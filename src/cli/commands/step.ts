@@ -58,7 +58,9 @@ export async function stepCommand(options: StepOptions, positionals: string[]): 
 function open(path: string): StepSession {
   try {
     const { trace } = openForStepping(path);
-    return new StepSession(trace.header, trace.steps);
+    const session = new StepSession(trace.header, trace.steps);
+    session.source = path;
+    return session;
   } catch (error) {
     if (error instanceof TraceFormatError || error instanceof ScriptError) throw new UsageError(`${path}: ${error.message}`);
     if ((error as NodeJS.ErrnoException).code !== undefined) throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
@@ -82,8 +84,10 @@ export function perform(state: StepperState, request: StepperRequest | undefined
       break;
     case 'save':
       try {
-        writeOutput(request.path, session.save(), 'trace');
-        message = `saved ${session.cursor + 1} steps to ${request.path} (kspec step or kspec sim --replay it)`;
+        // A .txt name saves the branch as a scenario script; anything else as a trace.
+        const scenario = request.path.endsWith('.txt');
+        writeOutput(request.path, scenario ? session.saveScenario() : session.save(), scenario ? 'scenario' : 'trace');
+        message = `saved ${session.cursor + 1} steps to ${request.path} (${scenario ? 'kspec scenario runs it, kspec step opens it' : 'kspec step or kspec sim --replay it'})`;
       } catch (error) {
         message = error instanceof OutputError ? error.message : `could not save: ${(error as Error).message}`;
       }
