@@ -121,6 +121,11 @@ export class StepSession {
     };
   }
 
+  /** The run's machines at the current step (none where the model stopped reproducing the trace). */
+  machines(): readonly MachineState[] {
+    return this.diverged !== null && this.position >= this.diverged.index ? [] : this.run.machines();
+  }
+
   private restart(): void {
     this.run = startRun(this.header);
     this.position = this.startPosition();

@@ -218,15 +218,32 @@ function capped(lines: readonly string[], max: number): string[] {
   return lines.length <= max ? [...lines] : [...lines.slice(0, max - 1), `  ... ${lines.length - max + 1} more`];
 }
 
-function verdictLines(s: StepperState): string[] {
-  const seen = s.steps.slice(0, s.cursor + 1);
+/** One clause's verdict after the steps seen so far (both steppers show these). */
+export interface VerdictSoFar {
+  readonly id: string;
+  readonly kind: string;
+  /** fail: a step violated it; pass: an invariant no step violated; later: judged at the end of a run. */
+  readonly status: 'pass' | 'fail' | 'later';
+  readonly detail: string;
+}
+
+/** Invariants are judged per step; history and liveness clauses only at the end of a run. */
+export function verdictsSoFar(clauses: readonly ClauseInfo[], steps: readonly TraceStep[], cursor: number): VerdictSoFar[] {
   const failed = new Map<string, string>();
-  for (const step of seen) for (const v of step.violations ?? []) if (!failed.has(v.split(':')[0] as string)) failed.set(v.split(':')[0] as string, `step ${step.step}: ${v}`);
-  const lines = [`clause verdicts after ${seen.length} step(s) (invariants per step; history and liveness clauses at the end of a run):`];
-  for (const c of s.clauses) {
-    const verdict = failed.get(c.id);
-    lines.push(verdict !== undefined ? `FAIL ${verdict}` : c.kind === 'invariant' ? `PASS ${c.id}` : `---- ${c.id} (${c.kind}: judged at the end)`);
+  for (const step of steps.slice(0, cursor + 1)) {
+    for (const v of step.violations ?? []) if (!failed.has(v.split(':')[0] as string)) failed.set(v.split(':')[0] as string, `step ${step.step}: ${v}`);
   }
+  return clauses.map((c) => {
+    const failure = failed.get(c.id);
+    if (failure !== undefined) return { id: c.id, kind: c.kind, status: 'fail', detail: failure };
+    return c.kind === 'invariant' ? { id: c.id, kind: c.kind, status: 'pass', detail: '' } : { id: c.id, kind: c.kind, status: 'later', detail: `${c.kind}: judged at the end` };
+  });
+}
+
+function verdictLines(s: StepperState): string[] {
+  const seen = Math.max(0, s.cursor + 1);
+  const lines = [`clause verdicts after ${seen} step(s) (invariants per step; history and liveness clauses at the end of a run):`];
+  for (const v of verdictsSoFar(s.clauses, s.steps, s.cursor)) lines.push(v.status === 'fail' ? `FAIL ${v.detail}` : v.status === 'pass' ? `PASS ${v.id}` : `---- ${v.id} (${v.detail})`);
   return lines;
 }
 
