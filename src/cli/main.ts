@@ -44,11 +44,12 @@ function runOptions(command: Command, { seed }: { seed: boolean }): Command {
     .addOption(new Option('--model <model>', 'replication (controllers, brokers, partitions) or quorum (the controller quorum alone); a variant picks its own').choices(['replication', 'quorum']))
     .option('--max-steps <n>', 'cut a run after this many steps (default 400000 replication, 200000 quorum)', integerIn(1, 100_000_000))
     .option('--unclean', 'replication: unclean.leader.election.enable=true on the topic', false)
+    .option('--idempotence', 'replication: enable.idempotence=true asked for explicitly (Kafka\'s default with acks=all; with --acks 0 or 1 a config error, as in Kafka)')
     .option('--no-idempotence', 'replication: the producer runs with enable.idempotence=false')
     .option('--brokers <n>', 'replication: number of brokers', integerIn(1, 32))
     .option('--partitions <n>', 'replication: partitions of the topic', integerIn(1, 64))
     .option('--replication-factor <n>', 'replication: replication factor of the topic (at most --brokers)', integerIn(1, 32))
-    .addOption(new Option('--acks <acks>', 'replication: every write with acks=all (the producer machine always uses all)').choices(['all']))
+    .addOption(new Option('--acks <acks>', 'replication: every write\'s acks (all: the raw writer\'s mix becomes all; 1 or 0: the producer\'s idempotence is off unless --idempotence, which Kafka refuses with them)').choices(['all', '1', '0']))
     .option('--faults <on|off>', 'inject crashes, partitions, pauses and clock skew (on) or none (off)', parseOnOff)
     .addOption(new Option('--group-protocol <protocol>', 'replication: a consumer group with group.protocol classic or consumer (KIP-848), or none').choices(['classic', 'consumer', 'none']))
     .option('--voters <n>', 'quorum: number of KRaft voters', integerIn(1, 9));

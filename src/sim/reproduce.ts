@@ -80,14 +80,15 @@ export function requestOf(model: Model, options: SimOptions | ClusterOptions): {
   }
   const o = options as ClusterOptions;
   const unclean = o.topic.configs['unclean.leader.election.enable'] === 'true';
-  const noIdempotence = o.producer === 'plain';
+  // acks=0/1 turns the producer's idempotence off by itself (applyClusterChoices): --no-idempotence is not needed to say so.
+  const noIdempotence = o.producer === 'plain' && o.acks === undefined;
   const drawn = chosenClusterOptions(o.seed, { variant: o.variant, maxSteps: o.maxSteps, unclean, noIdempotence });
   const choices: ClusterChoices = {
     ...(o.brokers === drawn.brokers ? {} : { brokers: o.brokers }),
     ...(o.topic.partitions === drawn.topic.partitions ? {} : { partitions: o.topic.partitions }),
     // Choosing brokers derives the replication factor as the seed does, min(3, brokers) (applyClusterChoices).
     ...(o.topic.replicationFactor === (o.brokers === drawn.brokers ? drawn.topic.replicationFactor : Math.min(3, o.brokers)) ? {} : { replicationFactor: o.topic.replicationFactor }),
-    ...(o.acksAllShare === 1 && drawn.acksAllShare !== 1 ? { acks: 'all' as const } : {}),
+    ...(o.acks !== undefined ? { acks: String(o.acks) as '0' | '1' } : o.acksAllShare === 1 && drawn.acksAllShare !== 1 ? { acks: 'all' as const } : {}),
     ...faultsChoice(drawn.faults, o.faults),
     ...groupChoice(drawn.group, o.group),
   };

@@ -15,6 +15,7 @@ import { parseTraceFile, type TraceEnd, type TraceFile, type TraceHeader, type T
 import { compareSteps, takeRecordedEvent } from './replay.js';
 import { startRun, type MachineState, type ModelRun } from './run.js';
 import { memoryTraceText, traceText } from './write.js';
+import { BranchScenarioRunner, branchScript } from './branch-script.js';
 import type { MachineLine, RunView } from './stepper.js';
 import { timerName } from './render.js';
 
@@ -29,6 +30,8 @@ export class StepSession {
   /** From this index on the model no longer reproduces the timeline: why. */
   private diverged: { index: number; reason: string } | null = null;
   forked = false;
+  /** Where the run came from, named in a saved branch. */
+  source = 'a run';
 
   constructor(readonly header: TraceHeader, steps: readonly TraceStep[]) {
     this.timeline = [...steps];
@@ -96,6 +99,18 @@ export class StepSession {
     return traceText(this.header, steps, end);
   }
 
+  /**
+   * The run up to the current step as a branch script (`kspec scenario` runs it, `kspec step` opens
+   * it at the same step). Throws when the model does not reproduce the timeline up to here.
+   */
+  saveScenario(source = this.source): string {
+    if (this.diverged !== null && this.position >= this.diverged.index) throw new Error(`cannot save here: ${this.diverged.reason}`);
+    const steps = this.timeline.slice(0, this.position + 1);
+    const fork = steps.find((s) => s.chosen === true);
+    const at = steps[steps.length - 1]?.step ?? 0;
+    return branchScript(this.header, steps, `A branch of ${source} saved by kspec step at step ${at}${fork === undefined ? '' : ` (it forks at step ${fork.step})`}.\nkspec scenario runs it (each command's steps are its expected output); kspec step opens it here.`);
+  }
+
   view(): RunView {
     if (this.diverged !== null && this.position >= this.diverged.index) return { now: this.timeline[this.position]?.time ?? 0, pending: [], machines: [], unavailable: this.diverged.reason };
     return {
@@ -104,6 +119,11 @@ export class StepSession {
       machines: this.run.machines().map(machineLine),
       unavailable: null,
     };
+  }
+
+  /** The run's machines at the current step (none where the model stopped reproducing the trace). */
+  machines(): readonly MachineState[] {
+    return this.diverged !== null && this.position >= this.diverged.index ? [] : this.run.machines();
   }
 
   private restart(): void {
@@ -178,6 +198,12 @@ export function openForStepping(path: string): { trace: TraceFile; source: 'trac
 export function scenarioTraceText(script: string): string {
   const blocks = parseScript(script);
   if (blocks.length === 0) throw new ScriptError('the scenario has no commands');
+  if (blocks[0]?.command === 'branch') {
+    const runner = new BranchScenarioRunner();
+    for (const block of blocks) runner.execute(block);
+    const run = runner.modelRun as ModelRun;
+    return memoryTraceText(run.traced.model, run.traced.sim.trace ?? [], run.violations(), false);
+  }
   if (blocks[0]?.command === 'brokers') {
     const runner = new ClusterScenarioRunner();
     for (const block of blocks) runner.execute(block);

@@ -74,7 +74,7 @@ export function withRun(state: StepperState, steps: readonly TraceStep[], cursor
 }
 
 const PROMPTS: Record<string, Prompt> = { g: 'step', t: 'time', c: 'choose', f: 'follow', '/': 'type', s: 'save' };
-const PROMPT_LABEL: Record<Prompt, string> = { step: 'go to step', time: 'go to time (ms)', choose: 'take pending event', follow: 'follow node (n3, c91)', type: 'show type (Fetch, timer, fault; empty: all)', save: 'save trace to' };
+const PROMPT_LABEL: Record<Prompt, string> = { step: 'go to step', time: 'go to time (ms)', choose: 'take pending event', follow: 'follow node (n3, c91)', type: 'show type (Fetch, timer, fault; empty: all)', save: 'save to (.txt: a scenario; else a trace)' };
 
 /** One key (a character; Enter is '\r', Backspace '\x7f', Escape '\x1b'). */
 export function press(state: StepperState, key: string): { state: StepperState; request?: StepperRequest } {
@@ -218,15 +218,32 @@ function capped(lines: readonly string[], max: number): string[] {
   return lines.length <= max ? [...lines] : [...lines.slice(0, max - 1), `  ... ${lines.length - max + 1} more`];
 }
 
-function verdictLines(s: StepperState): string[] {
-  const seen = s.steps.slice(0, s.cursor + 1);
+/** One clause's verdict after the steps seen so far (both steppers show these). */
+export interface VerdictSoFar {
+  readonly id: string;
+  readonly kind: string;
+  /** fail: a step violated it; pass: an invariant no step violated; later: judged at the end of a run. */
+  readonly status: 'pass' | 'fail' | 'later';
+  readonly detail: string;
+}
+
+/** Invariants are judged per step; history and liveness clauses only at the end of a run. */
+export function verdictsSoFar(clauses: readonly ClauseInfo[], steps: readonly TraceStep[], cursor: number): VerdictSoFar[] {
   const failed = new Map<string, string>();
-  for (const step of seen) for (const v of step.violations ?? []) if (!failed.has(v.split(':')[0] as string)) failed.set(v.split(':')[0] as string, `step ${step.step}: ${v}`);
-  const lines = [`clause verdicts after ${seen.length} step(s) (invariants per step; history and liveness clauses at the end of a run):`];
-  for (const c of s.clauses) {
-    const verdict = failed.get(c.id);
-    lines.push(verdict !== undefined ? `FAIL ${verdict}` : c.kind === 'invariant' ? `PASS ${c.id}` : `---- ${c.id} (${c.kind}: judged at the end)`);
+  for (const step of steps.slice(0, cursor + 1)) {
+    for (const v of step.violations ?? []) if (!failed.has(v.split(':')[0] as string)) failed.set(v.split(':')[0] as string, `step ${step.step}: ${v}`);
   }
+  return clauses.map((c) => {
+    const failure = failed.get(c.id);
+    if (failure !== undefined) return { id: c.id, kind: c.kind, status: 'fail', detail: failure };
+    return c.kind === 'invariant' ? { id: c.id, kind: c.kind, status: 'pass', detail: '' } : { id: c.id, kind: c.kind, status: 'later', detail: `${c.kind}: judged at the end` };
+  });
+}
+
+function verdictLines(s: StepperState): string[] {
+  const seen = Math.max(0, s.cursor + 1);
+  const lines = [`clause verdicts after ${seen} step(s) (invariants per step; history and liveness clauses at the end of a run):`];
+  for (const v of verdictsSoFar(s.clauses, s.steps, s.cursor)) lines.push(v.status === 'fail' ? `FAIL ${v.detail}` : v.status === 'pass' ? `PASS ${v.id}` : `---- ${v.id} (${v.detail})`);
   return lines;
 }
 
@@ -241,7 +258,8 @@ const HELP = [
   '  / TYPE Enter      only steps of a message type or event kind (Fetch, timer,',
   '                    fault); an empty type shows every step again',
   '  v                 clause verdicts so far      ? this help',
-  '  s FILE Enter      save the run up to here as a trace (kspec step/replay it)',
+  '  s FILE Enter      save the run up to here: FILE.txt a scenario script',
+  '                    (kspec scenario runs it), else a trace (kspec sim --replay)',
   '  q                 quit',
 ];
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { allClauses } from '../../spec/index.js';
+import { scenarioTraceText } from '../../src/trace/session.js';
 
 let stdout: string[] = [];
 let stderr: string[] = [];
@@ -63,6 +64,14 @@ describe('help and usage', () => {
   });
 });
 
+/** A real quorum trace whose header asks for `voters` voters. */
+function forgedVoters(voters: number): string {
+  const lines = scenarioTraceText('cluster voters=3\n----\n\nrun ms=10\n----\n').trimEnd().split('\n');
+  const header = JSON.parse(lines[0] as string) as { options: { voters: number } };
+  header.options.voters = voters;
+  return [JSON.stringify(header), ...lines.slice(1)].join('\n') + '\n';
+}
+
 describe('bad usage or input: exit 2, one line on stderr, no stack trace', () => {
   const quorum = 'cluster voters=3\n----\n3 voters, seed 1, variant kraft, network delay 5ms\n\n';
   const brokers = 'brokers n=1 rf=1\n----\n1 controller(s), 1 brokers, topic user_activity: 1 partition(s), rf 1, min.insync.replicas=1; seed 1, variant kraft\n\n';
@@ -92,6 +101,10 @@ describe('bad usage or input: exit 2, one line on stderr, no stack trace', () =>
     ['restart-consumer of no such consumer', ['scenario', script('c7.txt', `${brokers}restart-consumer c7\n----\n`)], /no consumer c7/],
     ['an unknown scenario parameter (it used to be ignored)', ['scenario', script('param.txt', `${quorum}run ms=10 speed=fast\n----\n`)], /command 'run' takes no parameter 'speed'; it takes ms=/],
     ['an empty scenario (it used to pass)', ['scenario', script('empty.txt', '# only a comment\n\n')], /no command in the script/],
+    ['kill-consumer c7, a consumer the script never started (it used to do nothing)', ['scenario', script('k7.txt', `${brokers}kill-consumer c7\n----\n`)], /line 5: no consumer c7/],
+    ['--replay of a header with voters:-1 (it used to throw)', ['sim', '--replay', script('v-1.jsonl', forgedVoters(-1))], /line 1: options.voters must be an integer from 1 to 9 \(got -1\)/],
+    ['--idempotence with --acks 1: Kafka\'s ConfigException', ['sim', '--acks', '1', '--idempotence'], /--idempotence with --acks 1: enable.idempotence=true conflicts/],
+    ['--acks on the quorum model', ['sim', '--model', 'quorum', '--acks', '0'], /--acks needs the replication model/],
   ];
   for (const [what, argv, message] of cases) {
     it(what, async () => {

@@ -7,6 +7,7 @@
 import { UsageError } from '../args.js';
 import { findVariant, type Variant } from '../../variants.js';
 import { clusterChoicesError, type ClusterChoices } from '../../sim/cluster/choices.js';
+import { resolveProducerConfig } from '../../machines/producer/config.js';
 import { DEFAULT_MAX_STEPS, type Model, type RunRequest } from '../reproduce.js';
 
 export type { Model };
@@ -30,11 +31,12 @@ export interface RunOptions {
   readonly model?: Model;
   readonly maxSteps?: number;
   readonly unclean: boolean;
-  readonly idempotence: boolean;
+  /** true: --idempotence asked for it; false: --no-idempotence; undefined: Kafka's default. */
+  readonly idempotence?: boolean;
   readonly brokers?: number;
   readonly partitions?: number;
   readonly replicationFactor?: number;
-  readonly acks?: 'all';
+  readonly acks?: ClusterChoices['acks'];
   readonly faults?: boolean;
   readonly groupProtocol?: ClusterChoices['groupProtocol'];
   readonly voters?: number;
@@ -69,6 +71,11 @@ export function resolveRun(options: RunOptions): RunRequest {
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     ...(options.groupProtocol === undefined ? {} : { groupProtocol: options.groupProtocol }),
   };
+  // As Kafka's ProducerConfig: enable.idempotence asked for with acks other than all is a ConfigException.
+  if (options.idempotence === true && options.acks !== undefined && options.acks !== 'all') {
+    const resolved = resolveProducerConfig({ enableIdempotence: true, acks: Number(options.acks) as 0 | 1 });
+    throw new UsageError(`--idempotence with --acks ${options.acks}: ${resolved.ok ? 'idempotence needs acks=all' : resolved.error}`);
+  }
   const invalid = clusterChoicesError(choices);
   if (invalid !== null) throw new UsageError(invalid);
   return {

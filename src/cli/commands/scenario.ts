@@ -8,6 +8,7 @@ import { UsageError } from '../args.js';
 import { parseScript, renderScript, ScriptError } from '../../scenario/script.js';
 import { ScenarioRunner } from '../../scenario/runner.js';
 import { ClusterScenarioRunner } from '../../scenario/cluster-runner.js';
+import { BranchScenarioRunner } from '../../trace/branch-script.js';
 
 export interface ScenarioOutcome {
   readonly file: string;
@@ -23,8 +24,8 @@ export function runScenarioFile(file: string): ScenarioOutcome {
     throw new UsageError(`cannot read scenario ${file}: ${(error as Error).message}`);
   }
   const blocks = parseScript(text);
-  // A replication script starts with `brokers`; a quorum script with `cluster`.
-  const runner = blocks[0]?.command === 'brokers' ? new ClusterScenarioRunner() : new ScenarioRunner();
+  // A replication script starts with `brokers`; a quorum script with `cluster`; a stepper's saved branch with `branch`.
+  const runner = blocks[0]?.command === 'brokers' ? new ClusterScenarioRunner() : blocks[0]?.command === 'branch' ? new BranchScenarioRunner() : new ScenarioRunner();
   const results = blocks.map((block) => ({ block, output: runner.execute(block) }));
   const mismatches: string[] = [];
   for (const { block, output } of results) {

@@ -7,7 +7,10 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { UsageError } from '../args.js';
+import type { Server } from 'node:http';
+import { integerIn, UsageError } from '../args.js';
+import { StepperApi } from '../../trace/web/api.js';
+import { PortInUseError, portOf, serveStepper } from '../../trace/web/server.js';
 import { writeOutput, OutputError } from '../files.js';
 import { ScriptError } from '../../scenario/script.js';
 import { TraceFormatError } from '../../trace/format.js';
@@ -23,7 +26,11 @@ import type { Act } from './trace.js';
 export interface StepOptions {
   readonly follow?: number[];
   readonly size?: ScreenSize;
+  readonly web?: boolean;
+  readonly port?: number;
 }
+
+const DEFAULT_WEB_PORT = 8090;
 
 const parseSize = (value: string): ScreenSize => {
   const match = /^(\d+)x(\d+)$/.exec(value);
@@ -42,23 +49,50 @@ export function registerStepCommand(root: Command, act: Act): void {
     .argument('<file>', 'a trace (kspec sim --trace, explore, a saved fork) or a scenario script (scenarios/*/*.txt)')
     .option('--follow <node>', 'show this node\'s machines from the start (n3, c91, 101); repeatable', collectNode)
     .option('--size <cols>x<rows>', 'the screen size when stdout is not a terminal (default 80x24)', parseSize)
+    .option('--web', 'serve the stepper as a page on 127.0.0.1 instead: every machine\'s diagram with its active state, a message sequence lane, pending events, a timeline, verdicts, save as a scenario', false)
+    .option('--port <n>', `with --web: the port (default ${DEFAULT_WEB_PORT}; 0: any free port)`, integerIn(0, 65_535))
     .action(act(stepCommand));
 }
 
 export async function stepCommand(options: StepOptions, positionals: string[]): Promise<number> {
   const path = positionals[0] as string;
+  if (options.port !== undefined && options.web !== true) throw new UsageError('--port needs --web');
   const session = open(path);
   const clauses = (session.header.model === 'quorum' ? quorumClauses : [...replicationClauses, ...producerClauses, ...groupClauses]).map((c) => ({ id: c.id, kind: c.kind }));
+  if (options.web === true) return serveWeb(new StepperApi(session, `kspec step ${basename(path)}`, clauses), options.port ?? DEFAULT_WEB_PORT);
   let state = initialState(`kspec step ${basename(path)}`, clauses, session.steps, session.cursor, session.view());
   state = { ...state, follow: options.follow ?? [] };
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   return interactive ? runInTerminal(state, session) : runPiped(state, session, options.size ?? { columns: 80, rows: 24 });
 }
 
+/** Serve the page until Ctrl-C. */
+async function serveWeb(api: StepperApi, port: number): Promise<number> {
+  let server: Server;
+  try {
+    server = await serveStepper(api, port);
+  } catch (error) {
+    if (error instanceof PortInUseError) throw new UsageError(error.message);
+    throw error;
+  }
+  console.log(`kspec step: http://127.0.0.1:${portOf(server)}/ (Ctrl-C stops)`);
+  await new Promise<void>((stopped) => {
+    const stop = (): void => {
+      server.close(() => stopped());
+      server.closeAllConnections();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
 function open(path: string): StepSession {
   try {
     const { trace } = openForStepping(path);
-    return new StepSession(trace.header, trace.steps);
+    const session = new StepSession(trace.header, trace.steps);
+    session.source = path;
+    return session;
   } catch (error) {
     if (error instanceof TraceFormatError || error instanceof ScriptError) throw new UsageError(`${path}: ${error.message}`);
     if ((error as NodeJS.ErrnoException).code !== undefined) throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
@@ -82,8 +116,10 @@ export function perform(state: StepperState, request: StepperRequest | undefined
       break;
     case 'save':
       try {
-        writeOutput(request.path, session.save(), 'trace');
-        message = `saved ${session.cursor + 1} steps to ${request.path} (kspec step or kspec sim --replay it)`;
+        // A .txt name saves the branch as a scenario script; anything else as a trace.
+        const scenario = request.path.endsWith('.txt');
+        writeOutput(request.path, scenario ? session.saveScenario() : session.save(), scenario ? 'scenario' : 'trace');
+        message = `saved ${session.cursor + 1} steps to ${request.path} (${scenario ? 'kspec scenario runs it, kspec step opens it' : 'kspec step or kspec sim --replay it'})`;
       } catch (error) {
         message = error instanceof OutputError ? error.message : `could not save: ${(error as Error).message}`;
       }

@@ -11,8 +11,13 @@ export interface ClusterChoices {
   readonly brokers?: number;
   readonly partitions?: number;
   readonly replicationFactor?: number;
-  /** 'all': every write waits for the ISR (the producer machine always does; the raw writer's mix becomes all). */
-  readonly acks?: 'all';
+  /**
+   * Every write's acks. 'all': every write waits for the ISR (the raw writer's mix becomes all; the
+   * producer machine's default). '1' or '0': the raw writer's and the producer machine's, whose
+   * idempotence Kafka then turns off (ProducerConfig.postProcessAndValidateIdempotenceConfigs: the
+   * default enable.idempotence=true holds only with acks=all).
+   */
+  readonly acks?: 'all' | '1' | '0';
   /** false: no injected faults; true: faults even where the seed drew none. */
   readonly faults?: boolean;
   /** 'none': no consumer group. */
@@ -50,6 +55,7 @@ export function applyClusterChoices(options: ClusterOptions, choices: ClusterCho
     brokers,
     topic: { ...options.topic, partitions: choices.partitions ?? options.topic.partitions, replicationFactor },
     acksAllShare: choices.acks === 'all' ? 1 : options.acksAllShare,
+    ...(choices.acks === '1' || choices.acks === '0' ? { acks: Number(choices.acks) as 0 | 1, producer: options.producer === 'idempotent' ? 'plain' : options.producer } : {}),
     faults: chooseFaults(options.faults, choices.faults),
     group: chooseGroup(options.group, choices.groupProtocol),
   };

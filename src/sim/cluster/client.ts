@@ -85,7 +85,7 @@ export class WorkloadClient {
     const registration = this.partitions[partition] as PartitionRegistration;
     // An idempotent batch's value follows from its producer id and sequence, so a scripted retry carries the same record, as a real one does.
     const value = producer === undefined ? `v${++this.produced}` : `pid${producer.producerId}-seq${producer.baseSequence}`;
-    const acks = acksOverride ?? (this.random.chance(this.options.acksAllShare) ? -1 : this.random.chance(0.8) ? 1 : 0);
+    const acks = acksOverride ?? this.options.acks ?? (this.random.chance(this.options.acksAllShare) ? -1 : this.random.chance(0.8) ? 1 : 0);
     const op: ProduceOperation = { type: 'invoke', key, value, partition: `${this.topic}-${partition}`, acks, time: nowMs };
     if (registration.leader < 0) return [];
     this.history.push(op);

@@ -36,7 +36,7 @@ export const GroupSpec = t.type({
 });
 export type GroupSpec = t.TypeOf<typeof GroupSpec>;
 
-export const ClusterOptions = t.type({
+export const ClusterOptions = t.intersection([t.type({
   seed: t.number,
   variant: t.string,
   /** KRaft voters (the controller quorum); ids 101, 102, ... */
@@ -64,7 +64,14 @@ export const ClusterOptions = t.type({
   maxSteps: t.number,
   /** null: no consumer group in this run. */
   group: t.union([t.null, GroupSpec]),
-});
+}), t.partial({
+  /**
+   * acks=0 or 1 chosen for every write (--acks): the raw writer's and the producer machine's (whose
+   * idempotence is then off, as Kafka's ProducerConfig turns it off when not asked for). Absent: the
+   * raw writer's seed mix (acksAllShare) and the producer's acks=all.
+   */
+  acks: t.union([t.literal(0), t.literal(1)]),
+})]);
 export type ClusterOptions = t.TypeOf<typeof ClusterOptions>;
 
 export interface ClusterOverrides {
@@ -167,7 +174,7 @@ export function describeClusterOptions(options: ClusterOptions): string[] {
   const configs = Object.entries(options.topic.configs).map(([k, v]) => `${k}=${v}`).join(' ');
   return [
     `seed=${options.seed} variant=${options.variant} controllers=${options.controllers} brokers=${options.brokers} topic=${options.topic.name} partitions=${options.topic.partitions} rf=${options.topic.replicationFactor} ${configs}`,
-    `workload: ${options.producer === 'raw' ? `raw writes every ~${options.produceIntervalMs}ms (acks=all ${Math.round(options.acksAllShare * 100)}%)` : `${options.producer} producer, 1-3 sends every ~${options.produceIntervalMs}ms`}, consume every ~${options.consumeIntervalMs}ms; safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms`,
+    `workload: ${options.producer === 'raw' ? `raw writes every ~${options.produceIntervalMs}ms (${options.acks === undefined ? `acks=all ${Math.round(options.acksAllShare * 100)}%` : `acks=${options.acks}`})` : `${options.producer} producer${options.acks === undefined ? '' : ` (acks=${options.acks})`}, 1-3 sends every ~${options.produceIntervalMs}ms`}, consume every ~${options.consumeIntervalMs}ms; safety-phase=${options.safetyPhaseMs}ms liveness-bound=${options.livenessBoundMs}ms`,
     `group: ${options.group === null ? 'none' : `${options.group.groupId} ${options.group.consumers} consumers, group.protocol=${options.group.protocol} assignor=${options.group.assignor}${options.group.staticMembers ? ' static' : ''}${options.group.consumerCrashes ? ' with consumer crashes' : ''}; __consumer_offsets ${options.group.offsetsTopicPartitions} partition(s)`}`,
     `network: delay=${n.delayMinMs}ms+exp(${n.delayMeanMs}ms) loss=${n.lossProbability} duplicate=${n.duplicateProbability} reorder=${n.reorderProbability}`,
     `faults: ${faults}`,

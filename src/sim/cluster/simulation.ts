@@ -192,8 +192,8 @@ const SETTLE_MS = 2_000;
 const METADATA_REFRESH_MS = 500;
 const PRODUCE_AFTER_HEALING_MS = 3_000;
 /** The simulated producer's configuration: Kafka's defaults with the `simulated` timing profile's timeouts. */
-export function simulatedProducerConfig(mode: 'idempotent' | 'plain'): ProducerConfig {
-  const resolved = resolveProducerConfig({ enableIdempotence: mode === 'idempotent', ...simulatedTimings.producer });
+export function simulatedProducerConfig(mode: 'idempotent' | 'plain', acks: -1 | 0 | 1 = -1): ProducerConfig {
+  const resolved = resolveProducerConfig({ enableIdempotence: mode === 'idempotent', acks, ...simulatedTimings.producer });
   if (!resolved.ok) throw new Error(resolved.error);
   return resolved.config;
 }
@@ -302,7 +302,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     for (const id of this.nodeIds) this.kafkaNode(id).boot();
     if (this.options.producer !== 'raw') {
       this.startClient(this.clientProcess(PRODUCER_CLIENT_ID), 'producer', this.producerMachine, {
-        clientId: PRODUCER_CLIENT_ID, bootstrap: this.brokers, config: simulatedProducerConfig(this.options.producer), randomSeed: streamSeed(this.options.seed, 'producer'),
+        clientId: PRODUCER_CLIENT_ID, bootstrap: this.brokers, config: simulatedProducerConfig(this.options.producer, this.options.acks ?? -1), randomSeed: streamSeed(this.options.seed, 'producer'),
       });
     }
     const group = this.options.group;
