@@ -6,5 +6,6 @@ import { producerClauses } from './producer/clauses.js';
 import { groupClauses } from './groups/clauses.js';
 import { conformanceClauses } from './conformance/clauses.js';
 import { groupConformanceClauses } from './conformance/groups.js';
+import { clientClauses } from './conformance/clients.js';
 
-export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses, ...producerClauses, ...groupClauses, ...conformanceClauses, ...groupConformanceClauses];
+export const allClauses: readonly Clause[] = [...quorumClauses, ...replicationClauses, ...producerClauses, ...groupClauses, ...conformanceClauses, ...groupConformanceClauses, ...clientClauses];
