@@ -211,8 +211,9 @@ export function checkClientRebalanceCallbacks(history: History, clauseId = Clien
       if (!handed.some((h) => same(h, partitions))) anomalies.push({ name: 'callback-wrong-partitions', clauseId, detail: `consumer ${consumer}: assigned [${partitions.join(', ')}], which no SyncGroup answer gave`, ops: [invoke.index] });
       lastAssigned.set(consumer, { partitions, op: invoke.index });
     } else {
-      if (last === null) anomalies.push({ name: 'callback-out-of-order', clauseId, detail: `consumer ${consumer}: revoked [${partitions.join(', ')}] with nothing assigned`, ops: [invoke.index] });
-      else if (!same(last.partitions, partitions)) anomalies.push({ name: 'callback-wrong-partitions', clauseId, detail: `consumer ${consumer}: revoked [${partitions.join(', ')}], assigned were [${last.partitions.join(', ')}]`, ops: [last.op, invoke.index] });
+      // An eager client revokes its whole assignment when it prepares each join, the first one too, so an empty revoke with nothing assigned is Kafka's behaviour (ConsumerCoordinator.onJoinPrepare, EAGER).
+      if (last === null && partitions.length > 0) anomalies.push({ name: 'callback-out-of-order', clauseId, detail: `consumer ${consumer}: revoked [${partitions.join(', ')}] with nothing assigned`, ops: [invoke.index] });
+      else if (last !== null && !same(last.partitions, partitions)) anomalies.push({ name: 'callback-wrong-partitions', clauseId, detail: `consumer ${consumer}: revoked [${partitions.join(', ')}], assigned were [${last.partitions.join(', ')}]`, ops: [last.op, invoke.index] });
       lastAssigned.set(consumer, null);
     }
   }

@@ -78,8 +78,10 @@ describe('CLIENT-RESUME-1', () => {
 describe('CLIENT-REBALANCE-1', () => {
   const sync = (partitions: string[]): [string, Json, Json] => ['broker:sync-group', { groupId: 'g', memberId: 'm', generationId: 1 }, { partitions }];
   const callback = (kind: 'assigned' | 'revoked', partitions: string[]): [string, Json] => [`client:${kind}`, { consumer: 1, partitions }];
-  it('assigned what SyncGroup gave, then revoked the same, holds', () => {
+  it('assigned what SyncGroup gave, then revoked the same, holds; so does the empty revoke of an eager client\'s first join (kafka-python, the Java client)', () => {
     expect(checkClientRebalanceCallbacks(history(sync(['t-0']), callback('assigned', ['t-0']), callback('revoked', ['t-0']))).verdict).toBe('valid');
+    expect(checkClientRebalanceCallbacks(history(callback('revoked', []), sync(['t-0']), callback('assigned', ['t-0']), callback('revoked', ['t-0']))).verdict).toBe('valid');
+    expect(names(checkClientRebalanceCallbacks(history(callback('revoked', ['t-0']))))).toEqual(['callback-out-of-order']);
   });
   it('two assigns without a revoke, revoking other partitions, or assigning what no SyncGroup gave, are named', () => {
     expect(names(checkClientRebalanceCallbacks(history(sync(['t-0']), callback('assigned', ['t-0']), callback('assigned', ['t-0']))))).toEqual(['callback-out-of-order']);
