@@ -116,7 +116,8 @@ export async function runClientConformance(options: ClientRunOptions): Promise<S
         const inapplicable = check.inapplicable(options.client);
         if (inapplicable !== null) return result(check, 'not-applicable', inapplicable, undefined, [], 0);
         const judged = check.judge(history);
-        const verdict = judged.verdict === 'valid' ? 'pass' : judged.verdict === 'invalid' ? 'fail' : 'unknown';
+        // A client that did not finish its workload (killed at the deadline, or crashed) proves nothing by what it did so far.
+        const verdict = judged.verdict === 'invalid' ? 'fail' : judged.verdict === 'valid' && exit.code === 0 ? 'pass' : 'unknown';
         const lastError = exit.stderr.trim().split('\n').at(-1) ?? '';
         const why = [exit.code === 0 ? '' : `the client exited ${exit.code}${lastError === '' ? '' : ` (${lastError})`}`, ...judged.unknowns].filter((s) => s !== '').join('; ');
         return result(check, verdict, why, judged, history, Date.now() - started);
