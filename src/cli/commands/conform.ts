@@ -21,6 +21,7 @@ import { checkLine, summaryLine } from '../../conformance/report/console.js';
 import { jsonReport } from '../../conformance/report/json.js';
 import { junitReport } from '../../conformance/report/junit.js';
 import { htmlReport } from '../../conformance/report/html.js';
+import { conformClients } from './conform-clients.js';
 
 const REPORTS = ['console', 'json', 'junit', 'html'] as const;
 type ReportKind = (typeof REPORTS)[number];
@@ -33,6 +34,8 @@ export interface ConformOptions {
   readonly seed: number;
   readonly list: boolean;
   readonly runId?: string;
+  readonly client?: string[];
+  readonly clientFaults?: boolean;
 }
 
 function parseReports(value: string): ReportKind[] {
@@ -65,6 +68,7 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
     console.log(listChecks(checks));
     return 0;
   }
+  if (options.client !== undefined) return conformClients({ ...options, client: options.client }, writeReports);
   if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...] or mock), or --list');
   if (options.target === 'mock') return againstMock(options);
   let endpoints;
@@ -112,6 +116,8 @@ export function addConformCommand(root: Command, setExitCode: (code: number) => 
     .option('--out <dir>', 'where json, junit and html reports go', 'conform-report')
     .option('--seed <n>', 'the seed: workload values and sizes derive from it', parseSeed, 1)
     .option('--run-id <id>', 'suffix of the run\'s topic and group names (default: from the clock, so runs do not collide)')
+    .option('--client <names...>', 'judge real clients instead of a broker: kafkajs, librdkafka, kafka-python (each against a kspec cluster started for the run; docs/conformance/clients.md)')
+    .option('--no-client-faults', 'with --client: lose no responses on purpose')
     .option('--list', 'list the checks with their clauses, APIs and versions; run nothing', false)
     .action(async (...args: unknown[]) => setExitCode(await conformCommand((args[args.length - 1] as Command).opts() as ConformOptions)));
 }

@@ -19,6 +19,7 @@ import type { ClusterMessage } from '../world.js';
 import { fitResponse } from './shape.js';
 import { apiVersionsBody, servedApi, UNSUPPORTED_VERSION_API_VERSIONS } from './api-versions.js';
 import { DelayedFetches } from './fetch.js';
+import type { GatewayTap } from './tap.js';
 
 export interface GatewayConfig {
   /** The cluster id Metadata reports (meta.properties' cluster.id). */
@@ -80,6 +81,8 @@ export class Gateway {
   private nextCorrelationId = 1;
   private nextClient: number;
   readonly delayedFetches: DelayedFetches;
+  /** A test hook (client conformance): sees each exchange, may lose its answer. Unset in a served cluster. */
+  tap: GatewayTap | undefined;
 
   constructor(
     readonly node: BrokerNode,
@@ -164,6 +167,8 @@ export class Gateway {
       return { kind: 'close', reason: describe(error) };
     }
     const handled = await api.handle({ gateway: this, clientId, version, header, body });
+    const isAnswer = handled !== null && !('close' in handled && typeof handled['close'] === 'string');
+    if (this.tap?.exchanged({ clientId, header, request: body, response: isAnswer ? (handled as Record<string, unknown>) : null }) === 'lose-response') return { kind: 'close', reason: 'fault injected: the response is lost' };
     if (handled === null) return { kind: 'none' };
     if ('close' in handled && typeof handled['close'] === 'string') return { kind: 'close', reason: handled['close'] };
     const shaped = fitResponse(apiKey, version, handled as Record<string, unknown>);

@@ -66,7 +66,7 @@ export class Member {
   isLeader = false;
   members: string[] = [];
 
-  constructor(readonly context: CheckContext, readonly process: number, readonly connection: BrokerConnection, readonly groupId: string, readonly topic: string, readonly protocols: readonly string[], readonly groupInstanceId: string | null = null) {}
+  constructor(readonly context: CheckContext, readonly process: number, readonly connection: BrokerConnection, readonly groupId: string, readonly topic: string, readonly protocols: readonly string[], readonly groupInstanceId: string | null = null, readonly sessionTimeoutMs = SESSION_TIMEOUT_MS) {}
 
   private async call<T>(apiKey: number, given: Record<string, unknown>, timeoutMs = this.context.client.requestTimeoutMs, maxVersion?: number): Promise<T> {
     const version = this.context.client.versionFor(apiKey, maxVersion)!;
@@ -77,7 +77,7 @@ export class Member {
     const value = { groupId: this.groupId, memberId: this.memberId, protocols: [...this.protocols], ...(this.groupInstanceId === null ? {} : { groupInstanceId: this.groupInstanceId }) };
     return this.context.recorder.op(this.process, 'join-group', value, async () => {
       const body = await this.call<JoinGroupResponseData>(ApiKey.JoinGroup, {
-        groupId: this.groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS, rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS, memberId: this.memberId, groupInstanceId: this.groupInstanceId,
+        groupId: this.groupId, sessionTimeoutMs: this.sessionTimeoutMs, rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS, memberId: this.memberId, groupInstanceId: this.groupInstanceId,
         protocolType: 'consumer', protocols: this.protocols.map((name) => ({ name, metadata: subscription(this.topic) })),
       }, JOIN_TIMEOUT_MS);
       if (body.memberId !== '') this.memberId = body.memberId;

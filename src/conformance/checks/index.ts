@@ -8,5 +8,6 @@ import { logChecks } from './log.js';
 import { idempotenceChecks } from './idempotence.js';
 import { groupChecks } from './groups.js';
 import { consumerGroupChecks } from './consumer-groups.js';
+import { groupSessionChecks } from './group-sessions.js';
 
-export const allChecks: readonly Check[] = [...protocolChecks, ...logChecks, ...idempotenceChecks, ...consumerGroupChecks, ...groupChecks];
+export const allChecks: readonly Check[] = [...protocolChecks, ...logChecks, ...idempotenceChecks, ...consumerGroupChecks, ...groupSessionChecks, ...groupChecks];

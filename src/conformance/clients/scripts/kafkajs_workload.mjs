@@ -1,0 +1,61 @@
+// The client-conformance workload for kafkajs (kspec conform --client kafkajs). Arguments:
+// bootstrap topic group count partitions. Produces values 0..count-1 (value i to partition
+// i % partitions) with the idempotent producer, acks=all; then consumer 1 of the group reads half
+// of them, commits and leaves; consumer 2 resumes and reads the rest. One JSON line per event.
+import kafkajs from 'kafkajs';
+
+const { Kafka, logLevel } = kafkajs;
+const [bootstrap, topic, groupId, countText, partitionsText] = process.argv.slice(2);
+const count = Number(countText);
+const partitions = Number(partitionsText);
+const say = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
+const kafka = new Kafka({ clientId: 'kspec-conform', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { initialRetryTime: 50, retries: 8 } });
+
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+await producer.connect();
+for (let from = 0; from < count; from += 5) {
+  const values = Array.from({ length: Math.min(5, count - from) }, (_, i) => from + i);
+  const acks = await producer.send({ topic, acks: -1, messages: values.map((v) => ({ partition: v % partitions, value: String(v) })) });
+  for (const ack of acks) {
+    values.filter((v) => v % partitions === ack.partition).forEach((v, i) => say({ event: 'ack', partition: `${topic}-${ack.partition}`, offset: Number(ack.baseOffset) + i, value: String(v) }));
+  }
+}
+await producer.disconnect();
+
+const seen = new Set();
+async function consume(consumerNumber, until) {
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const next = new Map();
+  let stopped = false;
+  await new Promise((resolve) => {
+    void consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        if (stopped) return;
+        const value = message.value.toString();
+        say({ event: 'consumed', consumer: consumerNumber, partition: `${topic}-${partition}`, offset: Number(message.offset), value });
+        seen.add(value);
+        next.set(partition, Number(message.offset) + 1);
+        if (until()) {
+          stopped = true;
+          resolve();
+        }
+      },
+    });
+  });
+  try {
+    await consumer.commitOffsets([...next].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })));
+    say({ event: 'committed', consumer: consumerNumber, offsets: [...next].map(([p, o]) => [`${topic}-${p}`, o]) });
+  } catch (error) {
+    say({ event: 'commit-failed', consumer: consumerNumber, error: String(error.message ?? error) });
+  }
+  await consumer.disconnect();
+}
+
+let consumedByFirst = 0;
+await consume(1, () => ++consumedByFirst >= Math.floor(count / 2));
+await consume(2, () => seen.size >= count);
+say({ event: 'done' });
+process.exit(0);
