@@ -47,7 +47,7 @@ describe('reproduce hints from a run\'s options', () => {
 
 describe('regressions', () => {
   it('--faults on for a seed that drew faults of no kind (it turns crashes on) is in the hint: seed 1820051769', () => {
-    const options = chosenClusterOptions(1820051769, { model: 'replication', variant: 'kraft', maxSteps: 400_000, choices: { faults: true } });
+    const options = chosenClusterOptions(1820051769, { variant: 'kraft', maxSteps: 400_000, choices: { faults: true } });
     const { request, exact } = requestOf('replication', options);
     expect(exact).toBe(true);
     expect(reproduceOptions('replication', options)).toContain('--faults on');
