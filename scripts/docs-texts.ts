@@ -60,7 +60,7 @@ export const machineTexts: Readonly<Record<string, MachineText>> = {
   consumer: {
     title: 'The consumer machine',
     summary:
-      'One machine per consumer client (src/machines/consumer/kafka-consumer.ts): KafkaConsumer with ConsumerCoordinator (classic, eager and cooperative) or the KIP-848 membership manager (membership-consumer-protocol.ts), SubscriptionState positions, fetching and commits. Every event runs one pass of the client loop. See [../groups.md](../groups.md).',
+      'One machine per consumer client (src/machines/consumer/kafka-consumer.ts): KafkaConsumer with ConsumerCoordinator (classic, eager and cooperative) or the KIP-848 membership manager (membership-consumer-protocol.ts), SubscriptionState positions, fetching and commits. Coordinator discovery and membership are parallel regions in Kafka\'s own states (AbstractCoordinator.MemberState for classic, MemberState for KIP-848); every event runs one pass of the client loop, and Kafka\'s client timers (heartbeat, session, poll, retry backoff, fetch wait, request timeout, metadata age) wake it at their deadlines. See [../groups.md](../groups.md).',
     clauses: groupClauses,
   },
   classicGroup: {

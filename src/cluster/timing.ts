@@ -10,7 +10,7 @@ import type { ProducerSettings } from '../machines/producer/config.js';
 
 /** The consumer's timing settings (the rest of its configuration is the application's). */
 export type ConsumerTimings = Pick<ConsumerConfig,
-  'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxPollIntervalMs' | 'autoCommitIntervalMs' | 'requestTimeoutMs' | 'retryBackoffMs' | 'metadataMaxAgeMs' | 'fetchMaxWaitMs' | 'tickMs'>;
+  'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxPollIntervalMs' | 'autoCommitIntervalMs' | 'requestTimeoutMs' | 'retryBackoffMs' | 'metadataMaxAgeMs' | 'fetchMaxWaitMs'>;
 
 export interface TimingProfile {
   readonly name: 'kafka' | 'simulated';
@@ -33,7 +33,7 @@ export const kafkaTimings: TimingProfile = {
     sessionTimeoutMs: defaultConsumerConfig.sessionTimeoutMs, heartbeatIntervalMs: defaultConsumerConfig.heartbeatIntervalMs,
     maxPollIntervalMs: defaultConsumerConfig.maxPollIntervalMs, autoCommitIntervalMs: defaultConsumerConfig.autoCommitIntervalMs,
     requestTimeoutMs: defaultConsumerConfig.requestTimeoutMs, retryBackoffMs: defaultConsumerConfig.retryBackoffMs,
-    metadataMaxAgeMs: defaultConsumerConfig.metadataMaxAgeMs, fetchMaxWaitMs: defaultConsumerConfig.fetchMaxWaitMs, tickMs: defaultConsumerConfig.tickMs,
+    metadataMaxAgeMs: defaultConsumerConfig.metadataMaxAgeMs, fetchMaxWaitMs: defaultConsumerConfig.fetchMaxWaitMs,
   },
 };
 
@@ -64,7 +64,7 @@ export const simulatedTimings: TimingProfile = {
   producer: { requestTimeoutMs: 1_500, deliveryTimeoutMs: 8_000, retryBackoffMs: 50, retryBackoffMaxMs: 500, maxBlockMs: 10_000, metadataMaxAgeMs: 5_000, batchSize: 512 },
   consumer: {
     sessionTimeoutMs: 1_500, heartbeatIntervalMs: 300, maxPollIntervalMs: 5_000, autoCommitIntervalMs: 500,
-    requestTimeoutMs: 1_500, retryBackoffMs: 50, metadataMaxAgeMs: 1_000, fetchMaxWaitMs: 100, tickMs: 20,
+    requestTimeoutMs: 1_500, retryBackoffMs: 50, metadataMaxAgeMs: 1_000, fetchMaxWaitMs: 100,
   },
 };
 

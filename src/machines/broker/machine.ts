@@ -376,13 +376,13 @@ export function createBrokerMachine() {
     }),
     initial: 'Starting',
     on: {
-      QuorumLeaderChange: { actions: 'followController' },
+      QuorumLeaderChange: { actions: 'followController', description: 'The quorum names its leader: the active controller that registrations and heartbeats go to.' },
       MetadataCommitted: { actions: 'applyMetadata', description: 'Apply committed metadata records in order; tell each hosted replica of changes to its partition.' },
-      Metadata: { actions: 'answerMetadata' },
-      Fetch: { actions: 'answerUnhostedPartition' },
-      Produce: { actions: 'answerUnhostedPartition' },
-      ListOffsets: { actions: 'answerUnhostedPartition' },
-      OffsetForLeaderEpoch: { actions: 'answerUnhostedPartition' },
+      Metadata: { actions: 'answerMetadata', description: 'KafkaApis.handleTopicMetadataRequest from this broker\'s metadata image: every topic\'s partitions with leader, leader epoch, replicas and ISR.' },
+      Fetch: { actions: 'answerUnhostedPartition', description: 'ReplicaManager: a partition this broker hosts no replica of: NOT_LEADER_OR_FOLLOWER for a known partition, UNKNOWN_TOPIC_OR_PARTITION otherwise (hosted replicas answer for themselves).' },
+      Produce: { actions: 'answerUnhostedPartition', description: 'ReplicaManager: a partition this broker hosts no replica of: NOT_LEADER_OR_FOLLOWER for a known partition, UNKNOWN_TOPIC_OR_PARTITION otherwise (hosted replicas answer for themselves).' },
+      ListOffsets: { actions: 'answerUnhostedPartition', description: 'ReplicaManager: a partition this broker hosts no replica of: NOT_LEADER_OR_FOLLOWER for a known partition, UNKNOWN_TOPIC_OR_PARTITION otherwise (hosted replicas answer for themselves).' },
+      OffsetForLeaderEpoch: { actions: 'answerUnhostedPartition', description: 'ReplicaManager: a partition this broker hosts no replica of: NOT_LEADER_OR_FOLLOWER for a known partition, UNKNOWN_TOPIC_OR_PARTITION otherwise (hosted replicas answer for themselves).' },
       InitProducerId: [
         { guard: not('serving'), actions: 'refuseInitProducerIdUntilServing', description: 'Not yet unfenced since this process started (Kafka accepts no client connection yet): COORDINATOR_NOT_AVAILABLE, the client retries.' },
         { guard: 'transactional', actions: 'refuseTransactionalId', description: 'A transactional id: transactions are not modelled, INVALID_REQUEST.' },
@@ -398,8 +398,13 @@ export function createBrokerMachine() {
         initial: 'FindingController',
         states: {
           FindingController: {
-            always: { guard: 'knowsController', target: 'Registering' },
-            on: { QuorumLeaderChange: [{ guard: 'announcesController', target: 'Registering', actions: 'followController' }, { actions: 'followController' }] },
+            always: { guard: 'knowsController', target: 'Registering', description: 'The active controller is known: register with it.' },
+            on: {
+              QuorumLeaderChange: [
+                { guard: 'announcesController', target: 'Registering', actions: 'followController', description: 'A controller leads the quorum now: register with it.' },
+                { actions: 'followController', description: 'The quorum has no leader (an election is running): keep waiting.' },
+              ],
+            },
           },
           Registering: {
             entry: 'sendRegistration',
@@ -407,7 +412,7 @@ export function createBrokerMachine() {
           },
           RegistrationBackoff: {
             description: 'The controller refused the registration: wait (exponential backoff), then register again.',
-            after: { registrationBackoff: { target: 'FindingController' } },
+            after: { registrationBackoff: { target: 'FindingController', description: 'The backoff passed: register again with whoever leads now.' } },
           },
         },
         on: {
@@ -420,7 +425,7 @@ export function createBrokerMachine() {
       Recovery: {
         description: 'Registered and fenced: heartbeats until the controller sees it caught up with the metadata log and unfences it.',
         entry: ['markFenced', 'sendHeartbeat'],
-        after: { heartbeatInterval: { target: 'Recovery', reenter: true } },
+        after: { heartbeatInterval: { target: 'Recovery', reenter: true, description: 'broker.heartbeat.interval.ms: the next BrokerHeartbeat (BrokerLifecycleManager), reporting the metadata offset replayed so far.' } },
         on: {
           BrokerHeartbeatResponse: [
             { guard: 'unfenced', target: 'Running', actions: 'startPublishing', description: 'The controller unfenced this broker: it may lead partitions and join ISRs.' },
@@ -434,12 +439,12 @@ export function createBrokerMachine() {
         entry: ['markUnfenced', 'startServing'],
         initial: 'Beating',
         states: {
-          Beating: { entry: 'sendHeartbeat', after: { heartbeatInterval: { target: 'Beating', reenter: true } } },
+          Beating: { entry: 'sendHeartbeat', after: { heartbeatInterval: { target: 'Beating', reenter: true, description: 'broker.heartbeat.interval.ms: the next BrokerHeartbeat keeps the session alive.' } } },
         },
         on: {
           BrokerHeartbeatResponse: [
             { guard: 'fenced', target: 'Recovery', description: 'The controller fenced this broker (missed heartbeats): catch up and be unfenced again.' },
-            { guard: 'staleBrokerEpoch', target: 'Starting', actions: 'forgetRegistration' },
+            { guard: 'staleBrokerEpoch', target: 'Starting', actions: 'forgetRegistration', description: 'STALE_BROKER_EPOCH: the controller no longer knows this registration (a newer incarnation, or a failover that lost it): register again.' },
           ],
         },
       },

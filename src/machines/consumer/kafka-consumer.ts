@@ -6,8 +6,12 @@
  * Like the producer's Sender, every event runs one pass of the client's loop (`runLoop`): refresh
  * metadata, find the coordinator, keep the membership going (join, sync, heartbeat), start
  * positions of newly owned partitions (OffsetFetch, then auto.offset.reset with ListOffsets), and
- * fetch. A Tick timer wakes the loop. The application's calls are events: Subscribe, Poll (hands
- * over the records fetched since, and is what max.poll.interval.ms measures), Commit, Seek, Close.
+ * fetch. Kafka's client timers wake the loop at their deadlines (see `consumerTimers`); there is no
+ * periodic tick. Coordinator discovery (Unknown, Discovering, Known) and membership (classic
+ * AbstractCoordinator.MemberState, or KIP-848 MemberState) are parallel regions of the machine,
+ * moved edge by edge as the rules change the context (see `Step.patch`). The application's calls
+ * are events: Subscribe, Poll (hands over the records fetched since, and is what
+ * max.poll.interval.ms measures), Commit, Seek, Close.
  *
  * What the application sees are effects: `records`, `rebalance` (onPartitionsRevoked / Assigned /
  * Lost, in Kafka's order: revoke before assign), `position` (a committed offset adopted, a reset,
@@ -23,14 +27,14 @@
  * partition in flight; the leader epoch is checked on fetch (FENCED_LEADER_EPOCH refreshes
  * metadata) but positions are not validated with OffsetForLeaderEpoch after a leader change.
  */
-import { setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { errorName } from '../../protocol/errors.js';
 import type {
   ConsumerGroupHeartbeatResponse, ConsumerProtocolSubscription, FindCoordinatorResponse, GroupMessage, HeartbeatResponse, JoinGroupResponse,
   OffsetCommitResponse, OffsetFetchResponse, SyncGroupResponse, TopicPartitions,
 } from '../../protocol/groups/messages.js';
 import type { FetchResponse, ListOffsetsResponse, MetadataResponse, ReplicationMessage } from '../../protocol/replication/messages.js';
-import { Step as GenericStep, stepAction } from '../step.js';
+import { Step as GenericStep } from '../step.js';
 import { clientAssignor } from '../../common/assignors/index.js';
 import type { RebalanceProtocol } from '../../common/assignors/types.js';
 import * as membership848 from './membership-consumer-protocol.js';
@@ -62,15 +66,13 @@ export interface ConsumerConfig {
    * at once, so the consumer waits this long before fetching a partition again after an empty answer.
    */
   readonly fetchMaxWaitMs: number;
-  /** How often the client's loop wakes up (Kafka's network thread polls continuously). */
-  readonly tickMs: number;
 }
 
 /** Kafka's defaults (ConsumerConfig), for a real-time reader; the simulator scales the timings down. */
 export const defaultConsumerConfig: ConsumerConfig = {
   clientId: 'consumer', groupId: null, groupInstanceId: null, groupProtocol: 'classic', assignors: ['range', 'cooperative-sticky'], remoteAssignor: null,
   sessionTimeoutMs: 45_000, heartbeatIntervalMs: 3_000, maxPollIntervalMs: 300_000, enableAutoCommit: true, autoCommitIntervalMs: 5_000,
-  autoOffsetReset: 'latest', requestTimeoutMs: 30_000, retryBackoffMs: 100, metadataMaxAgeMs: 300_000, fetchMaxWaitMs: 500, tickMs: 50,
+  autoOffsetReset: 'latest', requestTimeoutMs: 30_000, retryBackoffMs: 100, metadataMaxAgeMs: 300_000, fetchMaxWaitMs: 500,
 };
 
 /** ConsumerConfig's checks: a clear error for a configuration Kafka refuses. */
@@ -110,8 +112,10 @@ interface PartitionState {
   readonly fetchOffset: number;
   readonly buffered: readonly { readonly offset: number; readonly key: string | null; readonly value: string | null }[];
   readonly fetchInFlight: number | null;
-  /** No fetch or ListOffsets before this (after an error: retry.backoff.ms; after an empty answer: fetch.max.wait.ms). */
+  /** No fetch or ListOffsets before this: retry.backoff.ms after an error. */
   readonly retryAtMs: number;
+  /** No fetch before this: fetch.max.wait.ms after an empty answer (the broker would have held the fetch that long). */
+  readonly fetchWaitUntilMs: number;
 }
 
 interface InFlight {
@@ -126,6 +130,38 @@ interface InFlight {
 
 /** AbstractCoordinator.MemberState */
 export type ClassicMemberState = 'UNJOINED' | 'PREPARING_REBALANCE' | 'COMPLETING_REBALANCE' | 'STABLE';
+
+/**
+ * The moves AbstractCoordinator makes between its member states: initiateJoinGroup (UNJOINED or
+ * STABLE, or COMPLETING_REBALANCE after SyncGroup said REBALANCE_IN_PROGRESS, → PREPARING_REBALANCE),
+ * JoinGroupResponseHandler (→ COMPLETING_REBALANCE), SyncGroupResponseHandler (→ STABLE), and
+ * resetStateAndRejoin / resetGenerationOnResponseError / onLeavePrepare (→ UNJOINED).
+ */
+export const classicMemberPredecessors: Readonly<Record<ClassicMemberState, readonly ClassicMemberState[]>> = {
+  UNJOINED: ['PREPARING_REBALANCE', 'COMPLETING_REBALANCE', 'STABLE'],
+  PREPARING_REBALANCE: ['UNJOINED', 'COMPLETING_REBALANCE', 'STABLE'],
+  COMPLETING_REBALANCE: ['PREPARING_REBALANCE'],
+  STABLE: ['COMPLETING_REBALANCE'],
+};
+
+/** Coordinator discovery (AbstractCoordinator.ensureCoordinatorReady, lookupCoordinator, markCoordinatorUnknown). */
+export type CoordinatorState = 'Unknown' | 'Discovering' | 'Known';
+
+export const coordinatorPredecessors: Readonly<Record<CoordinatorState, readonly CoordinatorState[]>> = {
+  Unknown: ['Discovering', 'Known'],
+  Discovering: ['Unknown'],
+  Known: ['Discovering'],
+};
+
+/**
+ * Kafka's client timers, each a delayed raise that wakes the client loop at its deadline (the
+ * timer's name is its id, so re-arming replaces it): heartbeat.interval.ms, session.timeout.ms,
+ * max.poll.interval.ms, retry.backoff.ms, fetch.max.wait.ms, request.timeout.ms and
+ * metadata.max.age.ms. auto.commit.interval.ms is Kafka's nextAutoCommitTimer, checked on poll()
+ * (ConsumerCoordinator.maybeAutoCommitOffsetsAsync), so it needs no wake-up of its own.
+ */
+export const consumerTimers = ['HeartbeatTimer', 'SessionTimer', 'PollTimer', 'RetryBackoffTimer', 'FetchWaitTimer', 'RequestTimer', 'MetadataTimer'] as const;
+export type ConsumerTimer = (typeof consumerTimers)[number];
 
 export interface ConsumerContext {
   readonly clientId: number;
@@ -166,6 +202,12 @@ export interface ConsumerContext {
   /** Nodes whose connection failed, until when they are skipped (reconnect.backoff.ms; NetworkClient.leastLoadedNode avoids them). */
   readonly unreachableUntilMs: Readonly<Record<string, number>>;
   readonly closed: boolean;
+  /** The coordinator region's state, derived from `coordinator` and the FindCoordinator in flight. */
+  readonly coordinatorState: CoordinatorState;
+  /** States the last rule entered, per region, not yet taken by the machine's eventless transitions. */
+  readonly hops: { readonly coordinator: readonly CoordinatorState[]; readonly classic: readonly ClassicMemberState[]; readonly consumer: readonly membership848.MemberState[] };
+  /** Armed timers and their deadlines. */
+  readonly timers: Readonly<Partial<Record<ConsumerTimer, number>>>;
 }
 
 export type ConsumerEffect =
@@ -183,13 +225,42 @@ export type ConsumerCommand =
   | { readonly type: 'Commit' }
   | { readonly type: 'Seek'; readonly partition: string; readonly offset: number }
   | { readonly type: 'Close' }
-  | { readonly type: 'Tick' }
+  | { readonly type: ConsumerTimer }
   | { readonly type: 'Disconnected'; readonly node: number };
 
 export type ConsumerEvent = (ConsumerCommand | GroupMessage | ReplicationMessage) & { readonly from: number; readonly nowMs: number };
 type With<T> = T & { readonly from: number; readonly nowMs: number };
 
-class Step extends GenericStep<ConsumerContext, ConsumerEffect> {}
+/**
+ * A rule's work on the context. Every patch that moves a region (the coordinator found or lost, the
+ * classic member state, the KIP-848 MemberState) queues the state it entered as a hop, checked
+ * against the region's legal edges: the machine's eventless transitions then take the hops one edge
+ * at a time, so its diagram shows the moves Kafka makes and an illegal move is a bug, not a drift.
+ */
+class Step extends GenericStep<ConsumerContext, ConsumerEffect> {
+  override patch(p: Partial<ConsumerContext>): void {
+    const before = this.c;
+    super.patch(p);
+    const c = this.c;
+    let hops = c.hops;
+    const coordinatorState: CoordinatorState = c.coordinator !== null ? 'Known' : inFlightOf(c, 'FindCoordinator') ? 'Discovering' : 'Unknown';
+    if (coordinatorState !== c.coordinatorState) {
+      checkEdge('coordinator', coordinatorPredecessors, c.coordinatorState, coordinatorState);
+      hops = { ...hops, coordinator: [...hops.coordinator, coordinatorState] };
+    }
+    if (c.memberState !== before.memberState) {
+      checkEdge('classic member', classicMemberPredecessors, before.memberState, c.memberState);
+      hops = { ...hops, classic: [...hops.classic, c.memberState] };
+    }
+    const path = c.membership?.path ?? [];
+    if (path.length > 0) hops = { ...hops, consumer: [...hops.consumer, ...path] };
+    if (hops !== c.hops) super.patch({ hops, coordinatorState, membership: path.length > 0 && c.membership !== null ? { ...c.membership, path: [] } : c.membership });
+  }
+}
+
+function checkEdge<S extends string>(region: string, predecessors: Readonly<Record<S, readonly S[]>>, from: S, to: S): void {
+  if (!predecessors[to].includes(from)) throw new Error(`consumer: illegal ${region} transition ${from} -> ${to}`);
+}
 
 // ---- requests --------------------------------------------------------------------------------
 
@@ -241,7 +312,7 @@ const ownedKeys = (c: ConsumerContext): Key[] => Object.keys(c.owned).sort();
 
 function addOwned(step: Step, keys: readonly Key[]): void {
   const owned = { ...step.c.owned };
-  for (const key of keys) if (owned[key] === undefined) owned[key] = { fetchState: 'INITIALIZING', position: -1, fetchOffset: -1, buffered: [], fetchInFlight: null, retryAtMs: 0 };
+  for (const key of keys) if (owned[key] === undefined) owned[key] = { fetchState: 'INITIALIZING', position: -1, fetchOffset: -1, buffered: [], fetchInFlight: null, retryAtMs: 0, fetchWaitUntilMs: 0 };
   step.patch({ owned });
 }
 
@@ -600,7 +671,7 @@ function onListOffsetsResponse(step: Step, response: With<ListOffsetsResponse>):
 
 function fetch(step: Step, nowMs: number): void {
   for (const [key, s] of Object.entries(step.c.owned)) {
-    if (s.fetchState !== 'FETCHING' || s.fetchInFlight !== null || s.buffered.length > 0 || s.retryAtMs > nowMs) continue;
+    if (s.fetchState !== 'FETCHING' || s.fetchInFlight !== null || s.buffered.length > 0 || s.retryAtMs > nowMs || s.fetchWaitUntilMs > nowMs) continue;
     const leader = leaderOf(step.c, key);
     if (leader === null) continue;
     const { topic, partition } = splitKey(key);
@@ -632,7 +703,7 @@ function onFetchResponse(step: Step, response: With<FetchResponse>): void {
   const records = response.batches.flatMap((b) => b.records.map((r) => ({ offset: b.baseOffset + r.offsetDelta, key: r.key, value: r.value })))
     .filter((r) => r.offset >= s.fetchOffset && r.offset < response.highWatermark);
   const fetchOffset = records.length === 0 ? s.fetchOffset : (records[records.length - 1] as { offset: number }).offset + 1;
-  patchPartition(step, key, { fetchInFlight: null, buffered: [...s.buffered, ...records], fetchOffset, retryAtMs: records.length === 0 ? response.nowMs + step.c.config.fetchMaxWaitMs : 0 });
+  patchPartition(step, key, { fetchInFlight: null, buffered: [...s.buffered, ...records], fetchOffset, retryAtMs: 0, fetchWaitUntilMs: records.length === 0 ? response.nowMs + step.c.config.fetchMaxWaitMs : 0 });
 }
 
 /** KafkaConsumer.poll: hand over what is buffered, in order from the position. */
@@ -664,10 +735,13 @@ function onMetadata(step: Step, response: With<MetadataResponse>): void {
 }
 
 function onFindCoordinator(step: Step, response: With<FindCoordinatorResponse>): void {
-  if (complete(step, response.correlationId, 'FindCoordinator') === null) return;
+  const entry = step.c.inFlight[response.correlationId];
+  if (entry?.kind !== 'FindCoordinator') return;
+  const inFlight = { ...step.c.inFlight };
+  delete inFlight[response.correlationId];
   // FindCoordinatorResponseHandler: a new coordinator restarts the session timer (Heartbeat.resetSessionTimeout).
-  if (response.errorCode === 0) step.patch({ coordinator: response.nodeId, lastHeartbeatOkMs: response.nowMs });
-  else step.patch({ coordinatorRetryAtMs: response.nowMs + step.c.config.retryBackoffMs });
+  if (response.errorCode === 0) step.patch({ inFlight, coordinator: response.nodeId, lastHeartbeatOkMs: response.nowMs });
+  else step.patch({ inFlight, coordinatorRetryAtMs: response.nowMs + step.c.config.retryBackoffMs });
 }
 
 /** Requests unanswered past request.timeout.ms are given up (NetworkClient): the coordinator's mean it is unknown. */
@@ -709,7 +783,8 @@ function runLoop(step: Step, nowMs: number): void {
     }
     if (step.c.coordinator !== null && step.c.config.groupProtocol === 'classic') {
       // Heartbeat thread: no answer within the session timeout means the coordinator is unknown.
-      if ((step.c.memberState === 'STABLE' || step.c.memberState === 'COMPLETING_REBALANCE') && nowMs - step.c.lastHeartbeatOkMs > step.c.config.sessionTimeoutMs) coordinatorUnknown(step, nowMs);
+      // Heartbeat.sessionTimeoutExpired: Kafka's Timer expires at its deadline (currentTimeMs >= deadlineMs).
+      if (sessionTimerRuns(step.c) && nowMs - step.c.lastHeartbeatOkMs >= step.c.config.sessionTimeoutMs) coordinatorUnknown(step, nowMs);
       else {
         if (step.c.memberState === 'STABLE' && metadataChangedSinceAssignment(step.c)) step.patch({ rejoinNeeded: true });
         if (step.c.rejoinNeeded || step.c.memberState === 'UNJOINED') joinGroup(step, nowMs);
@@ -725,7 +800,51 @@ function runLoop(step: Step, nowMs: number): void {
   fetchCommitted(step, nowMs);
   resetPositions(step, nowMs);
   fetch(step, nowMs);
-  step.timer({ type: 'Tick', from: -1 }, step.c.config.tickMs, 'tick');
+}
+
+const sessionTimerRuns = (c: ConsumerContext): boolean => c.memberState === 'STABLE' || c.memberState === 'COMPLETING_REBALANCE';
+
+// ---- timers ----------------------------------------------------------------------------------
+
+const earliest = (times: readonly number[]): number | null => (times.length === 0 ? null : Math.min(...times));
+
+/** When each timer must next wake the loop, or null when nothing waits on it. */
+function deadlines(c: ConsumerContext): Record<ConsumerTimer, number | null> {
+  const inGroup = c.config.groupId !== null && !c.manual && c.subscription.length > 0;
+  const m = c.membership;
+  const classic = c.config.groupProtocol === 'classic';
+  let heartbeatMs: number | null = null;
+  if (inGroup && c.coordinator !== null && classic && sessionTimerRuns(c) && !inFlightOf(c, 'Heartbeat')) heartbeatMs = c.lastHeartbeatSentMs + c.config.heartbeatIntervalMs;
+  if (inGroup && c.coordinator !== null && !classic && m !== null && !membership848.shouldSkipHeartbeat(m) && !inFlightOf(c, 'ConsumerGroupHeartbeat') && m.heartbeatIntervalMs > 0) heartbeatMs = c.lastConsumerHeartbeatMs + m.heartbeatIntervalMs;
+  const waiting = Object.values(c.owned).filter((s) => s.fetchInFlight === null && (s.fetchState === 'FETCHING' || s.fetchState === 'AWAIT_RESET'));
+  const coordinatorRetry = inGroup && c.coordinator === null && !inFlightOf(c, 'FindCoordinator') ? [c.coordinatorRetryAtMs] : [];
+  return {
+    HeartbeatTimer: heartbeatMs,
+    SessionTimer: inGroup && c.coordinator !== null && classic && sessionTimerRuns(c) ? c.lastHeartbeatOkMs + c.config.sessionTimeoutMs : null,
+    PollTimer: c.config.groupId !== null && c.lastPollMs >= 0 ? c.lastPollMs + c.config.maxPollIntervalMs : null,
+    RetryBackoffTimer: earliest([...coordinatorRetry, ...waiting.map((s) => s.retryAtMs)]),
+    FetchWaitTimer: earliest(waiting.filter((s) => s.fetchState === 'FETCHING' && s.buffered.length === 0).map((s) => s.fetchWaitUntilMs)),
+    RequestTimer: earliest(Object.values(c.inFlight).map((r) => r.sentAtMs + c.config.requestTimeoutMs)),
+    MetadataTimer: inFlightOf(c, 'Metadata') ? null : c.metadataAtMs + c.config.metadataMaxAgeMs,
+  };
+}
+
+/** Arm each timer whose deadline moved, cancel those nothing waits on any more; a deadline already past woke nothing (its work is blocked on an answer). */
+function armTimers(step: Step, nowMs: number): void {
+  const due = deadlines(step.c);
+  const timers: Partial<Record<ConsumerTimer, number>> = { ...step.c.timers };
+  for (const name of consumerTimers) {
+    const at = due[name];
+    const want = at !== null && Number.isFinite(at) && at > nowMs ? at : null;
+    if (want === null) {
+      if (timers[name] !== undefined) step.cancel(name);
+      delete timers[name];
+    } else if (timers[name] !== want) {
+      step.timer({ type: name, from: -1 }, want - nowMs, name);
+      timers[name] = want;
+    }
+  }
+  step.patch({ timers });
 }
 
 function poll(step: Step, nowMs: number): void {
@@ -742,7 +861,8 @@ function poll(step: Step, nowMs: number): void {
 /** AbstractCoordinator.maybeLeaveGroup: a static member does not send LeaveGroup (KIP-345). */
 function pollTimeout(step: Step, nowMs: number): void {
   const c = step.c;
-  if (c.config.groupId === null || c.lastPollMs < 0 || nowMs - c.lastPollMs <= c.config.maxPollIntervalMs) return;
+  // pollTimer.isExpired: at the deadline, as Kafka's Timer.
+  if (c.config.groupId === null || c.lastPollMs < 0 || nowMs - c.lastPollMs < c.config.maxPollIntervalMs) return;
   if (c.config.groupProtocol === 'consumer') {
     if (c.membership !== null && !c.membership.isPollTimerExpired) step.patch({ membership: membership848.onPollTimerExpired(c.membership) });
     return;
@@ -754,14 +874,88 @@ function pollTimeout(step: Step, nowMs: number): void {
   resetGeneration(step);
 }
 
-/** Every event: its rule, then the poll timer and one pass of the client loop. */
+/** Every event: its rule, then the poll timer, one pass of the client loop, and the timers it leaves waiting. */
 function run(body: (step: Step, event: never) => void): never {
-  return stepAction<ConsumerContext, ConsumerEffect, ConsumerEvent>(body as never, (step, event) => {
-    if (step.c.closed) return;
-    pollTimeout(step as Step, event.nowMs);
-    runLoop(step as Step, event.nowMs);
-  });
+  return enqueueActions(({ context, event, enqueue }: { context: ConsumerContext; event: ConsumerEvent; enqueue: unknown }) => {
+    const step = new Step(context);
+    body(step, event as never);
+    if (!step.c.closed) {
+      pollTimeout(step, event.nowMs);
+      runLoop(step, event.nowMs);
+      armTimers(step, event.nowMs);
+    }
+    step.flush(enqueue as never);
+  }) as never;
 }
+
+/** A timer fired: it is no longer armed (a clock running fast fires it early; the pass re-arms it). */
+function timerFired(step: Step, event: With<{ type: ConsumerTimer }>): void {
+  const timers = { ...step.c.timers };
+  delete timers[event.type];
+  step.patch({ timers });
+}
+
+// ---- the diagram -----------------------------------------------------------------------------
+
+type Region = keyof ConsumerContext['hops'];
+
+/** An eventless move of a region to `state`, taken when the rule's next hop there is that state; the guard names the rule. */
+function hop(region: Region, guard: string, state: string, description: string) {
+  return { guard, target: state, actions: `take${region[0]!.toUpperCase()}${region.slice(1)}Hop`, description } as const;
+}
+
+const coordinatorHops = {
+  Discovering: ['lookupCoordinator', 'FindCoordinator sent to the least loaded broker (AbstractCoordinator.lookupCoordinator): the group is subscribed and no coordinator is known.'],
+  Known: ['coordinatorFound', 'FindCoordinatorResponse without error: requests for the group go to this broker; the session timer restarts (Heartbeat.resetSessionTimeout).'],
+  Unknown: ['markCoordinatorUnknown', 'The lookup failed (retry after retry.backoff.ms), or the coordinator is lost: NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE / COORDINATOR_LOAD_IN_PROGRESS, a request timed out or its connection broke, or no heartbeat answer within session.timeout.ms. Requests to it are abandoned.'],
+} as const satisfies Record<CoordinatorState, readonly [string, string]>;
+
+const classicHops = {
+  PREPARING_REBALANCE: ['initiateJoinGroup', 'ConsumerCoordinator.onJoinPrepare (eager: commit with auto-commit, then revoke every owned partition; a reset generation loses them instead), then JoinGroup with the subscription and, cooperative, the owned partitions.'],
+  COMPLETING_REBALANCE: ['joinGroupResponseReceived', 'JoinGroupResponseHandler: the member has the generation; the leader runs the chosen assignor over every member\'s subscription; SyncGroup sent.'],
+  STABLE: ['syncGroupResponseReceived', 'SyncGroupResponseHandler then ConsumerCoordinator.onJoinComplete: eager takes the assignment whole; cooperative revokes owned − assigned (and rejoins if that was not empty) before assigning assigned − owned.'],
+  UNJOINED: ['resetStateAndRejoin', 'The join or sync failed (REBALANCE_IN_PROGRESS and the like, or the coordinator lost mid-rebalance), or the generation is gone (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, FENCED_INSTANCE_ID: owned partitions are lost), or max.poll.interval.ms passed (maybeLeaveGroup).'],
+} as const satisfies Record<ClassicMemberState, readonly [string, string]>;
+
+const consumerHops = {
+  JOINING: ['transitionToJoining', 'Subscribed and polled (or rejoining after FENCED, or a STALE member polled again once its partitions were released): a full heartbeat at epoch 0.'],
+  RECONCILING: ['newTargetAssignment', 'processAssignmentReceived: the heartbeat answer carries an assignment different from the one reconciled; reconcile: commit, revoke what is lost, then assign what is gained.'],
+  ACKNOWLEDGING: ['reconciliationCompleted', 'The callbacks ran (or nothing resolvable changed): the next heartbeat, sent at once, reports the new owned partitions.'],
+  STABLE: ['targetAssignmentReconciled', 'The acknowledging heartbeat went out with the target reconciled, or the answer confirmed the assignment already held.'],
+  FENCED: ['transitionToFenced', 'FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID: the partitions are lost (onPartitionsLost), then the member rejoins at epoch 0.'],
+  PREPARE_LEAVING: ['leaveGroup', 'close() or unsubscribe(): release the partitions (revoked while in the group), then leave; or max.poll.interval.ms passed (poll timer expired).'],
+  LEAVING: ['transitionToSendingLeaveGroup', 'The leave heartbeat (epoch -1, or -2 for a static member) is to be sent at once.'],
+  UNSUBSCRIBED: ['leaveGroupSent', 'The leave heartbeat went out (or the member was fenced while leaving): out of the group.'],
+  STALE: ['transitionToStale', 'Left because the poll timer expired: the partitions are lost; the member rejoins when the application polls again.'],
+  FATAL: ['transitionToFatal', 'An error the member cannot recover from (GROUP_MAX_SIZE_REACHED, UNSUPPORTED_ASSIGNOR, FENCED_INSTANCE_ID, UNRELEASED_INSTANCE_ID, INVALID_REQUEST, ...): no more heartbeats; the partitions are lost.'],
+} as const satisfies Record<membership848.MemberState, readonly [string, string]>;
+
+/** A region's states, each with an eventless move to every state its legal edges allow from it. */
+function regionStates<S extends string>(region: Region, hops: Readonly<Record<S, readonly [string, string]>>, predecessors: Readonly<Record<S, readonly S[]>>, descriptions: Readonly<Record<S, string>>) {
+  const states = Object.keys(hops) as S[];
+  return Object.fromEntries(states.map((from) => [from, {
+    description: descriptions[from],
+    always: states.filter((to) => to !== from && predecessors[to].includes(from)).map((to) => hop(region, hops[to][0], to, hops[to][1])),
+  }])) as never;
+}
+
+function hopGuards<S extends string>(region: Region, hops: Readonly<Record<S, readonly [string, string]>>) {
+  return Object.fromEntries((Object.keys(hops) as S[]).map((state) => [hops[state][0], ({ context }: { context: ConsumerContext }) => (context.hops[region] as readonly string[])[0] === state]));
+}
+
+function takeHop(region: Region) {
+  return assign(({ context }: { context: ConsumerContext }) => ({ hops: { ...context.hops, [region]: context.hops[region].slice(1) } }));
+}
+
+const timerRules: Record<ConsumerTimer, string> = {
+  HeartbeatTimer: 'heartbeat.interval.ms since the last heartbeat (classic Heartbeat while COMPLETING_REBALANCE or STABLE; KIP-848 ConsumerGroupHeartbeat at the interval the coordinator gave): send the next.',
+  SessionTimer: 'session.timeout.ms without a heartbeat answer (Heartbeat.sessionTimeoutExpired): the coordinator is marked unknown and looked up again.',
+  PollTimer: 'max.poll.interval.ms without poll() (pollTimer expired): a dynamic classic member sends LeaveGroup and resets its generation; a KIP-848 member leaves and goes STALE.',
+  RetryBackoffTimer: 'retry.backoff.ms after a failed coordinator lookup, fetch or ListOffsets: try again.',
+  FetchWaitTimer: 'fetch.max.wait.ms after an empty fetch answer (the broker would have held the fetch that long): fetch the partition again.',
+  RequestTimer: 'request.timeout.ms without an answer (NetworkClient): the request fails; a coordinator request marks the coordinator unknown.',
+  MetadataTimer: 'metadata.max.age.ms since the last metadata: refresh it.',
+};
 
 export function createConsumerMachine() {
   return setup({
@@ -801,9 +995,13 @@ export function createConsumerMachine() {
         const owned = ownedKeys(step.c);
         if (owned.length > 0) rebalanceEffect(step, 'revoked', owned);
         dropOwned(step, owned);
-        step.patch({ closed: true });
+        for (const name of Object.keys(step.c.timers)) step.cancel(name);
+        step.patch({ closed: true, timers: {} });
       }),
-      tick: run(() => undefined),
+      timer: run(timerFired),
+      takeCoordinatorHop: takeHop('coordinator') as never,
+      takeClassicHop: takeHop('classic') as never,
+      takeConsumerHop: takeHop('consumer') as never,
       response: run((step, event: ConsumerEvent) => {
         const e = event as never;
         switch (event.type) {
@@ -826,6 +1024,13 @@ export function createConsumerMachine() {
         for (const [id, r] of Object.entries(step.c.inFlight)) if (r.to === event.node) failRequest(step, Number(id), r, event.nowMs);
       }),
     },
+    guards: {
+      ...hopGuards('coordinator', coordinatorHops),
+      ...hopGuards('classic', classicHops),
+      ...hopGuards('consumer', consumerHops),
+      classicGroup: ({ context }: { context: ConsumerContext }) => context.config.groupId !== null && context.config.groupProtocol === 'classic',
+      consumerGroup: ({ context }: { context: ConsumerContext }) => context.config.groupId !== null && context.config.groupProtocol === 'consumer',
+    },
   }).createMachine({
     id: 'consumer',
     context: ({ input }) => {
@@ -837,32 +1042,86 @@ export function createConsumerMachine() {
         memberState: 'UNJOINED', memberId: '', generationId: -1, protocolName: null, rejoinNeeded: false, generationReset: false, lastHeartbeatSentMs: -Infinity, lastHeartbeatOkMs: 0, assignmentSnapshot: null,
         membership: null, lastConsumerHeartbeatMs: -Infinity,
         owned: {}, lastPollMs: -1, lastAutoCommitMs: 0, commitBeforeJoin: 'none', inFlight: {}, nextCorrelationId: 1, brokerCursor: input.clientId, unreachableUntilMs: {}, closed: false,
+        coordinatorState: 'Unknown', hops: { coordinator: [], classic: [], consumer: [] }, timers: {},
       } satisfies ConsumerContext;
     },
     initial: 'Running',
     states: {
       Running: {
-        description: 'One pass of the client loop per event: metadata, coordinator, membership (join/sync/heartbeat, or KIP-848 heartbeats and reconciliation), positions (OffsetFetch, auto.offset.reset), fetches.',
+        type: 'parallel',
+        description: 'The client at work. Every event runs its rule, then one pass of the client loop (metadata, coordinator, membership, positions with OffsetFetch and auto.offset.reset, fetches); Kafka\'s timers wake the loop at their deadlines. Coordinator discovery and membership are regions that move independently.',
         on: {
-          Subscribe: { actions: 'subscribe', description: 'subscribe(): join the group on the next pass.' },
+          Subscribe: { actions: 'subscribe', description: 'subscribe(): join the group on the next pass (KIP-848: on the next poll).' },
           Assign: { actions: 'assign', description: 'assign(): manual assignment, no group membership.' },
-          Poll: { actions: 'poll', description: 'poll(): hand over the buffered records in order from each position; auto-commit when due; resets the max.poll.interval.ms timer.' },
+          Poll: { actions: 'poll', description: 'poll(): hand over the buffered records in order from each position; auto-commit when auto.commit.interval.ms has passed (nextAutoCommitTimer); restarts the max.poll.interval.ms timer.' },
           Commit: { actions: 'commit', description: 'commitAsync() of the current positions.' },
           Seek: { actions: 'seek', description: 'seek(): move a position; buffered records are dropped.' },
-          Close: { target: 'Closed', actions: 'close', description: 'close(): revoke, and leave the group unless static (KIP-345).' },
-          Tick: { actions: 'tick' },
-          Disconnected: { actions: 'disconnected', description: 'A broken connection fails every request on it.' },
-          MetadataResponse: { actions: 'response' },
-          FindCoordinatorResponse: { actions: 'response' },
-          JoinGroupResponse: { actions: 'response', description: 'MEMBER_ID_REQUIRED: join again with the given id; the leader runs the chosen assignor and sends the assignments with SyncGroup.' },
-          SyncGroupResponse: { actions: 'response', description: 'The assignment: eager takes it whole; cooperative revokes owned − assigned and rejoins if that was not empty.' },
-          HeartbeatResponse: { actions: 'response', description: 'REBALANCE_IN_PROGRESS: rejoin; UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID: reset the generation, partitions lost.' },
-          LeaveGroupResponse: { actions: 'response' },
-          OffsetCommitResponse: { actions: 'response' },
-          OffsetFetchResponse: { actions: 'response', description: 'Positions start at the committed offset; none → auto.offset.reset.' },
-          ConsumerGroupHeartbeatResponse: { actions: 'response' },
-          FetchResponse: { actions: 'response' },
-          ListOffsetsResponse: { actions: 'response' },
+          Close: { target: 'Closed', actions: 'close', description: 'close(): revoke, and leave the group unless static (KIP-345); every timer is cancelled.' },
+          Disconnected: { actions: 'disconnected', description: 'A broken connection fails every request on it; the node is avoided for a while (reconnect.backoff.ms).' },
+          MetadataResponse: { actions: 'response', description: 'Metadata.updateLatestMetadata: leaders and epochs; an entry with an older leader epoch than known is ignored.' },
+          FindCoordinatorResponse: { actions: 'response', description: 'FindCoordinatorResponseHandler: the coordinator, or a retry after retry.backoff.ms.' },
+          JoinGroupResponse: { actions: 'response', description: 'JoinGroupResponseHandler: MEMBER_ID_REQUIRED joins again with the given id; success: the leader runs the chosen assignor and every member sends SyncGroup.' },
+          SyncGroupResponse: { actions: 'response', description: 'SyncGroupResponseHandler: the assignment; eager takes it whole; cooperative revokes owned − assigned and rejoins if that was not empty.' },
+          HeartbeatResponse: { actions: 'response', description: 'HeartbeatResponseHandler: REBALANCE_IN_PROGRESS: rejoin; UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID: reset the generation, partitions lost; NOT_COORDINATOR: rediscover.' },
+          LeaveGroupResponse: { actions: 'response', description: 'LeaveGroupResponseHandler: nothing more to do (the member already reset its generation).' },
+          OffsetCommitResponse: { actions: 'response', description: 'OffsetCommitResponseHandler: the commit completes; UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION reset the generation, REBALANCE_IN_PROGRESS asks to rejoin, NOT_COORDINATOR rediscovers.' },
+          OffsetFetchResponse: { actions: 'response', description: 'refreshCommittedOffsetsIfNeeded: positions start at the committed offset; none → auto.offset.reset.' },
+          ConsumerGroupHeartbeatResponse: { actions: 'response', description: 'ConsumerHeartbeatRequestManager: the member id, epoch, interval and assignment (reconciled in order), or an error that fences, fails or rediscovers.' },
+          FetchResponse: { actions: 'response', description: 'FetchCollector: records below the high watermark are buffered; OFFSET_OUT_OF_RANGE resets the position; other errors back off and refresh metadata.' },
+          ListOffsetsResponse: { actions: 'response', description: 'OffsetFetcher.resetPositionsIfNeeded: the position becomes the earliest or latest offset.' },
+          ...(Object.fromEntries(consumerTimers.map((name) => [name, { actions: 'timer', description: timerRules[name] }])) as Record<ConsumerTimer, { actions: 'timer'; description: string }>),
+        },
+        states: {
+          Coordinator: {
+            initial: 'Unknown',
+            description: 'Coordinator discovery (AbstractCoordinator.ensureCoordinatorReady).',
+            states: regionStates('coordinator', coordinatorHops, coordinatorPredecessors, {
+              Unknown: 'No coordinator known: a subscribed group member looks one up (after retry.backoff.ms following a failure).',
+              Discovering: 'A FindCoordinator is in flight.',
+              Known: 'Group requests (JoinGroup, SyncGroup, Heartbeat, OffsetCommit, OffsetFetch, ConsumerGroupHeartbeat, LeaveGroup) go to this broker.',
+            }),
+          },
+          Membership: {
+            initial: 'Configuring',
+            description: 'Group membership by group.protocol: classic (AbstractCoordinator.MemberState) or consumer (KIP-848 MemberState); none without a group.id.',
+            states: {
+              Configuring: {
+                description: 'Chooses the membership by the configuration.',
+                always: [
+                  { guard: 'classicGroup', target: 'Classic', description: 'group.protocol=classic with a group.id: ConsumerCoordinator over AbstractCoordinator.' },
+                  { guard: 'consumerGroup', target: 'Consumer', description: 'group.protocol=consumer with a group.id: the KIP-848 membership manager.' },
+                  { target: 'NoGroup', description: 'No group.id: manual assignment only, positions from auto.offset.reset or seek.' },
+                ],
+              },
+              NoGroup: { description: 'No group membership.' },
+              Classic: {
+                initial: 'UNJOINED',
+                description: 'The classic protocol\'s member states (AbstractCoordinator.MemberState).',
+                states: regionStates('classic', classicHops, classicMemberPredecessors, {
+                  UNJOINED: 'Not in a generation: the client joins once subscribed and the coordinator is known.',
+                  PREPARING_REBALANCE: 'JoinGroup in flight.',
+                  COMPLETING_REBALANCE: 'Joined the generation; SyncGroup in flight; heartbeats run.',
+                  STABLE: 'Holds the generation\'s assignment; heartbeats every heartbeat.interval.ms, commits with the generation.',
+                }),
+              },
+              Consumer: {
+                initial: 'UNSUBSCRIBED',
+                description: 'KIP-848\'s MemberState (membership-consumer-protocol.ts moves it; every edge is one MemberState allows).',
+                states: regionStates('consumer', consumerHops, membership848.legalPredecessors, {
+                  UNSUBSCRIBED: 'Not in the group.',
+                  JOINING: 'Sends a full ConsumerGroupHeartbeat at epoch 0 and waits for an assignment.',
+                  RECONCILING: 'Reconciling a new target assignment: commit, revoke, assign (callbacks in order).',
+                  ACKNOWLEDGING: 'Reconciled: the next heartbeat reports the owned partitions.',
+                  STABLE: 'Holds the target assignment; heartbeats at the interval the coordinator gave.',
+                  FENCED: 'Fenced by the coordinator: releasing the partitions as lost before rejoining.',
+                  PREPARE_LEAVING: 'Releasing the partitions before the leave heartbeat.',
+                  LEAVING: 'The leave heartbeat is due.',
+                  STALE: 'Left after the poll timer expired; rejoins on the next poll once released.',
+                  FATAL: 'Stopped by an unrecoverable error.',
+                }),
+              },
+            },
+          },
         },
       },
       Closed: { type: 'final', description: 'close() returned.' },

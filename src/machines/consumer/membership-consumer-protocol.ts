@@ -140,6 +140,12 @@ export interface ConsumerMembership {
   readonly metadataUpdateRequested: boolean;
   /** The error that made the member FATAL. */
   readonly fatalError: ErrorName | `UNKNOWN_ERROR_${number}` | null;
+  /**
+   * The states entered since the consumer machine last looked, in order (one call may move the
+   * member twice, e.g. FENCED then JOINING): the machine takes them one edge at a time so its
+   * diagram shows MemberState's own transitions, then empties this.
+   */
+  readonly path: readonly MemberState[];
 }
 
 export function initialMembership(config: MembershipConfig): ConsumerMembership {
@@ -147,7 +153,7 @@ export function initialMembership(config: MembershipConfig): ConsumerMembership 
     config, state: 'UNSUBSCRIBED', memberId: '', memberEpoch: 0, subscription: [], subscriptionUpdated: false,
     currentAssignment: NONE_ASSIGNMENT, currentTargetAssignment: NONE_ASSIGNMENT, owned: [], topicNames: {},
     reconciliation: null, rejoinedWhileReconciliationInProgress: false, leaveInProgress: false, isPollTimerExpired: false,
-    staleReleased: false, staleRejoinRequested: false, sentFields: noSentFields, heartbeatIntervalMs: 0, callbacks: [], metadataUpdateRequested: false, fatalError: null,
+    staleReleased: false, staleRejoinRequested: false, sentFields: noSentFields, heartbeatIntervalMs: 0, callbacks: [], metadataUpdateRequested: false, fatalError: null, path: [],
   };
 }
 
@@ -156,7 +162,7 @@ export function initialMembership(config: MembershipConfig): ConsumerMembership 
 
 function transitionTo(m: ConsumerMembership, next: MemberState): ConsumerMembership {
   if (m.state !== next && !legalPredecessors[next].includes(m.state)) throw new Error(`Invalid state transition from ${m.state} to ${next}`);
-  return { ...m, state: next };
+  return m.state === next ? m : { ...m, state: next, path: [...m.path, next] };
 }
 
 const JOIN_GROUP_MEMBER_EPOCH = 0;

@@ -393,19 +393,19 @@ export function createControllerMachine() {
     initial: 'Inactive',
     on: {
       MetadataCommitted: { actions: 'applyCommitted', description: 'Apply committed entries in order; answer the requests whose entries committed.' },
-      ProposalFailed: { actions: 'dropProposal' },
+      ProposalFailed: { actions: 'dropProposal', description: 'The quorum lost a proposed entry (leadership moved before it committed): its requests get their on-loss answers (NOT_CONTROLLER) and the uncommitted image is rebuilt without it.' },
     },
     states: {
       Inactive: {
         description: 'Standby: applies committed metadata; refuses requests with NOT_CONTROLLER.',
         on: {
           QuorumLeaderChange: { guard: 'leadershipIsMine', target: 'Active', description: 'This node leads the quorum and has replayed the log to its epoch start: become the active controller.' },
-          BrokerRegistration: { actions: 'refuseRequest' },
-          BrokerHeartbeat: { actions: 'refuseRequest' },
-          AlterPartition: { actions: 'refuseRequest' },
-          CreateTopics: { actions: 'refuseRequest' },
-          DeleteTopics: { actions: 'refuseRequest' },
-          AllocateProducerIds: { actions: 'refuseRequest' },
+          BrokerRegistration: { actions: 'refuseRequest', description: 'QuorumController: only the active controller serves it; this one answers NOT_CONTROLLER and the sender looks for the active one.' },
+          BrokerHeartbeat: { actions: 'refuseRequest', description: 'QuorumController: only the active controller serves it; this one answers NOT_CONTROLLER and the sender looks for the active one.' },
+          AlterPartition: { actions: 'refuseRequest', description: 'QuorumController: only the active controller serves it; this one answers NOT_CONTROLLER and the sender looks for the active one.' },
+          CreateTopics: { actions: 'refuseRequest', description: 'QuorumController: only the active controller serves it; this one answers NOT_CONTROLLER and the sender looks for the active one.' },
+          DeleteTopics: { actions: 'refuseRequest', description: 'QuorumController: only the active controller serves it; this one answers NOT_CONTROLLER and the sender looks for the active one.' },
+          AllocateProducerIds: { actions: 'refuseRequest', description: 'QuorumController: only the active controller serves it; this one answers NOT_CONTROLLER and the sender looks for the active one.' },
         },
       },
       Active: {
@@ -415,10 +415,10 @@ export function createControllerMachine() {
         type: 'parallel',
         on: {
           QuorumLeaderChange: { guard: not('leadershipIsMine'), target: 'Inactive', description: 'Another node leads the quorum: pending entries and their answers are dropped.' },
-          BrokerRegistration: { actions: 'handleRequest' },
-          BrokerHeartbeat: { actions: 'handleRequest' },
-          AlterPartition: { actions: 'handleRequest' },
-          CreateTopics: { actions: 'handleRequest' },
+          BrokerRegistration: { actions: 'handleRequest', description: 'ClusterControlManager.registerBroker: the same incarnation gets its epoch again; a new incarnation is refused (DUPLICATE_BROKER_REGISTRATION) while the old one\'s session is valid, else it gets a new broker epoch, registered fenced (the old incarnation fenced first), answered once the RegisterBrokerRecord commits.' },
+          BrokerHeartbeat: { actions: 'handleRequest', description: 'BrokerHeartbeatManager: a stale broker epoch gets STALE_BROKER_EPOCH; otherwise the session is renewed, and a fenced broker that has replayed past its registration is unfenced (UnfenceBrokerRecord, answered once it commits).' },
+          AlterPartition: { actions: 'handleRequest', description: 'ReplicationControlManager.alterPartition: FENCED_LEADER_EPOCH for an older leader epoch, INVALID_UPDATE_VERSION for an older partition epoch, INELIGIBLE_REPLICA for a fenced or unknown replica in the new ISR; else a PartitionChangeRecord, answered with the new ISR and partition epoch once it commits.' },
+          CreateTopics: { actions: 'handleRequest', description: 'ReplicationControlManager.createTopic: name, partition count and replication factor checked; replicas placed over the unfenced brokers; TopicRecord, ConfigRecords and PartitionRecords (ISR: the unfenced replicas, the first leads), answered once they commit.' },
           DeleteTopics: { actions: 'handleRequest', description: 'Delete a topic (by name or id): one RemoveTopicRecord, answered once it commits; the brokers stop its replicas and delete their logs.' },
           AllocateProducerIds: { actions: 'handleRequest', description: 'Lease the broker the next block of 1000 producer ids (ProducerIdsRecord), answered once it commits; a broker id/epoch that is not the registered one gets STALE_BROKER_EPOCH.' },
         },

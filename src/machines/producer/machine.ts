@@ -155,8 +155,8 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
       Starting: {
         description: 'Configuration resolved (resolveProducerConfig); an idempotent producer needs a producer id before it sends.',
         always: [
-          { guard: 'idempotenceEnabled', target: 'Initializing' },
-          { target: 'Ready' },
+          { guard: 'idempotenceEnabled', target: 'Initializing', description: 'enable.idempotence=true (the default since Kafka 3.0): TransactionManager needs a producer id before the first batch is sent.' },
+          { target: 'Ready', description: 'enable.idempotence=false: batches go out without producer id or sequence numbers.' },
         ],
       },
       Initializing: {
@@ -178,14 +178,14 @@ export function createProducerMachine(custom: Readonly<Record<string, CustomPart
           },
           BackingOff: {
             description: 'The broker could not give an id yet (its block from the controller is on the way): wait retry.backoff.ms.',
-            after: { retryBackoff: { target: 'Requesting' } },
+            after: { retryBackoff: { target: 'Requesting', description: 'retry.backoff.ms passed: InitProducerId again (InitProducerIdHandler re-enqueues its request).' } },
           },
         },
       },
       Ready: {
         description: 'Sending. The idempotent producer numbers each partition\'s batches from 0 under its producer id and epoch, keeps at most 5 in flight, and retries a batch with the same sequence.',
         always: [
-          { guard: 'hasFatalError', target: 'FatalError' },
+          { guard: 'hasFatalError', target: 'FatalError', description: 'TransactionManager.transitionToFatalError: PRODUCER_FENCED, an authorization failure or an unsupported version on a produce answer; the producer stops for good.' },
           { guard: 'lostProducerId', target: 'Initializing', description: 'The epoch reached Short.MAX_VALUE and could not be bumped: ask for a new producer id.' },
         ],
       },

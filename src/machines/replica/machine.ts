@@ -550,11 +550,11 @@ export function createReplicaMachine() {
     }),
     initial: 'Offline',
     on: {
-      LogState: { actions: 'adoptLogState' },
+      LogState: { actions: 'adoptLogState', description: 'The log store reports its shape after an append, truncation or retention pass: log start and end offsets, the leader-epoch cache.' },
       Fetch: { actions: 'refuseFetch', description: 'Only the leader serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
       Produce: { actions: 'refuseProduce', description: 'Only the leader takes writes: NOT_LEADER_OR_FOLLOWER.' },
-      ListOffsets: { actions: 'refuseListOffsets' },
-      OffsetForLeaderEpoch: { actions: 'refuseOffsetForLeaderEpoch' },
+      ListOffsets: { actions: 'refuseListOffsets', description: 'Only the leader answers offsets: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH for a wrong epoch, else NOT_LEADER_OR_FOLLOWER.' },
+      OffsetForLeaderEpoch: { actions: 'refuseOffsetForLeaderEpoch', description: 'Only the leader answers epoch end offsets: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH for a wrong epoch, else NOT_LEADER_OR_FOLLOWER.' },
       PartitionMetadata: [
         { guard: 'metadataNamesMeLeader', target: '.Leader', reenter: true, actions: ['adoptMetadata', 'failDelayedProduces'], description: 'The controller made this broker leader in a newer leader epoch (Partition.makeLeader).' },
         { guard: 'metadataNamesOtherLeader', target: '.Follower', reenter: true, actions: ['adoptMetadata', 'failDelayedProduces'], description: 'Another broker leads in a newer leader epoch, or none does (Partition.makeFollower).' },
@@ -573,13 +573,13 @@ export function createReplicaMachine() {
         on: {
           Produce: { actions: 'appendProduce', description: 'acks=0: no answer; acks=1: answer after the leader append; acks=all: NOT_ENOUGH_REPLICAS when the ISR is under min.insync.replicas, else answer once the high watermark passes the batch.' },
           Fetch: { actions: 'serveFetch', description: 'Epoch check, then (followers) the divergence check, then the range check; a follower fetch updates its end offset, may expand the ISR and move the high watermark.' },
-          ListOffsets: { actions: 'answerListOffsets' },
-          OffsetForLeaderEpoch: { actions: 'answerOffsetForLeaderEpoch' },
+          ListOffsets: { actions: 'answerListOffsets', description: 'Partition.fetchOffsetForTimestamp: the epoch checked; EARLIEST is the log start; a new leader below its epoch start gives OFFSET_NOT_AVAILABLE; LATEST is the high watermark; a timestamp is looked up in the log below the high watermark.' },
+          OffsetForLeaderEpoch: { actions: 'answerOffsetForLeaderEpoch', description: 'Partition.lastOffsetForLeaderEpoch: the epoch checked; the largest epoch at most the one asked and the offset where it ends (KIP-101, KIP-279).' },
           ProduceTimeout: { actions: 'answerProduceTimeout', description: 'An acks=all produce whose timeout passed: REQUEST_TIMED_OUT (the records may still commit).' },
-          AlterPartitionResponse: { actions: 'handleAlterPartitionResponse' },
+          AlterPartitionResponse: { actions: 'handleAlterPartitionResponse', description: 'Partition.handleAlterPartitionUpdate: an answer in this leader epoch and not older than the partition epoch commits the ISR; INELIGIBLE_REPLICA drops the change; errors that mean metadata will tell keep it pending, unsent; the high watermark may move.' },
           PartitionMetadata: [
-            { guard: 'metadataNamesMeLeader', target: 'Leader', reenter: true, actions: ['failDelayedProduces', 'adoptMetadata'] },
-            { guard: 'metadataNamesOtherLeader', target: 'Follower', actions: 'adoptMetadata' },
+            { guard: 'metadataNamesMeLeader', target: 'Leader', reenter: true, actions: ['failDelayedProduces', 'adoptMetadata'], description: 'Leader again in a newer leader epoch (Partition.makeLeader): waiting produces fail, the new epoch starts at the log end.' },
+            { guard: 'metadataNamesOtherLeader', target: 'Follower', actions: 'adoptMetadata', description: 'Another broker leads in a newer leader epoch, or none does (Partition.makeFollower): waiting produces fail on exit.' },
             { guard: 'metadataSameEpoch', actions: ['adoptMetadata', 'maybeIncrementHighWatermark'], description: 'The controller changed the ISR in this epoch (for example it fenced a follower): the high watermark may move.' },
           ],
         },
@@ -596,43 +596,43 @@ export function createReplicaMachine() {
         initial: 'Choosing',
         on: {
           // A follower does not expire produce requests: it has none.
-          ProduceTimeout: {},
+          ProduceTimeout: { description: 'A produce timer left from leadership: its request was already answered when leadership ended, nothing to do.' },
         },
         states: {
           Choosing: {
             always: [
-              { guard: 'hasLeader', target: 'Starting' },
-              { target: 'Leaderless' },
+              { guard: 'hasLeader', target: 'Starting', description: 'The partition has a leader: start following it.' },
+              { target: 'Leaderless', description: 'No leader (leader -1): wait for metadata.' },
             ],
           },
           Leaderless: { description: 'The partition has no leader (its ISR is offline); waits for metadata.' },
           Starting: {
             always: [
               { guard: 'truncatesToHighWatermark', target: 'Truncating', actions: 'truncateToHighWatermark', description: 'Before KIP-101: truncate to the local high watermark on becoming follower.' },
-              { guard: 'reconcilesByLeaderEpoch', target: 'Reconciling', actions: 'forgetReconcileEpoch' },
-              { target: 'Fetching' },
+              { guard: 'reconcilesByLeaderEpoch', target: 'Reconciling', actions: 'forgetReconcileEpoch', description: 'KIP-101 / KIP-279 variants: ask the leader where this log\'s last epoch ends before fetching.' },
+              { target: 'Fetching', description: 'Kafka since 2.7 (KAFKA-10554): fetch at once; the leader reports a diverging epoch in its Fetch answer (DivergingEpoch).' },
             ],
           },
           Reconciling: {
             description: 'KIP-101 / KIP-279: ask the leader for the end offset of this log\'s last epoch (OffsetForLeaderEpoch).',
             entry: 'sendEpochQuery',
-            after: { requestTimeout: { target: 'Reconciling', reenter: true } },
+            after: { requestTimeout: { target: 'Reconciling', reenter: true, description: 'No answer: ask again.' } },
             on: {
               OffsetForLeaderEpochResponse: [
-                { guard: and(['isAnswerToMyEpochQuery', 'epochQueryFailed']), target: 'ReconcileBackoff' },
+                { guard: and(['isAnswerToMyEpochQuery', 'epochQueryFailed']), target: 'ReconcileBackoff', description: 'An epoch error or NOT_LEADER_OR_FOLLOWER: back off; metadata will bring the new leader.' },
                 { guard: 'isAnswerToMyEpochQuery', target: 'Truncating', actions: 'truncateByLeaderEpoch', description: 'Truncate to the leader\'s end of that epoch (KIP-279: if the leader\'s answer names an older epoch, truncate to this log\'s end of it and ask again).' },
               ],
             },
           },
           ReconcileBackoff: {
-            after: { fetchBackoff: { target: 'Reconciling' } },
+            after: { fetchBackoff: { target: 'Reconciling', description: 'replica.fetch.backoff.ms passed: ask again.' } },
           },
           Truncating: {
             description: 'A truncation was asked of the log; the log reports its new shape, then fetching resumes.',
             on: {
               LogState: [
-                { guard: 'reconciliationContinues', target: 'Reconciling', actions: 'adoptLogState' },
-                { target: 'Fetching', actions: 'adoptLogState' },
+                { guard: 'reconciliationContinues', target: 'Reconciling', actions: 'adoptLogState', description: 'KIP-279: the leader named an older epoch; ask again about this log\'s end of it.' },
+                { target: 'Fetching', actions: 'adoptLogState', description: 'Truncated: fetch from the new log end.' },
               ],
             },
           },
@@ -652,11 +652,11 @@ export function createReplicaMachine() {
           },
           Waiting: {
             description: 'An empty fetch: wait (the leader\'s long poll), then fetch again.',
-            after: { fetchWait: { target: 'Fetching' } },
+            after: { fetchWait: { target: 'Fetching', description: 'replica.fetch.wait.max.ms passed (the leader would have held the fetch that long): fetch again.' } },
           },
           FetchBackoff: {
             description: 'A failed fetch: replica.fetch.backoff.ms before the next.',
-            after: { fetchBackoff: { target: 'Fetching' } },
+            after: { fetchBackoff: { target: 'Fetching', description: 'replica.fetch.backoff.ms passed: fetch again.' } },
           },
         },
       },

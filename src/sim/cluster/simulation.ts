@@ -454,7 +454,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       clientId: `consumer-${consumer}`, groupId: group.groupId, groupInstanceId: group.staticMembers ? `instance-${consumer}` : null, groupProtocol: group.protocol,
       assignors: group.protocol === 'classic' ? [group.assignor] : [], remoteAssignor: group.protocol === 'consumer' ? group.assignor : null,
       sessionTimeoutMs: 1_500, heartbeatIntervalMs: 300, maxPollIntervalMs: 5_000, autoCommitIntervalMs: 500, autoOffsetReset: 'earliest',
-      requestTimeoutMs: 1_500, retryBackoffMs: 50, metadataMaxAgeMs: 1_000, fetchMaxWaitMs: 100, tickMs: 20,
+      requestTimeoutMs: 1_500, retryBackoffMs: 50, metadataMaxAgeMs: 1_000, fetchMaxWaitMs: 100,
     };
   }
 

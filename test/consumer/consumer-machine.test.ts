@@ -1,0 +1,162 @@
+/**
+ * The consumer client as named states (issue 13): coordinator discovery and membership are
+ * parallel regions whose states follow Kafka's (AbstractCoordinator.MemberState, KIP-848's
+ * MemberState), and Kafka's client timers wake the client at their deadlines instead of a
+ * periodic tick. The machine is stepped through the actor host with hand-written answers.
+ */
+import { describe, expect, it } from 'vitest';
+import { Actor, RecordingSink, type HostEvent } from '../../src/cluster/actor-host.js';
+import { createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../src/machines/consumer/kafka-consumer.js';
+import { toMermaid } from '../../src/docs/machine-doc.js';
+
+const TOPIC_ID = 'TTTTTTTTTTTTTTTTTTTTTA';
+const config = (overrides: Partial<ConsumerConfig>): ConsumerConfig => ({
+  ...defaultConsumerConfig, clientId: 'c', groupId: 'g', assignors: ['range'], sessionTimeoutMs: 3_000, heartbeatIntervalMs: 1_000,
+  maxPollIntervalMs: 10_000, requestTimeoutMs: 5_000, retryBackoffMs: 100, metadataMaxAgeMs: 60_000, fetchMaxWaitMs: 200, autoCommitIntervalMs: 1_000, ...overrides,
+});
+
+class Client {
+  readonly sink = new RecordingSink();
+  readonly actor;
+  nowMs = 0;
+  constructor(overrides: Partial<ConsumerConfig> = {}) {
+    this.actor = Actor.start('consumer', createConsumerMachine(), { clientId: 1, bootstrap: [1], config: config(overrides) }, this.sink);
+  }
+  step(event: HostEvent, atMs = this.nowMs): HostEvent[] {
+    this.nowMs = atMs;
+    this.sink.clear();
+    this.actor.step({ from: 1, ...event, nowMs: atMs }, this.sink);
+    return this.sink.effects;
+  }
+  sent(type: string): Record<string, unknown> {
+    const found = this.sink.effects.find((e) => e.type === 'send' && (e['message'] as { type: string }).type === type);
+    if (found === undefined) throw new Error(`nothing of type ${type} was sent: ${JSON.stringify(this.sink.effects.map((e) => (e['message'] as { type: string } | undefined)?.type))}`);
+    return found['message'] as Record<string, unknown>;
+  }
+  get value(): { Coordinator: string; Membership: Record<string, string> | string } {
+    return (this.actor.snapshot.value as { Running: { Coordinator: string; Membership: Record<string, string> | string } }).Running;
+  }
+  timers(): Record<string, number> {
+    return Object.fromEntries(this.sink.scheduled.map((t) => [t.id, t.delayMs]));
+  }
+}
+
+const metadata = (correlationId: number): HostEvent => ({
+  type: 'MetadataResponse', correlationId, controllerId: 1,
+  topics: [{ name: 't', topicId: TOPIC_ID, partitions: [0, 1].map(() => ({ replicas: [1], isr: [1], leader: 1, leaderEpoch: 0, partitionEpoch: 0 })) }],
+});
+
+/** Subscribe, find the coordinator, join and sync: a classic member in STABLE holding t-0 and t-1. */
+function stableClassicMember(): Client {
+  const c = new Client();
+  c.step({ type: 'Subscribe', topics: ['t'] });
+  expect(c.value).toEqual({ Coordinator: 'Discovering', Membership: { Classic: 'UNJOINED' } });
+  c.step(metadata(c.sent('Metadata')['correlationId'] as number));
+  c.step({ type: 'FindCoordinatorResponse', correlationId: 2, key: 'g', errorCode: 0, nodeId: 1 }, 5);
+  expect(c.value).toEqual({ Coordinator: 'Known', Membership: { Classic: 'PREPARING_REBALANCE' } });
+  const join = c.sent('JoinGroup');
+  const subscription = { topics: ['t'], ownedPartitions: [], generationId: -1, rackId: null };
+  c.step({ type: 'JoinGroupResponse', correlationId: join['correlationId'], errorCode: 0, generationId: 1, protocolType: 'consumer', protocolName: 'range', leader: 'm1', skipAssignment: false, memberId: 'm1', members: [{ memberId: 'm1', groupInstanceId: null, metadata: subscription }] }, 10);
+  expect(c.value).toEqual({ Coordinator: 'Known', Membership: { Classic: 'COMPLETING_REBALANCE' } });
+  const sync = c.sent('SyncGroup');
+  expect(sync['assignments']).toEqual([{ memberId: 'm1', assignment: { assignedPartitions: [{ topic: 't', partitions: [0, 1] }] } }]);
+  c.step({ type: 'SyncGroupResponse', correlationId: sync['correlationId'], errorCode: 0, protocolType: 'consumer', protocolName: 'range', assignment: { assignedPartitions: [{ topic: 't', partitions: [0, 1] }], userData: null } }, 20);
+  expect(c.value).toEqual({ Coordinator: 'Known', Membership: { Classic: 'STABLE' } });
+  return c;
+}
+
+describe('the consumer client as named states', () => {
+  it('a classic member goes UNJOINED → PREPARING_REBALANCE → COMPLETING_REBALANCE → STABLE while the coordinator goes Unknown → Discovering → Known', () => {
+    const c = stableClassicMember();
+    expect(c.sink.effects.filter((e) => e.type === 'rebalance')).toEqual([{ type: 'rebalance', kind: 'assigned', partitions: ['t-0', 't-1'] }]);
+  });
+
+  it('no periodic tick: a stable member arms only Kafka\'s timers, each at its own deadline', () => {
+    const c = stableClassicMember();
+    c.step({ type: 'Poll' }, 30);
+    const armed = c.timers();
+    expect(Object.keys(armed).some((id) => /tick/i.test(id))).toBe(false);
+    // The heartbeat is due heartbeat.interval.ms after the JoinGroup answer's heartbeat... none sent yet, so the first goes at once.
+    expect(armed['PollTimer']).toBe(10_000);
+    const heartbeat = c.step({ type: 'HeartbeatTimer', from: -1 }, 1_000);
+    expect(heartbeat.filter((e) => e.type === 'send').map((e) => (e['message'] as { type: string }).type)).not.toContain('Tick');
+  });
+
+  it('heartbeat.interval.ms: the next Heartbeat goes out when its timer fires, not before', () => {
+    const c = stableClassicMember();
+    // The first Heartbeat went out with SyncGroup (t=10): the next is due at 1 010.
+    const inFlight = Object.entries((c.actor.context as { inFlight: Record<string, { kind: string }> }).inFlight).find(([, r]) => r.kind === 'Heartbeat');
+    c.step({ type: 'HeartbeatResponse', correlationId: Number(inFlight?.[0]), errorCode: 0 }, 25);
+    expect(c.timers()['HeartbeatTimer']).toBe(1_010 - 25);
+    expect(c.sink.effects.some((e) => e.type === 'send' && (e['message'] as { type: string }).type === 'Heartbeat')).toBe(false);
+    c.step({ type: 'HeartbeatTimer', from: -1 }, 1_010);
+    expect(c.sent('Heartbeat')['generationId']).toBe(1);
+  });
+
+  it('session.timeout.ms without a heartbeat answer: the coordinator is unknown again, and looked up after retry.backoff.ms', () => {
+    const c = stableClassicMember();
+    c.step({ type: 'Poll' }, 20);
+    expect(c.value.Coordinator).toBe('Known');
+    // The SyncGroup answer (t=20) was the last word from the coordinator.
+    c.step({ type: 'SessionTimer', from: -1 }, 3_019);
+    expect(c.value.Coordinator).toBe('Known');
+    c.step({ type: 'SessionTimer', from: -1 }, 3_020);
+    expect(c.value.Coordinator).toBe('Unknown');
+    expect(c.timers()['RetryBackoffTimer']).toBe(100);
+    c.step({ type: 'RetryBackoffTimer', from: -1 }, 3_120);
+    expect(c.value.Coordinator).toBe('Discovering');
+    expect(c.sent('FindCoordinator')['key']).toBe('g');
+  });
+
+  it('max.poll.interval.ms without poll(): the member leaves the group (LeaveGroup) and is UNJOINED', () => {
+    const c = stableClassicMember();
+    c.step({ type: 'Poll' }, 20);
+    expect(c.timers()['PollTimer']).toBe(10_000);
+    c.step({ type: 'PollTimer', from: -1 }, 10_020);
+    expect(c.sent('LeaveGroup')['members']).toEqual([{ memberId: 'm1', groupInstanceId: null, reason: 'consumer poll timeout has expired' }]);
+    expect((c.value.Membership as Record<string, string>)['Classic']).not.toBe('STABLE');
+  });
+
+  it('a timer fired early (a fast clock) wakes nothing and is armed again for what is left', () => {
+    const c = stableClassicMember();
+    c.step({ type: 'Poll' }, 20);
+    c.step({ type: 'PollTimer', from: -1 }, 9_000);
+    expect(c.timers()['PollTimer']).toBe(1_020);
+  });
+
+  it('KIP-848: the member state follows MemberState edge by edge (JOINING → RECONCILING → ACKNOWLEDGING → STABLE; fenced: FENCED → JOINING)', () => {
+    const c = new Client({ groupProtocol: 'consumer', assignors: [], remoteAssignor: 'uniform' });
+    c.step({ type: 'Subscribe', topics: ['t'] });
+    c.step(metadata(1));
+    c.step({ type: 'FindCoordinatorResponse', correlationId: 2, key: 'g', errorCode: 0, nodeId: 1 }, 5);
+    expect(c.value).toEqual({ Coordinator: 'Known', Membership: { Consumer: 'JOINING' } });
+    const join = c.sent('ConsumerGroupHeartbeat');
+    c.step({ type: 'ConsumerGroupHeartbeatResponse', correlationId: join['correlationId'], errorCode: 0, errorMessage: null, memberId: 'm1', memberEpoch: 1, heartbeatIntervalMs: 500, assignment: { topicPartitions: [{ topicId: TOPIC_ID, partitions: [0, 1] }] } }, 10);
+    // Reconciled at once (no callbacks to wait for), acknowledged with the next heartbeat, sent at once.
+    expect(c.value.Membership).toEqual({ Consumer: 'STABLE' });
+    const ack = c.sent('ConsumerGroupHeartbeat');
+    expect(ack['topicPartitions']).toEqual([{ topicId: TOPIC_ID, partitions: [0, 1] }]);
+    c.step({ type: 'ConsumerGroupHeartbeatResponse', correlationId: ack['correlationId'], errorCode: 0, errorMessage: null, memberId: 'm1', memberEpoch: 1, heartbeatIntervalMs: 500, assignment: null }, 15);
+    expect(c.timers()['HeartbeatTimer']).toBe(500 - 5);
+    c.step({ type: 'HeartbeatTimer', from: -1 }, 510);
+    const next = c.sent('ConsumerGroupHeartbeat');
+    c.step({ type: 'ConsumerGroupHeartbeatResponse', correlationId: next['correlationId'], errorCode: 110, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null }, 520);
+    // FENCED_MEMBER_EPOCH: partitions lost, then rejoin at epoch 0: both edges taken in one step.
+    expect(c.value.Membership).toEqual({ Consumer: 'JOINING' });
+    expect(c.sink.effects.filter((e) => e.type === 'rebalance')).toEqual([{ type: 'rebalance', kind: 'lost', partitions: ['t-0', 't-1'] }]);
+    expect(c.actor.context.hops).toEqual({ coordinator: [], classic: [], consumer: [] });
+  });
+
+  it('the diagram shows the regions and Kafka\'s state names with their edges', () => {
+    const diagram = toMermaid(createConsumerMachine());
+    for (const state of ['UNJOINED', 'PREPARING_REBALANCE', 'COMPLETING_REBALANCE', 'UNSUBSCRIBED', 'JOINING', 'RECONCILING', 'ACKNOWLEDGING', 'FENCED', 'PREPARE_LEAVING', 'LEAVING', 'STALE', 'FATAL', 'Discovering', 'Known']) expect(diagram).toContain(state);
+    expect(diagram).toMatch(/FENCED --> .*JOINING/);
+    expect(diagram).not.toMatch(/Tick/);
+  });
+
+  it('a manual consumer without a group.id has no membership', () => {
+    const c = new Client({ groupId: null });
+    c.step({ type: 'Assign', partitions: ['t-0'] });
+    expect(c.value).toEqual({ Coordinator: 'Unknown', Membership: 'NoGroup' });
+  });
+});
