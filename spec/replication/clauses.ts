@@ -353,6 +353,28 @@ export interface LostWrite {
   readonly reason?: string;
 }
 
+/**
+ * The report lines for the losses Kafka allows: how many, each reason with its count (a run may
+ * hold losses to an unclean election the topic allows beside losses of a whole ISR's unflushed
+ * data), then the first few losses, each with its own reason.
+ */
+export function describeAllowedLosses(lost: readonly LostWrite[], shown = 5): string[] {
+  const allowed = lost.filter((l) => l.allowed);
+  if (allowed.length === 0) return [];
+  const byReason = new Map<string, number>();
+  for (const l of allowed) {
+    const reason = reasonKind(l.reason ?? 'no reason given');
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  return [
+    `lost-write anomalies Kafka allows: ${allowed.length} (${[...byReason].map(([reason, n]) => `${n} ${reason}`).join('; ')})`,
+    ...allowed.slice(0, shown).map((l) => `  ${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}: ${l.reason ?? 'no reason given'}`),
+  ];
+}
+
+/** A reason without its partition-specific detail (the ISR, the moment), to count losses by kind. */
+const reasonKind = (reason: string): string => reason.replace(/\[[^\]]*\]/g, '[..]').replace(/\b\d+ms\b/g, '..ms').split(/:| \(/)[0]!.trim();
+
 /** A loss Kafka allows for a reason outside the logs (every ISR member lost power before flushing): the reason, or null. */
 export type LossAllowance = (partition: string, offset: number, ackedAtMs: number) => string | null;
 

@@ -3,7 +3,7 @@
  * state it forbids and holds on its neighbour that is allowed.
  */
 import { describe, expect, it } from 'vitest';
-import { checkConsumption, checkDurability, checkWritesAfterHealing, replicationInvariantChecks, replicationNotConverged } from '../../spec/replication/clauses.js';
+import { checkConsumption, checkDurability, checkWritesAfterHealing, describeAllowedLosses, replicationInvariantChecks, replicationNotConverged } from '../../spec/replication/clauses.js';
 import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView, RecordView, ConsumeEvent, ProduceOperation } from '../../spec/replication/view.js';
 
 const P = 'user_activity-0';
@@ -154,5 +154,18 @@ describe('replication clauses', () => {
     expect(checkWritesAfterHealing(unansweredAtEnd, 100, [P], 500).verdict).toBe('valid');
     expect(checkWritesAfterHealing(unansweredAtEnd, 100, [P]).verdict).toBe('invalid');
     expect(checkWritesAfterHealing(failedAfter, 100, [P], 500).verdict).toBe('invalid');
+  });
+
+  it('kspec sim names each allowed loss by its own reason, not "unclean election" for all', () => {
+    const loss = (offset: number, reason?: string) => ({ partition: 't-0', offset, value: `v${offset}`, found: 'nothing', allowed: reason !== undefined, ...(reason === undefined ? {} : { reason }) });
+    const power = (atMs: number) => `every ISR member [1,2] lost power at ${atMs}ms before flushing it (flush.messages left to the OS: acks=all acknowledges page-cache copies)`;
+    const lines = describeAllowedLosses([loss(1, 'lost to an unclean leader election the topic allows'), loss(2, power(900)), loss(3, power(950)), loss(4)]);
+    expect(lines[0]).toBe('lost-write anomalies Kafka allows: 3 (1 lost to an unclean leader election the topic allows; 2 every ISR member [..] lost power at ..ms before flushing it)');
+    expect(lines.slice(1)).toEqual([
+      '  t-0 offset 1: acknowledged v1, final log has nothing: lost to an unclean leader election the topic allows',
+      `  t-0 offset 2: acknowledged v2, final log has nothing: ${power(900)}`,
+      `  t-0 offset 3: acknowledged v3, final log has nothing: ${power(950)}`,
+    ]);
+    expect(describeAllowedLosses([loss(4)])).toEqual([]);
   });
 });
