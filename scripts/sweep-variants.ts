@@ -1,5 +1,6 @@
 /**
  * npm run sweep:variants -- [--seeds N] [--from S] [--workers W] [--variants a,b] [--json FILE]
+ * npm run sweep:variants -- --tabulate FILE...   (the table from sweeps already run: `kspec sweep --json` reports, several per variant allowed)
  *
  * Runs `kspec sweep --variant V` for each known-broken replication variant of issue 18 (and the
  * reference on the same seeds), then prints how many seeds catch each variant and with which
@@ -28,6 +29,7 @@ interface Row {
 }
 
 interface SweepReport {
+  readonly job?: { readonly variant: string };
   readonly wallMs: number;
   readonly outcomes: readonly { seed: number; violations: readonly { clauseId: string }[]; error: string | null }[];
 }
@@ -92,20 +94,57 @@ function table(rows: readonly Row[]): string {
   return [format(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(format)].join('\n');
 }
 
-const args = parseArgs(process.argv.slice(2));
-const dir = mkdtempSync(join(tmpdir(), 'kspec-variants-'));
-try {
-  const rows = [...args.names, 'kraft'].map((variant) => {
-    process.stderr.write(`sweep:variants: ${variant}, seeds ${args.from}..${args.from + args.seeds - 1}\n`);
-    return row(variant, sweep(variant, args, dir));
+/**
+ * Reports of sweeps already run (batches of seeds, shares), folded per variant in the table's
+ * order: outcomes in seed order, wall times summed. A seed given twice for one variant is refused.
+ */
+function tabulate(files: readonly string[]): Row[] {
+  const byVariant = new Map<string, SweepReport[]>();
+  for (const file of files) {
+    let report: SweepReport;
+    try {
+      report = JSON.parse(readFileSync(file, 'utf8')) as SweepReport;
+    } catch (e) {
+      fail(`${file}: not a sweep report (${(e as Error).message})`);
+    }
+    const variant = report.job?.variant;
+    if (variant === undefined || !Array.isArray(report.outcomes)) fail(`${file}: not a kspec.sweep/1 report`);
+    byVariant.set(variant, [...(byVariant.get(variant) ?? []), report]);
+  }
+  const order = [...ISSUE_18_VARIANTS, 'kraft'];
+  return [...byVariant.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b)).map((variant) => {
+    const reports = byVariant.get(variant)!;
+    const outcomes = reports.flatMap((r) => r.outcomes).sort((a, b) => a.seed - b.seed);
+    const twice = outcomes.find((o, i) => i > 0 && outcomes[i - 1]!.seed === o.seed);
+    if (twice !== undefined) fail(`${variant}: seed ${twice.seed} is in two reports`);
+    return row(variant, { wallMs: reports.reduce((n, r) => n + r.wallMs, 0), outcomes });
   });
+}
+
+function report(rows: readonly Row[], json: string | null, range: { from: number; seeds: number } | null): void {
   process.stdout.write(`${table(rows)}\n`);
-  if (args.json !== null) writeFileSync(args.json, `${JSON.stringify({ schema: 'kspec.sweep-variants/1', from: args.from, seeds: args.seeds, rows }, null, 2)}\n`);
+  if (json !== null) writeFileSync(json, `${JSON.stringify({ schema: 'kspec.sweep-variants/1', ...range, rows }, null, 2)}\n`);
   const uncaught = rows.filter((r) => r.variant !== 'kraft' && r.byExpected === 0).map((r) => r.variant);
   const reference = rows.find((r) => r.variant === 'kraft');
   if (uncaught.length > 0) process.stderr.write(`not caught by the clause they break: ${uncaught.join(', ')}\n`);
   if (reference !== undefined && reference.caught > 0) process.stderr.write(`the reference failed ${reference.caught} seed(s)\n`);
   process.exitCode = uncaught.length > 0 || (reference?.caught ?? 0) > 0 ? 1 : 0;
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--tabulate') {
+  if (argv.length < 2) fail('--tabulate needs the sweep reports (kspec sweep --json FILE)');
+  report(tabulate(argv.slice(1)), null, null);
+} else {
+  const args = parseArgs(argv);
+  const dir = mkdtempSync(join(tmpdir(), 'kspec-variants-'));
+  try {
+    const rows = [...args.names, 'kraft'].map((variant) => {
+      process.stderr.write(`sweep:variants: ${variant}, seeds ${args.from}..${args.from + args.seeds - 1}\n`);
+      return row(variant, sweep(variant, args, dir));
+    });
+    report(rows, args.json, { from: args.from, seeds: args.seeds });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -48,7 +48,7 @@ export const OneOwnerInStableGeneration: Clause = {
 export const EveryPartitionOwned: Clause = {
   id: 'CG-ASSIGN-2',
   title: 'In a stable generation every subscribed partition has exactly one owner',
-  statement: 'In a Stable classic consumer group with an eager assignor, every partition of every topic a member subscribes to is assigned to exactly one member; in a KIP-848 group, the target assignment of a settled epoch (assignment epoch = group epoch) gives every partition of the subscribed topics to exactly one member. Partition counts come from the committed metadata; a generation computed before the topic\'s metadata reached the assignor may leave partitions unowned for a bounded time (Kafka then starts a new generation), so a gap fails once the same generation keeps it for METADATA_CATCH_UP_MS. An assignor that leaves a partition unassigned fails. (A cooperative rebalance holds revoked partitions back for one generation by design, so its Stable generations are judged by CG-ASSIGN-1 only.)',
+  statement: 'In a Stable classic consumer group with an eager assignor, every partition of every topic a member subscribes to is assigned to exactly one member; in a KIP-848 group, the target assignment of a settled epoch (assignment epoch = group epoch) gives every partition of the subscribed topics to exactly one member. Partition counts come from the committed metadata; a generation computed before the topic\'s metadata reached the assignor may leave unowned, for a bounded time (Kafka then starts a new generation), the partitions an older committed partition count did not have (all of a topic not yet created), so such a gap fails once the same generation keeps it for METADATA_CATCH_UP_MS, and any other gap fails at once. An assignor that leaves a partition unassigned fails. (A cooperative rebalance holds revoked partitions back for one generation by design, so its Stable generations are judged by CG-ASSIGN-1 only.)',
   source: 'ConsumerPartitionAssignor (every subscribed partition assigned); AbstractPartitionAssignor; RangeAssignor, RoundRobinAssignor, StickyAssignor; KIP-848 UniformAssignor, RangeAssignor (server side); KIP-429',
   kind: 'invariant',
   anomaly: 'unowned-partition',
@@ -273,6 +273,28 @@ function unowned(topics: Iterable<string>, owners: ReadonlySet<string>, topicPar
   return missing;
 }
 
+/**
+ * Whether an assignor that saw an older committed partition count of each topic would leave exactly
+ * these partitions unowned: it assigns partitions 0..c-1 of a topic it knew with c partitions
+ * (0 before the topic was created) and nothing above. Any other gap (a partition below a count the
+ * assignor may have seen, or a hole in the middle) no metadata delay explains.
+ */
+function explainedByOlderMetadata(missing: readonly string[], topicPartitions: Readonly<Record<string, number>>, countsSeen: ReadonlyMap<string, ReadonlySet<number>>): boolean {
+  const byTopic = new Map<string, number[]>();
+  for (const p of missing) {
+    const at = p.lastIndexOf('-');
+    const topic = p.slice(0, at);
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), Number(p.slice(at + 1))]);
+  }
+  for (const [topic, partitions] of byTopic) {
+    const lowest = Math.min(...partitions);
+    const current = topicPartitions[topic] ?? 0;
+    // The older count c must be the lowest missing partition, and everything from c up to the current count must be missing.
+    if (!(countsSeen.get(topic)?.has(lowest) ?? lowest === 0) || partitions.length !== current - lowest) return false;
+  }
+  return true;
+}
+
 /** Kafka's cooperative assignors: a Stable generation may hold revoked partitions back (KIP-429). */
 const COOPERATIVE_PROTOCOLS = new Set(['cooperative-sticky']);
 
@@ -286,31 +308,40 @@ export const METADATA_CATCH_UP_MS = 5_000;
 
 function completeAssignmentCheck(): InvariantCheck<GroupsView> {
   const since = new Map<string, number>();
+  /** Every committed partition count each topic has had, 0 (before it was created) included. */
+  const countsSeen = new Map<string, Set<number>>();
   return {
     clause: EveryPartitionOwned,
     observe(view, moment) {
       const out: string[] = [];
       const seen = new Set<string>();
-      /** Report a gap only once the same generation has kept it past the catch-up bound. */
-      const persistent = (id: string, missing: string[]): boolean => {
-        if (missing.length === 0) return false;
+      for (const [topic, count] of Object.entries(view.topicPartitions)) {
+        const counts = countsSeen.get(topic) ?? new Set([0]);
+        countsSeen.set(topic, counts.add(count));
+      }
+      /** Why a gap fails (at once unless older metadata explains it, else once the same generation has kept it past the catch-up bound), or null. */
+      const failing = (id: string, missing: string[]): string | null => {
+        if (missing.length === 0) return null;
+        if (!explainedByOlderMetadata(missing, view.topicPartitions, countsSeen)) return 'with no older partition count that leaves exactly these out';
         const key = `${id}:${missing.join(',')}`;
         seen.add(key);
         const first = since.get(key) ?? moment.time;
         since.set(key, first);
-        return moment.time - first >= METADATA_CATCH_UP_MS;
+        return moment.time - first >= METADATA_CATCH_UP_MS ? `for ${METADATA_CATCH_UP_MS}ms` : null;
       };
       eachClassic(view, (g, life) => {
         if (g.state !== 'Stable' || g.protocolType !== 'consumer' || COOPERATIVE_PROTOCOLS.has(g.protocolName ?? '')) return;
         const owners = new Set(g.members.flatMap((m) => m.assignment));
         const missing = unowned(new Set(g.members.flatMap((m) => m.subscribedTopics)), owners, view.topicPartitions);
-        if (persistent(`${life}@${g.generationId}`, missing)) out.push(`group ${g.groupId} generation ${g.generationId} (${g.protocolName ?? '?'}): ${missing.join(', ')} assigned to no member for ${METADATA_CATCH_UP_MS}ms`);
+        const why = failing(`${life}@${g.generationId}`, missing);
+        if (why !== null) out.push(`group ${g.groupId} generation ${g.generationId} (${g.protocolName ?? '?'}): ${missing.join(', ')} assigned to no member ${why}`);
       });
       eachConsumer(view, (g, life) => {
         if (g.members.length === 0 || g.assignmentEpoch !== g.groupEpoch) return;
         const owners = new Set(g.members.flatMap((m) => m.target));
         const missing = unowned(new Set(g.members.flatMap((m) => m.subscribedTopics)), owners, view.topicPartitions);
-        if (persistent(`${life}@${g.assignmentEpoch}`, missing)) out.push(`group ${g.groupId} assignment epoch ${g.assignmentEpoch}: the target assignment gives ${missing.join(', ')} to no member for ${METADATA_CATCH_UP_MS}ms`);
+        const why = failing(`${life}@${g.assignmentEpoch}`, missing);
+        if (why !== null) out.push(`group ${g.groupId} assignment epoch ${g.assignmentEpoch}: the target assignment gives ${missing.join(', ')} to no member ${why}`);
       });
       for (const key of [...since.keys()]) if (!seen.has(key)) since.delete(key);
       return out;

@@ -62,6 +62,11 @@ export interface ReplicationView {
   recordAt(broker: number, key: string, offset: number): RecordView | undefined;
   /** A broker's log end offset for a partition, whether it is up or not (0 without a log: an empty one). */
   logEndOffsetOf(broker: number, key: string): number;
+  /**
+   * How many times the fault history shows the broker losing power (and with it what it had not
+   * flushed); absent where no power is ever lost. From the faults injected, never from the broker.
+   */
+  powerLossesOf?(broker: number): number;
 }
 
 /** One produce in a history: invoked, then ok (with its offset), fail (certainly not written) or info (unknown). */

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
 import { clusterExploreOptions } from '../../src/sim/cluster/run.js';
 import { clusterOptionsFromSeed } from '../../src/sim/cluster/options.js';
-import { lostBrokerFaults, withHardFaults } from '../../src/sim/cluster/hard-faults.js';
+import { lastIsrMemberCrashFaults, lostBrokerFaults, withHardFaults } from '../../src/sim/cluster/hard-faults.js';
+import { zombiePauses } from '../../src/sim/cluster/zombies.js';
 
 describe('a broker lost for good', () => {
   it('the seed draws it for about a fifth of the seeds with faults, after the topic exists, and never without faults', () => {
@@ -43,4 +44,43 @@ describe('a broker lost for good', () => {
     expect(partition?.isr).not.toContain(1);
     expect(partition?.leader).toBeGreaterThan(1);
   }, 30_000);
+});
+
+describe('the last ISR member crashes (and comes back)', () => {
+  const seeds = Array.from({ length: 100 }, (_, i) => clusterOptionsFromSeed(i + 1));
+  it('a fair share of the seeds with faults draw it, never with a broker lost for good: the others go down 3 s before it and are back when it crashes', () => {
+    const drawn = seeds.filter((o) => lastIsrMemberCrashFaults(o).length > 0);
+    expect(drawn.length).toBeGreaterThan(15);
+    for (const o of drawn) {
+      const faults = lastIsrMemberCrashFaults(o);
+      const crashes = faults.filter((f) => f.fault.kind === 'crash');
+      const last = crashes.at(-1)!;
+      const node = (last.fault as { node: number }).node;
+      const others = Array.from({ length: o.brokers }, (_, i) => i + 1).filter((b) => b !== node);
+      expect(crashes.slice(0, -1).map((f) => [(f.fault as { node: number }).node, f.atMs])).toEqual(others.map((b) => [b, last.atMs - 3_000]));
+      const restarts = faults.filter((f) => f.fault.kind === 'restart').map((f) => [(f.fault as { node: number }).node, f.atMs - last.atMs]);
+      expect(restarts.slice(0, -1)).toEqual(others.map((b) => [b, 0]));
+      expect(restarts.at(-1)![0]).toBe(node);
+      expect(restarts.at(-1)![1]).toBeGreaterThanOrEqual(2_000);
+      expect(restarts.at(-1)![1]).toBeLessThanOrEqual(4_000);
+    }
+    for (const o of seeds.filter((s) => lostBrokerFaults(s).length > 0)) expect(withHardFaults(o, []).some((f) => f.fault.kind === 'crash-for-good')).toBe(true);
+    expect(seeds.filter((o) => lostBrokerFaults(o).length > 0 && withHardFaults(o, []).filter((f) => f.fault.kind === 'restart').length > o.brokers - 1)).toEqual([]);
+  });
+});
+
+describe('zombie consumers', () => {
+  it('most group seeds pause one consumer or all of them past the session timeout, after the group formed and waking before the safety phase ends', () => {
+    const withGroup = Array.from({ length: 100 }, (_, i) => clusterOptionsFromSeed(i + 1)).filter((o) => o.group !== null);
+    const paused = withGroup.map((o) => ({ o, pauses: zombiePauses(o, 1_500) })).filter(({ pauses }) => pauses.length > 0);
+    expect(paused.length).toBeGreaterThan(withGroup.length / 2);
+    expect(paused.some(({ o, pauses }) => pauses.length === o.group!.consumers && pauses.length > 1)).toBe(true);
+    for (const { o, pauses } of paused) {
+      for (const z of pauses) {
+        expect(z.pauseMs).toBeGreaterThan(1_500);
+        expect(z.atMs).toBeGreaterThanOrEqual(5_000);
+        expect(z.atMs + z.pauseMs).toBeLessThanOrEqual(o.safetyPhaseMs);
+      }
+    }
+  });
 });

@@ -3,6 +3,8 @@
  * member lost power at one moment after the acknowledgement, with the write above its recovery point.
  */
 import { describe, expect, it } from 'vitest';
+import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
+import { clusterExploreOptions } from '../../src/sim/cluster/run.js';
 import { PowerLossWatch } from '../../src/sim/cluster/power-loss.js';
 import { checkDurability } from '../../spec/replication/clauses.js';
 import type { ProduceOperation, ReplicationView } from '../../spec/replication/view.js';
@@ -43,4 +45,13 @@ describe('PowerLossWatch', () => {
     expect(result.lost.map((l) => [l.value, l.allowed, l.reason ?? null])).toEqual([['a', true, 'power'], ['b', false, null]]);
     expect(result.acked.anomalies).toHaveLength(1);
   });
+
+  it('a follower that loses power and restarts at once passes every clause: REPL-HW-1 knows it may sit in the ISR below the high watermark (it failed before)', () => {
+    const options = { ...clusterExploreOptions(7, 'kraft'), safetyPhaseMs: 8_000 };
+    const simulation = new ClusterSimulation({ options, faults: [{ atMs: 4_000, fault: { kind: 'power-loss', node: 2 } }, { atMs: 4_300, fault: { kind: 'restart', node: 2 } }] });
+    const result = simulation.run();
+    expect(result.violations).toEqual([]);
+    expect(result.produced.acked).toBeGreaterThan(100);
+    expect(result.allowedLostWrites).toEqual([]);
+  }, 60_000);
 });

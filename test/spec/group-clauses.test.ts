@@ -60,18 +60,32 @@ describe('group invariants', () => {
   });
   it('CG-ASSIGN-2: a Stable eager generation leaving a subscribed partition unowned fails; cooperative may hold it back', () => {
     const partial = classic({ members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-0'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['t'], assignment: [] }] });
-    expect(run([view([partial]), view([partial])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toEqual([`group g generation 1 (range): t-1 assigned to no member for ${METADATA_CATCH_UP_MS}ms`]);
+    // The topic had 1 partition, then 2: an assignor with the older metadata leaves t-1 out, for a bounded time.
+    const grown = (p: ClassicGroupView, topicPartitions = { t: 2 }): GroupsView => view([p], [], 0, topicPartitions);
+    expect(run([grown(partial, { t: 1 }), grown(partial), grown(partial)], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toEqual([`group g generation 1 (range): t-1 assigned to no member for ${METADATA_CATCH_UP_MS}ms`]);
     // Briefly, before the metadata reached the assignor: allowed; a new generation resets the clock.
-    expect(run([view([partial]), view([partial])], METADATA_CATCH_UP_MS - 1)).toEqual({});
-    expect(run([view([partial]), view([{ ...partial, generationId: 2 }])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toBeUndefined();
+    expect(run([grown(partial, { t: 1 }), grown(partial), grown(partial)], (METADATA_CATCH_UP_MS - 1) / 2)).toEqual({});
+    expect(run([grown(partial, { t: 1 }), grown(partial), grown({ ...partial, generationId: 2 })], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toBeUndefined();
     expect(run([view([{ ...partial, protocolName: 'cooperative-sticky' }]), view([{ ...partial, protocolName: 'cooperative-sticky' }])], METADATA_CATCH_UP_MS)).toEqual({});
     expect(run([view([partial], [], 0, { t: 1 }), view([partial], [], 0, { t: 1 })], METADATA_CATCH_UP_MS)).toEqual({});
+  });
+  it('CG-ASSIGN-2: a gap no older partition count explains fails at once (range-drops-remainder: 3 partitions, 2 members, t-2 to no one)', () => {
+    const dropped = classic({ members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-0'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['t'], assignment: ['t-1'] }] });
+    expect(run([view([dropped], [], 0, { t: 3 })])['CG-ASSIGN-2']).toEqual(['group g generation 1 (range): t-2 assigned to no member with no older partition count that leaves exactly these out']);
+    // A hole below the end is never older metadata, even where the topic once had fewer partitions.
+    const hole = classic({ members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: ['t-1'] }, { memberId: 'b', instanceId: null, subscribedTopics: ['t'], assignment: [] }] });
+    expect(run([view([hole], [], 0, { t: 1 }), view([hole], [], 0, { t: 2 })])['CG-ASSIGN-2']?.[0]).toContain('t-0 assigned to no member with no older');
+    // A topic the assignor did not know yet (every partition unowned) is the metadata delay.
+    const none = classic({ members: [{ memberId: 'a', instanceId: null, subscribedTopics: ['t'], assignment: [] }] });
+    expect(run([view([none], [], 0, { t: 3 })])).toEqual({});
   });
   it('CG-ASSIGN-2: a settled KIP-848 target assignment must cover every subscribed partition', () => {
     const k = consumer({});
     const short = { ...k, members: [k.members[0]!, { ...k.members[1]!, target: [], assigned: [] }] };
-    expect(run([view([], [short]), view([], [short])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']?.[0]).toContain('t-1 to no member');
-    expect(run([view([], [short])])['CG-ASSIGN-2']).toBeUndefined();
+    const grown = (k: ConsumerGroupView, t: number): GroupsView => view([], [k], 0, { t });
+    expect(run([grown(short, 1), grown(short, 2), grown(short, 2)], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']?.[0]).toContain('t-1 to no member for');
+    expect(run([grown(short, 1), grown(short, 2)])['CG-ASSIGN-2']).toBeUndefined();
+    expect(run([view([], [short])])['CG-ASSIGN-2']?.[0]).toContain('t-1 to no member with no older partition count');
     const unsettled = { ...short, groupEpoch: 3 };
     expect(run([view([], [unsettled]), view([], [unsettled])], METADATA_CATCH_UP_MS)['CG-ASSIGN-2']).toBeUndefined();
   });

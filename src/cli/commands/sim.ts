@@ -23,7 +23,7 @@ import { ClusterSimulation } from '../../sim/cluster/simulation.js';
 import { chosenClusterOptions, chosenQuorumOptions } from '../../sim/cluster/choices.js';
 import type { Clause, Violation } from '../../../spec/clause.js';
 import { quorumClauses } from '../../../spec/quorum/clauses.js';
-import { replicationClauses } from '../../../spec/replication/clauses.js';
+import { describeAllowedLosses, replicationClauses } from '../../../spec/replication/clauses.js';
 import { producerClauses } from '../../../spec/producer/clauses.js';
 import { groupClauses } from '../../../spec/groups/clauses.js';
 
@@ -99,10 +99,7 @@ function runReplication(seed: number, run: RunRequest, recordTrace: boolean): Ou
   const notes: string[] = [];
   const f = result.producerFindings;
   if (f.allowedDuplicates + f.allowedReorders > 0) notes.push(`producer anomalies allowed by Kafka's KIP-360 windows: ${f.allowedDuplicates} duplicate(s), ${f.allowedReorders} reordered record(s)`);
-  if (result.allowedLostWrites.length > 0) {
-    notes.push(`lost-write anomalies allowed by unclean leader election: ${result.allowedLostWrites.length}`);
-    for (const l of result.allowedLostWrites.slice(0, 5)) notes.push(`  ${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`);
-  }
+  notes.push(...describeAllowedLosses(result.allowedLostWrites));
   return {
     options,
     // The clauses this run judges: the producer's when the producer machine writes, the groups' when a group reads.

@@ -43,7 +43,41 @@ export function lostBrokerFaults(options: ClusterOptions): TimedFault[] {
   ];
 }
 
+/** Share of seeds with faults (and no broker lost for good) whose ISRs shrink to one broker that then crashes. */
+const LAST_ISR_CRASH_SHARE = 0.4;
+/** How long the last ISR member stays down: long enough for the others to register and be eligible. */
+const LAST_ISR_DOWN_MIN_MS = 2_000;
+const LAST_ISR_DOWN_MAX_MS = 4_000;
+
+/**
+ * The ISR shrinks to one broker, and then that broker crashes while the others are back: every
+ * other broker crashes (the controller fences them, the ISRs shrink to the one left) and restarts
+ * at the moment the last ISR member crashes; it comes back a few seconds later. Kafka meets this
+ * whenever a lone in-sync replica dies after its followers fell out: with unclean election off
+ * its partitions stay offline until it returns (PartitionChangeBuilder elects only from the ISR),
+ * and a controller that elects outside the ISR has its chance. Writes acknowledged on the
+ * one-member ISR before (acks=all with min.insync.replicas=1) must survive its return.
+ */
+export function lastIsrMemberCrashFaults(options: ClusterOptions): TimedFault[] {
+  if (options.faults.meanIntervalMs === 0) return [];
+  const random = Random.stream(options.seed, 'cluster-last-isr-crash');
+  if (!random.chance(LAST_ISR_CRASH_SHARE)) return [];
+  const node = random.pick(brokerIds(options));
+  const earliestMs = LOST_AFTER_MS + OTHERS_DOWN_MS;
+  const atMs = random.int(earliestMs, Math.max(earliestMs, options.safetyPhaseMs - LAST_ISR_DOWN_MAX_MS));
+  const downMs = random.int(LAST_ISR_DOWN_MIN_MS, LAST_ISR_DOWN_MAX_MS);
+  const others = brokerIds(options).filter((b) => b !== node);
+  return [
+    ...others.map((b): TimedFault => ({ atMs: atMs - OTHERS_DOWN_MS, fault: { kind: 'crash', node: b } })),
+    ...others.map((b): TimedFault => ({ atMs, fault: { kind: 'restart', node: b } })),
+    { atMs, fault: { kind: 'crash', node } },
+    { atMs: atMs + downMs, fault: { kind: 'restart', node } },
+  ];
+}
+
 /** The seed's schedule with its hard faults merged in, in time order (a stable sort keeps same-time faults in order). */
 export function withHardFaults(options: ClusterOptions, schedule: readonly TimedFault[]): TimedFault[] {
-  return [...schedule, ...lostBrokerFaults(options)].sort((a, b) => a.atMs - b.atMs);
+  const lost = lostBrokerFaults(options);
+  const hard = lost.length > 0 ? lost : lastIsrMemberCrashFaults(options);
+  return [...schedule, ...hard].sort((a, b) => a.atMs - b.atMs);
 }

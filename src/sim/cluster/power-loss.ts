@@ -16,6 +16,11 @@ export interface PowerLossNote {
 export class PowerLossWatch {
   private readonly notes: PowerLossNote[] = [];
 
+  /** How many times `node` has lost power so far. */
+  lossesOf(node: number): number {
+    return this.notes.filter((n) => n.node === node).length;
+  }
+
   /** `node` loses power at `atMs` (called before its unflushed data goes). */
   note(note: PowerLossNote): void {
     this.notes.push(note);

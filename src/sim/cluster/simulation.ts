@@ -1289,6 +1289,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         return record === undefined ? undefined : { epoch: record.epoch, value: record.value };
       },
       logEndOffsetOf: (broker, key) => this.brokerNode(broker)?.logOf(key)?.logEndOffset ?? 0,
+      powerLossesOf: (broker) => this.powerLoss.lossesOf(broker),
     };
   }
 
