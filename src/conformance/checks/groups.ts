@@ -9,6 +9,7 @@ import { checkClassicGroup, checkExpectedOutcomes, combine, judgement } from '..
 import { ErrorCodes } from '../../../spec/conformance/clauses.js';
 import { OneOwnerInStableGeneration, GenerationPerJoinPhase, LeaderIsMember, CommitFencedByGeneration, StaticMembersMapped } from '../../../spec/groups/clauses.js';
 import { ApiKey, type BrokerConnection, requestBody } from '../../client/index.js';
+import { errorCode } from '../../protocol/errors.js';
 import type { HeartbeatResponseData } from '../../protocol/wire/generated/HeartbeatResponse.js';
 import type { JoinGroupResponseData } from '../../protocol/wire/generated/JoinGroupResponse.js';
 import type { LeaveGroupResponseData } from '../../protocol/wire/generated/LeaveGroupResponse.js';
@@ -160,14 +161,26 @@ export async function stabilize(members: readonly Member[], partitions: number):
   return false;
 }
 
+/**
+ * FindCoordinator answers COORDINATOR_NOT_AVAILABLE while the group's __consumer_offsets partition
+ * has no leader yet (KafkaApis.getCoordinator, e.g. right after the topic's creation), a retriable
+ * error clients retry; so does the workload, a bounded number of times.
+ */
+const FIND_COORDINATOR_ATTEMPTS = 30;
+const FIND_COORDINATOR_BACKOFF_MS = 200;
+
 export async function coordinatorConnections(context: CheckContext, groupId: string, count: number): Promise<BrokerConnection[]> {
   let coordinator = -1;
-  await context.recorder.op(0, 'find-coordinator', { groupId }, async () => {
-    const answer = await context.client.findCoordinator(groupId);
-    coordinator = answer.nodeId;
-    return { value: { nodeId: answer.nodeId }, errorCode: answer.errorCode };
-  }, { expect: ['NONE'], source: 'KafkaApis.handleFindCoordinatorRequest (the leader of the group\'s __consumer_offsets partition)' });
-  if (coordinator < 0) throw new Error('no coordinator');
+  for (let attempt = 0; attempt < FIND_COORDINATOR_ATTEMPTS && coordinator < 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FIND_COORDINATOR_BACKOFF_MS));
+    const answer = await context.recorder.op(0, 'find-coordinator', { groupId }, async () => {
+      const answer = await context.client.findCoordinator(groupId);
+      if (answer.errorCode === 0) coordinator = answer.nodeId;
+      return { value: { nodeId: answer.nodeId }, errorCode: answer.errorCode };
+    }, { expect: ['NONE', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS'], source: 'KafkaApis.handleFindCoordinatorRequest (the leader of the group\'s __consumer_offsets partition; COORDINATOR_NOT_AVAILABLE while it has none)' });
+    if (answer?.errorCode !== errorCode('COORDINATOR_NOT_AVAILABLE') && answer?.errorCode !== errorCode('COORDINATOR_LOAD_IN_PROGRESS')) break;
+  }
+  if (coordinator < 0) throw new Error(`no coordinator (FindCoordinator answered ${context.recorder.history.at(-1)?.error ?? 'nothing'})`);
   return Promise.all(Array.from({ length: count }, () => context.client.openConnection(coordinator)));
 }
 

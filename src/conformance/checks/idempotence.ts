@@ -10,21 +10,35 @@ import { FetchBelowHighWatermark, ProducerIdsDistinct } from '../../../spec/conf
 import { NoDuplicateAcknowledgedRecord, RetriedBatchDeduplicated, SequencesAppendInOrder } from '../../../spec/producer/clauses.js';
 import { OffsetsInOrder } from '../../../spec/replication/clauses.js';
 import { ApiKey, requestBody } from '../../client/index.js';
+import { errorCode } from '../../protocol/errors.js';
 import type { InitProducerIdResponseData } from '../../protocol/wire/generated/InitProducerIdResponse.js';
 import type { Check, CheckContext } from '../check.js';
 import { FETCH_MAX_VERSION, batchOf, leaderOf, produce, readToEnd } from '../ops.js';
 
 const NEEDS = [{ apiKey: ApiKey.InitProducerId, minVersion: 0 }, { apiKey: ApiKey.Produce, minVersion: 3 }, { apiKey: ApiKey.Fetch, minVersion: 4, maxVersion: FETCH_MAX_VERSION }];
 const LOG_CLAUSES = { durable: NoDuplicateAcknowledgedRecord.id, order: OffsetsInOrder.id, fetch: FetchBelowHighWatermark.id };
-const INIT_SOURCE = 'TransactionCoordinator.handleInitProducerId (no transactional id: a new producer id from ProducerIdManager, epoch 0)';
+const INIT_SOURCE = 'TransactionCoordinator.handleInitProducerId (no transactional id: a new producer id from ProducerIdManager, epoch 0; COORDINATOR_LOAD_IN_PROGRESS while no id block is held)';
+const COORDINATOR_LOAD_IN_PROGRESS = errorCode('COORDINATOR_LOAD_IN_PROGRESS');
+
+/**
+ * Until a broker holds a block of producer ids it answers COORDINATOR_LOAD_IN_PROGRESS, a retriable
+ * error (RPCProducerIdManager.generateProducerId: "Producer ID block is full. Waiting for next
+ * block"); the Java producer retries it, and so does the workload, a bounded number of times.
+ */
+const INIT_ATTEMPTS = 20;
+const INIT_BACKOFF_MS = 100;
 
 async function initProducerId(context: CheckContext, process: number): Promise<{ producerId: bigint; producerEpoch: number } | undefined> {
   let result: { producerId: bigint; producerEpoch: number } | undefined;
-  await context.recorder.op(process, 'init-producer-id', { transactionalId: null }, async () => {
-    const { body } = await context.client.request<InitProducerIdResponseData>(-1, ApiKey.InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
-    if (body.errorCode === 0) result = { producerId: body.producerId, producerEpoch: body.producerEpoch };
-    return { value: { producerId: Number(body.producerId), producerEpoch: body.producerEpoch }, errorCode: body.errorCode };
-  }, { expect: ['NONE'], source: INIT_SOURCE });
+  for (let attempt = 0; attempt < INIT_ATTEMPTS && result === undefined; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, INIT_BACKOFF_MS));
+    const answer = await context.recorder.op(process, 'init-producer-id', { transactionalId: null }, async () => {
+      const { body } = await context.client.request<InitProducerIdResponseData>(-1, ApiKey.InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+      if (body.errorCode === 0) result = { producerId: body.producerId, producerEpoch: body.producerEpoch };
+      return { value: { producerId: Number(body.producerId), producerEpoch: body.producerEpoch }, errorCode: body.errorCode };
+    }, { expect: ['NONE', 'COORDINATOR_LOAD_IN_PROGRESS'], source: INIT_SOURCE });
+    if (answer?.errorCode !== COORDINATOR_LOAD_IN_PROGRESS) break;
+  }
   return result;
 }
 
