@@ -84,6 +84,9 @@ export const sequenceRules: Check = {
     const dedup = { clause: RetriedBatchDeduplicated.id, source: 'UnifiedLog.analyzeAndValidateProducerState: a duplicate of one of the last 5 batches returns its original offsets (ProducerStateEntry.findDuplicateBatch)' };
     await produce(context, 1, first, { expect: ['NONE'], ...dedup });
     await produce(context, 1, first, { expect: ['NONE'], ...dedup });
+    // A late retry of a batch older than the last (max.in.flight.requests.per.connection up to 5).
+    await produce(context, 1, at([`${context.seed}-a3`], producerEpoch, 3), { expect: ['NONE'], clause: SequencesAppendInOrder.id, source: 'ProducerAppendInfo.checkSequence (lastSeq + 1)' });
+    await produce(context, 1, first, { expect: ['NONE'], ...dedup });
     await produce(context, 1, at([`${context.seed}-gap`], producerEpoch, 10), {
       expect: ['OUT_OF_ORDER_SEQUENCE_NUMBER'], clause: SequencesAppendInOrder.id, source: 'ProducerAppendInfo.checkSequence (not lastSeq + 1 in the same epoch)',
     });
@@ -111,6 +114,7 @@ export const retryAfterLostResponse: Check = {
     if (producer === undefined) return checkExpectedOutcomes(context.recorder.history, RetriedBatchDeduplicated.id);
     const leader = await leaderOf(context, topic.name, 0);
     let sequence = 0;
+    let first: { spec: Parameters<typeof batchOf>[0]; batch: Uint8Array } | undefined;
     for (let round = 0; round < 3; round++) {
       const spec = { topic: topic.name, partition: 0, acks: -1 as const, values: [`${context.seed}-r${round}-0`, `${context.seed}-r${round}-1`], producerId: producer.producerId, producerEpoch: producer.producerEpoch, baseSequence: sequence };
       const batch = batchOf(spec);
@@ -123,7 +127,10 @@ export const retryAfterLostResponse: Check = {
       context.recorder.info(1, 'produce', { partition: `${topic.name}-0`, values: spec.values, acks: -1, baseSequence: sequence }, 'connection cut after the request was written');
       await produce(context, 1, spec, { expect: ['NONE'], clause: RetriedBatchDeduplicated.id, source: 'ProducerStateEntry.findDuplicateBatch: the retry is answered with the first attempt\'s offsets' }, batch);
       sequence += spec.values.length;
+      if (round === 0) first = { spec, batch };
     }
+    // The first round's batch once more, after later ones: still one of the last five, answered at its offsets.
+    if (first !== undefined) await produce(context, 1, first.spec, { expect: ['NONE'], clause: RetriedBatchDeduplicated.id, source: 'ProducerStateEntry.findDuplicateBatch: any of the last 5 batches (NUM_BATCHES_TO_RETAIN)' }, first.batch);
     await readToEnd(context, 2, topic.name, 0);
     return combine(checkExpectedOutcomes(context.recorder.history, RetriedBatchDeduplicated.id), checkLog(context.recorder.history, LOG_CLAUSES));
   },
