@@ -17,8 +17,8 @@ import { memoryTraceText } from '../../src/trace/write.js';
 import { replicationClauses } from '../../spec/replication/clauses.js';
 import { producerClauses } from '../../spec/producer/clauses.js';
 
-/** A short run: the safety phase cut to a few seconds of virtual time. */
-const short = (options: ClusterOptions): ClusterOptions => ({ ...options, safetyPhaseMs: 3000 });
+/** A short run: the safety phase cut to one second of virtual time. */
+const short = (options: ClusterOptions): ClusterOptions => ({ ...options, safetyPhaseMs: 1000 });
 
 let output: string[] = [];
 beforeEach(() => {
@@ -58,8 +58,6 @@ describe('--target trace:FILE', () => {
   writeFileSync(path, memoryTraceText('replication', traced.trace ?? [], traced.violations, true));
 
   it('a recorded run replays through the machines and is judged by the same clauses (exit 0)', async () => {
-    const outcome = replayTarget(readFileSync(path, 'utf8'), path);
-    expect(resultsFromClauses(allChecks, outcome).filter((r) => r.verdict === 'fail')).toEqual([]);
     expect(await main(['conform', '--target', `trace:${path}`])).toBe(0);
     expect(output.join('\n')).toMatch(/checks against trace:.*: \d+ pass, 0 fail/);
   }, 60_000);
