@@ -16,6 +16,7 @@ import { type Check, SUITES, type SuiteName, needText } from '../../conformance/
 import { allChecks } from '../../conformance/checks/index.js';
 import { type CheckResult, type SuiteRun, runSuite } from '../../conformance/run.js';
 import { TargetError, parseTarget } from '../../conformance/target.js';
+import { type FaultProxies, proxyTarget } from '../../conformance/faults/proxy.js';
 import { type ClauseOutcome, TraceTargetError, clauseSuiteRun, replayTarget, simulateReference } from '../../conformance/clause-targets.js';
 import { mockUnavailableReason, startMock } from '../../conformance/mockcluster.js';
 import { checkLine, summaryLine } from '../../conformance/report/console.js';
@@ -34,6 +35,7 @@ export interface ConformOptions {
   readonly seed: number;
   readonly list: boolean;
   readonly runId?: string;
+  readonly faults: 'none' | 'proxy';
 }
 
 function parseReports(value: string): ReportKind[] {
@@ -67,6 +69,7 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
     return 0;
   }
   if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...], mock, sim or trace:FILE), or --list');
+  if (options.faults === 'proxy' && (options.target === 'sim' || options.target.startsWith('trace:'))) throw new UsageError(`--faults proxy needs a kafka:// or mock target (the simulator draws its own faults from --seed)`);
   if (options.target === 'mock') return againstMock(options);
   if (options.target === 'sim' || options.target.startsWith('trace:')) return againstModel(options, checks);
   let endpoints;
@@ -78,14 +81,23 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
   }
   const runId = options.runId ?? Date.now().toString(36).slice(-6);
   let run: SuiteRun;
+  let proxies: FaultProxies | undefined;
   try {
+    if (options.faults === 'proxy') ({ proxies, endpoints } = await proxyTarget(endpoints, options.seed));
     run = await runSuite({
       target: options.target, endpoints, seed: options.seed, runId, checks,
+      ...(proxies === undefined ? {} : { checkTimeoutMs: 60_000 }),
       ...(options.report.includes('console') ? { onResult: (result: CheckResult) => console.log(checkLine(result)) } : {}),
     });
   } catch (error) {
     if (error instanceof ConnectError) throw new UsageError(`target unreachable: ${error.message}`);
     throw error;
+  } finally {
+    await proxies?.close();
+  }
+  if (proxies !== undefined && options.report.includes('console')) {
+    const c = proxies.counts;
+    console.log(`fault proxy: ${c.responses} responses, ${c.dropped} dropped, ${c.duplicated} duplicated, ${c.delayed} delayed, ${c.cut} connections cut`);
   }
   return report(run, options);
 }
@@ -148,6 +160,7 @@ export function addConformCommand(root: Command, setExitCode: (code: number) => 
     .option('--out <dir>', 'where json, junit and html reports go', 'conform-report')
     .option('--seed <n>', 'the seed: workload values and sizes derive from it', parseSeed, 1)
     .option('--run-id <id>', 'suffix of the run\'s topic and group names (default: from the clock, so runs do not collide)')
+    .addOption(new Option('--faults <mode>', 'proxy: reach a kafka:// target through a seeded TCP proxy per broker that drops, delays and duplicates responses and cuts connections').choices(['none', 'proxy']).default('none'))
     .option('--list', 'list the checks with their clauses, APIs and versions; run nothing', false)
     .action(async (...args: unknown[]) => setExitCode(await conformCommand((args[args.length - 1] as Command).opts() as ConformOptions)));
 }
