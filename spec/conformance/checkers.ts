@@ -178,9 +178,17 @@ export function checkListOffsets(history: History, clauseId: string, logStartOff
     produce.timestamps.forEach((timestamp, i) => list.push({ offset: base + i, timestamp }));
     written.set(produce.partition, list);
   }
+  // A write whose outcome is indefinite (a lost answer) may or may not be in the log: the offsets
+  // after it are then unknown to the history, and so is every answer about that partition.
+  const indefinite = new Set(pairs(history).filter(({ invoke, completion }) => invoke.f === 'produce' && (completion === undefined || completion.type === 'info')).map(({ invoke }) => (invoke.value as unknown as ProduceInvoke).partition));
+  const unknowns: string[] = [];
   for (const { invoke, ok } of oks(history, 'list-offsets')) {
     const { partition, timestamp } = invoke.value as { partition: string; timestamp: number };
     const answer = ok.value as { offset: number };
+    if (indefinite.has(partition)) {
+      unknowns.push(`${partition} ListOffsets ${timestamp}: a write to the partition is indefinite`);
+      continue;
+    }
     const records = (written.get(partition) ?? []).sort((a, b) => a.offset - b.offset);
     const end = records.length === 0 ? logStartOffset(partition) : records[records.length - 1]!.offset + 1;
     let expected: number;
@@ -190,7 +198,7 @@ export function checkListOffsets(history: History, clauseId: string, logStartOff
     else [expected, what] = [records.find((r) => r.timestamp >= timestamp)?.offset ?? -1, `the first offset with a timestamp >= ${timestamp}`];
     if (answer.offset !== expected) anomalies.push({ name: 'wrong-offset', clauseId, detail: `${partition} ListOffsets ${timestamp}: answered ${answer.offset}, ${what} is ${expected}`, ops: [invoke.index, ok.index] });
   }
-  return judgement(anomalies);
+  return judgement(anomalies, unknowns);
 }
 
 // ---- metadata -----------------------------------------------------------------------------

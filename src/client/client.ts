@@ -76,7 +76,7 @@ export class KafkaClient {
   readonly requestTimeoutMs: number;
 
   private constructor(
-    private readonly bootstrapConnection: BrokerConnection,
+    private bootstrapConnection: BrokerConnection,
     /** What the target answered to ApiVersions: its ranges, and the version the answer came in. */
     readonly apiVersions: readonly VersionRange[],
     readonly apiVersionsVersion: number,
@@ -169,7 +169,15 @@ export class KafkaClient {
 
   /** A connection to a broker, opened on first use from the endpoints Metadata named. */
   async connectionTo(nodeId: number): Promise<BrokerConnection> {
-    if (nodeId === -1) return this.bootstrapConnection;
+    if (nodeId === -1) {
+      // A connection that closed (a late answer to a timed-out request closes it, as NetworkClient
+      // disconnects on a request timeout) is opened again, so one lost answer does not end the run.
+      if (!this.bootstrapConnection.isOpen) {
+        const [host, port] = splitAddress(this.bootstrapConnection.address);
+        this.bootstrapConnection = await BrokerConnection.open(host, port, this.requestTimeoutMs, this.options.clientId);
+      }
+      return this.bootstrapConnection;
+    }
     const open = this.connections.get(nodeId);
     if (open?.isOpen === true) return open;
     const endpoint = this.brokers.get(nodeId);

@@ -191,7 +191,7 @@ export class BrokerNode extends KafkaNode {
     }
     const lookup = effect['lookupTimestamp'] as { timestamp: number; maxOffset: number } | undefined;
     if (lookup !== undefined && log !== undefined && message.type === 'ListOffsetsResponse') {
-      const found = log.offsetForTimestamp(lookup.timestamp, lookup.maxOffset);
+      const found = log.offsetForTimestamp(lookup.timestamp, lookup.maxOffset, this.payloads === undefined ? undefined : (batch) => this.payloads?.recordTimestamps(batch));
       message = { ...message, offset: found?.offset ?? -1, timestamp: found?.timestamp ?? -1 };
     }
     if (effect['to'] === this.id && actor.startsWith(REPLICA_PREFIX) && message.type === 'ProduceResponse') {

@@ -9,8 +9,11 @@
  * the same handle as its leader, and the bytes are identical on both (offset and epoch are written
  * once, at the leader's append).
  */
-import { setBaseOffset, setPartitionLeaderEpoch } from '../protocol/records/index.js';
+import { decodeBatchRecords, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/records/index.js';
 import type { RecordBatch } from '../protocol/replication/record-batch.js';
+
+/** Bounds the decompression of one batch for a timestamp lookup (Kafka's default max.message.bytes is ~1 MiB). */
+const TIMESTAMP_LOOKUP_BYTES_MAX = 64 * 1024 * 1024;
 
 export class BatchPayloads {
   private readonly bytesByHandle = new Map<number, Uint8Array>();
@@ -51,6 +54,22 @@ export class BatchPayloads {
   /** The leader did not append the batch (refused, or a duplicate of a retained one): its bytes go. */
   releaseIfUnappended(handle: number): void {
     if (this.unappended.delete(handle)) this.bytesByHandle.delete(handle);
+  }
+
+  /**
+   * A kept batch's records as (offsetDelta, timestamp): what ListOffsets by timestamp reads
+   * (LogSegment.findOffsetByTimestamp walks the records of the batch that reaches the timestamp).
+   * Undefined when the bytes are gone or do not decode (they were validated on the way in).
+   */
+  recordTimestamps(batch: RecordBatch): { offsetDelta: number; timestamp: number }[] | undefined {
+    const bytes = batch.payload === undefined ? undefined : this.bytesByHandle.get(batch.payload);
+    if (bytes === undefined) return undefined;
+    try {
+      const view = { header: readBatchHeader(bytes, 0, false), bytes, position: 0 };
+      return decodeBatchRecords(view, { maxUncompressedBytes: TIMESTAMP_LOOKUP_BYTES_MAX }).map((r) => ({ offsetDelta: Number(r.offset - view.header.baseOffset), timestamp: Number(r.timestamp) }));
+    } catch {
+      return undefined;
+    }
   }
 
   get size(): number {

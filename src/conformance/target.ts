@@ -1,13 +1,12 @@
 /**
- * Targets: `kafka://host:port[,host:port...]` (any broker, through kspec's own client). A live
- * kspec cluster is one of these; `sim` and `trace:FILE` are not implemented yet.
+ * Wire targets: `kafka://host:port[,host:port...]` (any broker, through kspec's own client). A live
+ * kspec cluster is one of these. `sim` and `trace:FILE` are judged by clauses (clause-targets.ts).
  */
 import type { Endpoint } from '../client/index.js';
 
 export class TargetError extends Error {}
 
 export function parseTarget(text: string): Endpoint[] {
-  if (text === 'sim' || text.startsWith('trace:')) throw new TargetError(`target ${text} is not implemented yet: give kafka://host:port[,host:port...]`);
   const match = /^kafka:\/\/(.+)$/.exec(text);
   if (match === null) throw new TargetError(`target must be kafka://host:port[,host:port...], got '${text}'`);
   return match[1]!.split(',').map((part) => {

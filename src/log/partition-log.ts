@@ -18,6 +18,9 @@ import { appendToEpochCache, truncateEpochCache, truncateEpochCacheFromStart, ty
 export type { BatchRecord, RecordBatch } from '../protocol/replication/record-batch.js';
 export { lastOffsetOf } from '../protocol/replication/record-batch.js';
 
+/** A wire batch's records as (offsetDelta, timestamp), read from its bytes; undefined when they are not at hand. */
+export type WireTimestamps = (batch: RecordBatch) => readonly { offsetDelta: number; timestamp: number }[] | undefined;
+
 export interface LogConfig {
   /** segment.bytes */
   readonly segmentBytes: number;
@@ -325,18 +328,22 @@ export class PartitionLog {
     this.cache = truncateEpochCacheFromStart(this.cache, offset);
   }
 
-  /** The first offset below `maxOffset` whose record timestamp is at least `timestamp`, or null. */
-  offsetForTimestamp(timestamp: number, maxOffset: number): { offset: number; timestamp: number } | null {
+  /**
+   * The first offset below `maxOffset` whose record timestamp is at least `timestamp`, or null
+   * (LogSegment.findOffsetByTimestamp: the first batch whose maxTimestamp reaches it, then the
+   * first record in it that does). A wire batch's record timestamps come from `wireTimestamps`
+   * (the node layer holds its bytes); without them its first offset stands for the batch.
+   */
+  offsetForTimestamp(timestamp: number, maxOffset: number, wireTimestamps?: WireTimestamps): { offset: number; timestamp: number } | null {
     for (const batch of this.batches()) {
       if (batch.maxTimestamp < timestamp) continue;
-      if (batch.payload !== undefined) {
-        // A wire batch's records are not read here: its first offset stands for the batch (a coarser
-        // answer than Kafka's time index, which finds the record; never a later one).
+      const records = batch.payload === undefined ? batch.records : wireTimestamps?.(batch);
+      if (records === undefined) {
         if (batch.baseOffset >= maxOffset) return null;
         if (lastOffsetOf(batch) >= this.startOffset) return { offset: Math.max(batch.baseOffset, this.startOffset), timestamp: batch.maxTimestamp };
         continue;
       }
-      for (const record of batch.records) {
+      for (const record of records) {
         const offset = batch.baseOffset + record.offsetDelta;
         if (offset >= maxOffset) return null;
         if (offset >= this.startOffset && record.timestamp >= timestamp) return { offset, timestamp: record.timestamp };

@@ -1,13 +1,13 @@
 /**
  * `kspec conform`: the conformance suite against a Kafka-compatible target.
  *
- *   kspec conform --target kafka://host:port[,host:port...]|mock [--suite NAME...] [--report console,json,junit,html]
+ *   kspec conform --target kafka://host:port[,host:port...]|mock|sim|trace:FILE [--suite NAME...] [--report console,json,junit,html]
  *                 [--out DIR] [--seed S] [--list]
  *
  * Exit codes: 0 every applicable check passes; 1 a check failed or could not be judged (unknown);
  * 2 bad usage or an unreachable target (one line on stderr).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError, parseSeed } from '../args.js';
@@ -16,6 +16,8 @@ import { type Check, SUITES, type SuiteName, needText } from '../../conformance/
 import { allChecks } from '../../conformance/checks/index.js';
 import { type CheckResult, type SuiteRun, runSuite } from '../../conformance/run.js';
 import { TargetError, parseTarget } from '../../conformance/target.js';
+import { type FaultProxies, proxyTarget } from '../../conformance/faults/proxy.js';
+import { type ClauseOutcome, TraceTargetError, clauseSuiteRun, replayTarget, simulateReference } from '../../conformance/clause-targets.js';
 import { mockUnavailableReason, startMock } from '../../conformance/mockcluster.js';
 import { checkLine, summaryLine } from '../../conformance/report/console.js';
 import { jsonReport } from '../../conformance/report/json.js';
@@ -36,6 +38,7 @@ export interface ConformOptions {
   readonly runId?: string;
   readonly client?: string[];
   readonly clientFaults?: boolean;
+  readonly faults: 'none' | 'proxy';
 }
 
 function parseReports(value: string): ReportKind[] {
@@ -69,8 +72,10 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
     return 0;
   }
   if (options.client !== undefined) return conformClients({ ...options, client: options.client }, writeReports);
-  if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...] or mock), or --list');
+  if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...], mock, sim or trace:FILE), or --list');
+  if (options.faults === 'proxy' && (options.target === 'sim' || options.target.startsWith('trace:'))) throw new UsageError(`--faults proxy needs a kafka:// or mock target (the simulator draws its own faults from --seed)`);
   if (options.target === 'mock') return againstMock(options);
+  if (options.target === 'sim' || options.target.startsWith('trace:')) return againstModel(options, checks);
   let endpoints;
   try {
     endpoints = parseTarget(options.target);
@@ -80,16 +85,59 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
   }
   const runId = options.runId ?? Date.now().toString(36).slice(-6);
   let run: SuiteRun;
+  let proxies: FaultProxies | undefined;
   try {
+    if (options.faults === 'proxy') ({ proxies, endpoints } = await proxyTarget(endpoints, options.seed));
     run = await runSuite({
       target: options.target, endpoints, seed: options.seed, runId, checks,
+      ...(proxies === undefined ? {} : { checkTimeoutMs: 60_000 }),
       ...(options.report.includes('console') ? { onResult: (result: CheckResult) => console.log(checkLine(result)) } : {}),
     });
   } catch (error) {
     if (error instanceof ConnectError) throw new UsageError(`target unreachable: ${error.message}`);
     throw error;
+  } finally {
+    await proxies?.close();
   }
-  if (options.report.includes('console')) console.log(`\n${summaryLine(run)}`);
+  if (proxies !== undefined && options.report.includes('console')) {
+    const c = proxies.counts;
+    console.log(`fault proxy: ${c.responses} responses, ${c.dropped} dropped, ${c.duplicated} duplicated, ${c.delayed} delayed, ${c.cut} connections cut`);
+  }
+  return report(run, options);
+}
+
+/** `--target sim` and `--target trace:FILE`: the checks judged by the clauses a model run judges (src/conformance/clause-targets.ts). */
+function againstModel(options: ConformOptions, checks: readonly Check[]): number {
+  const target = options.target!;
+  const started = Date.now();
+  let outcome: ClauseOutcome;
+  if (target === 'sim') outcome = simulateReference(options.seed);
+  else {
+    const path = target.slice('trace:'.length);
+    if (path === '') throw new UsageError('--target trace:FILE needs a file');
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read trace ${path}: ${(error as Error).message}`);
+    }
+    try {
+      outcome = replayTarget(text, path);
+    } catch (error) {
+      if (error instanceof TraceTargetError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  const run = clauseSuiteRun(target, options.seed, checks, outcome, started);
+  return report(run, options, outcome.note);
+}
+
+function report(run: SuiteRun, options: ConformOptions, note?: string): number {
+  if (options.report.includes('console')) {
+    if (note !== undefined) console.log(note);
+    if (note !== undefined) for (const result of run.results) console.log(checkLine(result));
+    console.log(`\n${summaryLine(run)}`);
+  }
   for (const path of writeReports(run, options.report, options.out)) console.log(`wrote ${path}`);
   return run.results.every((r) => r.verdict === 'pass' || r.verdict === 'not-applicable') ? 0 : 1;
 }
@@ -110,7 +158,7 @@ async function againstMock(options: ConformOptions): Promise<number> {
 export function addConformCommand(root: Command, setExitCode: (code: number) => void): void {
   root.command('conform')
     .description('the conformance suite against a Kafka-compatible broker: per check pass / fail / unknown / not applicable, with the anomaly and the history')
-    .option('--target <url>', 'kafka://host:port[,host:port...], or mock (librdkafka\'s mock cluster, built from tools/mockcluster and started for the run)')
+    .option('--target <url>', 'kafka://host:port[,host:port...]; mock (librdkafka\'s mock cluster, built from tools/mockcluster and started for the run); sim (the reference cluster in the simulator, from --seed, faults on); trace:FILE (recorded events in kspec\'s trace format, replayed through the machines)')
     .addOption(new Option('--suite <names...>', 'suites to run (default all)').choices([...SUITES]))
     .option('--report <kinds>', `reports: a comma-separated list of ${REPORTS.join(', ')}`, parseReports, ['console'] as ReportKind[])
     .option('--out <dir>', 'where json, junit and html reports go', 'conform-report')
@@ -118,6 +166,7 @@ export function addConformCommand(root: Command, setExitCode: (code: number) => 
     .option('--run-id <id>', 'suffix of the run\'s topic and group names (default: from the clock, so runs do not collide)')
     .option('--client <names...>', 'judge real clients instead of a broker: kafkajs, librdkafka, kafka-python (each against a kspec cluster started for the run; docs/conformance/clients.md)')
     .option('--no-client-faults', 'with --client: lose no responses on purpose')
+    .addOption(new Option('--faults <mode>', 'proxy: reach a kafka:// target through a seeded TCP proxy per broker that drops, delays and duplicates responses and cuts connections').choices(['none', 'proxy']).default('none'))
     .option('--list', 'list the checks with their clauses, APIs and versions; run nothing', false)
     .action(async (...args: unknown[]) => setExitCode(await conformCommand((args[args.length - 1] as Command).opts() as ConformOptions)));
 }

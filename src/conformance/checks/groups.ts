@@ -9,6 +9,7 @@ import { checkClassicGroup, checkExpectedOutcomes, combine, judgement } from '..
 import { ErrorCodes } from '../../../spec/conformance/clauses.js';
 import { OneOwnerInStableGeneration, GenerationPerJoinPhase, LeaderIsMember, CommitFencedByGeneration, StaticMembersMapped } from '../../../spec/groups/clauses.js';
 import { ApiKey, type BrokerConnection, requestBody } from '../../client/index.js';
+import { errorCode } from '../../protocol/errors.js';
 import type { HeartbeatResponseData } from '../../protocol/wire/generated/HeartbeatResponse.js';
 import type { JoinGroupResponseData } from '../../protocol/wire/generated/JoinGroupResponse.js';
 import type { LeaveGroupResponseData } from '../../protocol/wire/generated/LeaveGroupResponse.js';
@@ -160,14 +161,26 @@ export async function stabilize(members: readonly Member[], partitions: number):
   return false;
 }
 
+/**
+ * FindCoordinator answers COORDINATOR_NOT_AVAILABLE while the group's __consumer_offsets partition
+ * has no leader yet (KafkaApis.getCoordinator, e.g. right after the topic's creation), a retriable
+ * error clients retry; so does the workload, a bounded number of times.
+ */
+const FIND_COORDINATOR_ATTEMPTS = 30;
+const FIND_COORDINATOR_BACKOFF_MS = 200;
+
 export async function coordinatorConnections(context: CheckContext, groupId: string, count: number): Promise<BrokerConnection[]> {
   let coordinator = -1;
-  await context.recorder.op(0, 'find-coordinator', { groupId }, async () => {
-    const answer = await context.client.findCoordinator(groupId);
-    coordinator = answer.nodeId;
-    return { value: { nodeId: answer.nodeId }, errorCode: answer.errorCode };
-  }, { expect: ['NONE'], source: 'KafkaApis.handleFindCoordinatorRequest (the leader of the group\'s __consumer_offsets partition)' });
-  if (coordinator < 0) throw new Error('no coordinator');
+  for (let attempt = 0; attempt < FIND_COORDINATOR_ATTEMPTS && coordinator < 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FIND_COORDINATOR_BACKOFF_MS));
+    const answer = await context.recorder.op(0, 'find-coordinator', { groupId }, async () => {
+      const answer = await context.client.findCoordinator(groupId);
+      if (answer.errorCode === 0) coordinator = answer.nodeId;
+      return { value: { nodeId: answer.nodeId }, errorCode: answer.errorCode };
+    }, { expect: ['NONE', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS'], source: 'KafkaApis.handleFindCoordinatorRequest (the leader of the group\'s __consumer_offsets partition; COORDINATOR_NOT_AVAILABLE while it has none)' });
+    if (answer?.errorCode !== errorCode('COORDINATOR_NOT_AVAILABLE') && answer?.errorCode !== errorCode('COORDINATOR_LOAD_IN_PROGRESS')) break;
+  }
+  if (coordinator < 0) throw new Error(`no coordinator (FindCoordinator answered ${context.recorder.history.at(-1)?.error ?? 'nothing'})`);
   return Promise.all(Array.from({ length: count }, () => context.client.openConnection(coordinator)));
 }
 
@@ -175,14 +188,39 @@ function closeAll(connections: readonly BrokerConnection[]): void {
   for (const connection of connections) connection.close();
 }
 
-async function twoMembersJoin(context: CheckContext, protocolsA: readonly string[], protocolsB: readonly string[]) {
+/**
+ * A second join phase: the leader rejoins, which in Stable starts a rebalance
+ * (GroupMetadataManager.classicGroupJoinExistingMember: the leader's join, or changed metadata);
+ * the follower learns of it from its heartbeat (REBALANCE_IN_PROGRESS) and rejoins. Both then hold a
+ * later generation than before (initNextGeneration). A follower rejoining first with unchanged
+ * metadata would be answered the current generation, which is why the leader goes first.
+ */
+async function rejoinAfterLeader(a: Member, b: Member, partitions: number): Promise<void> {
+  const [leader, follower] = a.isLeader ? [a, b] : [b, a];
+  const leaderJoin = leader.join({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupJoinExistingMember (the leader rejoins: a new join phase)' });
+  for (let attempt = 0; attempt < REJOIN_POLLS; attempt++) {
+    const beat = await follower.heartbeat();
+    if (beat === undefined || beat.errorCode !== 0) break;
+    await new Promise((resolve) => setTimeout(resolve, REJOIN_POLL_MS));
+  }
+  const followerJoin = follower.join({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupJoinExistingMember (PreparingRebalance: the member joins the phase)' });
+  const [joinedLeader, joinedFollower] = await Promise.all([leaderJoin, followerJoin]);
+  if (joinedLeader?.errorCode === 0) await leader.sync(partitions);
+  if (joinedFollower?.errorCode === 0) await follower.sync(partitions);
+}
+
+const REJOIN_POLLS = 50;
+const REJOIN_POLL_MS = 100;
+
+/** `secondPhase`: the leader then rejoins, so the history shows a generation change (CG-GEN-1). */
+async function twoMembersJoin(context: CheckContext, protocolsA: readonly string[], protocolsB: readonly string[], secondPhase: boolean) {
   const topic = await context.topic('t', 4);
   const groupId = context.name('g');
   const connections = await coordinatorConnections(context, groupId, 2);
   try {
     const a = new Member(context, 1, connections[0]!, groupId, topic.name, protocolsA);
     const b = new Member(context, 2, connections[1]!, groupId, topic.name, protocolsB);
-    await stabilize([a, b], topic.partitions.length);
+    if ((await stabilize([a, b], topic.partitions.length)) && secondPhase) await rejoinAfterLeader(a, b, topic.partitions.length);
     await Promise.all([a.leave(), b.leave()]);
   } finally {
     closeAll(connections);
@@ -193,10 +231,10 @@ async function twoMembersJoin(context: CheckContext, protocolsA: readonly string
 export const joinAndSync: Check = {
   id: 'groups/join-sync',
   suite: 'groups',
-  title: 'JoinGroup: MEMBER_ID_REQUIRED first, then one generation, a leader among the members; SyncGroup hands out the leader\'s assignment',
+  title: 'JoinGroup: MEMBER_ID_REQUIRED first, then one generation, a leader among the members; SyncGroup hands out the leader\'s assignment; the leader\'s rejoin starts a later generation',
   clauses: [ErrorCodes.id, GenerationPerJoinPhase.id, LeaderIsMember.id, OneOwnerInStableGeneration.id],
   needs: GROUP_NEEDS,
-  run: (context) => twoMembersJoin(context, ['range', 'roundrobin'], ['range', 'roundrobin']),
+  run: (context) => twoMembersJoin(context, ['range', 'roundrobin'], ['range', 'roundrobin'], true),
 };
 
 /** Runs last in the suite: a target that cannot choose between protocols may fall over (the librdkafka mock aborts). */
@@ -207,7 +245,7 @@ export const protocolChoice: Check = {
   clauses: [LeaderIsMember.id],
   needs: GROUP_NEEDS,
   // The second member offers only roundrobin: the group must choose it.
-  run: (context) => twoMembersJoin(context, ['range', 'roundrobin'], ['roundrobin']),
+  run: (context) => twoMembersJoin(context, ['range', 'roundrobin'], ['roundrobin'], false),
 };
 
 const GEN_SOURCE = 'GroupMetadataManager.classicGroupHeartbeat / validateClassicGroupHeartbeat (unknown member: UNKNOWN_MEMBER_ID; other generation: ILLEGAL_GENERATION; rebalancing: REBALANCE_IN_PROGRESS)';
@@ -234,6 +272,8 @@ export const generationRules: Check = {
       // Stable:
       await a.commit(5, expect('NONE', COMMIT_SOURCE));
       await a.commit(6, { ...expect('ILLEGAL_GENERATION', COMMIT_SOURCE), clause: CommitFencedByGeneration.id }, { generationId: generation + 1 });
+      // A zombie of the previous generation (a group's first generation is 1: initNextGeneration from 0).
+      await a.commit(6, { ...expect('ILLEGAL_GENERATION', COMMIT_SOURCE), clause: CommitFencedByGeneration.id }, { generationId: generation - 1 });
       await a.commit(7, { ...expect('UNKNOWN_MEMBER_ID', COMMIT_SOURCE), clause: CommitFencedByGeneration.id }, { memberId: `${a.memberId}-unknown` });
       await a.fetchOffset(expect('NONE', 'OffsetMetadataManager.fetchOffsets'));
       // b leaves: the group prepares a rebalance; b is gone, a must rejoin.

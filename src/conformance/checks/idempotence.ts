@@ -10,21 +10,35 @@ import { FetchBelowHighWatermark, ProducerIdsDistinct } from '../../../spec/conf
 import { NoDuplicateAcknowledgedRecord, RetriedBatchDeduplicated, SequencesAppendInOrder } from '../../../spec/producer/clauses.js';
 import { OffsetsInOrder } from '../../../spec/replication/clauses.js';
 import { ApiKey, requestBody } from '../../client/index.js';
+import { errorCode } from '../../protocol/errors.js';
 import type { InitProducerIdResponseData } from '../../protocol/wire/generated/InitProducerIdResponse.js';
 import type { Check, CheckContext } from '../check.js';
 import { FETCH_MAX_VERSION, batchOf, leaderOf, produce, readToEnd } from '../ops.js';
 
 const NEEDS = [{ apiKey: ApiKey.InitProducerId, minVersion: 0 }, { apiKey: ApiKey.Produce, minVersion: 3 }, { apiKey: ApiKey.Fetch, minVersion: 4, maxVersion: FETCH_MAX_VERSION }];
 const LOG_CLAUSES = { durable: NoDuplicateAcknowledgedRecord.id, order: OffsetsInOrder.id, fetch: FetchBelowHighWatermark.id };
-const INIT_SOURCE = 'TransactionCoordinator.handleInitProducerId (no transactional id: a new producer id from ProducerIdManager, epoch 0)';
+const INIT_SOURCE = 'TransactionCoordinator.handleInitProducerId (no transactional id: a new producer id from ProducerIdManager, epoch 0; COORDINATOR_LOAD_IN_PROGRESS while no id block is held)';
+const COORDINATOR_LOAD_IN_PROGRESS = errorCode('COORDINATOR_LOAD_IN_PROGRESS');
+
+/**
+ * Until a broker holds a block of producer ids it answers COORDINATOR_LOAD_IN_PROGRESS, a retriable
+ * error (RPCProducerIdManager.generateProducerId: "Producer ID block is full. Waiting for next
+ * block"); the Java producer retries it, and so does the workload, a bounded number of times.
+ */
+const INIT_ATTEMPTS = 20;
+const INIT_BACKOFF_MS = 100;
 
 async function initProducerId(context: CheckContext, process: number): Promise<{ producerId: bigint; producerEpoch: number } | undefined> {
   let result: { producerId: bigint; producerEpoch: number } | undefined;
-  await context.recorder.op(process, 'init-producer-id', { transactionalId: null }, async () => {
-    const { body } = await context.client.request<InitProducerIdResponseData>(-1, ApiKey.InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
-    if (body.errorCode === 0) result = { producerId: body.producerId, producerEpoch: body.producerEpoch };
-    return { value: { producerId: Number(body.producerId), producerEpoch: body.producerEpoch }, errorCode: body.errorCode };
-  }, { expect: ['NONE'], source: INIT_SOURCE });
+  for (let attempt = 0; attempt < INIT_ATTEMPTS && result === undefined; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, INIT_BACKOFF_MS));
+    const answer = await context.recorder.op(process, 'init-producer-id', { transactionalId: null }, async () => {
+      const { body } = await context.client.request<InitProducerIdResponseData>(-1, ApiKey.InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+      if (body.errorCode === 0) result = { producerId: body.producerId, producerEpoch: body.producerEpoch };
+      return { value: { producerId: Number(body.producerId), producerEpoch: body.producerEpoch }, errorCode: body.errorCode };
+    }, { expect: ['NONE', 'COORDINATOR_LOAD_IN_PROGRESS'], source: INIT_SOURCE });
+    if (answer?.errorCode !== COORDINATOR_LOAD_IN_PROGRESS) break;
+  }
   return result;
 }
 
@@ -70,6 +84,9 @@ export const sequenceRules: Check = {
     const dedup = { clause: RetriedBatchDeduplicated.id, source: 'UnifiedLog.analyzeAndValidateProducerState: a duplicate of one of the last 5 batches returns its original offsets (ProducerStateEntry.findDuplicateBatch)' };
     await produce(context, 1, first, { expect: ['NONE'], ...dedup });
     await produce(context, 1, first, { expect: ['NONE'], ...dedup });
+    // A late retry of a batch older than the last (max.in.flight.requests.per.connection up to 5).
+    await produce(context, 1, at([`${context.seed}-a3`], producerEpoch, 3), { expect: ['NONE'], clause: SequencesAppendInOrder.id, source: 'ProducerAppendInfo.checkSequence (lastSeq + 1)' });
+    await produce(context, 1, first, { expect: ['NONE'], ...dedup });
     await produce(context, 1, at([`${context.seed}-gap`], producerEpoch, 10), {
       expect: ['OUT_OF_ORDER_SEQUENCE_NUMBER'], clause: SequencesAppendInOrder.id, source: 'ProducerAppendInfo.checkSequence (not lastSeq + 1 in the same epoch)',
     });
@@ -97,6 +114,7 @@ export const retryAfterLostResponse: Check = {
     if (producer === undefined) return checkExpectedOutcomes(context.recorder.history, RetriedBatchDeduplicated.id);
     const leader = await leaderOf(context, topic.name, 0);
     let sequence = 0;
+    let first: { spec: Parameters<typeof batchOf>[0]; batch: Uint8Array } | undefined;
     for (let round = 0; round < 3; round++) {
       const spec = { topic: topic.name, partition: 0, acks: -1 as const, values: [`${context.seed}-r${round}-0`, `${context.seed}-r${round}-1`], producerId: producer.producerId, producerEpoch: producer.producerEpoch, baseSequence: sequence };
       const batch = batchOf(spec);
@@ -109,7 +127,10 @@ export const retryAfterLostResponse: Check = {
       context.recorder.info(1, 'produce', { partition: `${topic.name}-0`, values: spec.values, acks: -1, baseSequence: sequence }, 'connection cut after the request was written');
       await produce(context, 1, spec, { expect: ['NONE'], clause: RetriedBatchDeduplicated.id, source: 'ProducerStateEntry.findDuplicateBatch: the retry is answered with the first attempt\'s offsets' }, batch);
       sequence += spec.values.length;
+      if (round === 0) first = { spec, batch };
     }
+    // The first round's batch once more, after later ones: still one of the last five, answered at its offsets.
+    if (first !== undefined) await produce(context, 1, first.spec, { expect: ['NONE'], clause: RetriedBatchDeduplicated.id, source: 'ProducerStateEntry.findDuplicateBatch: any of the last 5 batches (NUM_BATCHES_TO_RETAIN)' }, first.batch);
     await readToEnd(context, 2, topic.name, 0);
     return combine(checkExpectedOutcomes(context.recorder.history, RetriedBatchDeduplicated.id), checkLog(context.recorder.history, LOG_CLAUSES));
   },
