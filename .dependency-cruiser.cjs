@@ -13,6 +13,9 @@
 const SHELLS_AND_ABOVE = '^src/(cluster|sim|runtime|scenario|cli|docs)/|^conformance/|^src/variants[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
+/** The conformance modules that run kspec itself as the reference target. */
+const CONFORMANCE_REFERENCE_ADAPTERS = '^src/conformance/(live-kspec|clause-targets)[.]ts$|^src/conformance/clients/(run|recording)[.]ts$';
+
 module.exports = {
   forbidden: [
     {
@@ -126,8 +129,15 @@ module.exports = {
       name: 'conformance-reaches-targets-through-the-client',
       comment: 'src/conformance judges other implementations: it uses the client, the spec\'s checkers and the codecs, never kspec\'s own machines or shells.',
       severity: 'error',
-      from: { path: '^src/conformance/' },
+      from: { path: '^src/conformance/', pathNot: CONFORMANCE_REFERENCE_ADAPTERS },
       to: { path: '^src/(machines|cluster|sim|runtime|scenario|cli|common|log)/' },
+    },
+    {
+      name: 'conformance-starts-kspec-only-through-its-shells',
+      comment: 'The adapters that run kspec itself as a target (--target sim, the live cluster the client conformance drives, the gateway tap that records a client) start it through its shells and the node layer\'s tap, never by reaching into machines.',
+      severity: 'error',
+      from: { path: CONFORMANCE_REFERENCE_ADAPTERS },
+      to: { path: '^src/(machines|scenario|cli|common|log)/' },
     },
     {
       name: 'spec-never-imports-conformance',

@@ -33,6 +33,19 @@ async function captured(run: () => Promise<number>): Promise<{ code: number; out
   }
 }
 
+/**
+ * As with kafka-topics.sh against Kafka: CreateTopics and DeleteTopics are answered once the
+ * controller commits, and the broker asked next may not have the new metadata yet, so a look right
+ * after is retried for a few seconds.
+ */
+async function eventually<T>(look: () => Promise<T>, holds: (value: T) => boolean): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const value = await look();
+    if (holds(value) || attempt === 50) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const topics = (options: Record<string, unknown>, bootstrap = cluster.bootstrapServers) => captured(() => topicsCommand({ bootstrapServer: bootstrap, config: [], ...options }));
 const groups = (options: Record<string, unknown>, bootstrap = cluster.bootstrapServers) => captured(() => groupsCommand({ bootstrapServer: bootstrap, ...options }));
 
@@ -42,9 +55,9 @@ describe('kspec topics against kspec up', () => {
     const again = await topics({ create: true, topic: 'cli-t', partitions: 3, replicationFactor: 2 });
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/^Error while executing topic command : Topic 'cli-t' already exists\.$/);
-    expect((await topics({ list: true })).out.split('\n')).toContain('cli-t');
+    expect((await eventually(() => topics({ list: true }), (r) => r.out.split('\n').includes('cli-t'))).out.split('\n')).toContain('cli-t');
 
-    const described = await topics({ describe: true, topic: 'cli-t' });
+    const described = await eventually(() => topics({ describe: true, topic: 'cli-t' }), (r) => r.out.split('\n').length === 4);
     const lines = described.out.split('\n');
     expect(lines[0]).toMatch(/^Topic: cli-t\tTopicId: \S{22}\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: cleanup\.policy=delete,retention\.ms=60000$/);
     expect(lines.slice(1)).toHaveLength(3);
@@ -58,7 +71,7 @@ describe('kspec topics against kspec up', () => {
     });
 
     expect(await topics({ delete: true, topic: 'cli-t' })).toMatchObject({ code: 0 });
-    const missing = await topics({ delete: true, topic: 'cli-t' });
+    const missing = await eventually(() => topics({ delete: true, topic: 'cli-t' }), (r) => /does not exist/.test(r.err));
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/Topic 'cli-t' does not exist as expected/);
   }, 60_000);

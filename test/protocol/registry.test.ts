@@ -36,6 +36,19 @@ vi.mock('xstate', async (importOriginal) => {
   };
 });
 
+// The machines step through kspec's own transition() (src/machines/transition.ts, XState's without a throwaway actor per call).
+vi.mock('../../src/machines/transition.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/machines/transition.js')>();
+  return {
+    ...actual,
+    transition: ((...args: Parameters<typeof actual.transition>) => {
+      const result = actual.transition(...args);
+      capture(result[1] as never);
+      return result;
+    }) as typeof actual.transition,
+  };
+});
+
 /** Seeds with a KIP-848 group (2, static members, crashes) and a classic cooperative group (19); the plain producer (5); the quorum model. */
 const RUNS = [
   ['sim', '--seed', '2', '--max-steps', '3000'],

@@ -26,7 +26,9 @@ function referenceClausesBroken(seed: number, untilMs: number): string[] {
 /** A variant, a seed its sweep caught it on, why the seed reaches it, and the clause it breaks first when not its own. */
 const caught: readonly [string, number, string, string?][] = [
   ['elect-outside-isr', 51, 'the ISR shrank to broker 2, which then crashed: the controller elects outside it (REPL-UNCLEAN-1)'],
-  ['stale-generation-commits', 92, 'a consumer paused past its session timeout wakes and commits with its old generation (CG-COMMIT-3)'],
+  // stale-generation-commits is caught by the sweep on few seeds (1 of 40), and the consumer's move from a 20 ms tick to
+  // Kafka's timers changed which: seed 92 caught it before and no longer does. Until a seed is found again, the wire-level
+  // proof is test/conformance/variants.test.ts (kspec up --variant stale-generation-commits fails CG-COMMIT-3's checks).
   ['range-drops-remainder', 60, 'KIP-848 range with 3 partitions and 2 members: the third partition goes to no one (CG-ASSIGN-2)'],
   ['producer-state-one-batch', 5, 'a retry of a batch the leader holds is answered OUT_OF_ORDER_SEQUENCE_NUMBER (PROD-DEDUP-1)'],
   ['no-generation-bump', 10, 'a classic join phase completes without a new generation (CG-GEN-1)'],

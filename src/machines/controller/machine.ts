@@ -20,8 +20,9 @@ import type {
   AllocateProducerIdsRequest, AlterPartitionRequest, BrokerHeartbeatRequest, BrokerRegistrationRequest, CreateTopicsRequest, DeleteTopicsRequest, MetadataEntry,
   ReplicationMessage,
 } from '../../protocol/replication/messages.js';
-import { applyRecords, emptyImage, topicByName, topicConfig, type BrokerRegistration, type MetadataImage } from '../../common/metadata-image.js';
+import { applyRecords, emptyImage, topicByName, topicConfig, type BrokerRegistration, type MetadataImage, type TopicImage } from '../../common/metadata-image.js';
 import type { MetadataRecord } from '../../protocol/metadata/records.js';
+import { WIRE_TOPIC_ID_PREFIX, wireTopicId } from '../../protocol/wire-topic-id.js';
 import { alterPartition, balancePartitionLeaders, fenceBroker, unfenceBroker, type TopicPolicy } from './partition-change.js';
 import { checkCreateTopic } from './topics.js';
 import { placeReplicas } from './placement.js';
@@ -251,6 +252,17 @@ function handleCreateTopics(step: Step, request: With<CreateTopicsRequest>): voi
 }
 
 /**
+ * The topic a DeleteTopics id names. A broker whose metadata has not caught up with a new topic
+ * forwards the client's Uuid as it came (`wire:<Uuid>`); the controller resolves it against its
+ * own image, as Kafka's controller resolves the request's Uuid (QuorumController.findTopicNames).
+ */
+function topicById(image: MetadataImage, topicId: string): TopicImage | undefined {
+  if (!topicId.startsWith(WIRE_TOPIC_ID_PREFIX)) return image.topics[topicId];
+  const wireId = topicId.slice(WIRE_TOPIC_ID_PREFIX.length);
+  return Object.values(image.topics).find((t) => wireTopicId(t.topicId) === wireId);
+}
+
+/**
  * DeleteTopics: a name is resolved first (QuorumController.findTopicIds: UNKNOWN_TOPIC_OR_PARTITION),
  * an id must name a topic (ReplicationControlManager.deleteTopic: UNKNOWN_TOPIC_ID); the decision
  * is one RemoveTopicRecord, answered once it commits. A topic whose removal is still pending is
@@ -261,7 +273,7 @@ function handleDeleteTopics(step: Step, request: With<DeleteTopicsRequest>): voi
   const answer = (error: ErrorName, name: string | null, topicId: string, message: string | null): ReplicationMessage => ({
     type: 'DeleteTopicsResponse', correlationId: request.correlationId, name, topicId, errorCode: errorCode(error), errorMessage: message,
   });
-  const topic = request.name !== null ? topicByName(c.image, request.name) : c.image.topics[request.topicId ?? ''];
+  const topic = request.name !== null ? topicByName(c.image, request.name) : topicById(c.image, request.topicId ?? '');
   if (topic === undefined) {
     return request.name !== null
       ? reply(step, request.from, answer('UNKNOWN_TOPIC_OR_PARTITION', request.name, '', 'This server does not host this topic-partition.'))
