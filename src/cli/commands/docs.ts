@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import sirv from 'sirv';
 import { integerIn, UsageError } from '../args.js';
 import { repoRoot } from '../../repo-root.js';
+import { serveUntilInterrupted } from '../serve.js';
 
 const DEFAULT_PORT = 8080;
 const ROOT = repoRoot();
@@ -48,15 +49,7 @@ export async function docsCommand(options: DocsOptions): Promise<number> {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   console.log(`serving ${outDir} at http://127.0.0.1:${port}/ (Ctrl-C stops)`);
-  await new Promise<void>((stopped) => {
-    const stop = (): void => {
-      server.close(() => stopped());
-      server.closeAllConnections();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
+  return serveUntilInterrupted(server);
 }
 
 /** The `docs` command, for main.ts to add. */

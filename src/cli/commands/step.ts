@@ -22,6 +22,7 @@ import { replicationClauses } from '../../../spec/replication/clauses.js';
 import { producerClauses } from '../../../spec/producer/clauses.js';
 import { groupClauses } from '../../../spec/groups/clauses.js';
 import type { Act } from './trace.js';
+import { serveUntilInterrupted } from '../serve.js';
 
 export interface StepOptions {
   readonly follow?: number[];
@@ -76,15 +77,7 @@ async function serveWeb(api: StepperApi, port: number): Promise<number> {
     throw error;
   }
   console.log(`kspec step: http://127.0.0.1:${portOf(server)}/ (Ctrl-C stops)`);
-  await new Promise<void>((stopped) => {
-    const stop = (): void => {
-      server.close(() => stopped());
-      server.closeAllConnections();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
+  return serveUntilInterrupted(server);
 }
 
 function open(path: string): StepSession {
