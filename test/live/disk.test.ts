@@ -13,7 +13,7 @@ import { startLiveCluster, nodeDir, type LiveCluster } from '../../src/runtime/c
 import { liveConfig } from '../../src/runtime/config.js';
 import { clusterIdOf } from '../../src/runtime/node-storage.js';
 import { StorageFormatError } from '../../src/runtime/storage/index.js';
-import { clusterLog } from './helpers.js';
+import { clusterLog, leadersKnown } from './helpers.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspec-disk-test-'));
 const open: LiveCluster[] = [];
@@ -33,7 +33,27 @@ async function startOnDisk(): Promise<LiveCluster> {
   return cluster;
 }
 
-const kafkaOf = (cluster: LiveCluster): Kafka => new Kafka({ clientId: 'kspec-disk-test', brokers: cluster.bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+/** What kafkajs logged (warnings and errors), shown when a phase does not finish in time. */
+const clientLog: string[] = [];
+const kafkaOf = (cluster: LiveCluster): Kafka => new Kafka({
+  clientId: 'kspec-disk-test', brokers: cluster.bootstrapServers.split(','), logLevel: logLevel.WARN,
+  logCreator: () => ({ namespace, log }) => void clientLog.push(`${namespace}: ${log.message}${log.error ? ` (${String(log.error)})` : ''}`),
+});
+
+/** A phase that does not finish within its time fails with what was seen: the test's last lines, not only vitest's timeout. */
+async function phase<T>(name: string, timeoutMs: number, run: Promise<T>, progress: () => string = () => ''): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(
+      `${name}: not done within ${timeoutMs} ms ${progress()}\nkafkajs: ${clientLog.slice(-15).join('\n  ')}\ncluster: ${clusterLog.slice(-15).join('\n  ')}`,
+    )), timeoutMs);
+  });
+  try {
+    return await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Every record of the topic from the beginning, as partition -> values in offset order. */
 async function readAll(kafka: Kafka, topic: string, count: number, groupId = `reader-${Date.now()}`): Promise<Map<number, string[]>> {
@@ -42,34 +62,16 @@ async function readAll(kafka: Kafka, topic: string, count: number, groupId = `re
   await consumer.subscribe({ topic, fromBeginning: true });
   const byPartition = new Map<number, [number, string][]>();
   let seen = 0;
-  await new Promise<void>((resolve) => void consumer.run({
+  await phase(`group ${groupId} reading ${count} records`, 30_000, new Promise<void>((resolve) => void consumer.run({
     eachMessage: async ({ partition, message }) => {
       byPartition.set(partition, [...(byPartition.get(partition) ?? []), [Number(message.offset), message.value!.toString()]]);
       if (++seen === count) resolve();
     },
-  }));
+  })), () => `(read ${seen}: ${[...byPartition].map(([p, r]) => `p${p}=${r.length}`).join(' ')})`);
   // Commit where each partition was read to (OffsetCommit), so the group's offsets are on disk too.
   await consumer.commitOffsets([...byPartition].map(([partition, records]) => ({ topic, partition, offset: String(Math.max(...records.map((r) => r[0])) + 1) })));
   await consumer.disconnect();
   return new Map([...byPartition].map(([p, records]) => [p, records.sort((a, b) => a[0] - b[0]).map((r) => r[1])]));
-}
-
-/**
- * CreateTopics answers once the controller committed the topic; a broker's metadata may lag it
- * (as in Kafka), and kafkajs's waitForLeaders gives up on the UNKNOWN_TOPIC_OR_PARTITION it may see first.
- */
-async function leadersKnown(admin: ReturnType<Kafka['admin']>, topic: string, partitions: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-      if (metadata.topics[0]?.partitions.filter((p) => p.leader >= 0).length === partitions) return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`${topic}: leaders not known within 20 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('kspec up --data-dir', () => {

@@ -125,6 +125,7 @@ describe('Produce and Fetch keep the batch as received', () => {
   const topic = 'bytes';
   let leaderPort = 0;
   let follower = 0;
+  let topicId = '';
 
   beforeAll(async () => {
     const client = await RawClient.open(port());
@@ -133,7 +134,9 @@ describe('Produce and Fetch keep the batch as received', () => {
     let partition: Body | undefined;
     for (let i = 0; i < 100 && !(partition?.['leaderId'] > 0); i++) {
       await new Promise((r) => setTimeout(r, 50));
-      partition = (await client.request<Body>(3, 12, fitRequest(3, 12, { topics: [{ name: topic }] })))?.['topics'][0]['partitions'][0];
+      const described = (await client.request<Body>(3, 12, fitRequest(3, 12, { topics: [{ name: topic }] })))?.['topics'][0];
+      partition = described?.['partitions'][0];
+      topicId = described?.['topicId'];
     }
     client.close();
     const leader = partition?.['leaderId'] as number;
@@ -184,6 +187,25 @@ describe('Produce and Fetch keep the batch as received', () => {
     // Everything from the magic byte on (the CRC and the records it covers) is the client's, unchanged.
     expect(Buffer.from(records.subarray(16, sent.length))).toEqual(Buffer.from(sent.subarray(16)));
     expect(readBatchHeader(records.subarray(sent.length)).baseOffset).toBe(2n);
+  });
+
+  it('a client cannot fetch as a follower: a replica id it names (v11 replicaId, v15 ReplicaState) is ignored, and it reads up to the high watermark as a consumer (CVE-2018-1288)', async () => {
+    const client = await RawClient.open(leaderPort);
+    const partitions = [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }];
+    // A follower fetch from a node outside the assignment would be refused (NOT_LEADER_OR_FOLLOWER), and
+    // one from a replica would move its fetch state and the ISR: a client gets the consumer's answer instead.
+    const v11 = await client.request<Body>(1, 11, fitRequest(1, 11, { replicaId: 7777, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, topics: [{ topic, partitions }] }));
+    const v15 = await client.request<Body>(1, 15, fitRequest(1, 15, {
+      replicaState: { replicaId: 7777, replicaEpoch: 3n }, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20,
+      topics: [{ topicId, partitions }],
+    }));
+    client.close();
+    for (const answer of [v11, v15]) {
+      const partition = answer?.['responses'][0]['partitions'][0] as Body;
+      expect(partition['errorCode']).toBe(0);
+      expect(partition['highWatermark']).toBe(4n);
+      expect((partition['records'] as Uint8Array).length).toBeGreaterThan(0);
+    }
   });
 
   it('a fetch at the log end waits up to maxWaitMs for data (DelayedFetch), and returns as soon as a write commits', async () => {

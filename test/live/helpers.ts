@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { decodeResponse, encodeRequest } from '../../src/protocol/wire/index.js';
 import { startLiveCluster, type LiveCluster } from '../../src/runtime/cluster.js';
 import { liveConfig } from '../../src/runtime/config.js';
+import type { Admin } from 'kafkajs';
 
 /** Every line the test clusters logged (a closed connection's reason, a bug in kspec). */
 export const clusterLog: string[] = [];
@@ -94,3 +95,21 @@ export class RawClient {
 
 /** A request body written sparsely (schema defaults for the rest), as the gateway writes its answers. */
 export { fitRequest } from '../../src/cluster/gateway/shape.js';
+
+/**
+ * CreateTopics answers once the controller committed the topic; a broker's metadata may lag it
+ * (as in Kafka), and kafkajs's waitForLeaders gives up on the UNKNOWN_TOPIC_OR_PARTITION it may see first.
+ */
+export async function leadersKnown(admin: Admin, topic: string, partitions: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      if (metadata.topics[0]?.partitions.filter((p) => p.leader >= 0).length === partitions) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`${topic}: leaders not known within 20 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
+import { leadersKnown } from './helpers.js';
 
 const kspec = fileURLToPath(new URL('../../bin/kspec.js', import.meta.url));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspec-kill9-'));
@@ -55,7 +56,8 @@ describe('kill -9 of the whole cluster process', () => {
     const kafka = kafkaOf(first.bootstrap);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'k9', numPartitions: 3, replicationFactor: 3 }] });
+    await admin.createTopics({ topics: [{ topic: 'k9', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: false });
+    await leadersKnown(admin, 'k9', 3);
     await admin.disconnect();
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();

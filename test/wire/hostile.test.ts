@@ -127,8 +127,10 @@ describe('ecosystem.md §3.4: what a robust implementation must reject', () => {
     expect(() => normalise({ name: 'DeepRequest', type: 'request', apiKey: 999, validVersions: '0', flexibleVersions: 'none', fields: [type] } as never)).toThrow(/nested deeper/);
   });
 
-  it.todo('5. record batches with a bad CRC, bad magic, or batchLength outside the frame: src/protocol/records (RecordBatch v2)');
-  it.todo('6. Fetch with replica_id >= 0 from a non-broker, Produce whose producer id or epoch mismatch: decided by the broker node, not the codec');
+  // 5 (record batches: CRC, magic, batchLength, decompressed size) is the records layer's:
+  // test/records/batch.test.ts, compression.test.ts (zip bombs), produce.test.ts, and on a live broker
+  // test/live/gateway.test.ts. 6 (a client's follower fetch, a Produce whose producer id or epoch do not
+  // match) is the broker node's: test/live/gateway.test.ts and the replica machine's producer-state tests.
 
   it('7. parse errors are classified: API, version, field path, byte offset and kind', () => {
     const error = decodeError(() => decodeRequest(hex('0003 0004 00000001 ffff 00000001 0003 616263')));
