@@ -1,9 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import SummaryReporter from './test/support/summary-reporter.js';
 
+/** `npm run test:long` (KSPEC_LONG=1) also runs test/long/: tests too long for the suite's few minutes. */
+const LONG = process.env['KSPEC_LONG'] === '1';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: LONG ? ['**/node_modules/**'] : ['**/node_modules/**', 'test/long/**'],
     reporters: ['default', new SummaryReporter()],
     // Two workers on 2 cores: vitest's default (one less than the cores) runs the files one at a time,
     // and the live and conformance tests spend most of their time waiting on Kafka's timers.
