@@ -124,6 +124,44 @@ describe('the consumer client as named states', () => {
     expect(c.timers()['PollTimer']).toBe(1_020);
   });
 
+  it('a JoinGroup answer that comes after a heartbeat\'s answer reset the generation is dropped, and the member joins again (it threw an illegal UNJOINED -> COMPLETING_REBALANCE: sweep seed 128)', () => {
+    const c = stableClassicMember();
+    // The Heartbeat sent with SyncGroup (t=10) is still out when a new subscription makes the member rejoin.
+    const heartbeat = Object.entries((c.actor.context as { inFlight: Record<string, { kind: string }> }).inFlight).find(([, r]) => r.kind === 'Heartbeat');
+    c.step({ type: 'Subscribe', topics: ['t', 'u'] }, 30);
+    expect(c.value.Membership).toEqual({ Classic: 'PREPARING_REBALANCE' });
+    const join = c.sent('JoinGroup');
+    c.step({ type: 'HeartbeatResponse', correlationId: Number(heartbeat?.[0]), errorCode: 22 /* ILLEGAL_GENERATION */ }, 1_015);
+    expect(c.value.Membership).toEqual({ Classic: 'UNJOINED' });
+    const subscription = { topics: ['t', 'u'], ownedPartitions: [], generationId: -1, rackId: null };
+    c.step({ type: 'JoinGroupResponse', correlationId: join['correlationId'], errorCode: 0, generationId: 2, protocolType: 'consumer', protocolName: 'range', leader: 'm1', skipAssignment: false, memberId: 'm1', members: [{ memberId: 'm1', groupInstanceId: null, metadata: subscription }] }, 1_020);
+    // Dropped (UnjoinedGroupException): no SyncGroup for generation 2; the member joins again as a new member.
+    expect(c.sink.effects.some((e) => e.type === 'send' && (e['message'] as { type: string }).type === 'SyncGroup')).toBe(false);
+    expect(c.value.Membership).toEqual({ Classic: 'PREPARING_REBALANCE' });
+    expect(c.sent('JoinGroup')['memberId']).toBe('');
+  });
+
+  it('a SyncGroup answer that comes after the generation was reset is not taken: no partitions, no callback (it took the old generation\'s assignment, or threw an illegal UNJOINED -> STABLE: sweep seed 251)', () => {
+    const c = new Client();
+    c.step({ type: 'Subscribe', topics: ['t'] });
+    c.step(metadata(c.sent('Metadata')['correlationId'] as number));
+    c.step({ type: 'FindCoordinatorResponse', correlationId: 2, key: 'g', errorCode: 0, nodeId: 1 }, 5);
+    const join = c.sent('JoinGroup');
+    const subscription = { topics: ['t'], ownedPartitions: [], generationId: -1, rackId: null };
+    c.step({ type: 'JoinGroupResponse', correlationId: join['correlationId'], errorCode: 0, generationId: 1, protocolType: 'consumer', protocolName: 'range', leader: 'm1', skipAssignment: false, memberId: 'm1', members: [{ memberId: 'm1', groupInstanceId: null, metadata: subscription }] }, 10);
+    const sync = c.sent('SyncGroup');
+    const heartbeat = Object.entries((c.actor.context as { inFlight: Record<string, { kind: string }> }).inFlight).find(([, r]) => r.kind === 'Heartbeat');
+    expect(heartbeat).toBeDefined();
+    c.step({ type: 'HeartbeatResponse', correlationId: Number(heartbeat?.[0]), errorCode: 25 /* UNKNOWN_MEMBER_ID */ }, 15);
+    expect(c.value.Membership).toEqual({ Classic: 'UNJOINED' });
+    c.step({ type: 'SyncGroupResponse', correlationId: sync['correlationId'], errorCode: 0, protocolType: 'consumer', protocolName: 'range', assignment: { assignedPartitions: [{ topic: 't', partitions: [0, 1] }], userData: null } }, 20);
+    // Not taken (ILLEGAL_GENERATION in Kafka's handler): no partitions, no callback; the member joins again at once.
+    expect(c.sink.effects.filter((e) => e.type === 'rebalance')).toEqual([]);
+    expect(c.value.Membership).toEqual({ Classic: 'PREPARING_REBALANCE' });
+    expect(c.sent('JoinGroup')['memberId']).toBe('');
+    expect(Object.keys((c.actor.context as { owned: Record<string, unknown> }).owned)).toEqual([]);
+  });
+
   it('KIP-848: the member state follows MemberState edge by edge (JOINING → RECONCILING → ACKNOWLEDGING → STABLE; fenced: FENCED → JOINING)', () => {
     const c = new Client({ groupProtocol: 'consumer', assignors: [], remoteAssignor: 'uniform' });
     c.step({ type: 'Subscribe', topics: ['t'] });

@@ -450,6 +450,9 @@ function onJoinResponse(step: Step, response: With<JoinGroupResponse>): void {
       step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
       return;
   }
+  // JoinGroupResponseHandler: a member no longer PREPARING_REBALANCE (a heartbeat's answer reset its
+  // generation while the join was out) drops the answer (UnjoinedGroupException) and joins again.
+  if (step.c.memberState !== 'PREPARING_REBALANCE') return step.patch({ rejoinNeeded: true });
   step.patch({ memberId: response.memberId, generationId: response.generationId, protocolName: response.protocolName, memberState: 'COMPLETING_REBALANCE', lastHeartbeatOkMs: response.nowMs });
   const c = step.c;
   let assignments: { memberId: string; assignment: { assignedPartitions: TopicPartitions[] } }[] = [];
@@ -501,6 +504,9 @@ function onSyncResponse(step: Step, response: With<SyncGroupResponse>): void {
     step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
     return;
   }
+  // SyncGroupResponseHandler: the generation was reset, or the member left COMPLETING_REBALANCE (or is
+  // completing a newer generation's), while the sync was out: the rebalance failed (ILLEGAL_GENERATION, to rejoin at once); the assignment is not taken.
+  if (step.c.generationId === -1 || step.c.memberState !== 'COMPLETING_REBALANCE' || sent.generationId !== step.c.generationId) return step.patch({ rejoinNeeded: true });
   const assigned = toKeys(response.assignment.assignedPartitions);
   const owned = ownedKeys(step.c);
   const revoked = owned.filter((k) => !assigned.includes(k));
