@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyStateMachine } from 'xstate';
-import { Simulation, type QueueItem as QuorumItem } from '../sim/simulator.js';
+import { Simulation, type FilterCall, type QueueItem as QuorumItem } from '../sim/simulator.js';
 import { ClusterSimulation, type ClusterCall, type QueueItem as ClusterItem } from '../sim/cluster/simulation.js';
 import type { Scheduled } from '../sim/event-queue.js';
 import type { Fault } from '../sim/faults.js';
@@ -78,9 +78,10 @@ export function quorumRun(sim: Simulation): ModelRun {
     next: () => sim.step(),
     take: (index) => sim.take(entryAt(entries(), index)),
     call: (event) => {
-      const e = event as { kind?: string; node?: unknown; fault?: Fault };
+      const e = event as { kind?: string; node?: unknown; fault?: Fault; call?: string };
       if (e.kind === 'fault' && e.fault !== undefined) sim.injectFault(e.fault);
       else if (e.kind === 'client' && typeof e.node === 'number') sim.propose(e.node);
+      else if (e.kind === 'call' && (e.call === 'drop' || e.call === 'clear-drops')) sim.filterMessages(event as FilterCall);
       else return false;
       return true;
     },
@@ -118,7 +119,8 @@ export function clusterRun(sim: ClusterSimulation): ModelRun {
 
 function idleUntil(sim: Simulation | ClusterSimulation, timeMs: number): void {
   const next = sim.nextTime();
-  if (timeMs > sim.now && (next === undefined || next > timeMs)) sim.runUntil(timeMs);
+  // A halted run (a violation) takes no more items, but a script's `run` still lets its time pass.
+  if (timeMs > sim.now && (sim.halted() || next === undefined || next > timeMs)) sim.runUntil(timeMs);
 }
 
 function entryAt<T>(entries: readonly Scheduled<T>[], index: number): Scheduled<T> {

@@ -136,6 +136,8 @@ export interface ClusterTraceStep {
   readonly event?: unknown;
   /** The stepper took this item out of queue order (a fork). */
   readonly chosen?: true;
+  /** The event is no queue item: a scenario applied it (a replay applies it again, at its time). */
+  readonly injected?: true;
   readonly violations?: string[];
 }
 
@@ -246,6 +248,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   /** What the step in progress took (the queue item, or a scripted call), and whether it was chosen over the queue's next. */
   private stepEvent: QueueItem | ClusterCall | null = null;
   private stepChosen = false;
+  /** The step's event is no queue item: a scenario applied it (a fault or a call). */
+  private stepInjected = false;
   /** The metadata log's committed truth, applied from whichever node has committed furthest. */
   private truth: MetadataImage = emptyImage;
   private truthOffset = 0;
@@ -587,6 +591,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.stepCount++;
     this.beginStep();
     this.stepEvent = { kind: 'call', call: 'send', key, ...(value === undefined ? {} : { value }) };
+    this.stepInjected = true;
     const sendId = this.sendRecord(key, value);
     this.settle();
     this.endStep({ kind: 'client', op: 'send', key });
@@ -679,6 +684,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.stepCount++;
     this.beginStep();
     this.stepEvent = call;
+    this.stepInjected = true;
     if (call.call === 'start-consumer') this.startConsumer(call.consumer, call.group, call.delayMs);
     else if (call.call === 'kill-consumer') this.crashConsumer(call.consumer);
     else this.restartConsumer(call.consumer);
@@ -721,18 +727,21 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   }
 
   injectFault(fault: Fault): void {
+    this.stepInjected = true;
     this.apply({ kind: 'fault', fault });
   }
 
   /** Scenario and demo writes: one keyed record with the given acks, now. */
   produce(key: string, acks: number, producer?: ProducerFields): void {
     this.stepEvent = { kind: 'call', call: 'produce', key, acks, ...(producer === undefined ? {} : { producer }) };
+    this.stepInjected = true;
     this.clientStep(this.client.produce(this.clockMs, key, acks, producer), { kind: 'client', op: 'produce', key, acks });
   }
 
   clientOp(op: 'create' | 'metadata' | 'consume'): void {
     const out = op === 'create' ? this.client.createTopic() : op === 'metadata' ? this.client.refreshMetadata() : this.client.consume();
     this.stepEvent = { kind: 'call', call: op };
+    this.stepInjected = true;
     this.clientStep(out, { kind: 'client', op });
   }
 
@@ -1214,9 +1223,11 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.expectedPartitions(), [...this.lostForGood]) === null) this.convergedAt = this.clockMs;
     const event = this.stepEvent === null ? {} : { event: this.stepEvent };
     const chosen = this.stepChosen ? { chosen: true as const } : {};
+    const injected = this.stepInjected ? { injected: true as const } : {};
     this.stepEvent = null;
     this.stepChosen = false;
-    this.trace?.push({ kind: 'step', step: this.stepCount, time: this.clockMs, ...event, ...chosen, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
+    this.stepInjected = false;
+    this.trace?.push({ kind: 'step', step: this.stepCount, time: this.clockMs, ...event, ...chosen, ...injected, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
   }
 
   /** Every live broker's group coordinator shards, as the group clauses see them. */
