@@ -128,11 +128,13 @@ export class ScenarioRunner {
       }
       case 'drop': {
         const a = args as Args<'drop'>;
-        this.simulation.network.filters.push({ messageType: a.type, ...(a.from === undefined ? {} : { from: a.from }), ...(a.to === undefined ? {} : { to: a.to }) });
+        this.simulation.filterMessages({ kind: 'call', call: 'drop', messageType: a.type, ...(a.from === undefined ? {} : { from: a.from }), ...(a.to === undefined ? {} : { to: a.to }) });
+        this.newSteps([]);
         return [`dropping ${a.type}${a.from === undefined ? '' : ` from n${a.from}`}${a.to === undefined ? '' : ` to n${a.to}`}`];
       }
       case 'clear-drops':
-        this.simulation.network.filters.length = 0;
+        this.simulation.filterMessages({ kind: 'call', call: 'clear-drops' });
+        this.newSteps([]);
         return ['no message filters'];
       case 'status':
         return this.status();

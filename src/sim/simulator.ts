@@ -32,6 +32,14 @@ export type QueueItem =
   | { kind: 'client'; node: number | null }
   | { kind: 'fault'; fault: Fault };
 
+/**
+ * A scenario's change of the network's message filters (`drop`, `clear-drops`): no queue item, a
+ * step of its own so that the trace replays with the filters in force when they were.
+ */
+export type FilterCall =
+  | { kind: 'call'; call: 'drop'; messageType: string; from?: number; to?: number }
+  | { kind: 'call'; call: 'clear-drops' };
+
 interface NodeRuntime {
   readonly id: number;
   up: boolean;
@@ -105,6 +113,8 @@ export class Simulation implements Drivable {
   /** What the step in progress took (the queue item, or a scripted call), and whether it was chosen over the queue's next. */
   private stepEvent: unknown = null;
   private stepChosen = false;
+  /** The step's event is no queue item: a scenario applied it (a fault, a proposal, a filter). */
+  private stepInjected = false;
 
   constructor(setup: SimulationSetup) {
     this.options = setup.options;
@@ -212,12 +222,30 @@ export class Simulation implements Drivable {
 
   /** Inject a fault now, as its own step (scenarios and the stepper). */
   injectFault(fault: Fault): void {
+    this.stepInjected = true;
     this.apply({ kind: 'fault', fault });
   }
 
   /** A client call now, as its own step. */
   propose(node: number): void {
+    this.stepInjected = true;
     this.apply({ kind: 'client', node });
+  }
+
+  /** Install or clear a message filter now, as its own step (scenarios: "drop every Fetch"). */
+  filterMessages(call: FilterCall): void {
+    this.stepCount++;
+    this.beginStep();
+    this.stepEvent = call;
+    this.stepInjected = true;
+    if (call.call === 'clear-drops') {
+      this.network.filters.length = 0;
+      this.stepEffects.push('no message filters');
+    } else {
+      this.network.filters.push({ messageType: call.messageType, ...(call.from === undefined ? {} : { from: call.from }), ...(call.to === undefined ? {} : { to: call.to }) });
+      this.stepEffects.push(`dropping ${call.messageType}${call.from === undefined ? '' : ` from n${call.from}`}${call.to === undefined ? '' : ` to n${call.to}`}`);
+    }
+    this.endStep({ kind: 'network', filters: this.network.filters.length });
   }
 
   result(): RunResult {
@@ -490,10 +518,11 @@ export class Simulation implements Drivable {
   }
 
   /** The recorded step's event: the item taken, and `chosen` when the stepper took it out of queue order. */
-  private stepEventFields(): { event?: unknown; chosen?: true } {
-    const fields = { ...(this.stepEvent === null ? {} : { event: this.stepEvent }), ...(this.stepChosen ? { chosen: true as const } : {}) };
+  private stepEventFields(): { event?: unknown; chosen?: true; injected?: true } {
+    const fields = { ...(this.stepEvent === null ? {} : { event: this.stepEvent }), ...(this.stepChosen ? { chosen: true as const } : {}), ...(this.stepInjected ? { injected: true as const } : {}) };
     this.stepEvent = null;
     this.stepChosen = false;
+    this.stepInjected = false;
     return fields;
   }
 

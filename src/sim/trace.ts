@@ -29,6 +29,8 @@ export const StepInput = t.union([
   t.type({ kind: t.literal('client'), node: t.number, value: t.string }),
   t.type({ kind: t.literal('fault'), fault: Fault }),
   t.type({ kind: t.literal('drop'), from: t.number, to: t.number, reason: t.string, message: QuorumMessage }),
+  /** A scenario changed the network's message filters; `filters` is how many are in force. */
+  t.type({ kind: t.literal('network'), filters: t.number }),
 ]);
 export type StepInput = t.TypeOf<typeof StepInput>;
 
@@ -48,6 +50,8 @@ export const TraceStep = t.intersection([
     event: t.unknown,
     /** The stepper took this item out of queue order (a fork). */
     chosen: t.literal(true),
+    /** The event is no queue item: a scenario applied it (a replay applies it again, at its time). */
+    injected: t.literal(true),
     violations: t.array(t.string),
   }),
 ]);

@@ -73,7 +73,7 @@ function takeAgain(run: ModelRun, recorded: TraceStep): Taken {
     return { kind: 'take', number: index + 1, of: pending.length, description: pending[index]?.description ?? '' };
   }
   run.idleUntil(recorded.time);
-  if (!run.scripted || !run.call(event)) throw new Error(`step ${recorded.step}: ${describeEvent(recorded)} is neither pending nor a call this model takes`);
+  if (!(recorded.injected === true || run.scripted) || !run.call(event)) throw new Error(`step ${recorded.step}: ${describeEvent(recorded)} is neither pending nor a call this model takes`);
   return { kind: 'call', at: recorded.time, event };
 }
 

@@ -103,6 +103,8 @@ export const TraceStep = t.intersection([
     event: TraceEvent,
     /** The event was taken out of queue order (a fork made in the stepper). */
     chosen: t.literal(true),
+    /** The event is no queue item: a scenario applied it (a call or a fault); a replay applies it again at its time. */
+    injected: t.literal(true),
     /** `CLAUSE-ID: message` for each clause this step violated. */
     violations: t.array(t.string),
   }),

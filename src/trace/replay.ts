@@ -62,7 +62,8 @@ export function takeRecordedEvent(run: ModelRun, recorded: TraceStep): string | 
     run.take(index);
     return null;
   }
-  if (run.scripted) {
+  // Older traces mark no injected step: a scripted run's events that are no queue item were its calls.
+  if (recorded.injected === true || run.scripted) {
     // A scenario's command runs at the time its script had reached, perhaps with no step since.
     run.idleUntil(recorded.time);
     if (run.call(recorded.event)) return null;
@@ -70,7 +71,7 @@ export function takeRecordedEvent(run: ModelRun, recorded: TraceStep): string | 
   return `the recorded event ${describeEvent(recorded.event)} is not what the run takes next (${head === undefined ? 'nothing is pending' : `next: ${head.description} at t=${head.time}`})`;
 }
 
-const FIELDS = ['step', 'time', 'event', 'chosen', 'input', 'effects', 'changes', 'violations'] as const;
+const FIELDS = ['step', 'time', 'event', 'chosen', 'injected', 'input', 'effects', 'changes', 'violations'] as const;
 
 export function compareSteps(recorded: TraceStep, replayed: unknown): string | null {
   if (replayed === undefined) return 'the replay made no step';

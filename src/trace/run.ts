@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyStateMachine } from 'xstate';
-import { Simulation, type QueueItem as QuorumItem } from '../sim/simulator.js';
+import { Simulation, type FilterCall, type QueueItem as QuorumItem } from '../sim/simulator.js';
 import { ClusterSimulation, type ClusterCall, type QueueItem as ClusterItem } from '../sim/cluster/simulation.js';
 import type { Scheduled } from '../sim/event-queue.js';
 import type { Fault } from '../sim/faults.js';
@@ -65,37 +65,36 @@ export function startRun(header: TraceHeader): ModelRun {
   return clusterRun(new ClusterSimulation({ ...setup, options: header.options, faults: header.faults, scripted: header.scripted, recordTrace: true }));
 }
 
-export function quorumRun(sim: Simulation): ModelRun {
-  const entries = (): readonly Scheduled<QuorumItem>[] => sim.pendingEntries();
-  const machine = createQuorumMachine(findVariant(sim.options.variant).quorum);
-  return {
-    traced: { model: 'quorum', sim },
-    scripted: sim.trace?.[0]?.kind === 'header' ? sim.trace[0].scripted : false,
-    now: () => sim.now,
-    steps: () => sim.steps,
-    violations: () => sim.violations,
-    pending: () => entries().map((e) => ({ time: e.time, event: e.item, description: sim.describePending(e.item) })),
-    next: () => sim.step(),
-    take: (index) => sim.take(entryAt(entries(), index)),
-    call: (event) => {
-      const e = event as { kind?: string; node?: unknown; fault?: Fault };
-      if (e.kind === 'fault' && e.fault !== undefined) sim.injectFault(e.fault);
-      else if (e.kind === 'client' && typeof e.node === 'number') sim.propose(e.node);
-      else return false;
-      return true;
-    },
-    idleUntil: (timeMs) => idleUntil(sim, timeMs),
-    finish: () => sim.finish(),
-    machines: () => sim.machineSnapshots().flatMap(({ node, snapshot }) => (snapshot === null ? [] : [{ node, actor: 'quorum', machine, value: (snapshot as { value: unknown }).value }])),
-    lastStep: () => sim.trace?.[sim.trace.length - 1],
-  };
+/** What either simulator offers a run: its queue, its clock, its trace and its faults. */
+interface Steppable<Item> {
+  readonly trace: readonly { kind: string; scripted?: boolean }[] | null;
+  readonly violations: readonly Violation[];
+  readonly now: number;
+  readonly steps: number;
+  pendingEntries(): readonly Scheduled<Item>[];
+  describePending(item: Item): string;
+  nextTime(): number | undefined;
+  step(): boolean;
+  take(entry: Scheduled<Item>): void;
+  injectFault(fault: Fault): void;
+  runUntil(untilMs: number): void;
+  halted(): boolean;
+  finish(): void;
 }
 
-export function clusterRun(sim: ClusterSimulation): ModelRun {
-  const entries = (): readonly Scheduled<ClusterItem>[] => sim.pendingEntries();
+/** What differs between the models: the calls a scenario makes besides faults, and the machines a node runs. */
+interface ModelParts {
+  readonly traced: TracedRun;
+  /** Apply a scenario's call (not a fault); false if this model has no such call. */
+  call(event: { kind?: string; [field: string]: unknown }): boolean;
+  machines(): readonly MachineState[];
+}
+
+function modelRun<Item>(sim: Steppable<Item>, parts: ModelParts): ModelRun {
+  const entries = (): readonly Scheduled<Item>[] => sim.pendingEntries();
   return {
-    traced: { model: 'replication', sim },
-    scripted: sim.trace?.[0]?.kind === 'cluster-header' ? sim.trace[0].scripted : false,
+    traced: parts.traced,
+    scripted: sim.trace?.[0]?.scripted ?? false,
     now: () => sim.now,
     steps: () => sim.steps,
     violations: () => sim.violations,
@@ -105,20 +104,46 @@ export function clusterRun(sim: ClusterSimulation): ModelRun {
     call: (event) => {
       const e = event as { kind?: string; fault?: Fault };
       if (e.kind === 'fault' && e.fault !== undefined) sim.injectFault(e.fault);
-      else if (e.kind === 'call') sim.call(event as ClusterCall);
-      else return false;
+      else return parts.call(e);
       return true;
     },
     idleUntil: (timeMs) => idleUntil(sim, timeMs),
     finish: () => sim.finish(),
-    machines: () => sim.placeIds().flatMap((node) => [...sim.actorsOf(node)].map(([actor, a]) => ({ node, actor, machine: a.machine, value: (a.snapshot as { value: unknown }).value }))),
+    machines: () => parts.machines(),
     lastStep: () => sim.trace?.[sim.trace.length - 1],
   };
 }
 
-function idleUntil(sim: Simulation | ClusterSimulation, timeMs: number): void {
+export function quorumRun(sim: Simulation): ModelRun {
+  const machine = createQuorumMachine(findVariant(sim.options.variant).quorum);
+  return modelRun(sim, {
+    traced: { model: 'quorum', sim },
+    call: (e) => {
+      if (e.kind === 'client' && typeof e['node'] === 'number') sim.propose(e['node']);
+      else if (e.kind === 'call' && (e['call'] === 'drop' || e['call'] === 'clear-drops')) sim.filterMessages(e as FilterCall);
+      else return false;
+      return true;
+    },
+    machines: () => sim.machineSnapshots().flatMap(({ node, snapshot }) => (snapshot === null ? [] : [{ node, actor: 'quorum', machine, value: (snapshot as { value: unknown }).value }])),
+  });
+}
+
+export function clusterRun(sim: ClusterSimulation): ModelRun {
+  return modelRun(sim, {
+    traced: { model: 'replication', sim },
+    call: (e) => {
+      if (e.kind !== 'call') return false;
+      sim.call(e as unknown as ClusterCall);
+      return true;
+    },
+    machines: () => sim.placeIds().flatMap((node) => [...sim.actorsOf(node)].map(([actor, a]) => ({ node, actor, machine: a.machine, value: (a.snapshot as { value: unknown }).value }))),
+  });
+}
+
+function idleUntil(sim: Steppable<unknown>, timeMs: number): void {
   const next = sim.nextTime();
-  if (timeMs > sim.now && (next === undefined || next > timeMs)) sim.runUntil(timeMs);
+  // A halted run (a violation) takes no more items, but a script's `run` still lets its time pass.
+  if (timeMs > sim.now && (sim.halted() || next === undefined || next > timeMs)) sim.runUntil(timeMs);
 }
 
 function entryAt<T>(entries: readonly Scheduled<T>[], index: number): Scheduled<T> {

@@ -1,34 +1,31 @@
 /**
- * The controller machine through transition(): standby refuses with NOT_CONTROLLER; the active
+ * The controller machine on the actor host: standby refuses with NOT_CONTROLLER; the active
  * controller answers only once its decision commits; registration, unfencing once caught up,
  * fencing after the session timeout, CreateTopics errors, AlterPartition with a stale epoch,
  * producer id blocks (AllocateProducerIds).
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { HostedMachine } from '../support/hosted-machine.js';
 import { createControllerMachine, defaultControllerConfig, type ControllerMachineEffect } from '../../src/machines/controller/machine.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { MetadataEntry } from '../../src/protocol/replication/messages.js';
 import { applyRecords, emptyImage, MetadataError } from '../../src/common/metadata-image.js';
 
-type Action = { type: string; params?: { event?: unknown } };
 
 function controller() {
   const machine = createControllerMachine();
-  let [snapshot, actions] = initialTransition(machine, { nodeId: 101, config: defaultControllerConfig, randomSeed: 7 });
-  let last = actions as Action[];
+  const host = new HostedMachine<typeof machine, ControllerMachineEffect>(machine, { nodeId: 101, config: defaultControllerConfig, randomSeed: 7 });
   let offset = 1;
   let now = 0;
   const h = {
-    get state() { return JSON.stringify(snapshot.value); },
-    get context() { return snapshot.context; },
-    effects: () => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as ControllerMachineEffect),
+    get state() { return JSON.stringify(host.snapshot.value); },
+    get context() { return host.context; },
+    effects: () => host.effects(),
     replies: () => h.effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])),
     proposals: () => h.effects().flatMap((e) => (e.type === 'propose' ? [e.entry] : [])),
     at(ms: number) { now = ms; return h; },
     send(event: Record<string, unknown>) {
-      [snapshot, actions] = transition(machine, snapshot, { from: 1, nowMs: now, ...event } as never);
-      last = actions as Action[];
+      host.send({ from: 1, nowMs: now, ...event } as never);
       return h;
     },
     /** The quorum commits these entries. */

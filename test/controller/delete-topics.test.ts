@@ -1,32 +1,31 @@
 /**
  * Topic deletion at the controller (ReplicationControlManager.deleteTopic, QuorumController.findTopicIds)
- * and in the metadata image (replay of RemoveTopicRecord), through transition().
+ * and in the metadata image (replay of RemoveTopicRecord), on the actor host.
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { HostedMachine } from '../support/hosted-machine.js';
 import { createControllerMachine, defaultControllerConfig, type ControllerMachineEffect } from '../../src/machines/controller/machine.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { MetadataEntry } from '../../src/protocol/replication/messages.js';
 import { applyRecords, emptyImage, MetadataError, topicByName } from '../../src/common/metadata-image.js';
 
-type Action = { type: string; params?: { event?: unknown } };
 
 /** An active controller with one unfenced broker and topic `t` (2 partitions, a config) committed. */
 function withTopic() {
   const machine = createControllerMachine();
-  let [snapshot, actions] = initialTransition(machine, { nodeId: 101, config: defaultControllerConfig, randomSeed: 7 });
+  const host = new HostedMachine<typeof machine, ControllerMachineEffect>(machine, { nodeId: 101, config: defaultControllerConfig, randomSeed: 7 });
   let offset = 1;
-  const effects = () => (actions as Action[]).filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as ControllerMachineEffect);
+  const effects = () => host.effects();
   const h = {
-    get context() { return snapshot.context; },
+    get context() { return host.context; },
     replies: () => effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])),
     proposals: () => effects().flatMap((e) => (e.type === 'propose' ? [e.entry] : [])),
     send(event: Record<string, unknown>) {
-      [snapshot, actions] = transition(machine, snapshot, { from: 1, nowMs: 0, ...event } as never);
+      host.send({ from: 1, nowMs: 0, ...event } as never);
       return h;
     },
     commitPending() {
-      const entries = snapshot.context.pending.map((p) => ({ id: p.id, records: p.records, endOffset: ++offset }));
+      const entries = host.context.pending.map((p) => ({ id: p.id, records: p.records, endOffset: ++offset }));
       return h.send({ type: 'MetadataCommitted', entries, committedOffset: offset });
     },
     deleteByName: (name: string) => h.send({ type: 'DeleteTopics', correlationId: 5, name, topicId: null }),

@@ -1,11 +1,11 @@
 /**
- * The group coordinator machine through transition(): the runtime's write rule (answers held until
+ * The group coordinator machine on the actor host: the runtime's write rule (answers held until
  * the high watermark passes every write so far), loading a partition's records after a failover,
  * and the refusals (NOT_COORDINATOR for a partition this broker does not lead, a failed append, a
  * write past offsets.commit.timeout.ms).
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { HostedMachine } from '../support/hosted-machine.js';
 import { createCoordinatorMachine, type CoordinatorEffect } from '../../src/machines/coordinator/machine.js';
 import { defaultGroupCoordinatorConfig } from '../../src/machines/group/shard.js';
 import { encodeGroupRecord } from '../../src/protocol/groups/records.js';
@@ -13,26 +13,22 @@ import { partitionFor } from '../../src/common/partition-for.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { GroupResponse, OffsetCommitRequest, OffsetFetchRequest } from '../../src/protocol/groups/messages.js';
 
-type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string } };
 const config = { ...defaultGroupCoordinatorConfig, offsetsTopicNumPartitions: 3 };
 const GROUP = 'readers';
 const PARTITION = partitionFor(GROUP, 3);
 
 function coordinator() {
-  const machine = createCoordinatorMachine();
-  let [snapshot, actions] = initialTransition(machine, { brokerId: 1, config, randomSeed: 7 });
-  let last = actions as Action[];
+  const host = new HostedMachine<ReturnType<typeof createCoordinatorMachine>, CoordinatorEffect>(createCoordinatorMachine(), { brokerId: 1, config, randomSeed: 7 });
   let now = 0;
   const h = {
-    get context() { return snapshot.context; },
-    effects: () => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as CoordinatorEffect),
+    get context() { return host.context; },
+    effects: () => host.effects(),
     answers: () => h.effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])) as GroupResponse[],
     appends: () => h.effects().flatMap((e) => (e.type === 'coordinator.append' ? [e] : [])),
-    timers: () => last.filter((a) => a.type === 'xstate.raise'),
+    timers: () => host.timers(),
     at(ms: number) { now = ms; return h; },
     send(event: object) {
-      [snapshot, actions] = transition(machine, snapshot, { from: 91, nowMs: now, ...event } as never);
-      last = actions as Action[];
+      host.send({ from: 91, nowMs: now, ...event } as never);
       return h;
     },
   };
@@ -90,9 +86,9 @@ describe('group coordinator machine', () => {
   it('a write not committed within offsets.commit.timeout.ms is answered COORDINATOR_NOT_AVAILABLE; its state stays', () => {
     const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
     c.send(commit(1, 5));
-    const timeout = c.timers().find((t) => String(t.params?.id).includes('write/'));
-    expect(timeout?.params?.delay).toBe(config.offsetsCommitTimeoutMs);
-    c.at(config.offsetsCommitTimeoutMs).send(timeout?.params?.event as object);
+    const timeout = c.timers().find((t) => t.id.includes('write/'));
+    expect(timeout?.delayMs).toBe(config.offsetsCommitTimeoutMs);
+    c.at(config.offsetsCommitTimeoutMs).send(timeout?.event as object);
     expect(c.answers()).toEqual([{ type: 'OffsetCommitResponse', correlationId: 1, partitions: [{ topic: 't', partition: 0, errorCode: errorCode('COORDINATOR_NOT_AVAILABLE') }] }]);
     expect(c.context.shards[PARTITION]?.state.offsets[GROUP]?.['t-0']?.offset).toBe(5);
   });

@@ -1,37 +1,33 @@
 /**
- * The broker machine through transition(): a (re)started broker tells its replicas nothing until
+ * The broker machine on the actor host: a (re)started broker tells its replicas nothing until
  * the controller answers a heartbeat with isCaughtUp, because the metadata it has replayed so far
  * may be stale (regression: a restarted broker acted as leader of a partition that had moved while
  * it was down, and served a follower's fetch; exploration of no-epoch-fencing, seed 256465).
  * And InitProducerId: ids from blocks leased from the controller (RPCProducerIdManager).
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { HostedMachine } from '../support/hosted-machine.js';
 import { createBrokerMachine, defaultBrokerConfig, type BrokerEffect } from '../../src/machines/broker/machine.js';
 import type { MetadataRecord } from '../../src/protocol/metadata/records.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { ReplicationMessage } from '../../src/protocol/replication/messages.js';
 
-type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string } };
 
 function broker(randomSeed = 5) {
-  const machine = createBrokerMachine();
-  let [snapshot, actions] = initialTransition(machine, { brokerId: 3, config: defaultBrokerConfig, randomSeed });
-  let last = actions as Action[];
+  const host = new HostedMachine<ReturnType<typeof createBrokerMachine>, BrokerEffect>(createBrokerMachine(), { brokerId: 3, config: defaultBrokerConfig, randomSeed });
   let now = 0;
   const h = {
-    get state() { return JSON.stringify(snapshot.value); },
-    get context() { return snapshot.context; },
-    effects: () => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as BrokerEffect),
+    get state() { return JSON.stringify(host.snapshot.value); },
+    get context() { return host.context; },
+    effects: () => host.effects(),
     told: () => h.effects().filter((e) => e.type === 'replica.metadata'),
     sent: () => h.effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])),
     sentTo: (to: number) => h.effects().flatMap((e) => (e.type === 'send' && e.to === to ? [e.message] : [])),
     /** The delay of the timer just set whose event names `delay` (-1: none). */
-    timerDelay: (delay: string) => last.find((a) => a.type === 'xstate.raise' && String((a.params?.event as { type?: string } | undefined)?.type).includes(delay))?.params?.delay ?? -1,
+    timerDelay: (delay: string) => host.timers().find((t) => t.event.type.includes(delay))?.delayMs ?? -1,
     at(ms: number) { now = ms; return h; },
     send(event: Record<string, unknown>) {
-      [snapshot, actions] = transition(machine, snapshot, { from: 101, nowMs: now, ...event } as never);
-      last = actions as Action[];
+      host.send({ from: 101, nowMs: now, ...event } as never);
       return h;
     },
   };

@@ -1,38 +1,33 @@
 /**
- * The quorum machine on its own, driven through XState's transition() exactly as the simulator
- * drives it: each test sends events and reads the emitted effects and the resulting state.
+ * The quorum machine on its own, on the actor host exactly as the nodes run it
+ * (src/cluster/actor-host.ts): each test sends events and reads the emitted effects and the resulting state.
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import type { HostEvent } from '../../src/cluster/actor-host.js';
+import { HostedMachine } from '../support/hosted-machine.js';
 import { createQuorumMachine, defaultQuorumConfig, quorumView, type QuorumDurable, type QuorumSnapshot, type QuorumVariant } from '../../src/machines/quorum/index.js';
 import type { QuorumEffect } from '../../src/machines/quorum/effects.js';
 import { divergence, endOffsetForEpoch, majorityEndOffset, truncationOffset } from '../../src/machines/quorum/logic.js';
 
-type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string } };
-
 function harness(options: { nodeId?: number; voters?: number[]; durable?: QuorumDurable; variant?: QuorumVariant } = {}) {
-  const machine = createQuorumMachine(options.variant ?? {});
-  let [snapshot, actions] = initialTransition(machine, {
+  const host = new HostedMachine<ReturnType<typeof createQuorumMachine>, QuorumEffect>(createQuorumMachine(options.variant ?? {}), {
     nodeId: options.nodeId ?? 1, voters: options.voters ?? [1, 2, 3], config: defaultQuorumConfig, randomSeed: 42,
     ...(options.durable === undefined ? {} : { durable: options.durable }),
   });
-  let last = actions as Action[];
-  const effects = (): QuorumEffect[] => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as QuorumEffect);
   return {
-    get snapshot(): QuorumSnapshot { return snapshot; },
-    view: () => quorumView(snapshot),
-    effects,
-    sent: () => effects().filter((e) => e.type === 'send').map((e) => (e as { message: { type: string } }).message),
-    timers: () => last.filter((a) => a.type === 'xstate.raise' && a.params?.delay !== undefined),
+    get snapshot(): QuorumSnapshot { return host.snapshot as QuorumSnapshot; },
+    view: () => quorumView(host.snapshot as QuorumSnapshot),
+    effects: () => host.effects(),
+    sent: () => host.effects().filter((e) => e.type === 'send').map((e) => (e as { message: { type: string } }).message),
+    timers: () => host.timers(),
     send(event: Record<string, unknown>) {
-      [snapshot, actions] = transition(machine, snapshot, event as never);
-      last = actions as Action[];
+      host.send(event as HostEvent);
       return this;
     },
     fire(idPart: string) {
-      const timer = last.find((a) => a.type === 'xstate.raise' && String(a.params?.id).includes(idPart));
-      if (timer === undefined) throw new Error(`no timer ${idPart} among ${last.map((a) => a.params?.id).join(', ')}`);
-      return this.send(timer.params?.event as Record<string, unknown>);
+      const timer = host.timer(idPart);
+      if (timer === undefined) throw new Error(`no timer ${idPart} among ${host.timers().map((t) => t.id).join(', ')}`);
+      return this.send(timer.event);
     },
   };
 }
@@ -218,9 +213,9 @@ describe('QUORUM-OBSERVER-1: observers (brokers following the metadata log)', ()
 describe('candidacy, resignation and hand-over', () => {
   const granted = (from: number, epoch: number) => ({ type: 'VoteResponse', from, errorCode: 0, leaderId: -1, leaderEpoch: epoch, voteGranted: true });
   const refused = (from: number, epoch: number) => ({ type: 'VoteResponse', from, errorCode: 0, leaderId: -1, leaderEpoch: epoch, voteGranted: false });
-  const delayOf = (node: ReturnType<typeof harness>, idPart: string) => node.timers().find((a) => String(a.params?.id).includes(idPart))?.params?.delay;
+  const delayOf = (node: ReturnType<typeof harness>, idPart: string) => node.timers().find((t) => t.id.includes(idPart))?.delayMs;
   /** The event a timer scheduled in the last step will raise, kept for firing after later steps. */
-  const timerEvent = (node: ReturnType<typeof harness>, idPart: string) => node.timers().find((a) => String(a.params?.id).includes(idPart))?.params?.event as Record<string, unknown>;
+  const timerEvent = (node: ReturnType<typeof harness>, idPart: string) => node.timers().find((t) => t.id.includes(idPart))?.event as Record<string, unknown>;
 
   it('a candidate refused by a majority backs off (at most electionBackoffMaxMs), then stands in the next epoch (RaftUtil election backoff)', () => {
     const node = harness().fire('electionTimeout').send(refused(2, 1)).send(refused(3, 1));
@@ -233,9 +228,8 @@ describe('candidacy, resignation and hand-over', () => {
 
   it('the election timeout is randomized in [electionTimeoutMs, 2 × electionTimeoutMs)', () => {
     const delays = [1, 2, 3, 4, 5].map((seed) => {
-      const machine = createQuorumMachine();
-      const [, actions] = initialTransition(machine, { nodeId: 1, voters: [1, 2, 3], config: defaultQuorumConfig, randomSeed: seed });
-      return (actions as Action[]).find((a) => String(a.params?.id).includes('electionTimeout'))?.params?.delay as number;
+      const node = new HostedMachine(createQuorumMachine(), { nodeId: 1, voters: [1, 2, 3], config: defaultQuorumConfig, randomSeed: seed });
+      return node.timer('electionTimeout')?.delayMs as number;
     });
     for (const delay of delays) {
       expect(delay).toBeGreaterThanOrEqual(defaultQuorumConfig.electionTimeoutMs);

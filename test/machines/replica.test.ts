@@ -1,39 +1,35 @@
 /**
- * The replica machine on its own, driven through XState's transition() as the simulator drives
- * it: a leader with two followers, produce with each acks setting, fetch checks in Kafka's order,
- * the high watermark, ISR changes, and the follower's truncation on divergence.
+ * The replica machine on its own, on the actor host as the nodes run it: a leader with two
+ * followers, produce with each acks setting, fetch checks in Kafka's order, the high watermark,
+ * ISR changes, and the follower's truncation on divergence.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { initialTransition, transition } from 'xstate';
+import { HostedMachine } from '../support/hosted-machine.js';
 import { createReplicaMachine, currentReplication, defaultReplicaConfig, type ReplicationVariant } from '../../src/machines/replica/machine.js';
 import type { ReplicaEffect } from '../../src/machines/replica/effects.js';
 import { followerTruncationOffset, isCaughtUp, leaderHighWatermark, updateFollowerFetchState } from '../../src/machines/replica/logic.js';
 import { errorCode } from '../../src/protocol/errors.js';
 import type { PartitionRegistration } from '../../src/protocol/metadata/records.js';
 
-type Action = { type: string; params?: { event?: unknown; delay?: number; id?: string; sendId?: string } };
 const address = { topic: 'user_activity', topicId: 'ua', partition: 0 };
 
 function replica(brokerId: number, options: { variant?: ReplicationVariant; log?: { logStartOffset: number; logEndOffset: number; epochCache: { epoch: number; startOffset: number }[] }; hw?: number } = {}) {
-  const machine = createReplicaMachine();
-  let [snapshot, actions] = initialTransition(machine, {
+  const host = new HostedMachine<ReturnType<typeof createReplicaMachine>, ReplicaEffect>(createReplicaMachine(), {
     brokerId, address, config: defaultReplicaConfig, variant: options.variant ?? currentReplication,
     log: { producers: {}, ...(options.log ?? { logStartOffset: 0, logEndOffset: 0, epochCache: [] }) }, highWatermarkCheckpoint: options.hw ?? 0,
   });
-  let last = actions as Action[];
   let now = 0;
-  const effects = (): ReplicaEffect[] => last.filter((a) => a.type === 'xstate.emit').map((a) => a.params?.event as ReplicaEffect);
+  const effects = (): ReplicaEffect[] => host.effects();
   const h = {
-    get context() { return snapshot.context; },
-    get state() { return JSON.stringify(snapshot.value); },
+    get context() { return host.context; },
+    get state() { return JSON.stringify(host.snapshot.value); },
     effects,
     sent: () => effects().flatMap((e) => (e.type === 'send' || e.type === 'send.controller' ? [e.message] : [])),
-    timers: () => last.filter((a) => a.type === 'xstate.raise'),
+    timers: () => host.timers(),
     at(ms: number) { now = ms; return h; },
     send(event: Record<string, unknown>) {
-      [snapshot, actions] = transition(machine, snapshot, { from: 0, nowMs: now, ...event } as never);
-      last = actions as Action[];
+      host.send({ from: 0, nowMs: now, ...event } as never);
       return h;
     },
     metadata(partition: Partial<PartitionRegistration>, minInsyncReplicas = 1) {
@@ -108,9 +104,9 @@ describe('replica machine: the leader', () => {
   it('acks=all times out with REQUEST_TIMED_OUT when followers never fetch', () => {
     const h = replica(1).metadata({});
     h.produce(-1, 9);
-    const timer = h.timers().find((a) => String(a.params?.id).startsWith('produce-timeout'));
-    expect(timer?.params?.delay).toBe(1000);
-    h.send(timer?.params?.event as Record<string, unknown>);
+    const timer = h.timers().find((t) => t.id.startsWith('produce-timeout'));
+    expect(timer?.delayMs).toBe(1000);
+    h.send(timer?.event as Record<string, unknown>);
     expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('REQUEST_TIMED_OUT'));
   });
 

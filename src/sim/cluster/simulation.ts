@@ -54,7 +54,7 @@ import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js'
 import type { GroupCoordinatorConfig } from '../../machines/group/shard.js';
 import { shardViews } from './groups-view.js';
 import { groupInvariantChecks } from '../../../spec/groups/clauses.js';
-import type { ConsumerEvent, GroupsView } from '../../../spec/groups/view.js';
+import type { ConsumerEvent, GroupsView, ShardView } from '../../../spec/groups/view.js';
 import { renderReplicationMessage } from './render.js';
 import { Actor, type ActorSink, type HostEvent, type TimerRequest } from '../../cluster/actor-host.js';
 import { HandOffs } from '../../cluster/hand-offs.js';
@@ -136,6 +136,8 @@ export interface ClusterTraceStep {
   readonly event?: unknown;
   /** The stepper took this item out of queue order (a fork). */
   readonly chosen?: true;
+  /** The event is no queue item: a scenario applied it (a replay applies it again, at its time). */
+  readonly injected?: true;
   readonly violations?: string[];
 }
 
@@ -246,6 +248,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   /** What the step in progress took (the queue item, or a scripted call), and whether it was chosen over the queue's next. */
   private stepEvent: QueueItem | ClusterCall | null = null;
   private stepChosen = false;
+  /** The step's event is no queue item: a scenario applied it (a fault or a call). */
+  private stepInjected = false;
   /** The metadata log's committed truth, applied from whichever node has committed furthest. */
   private truth: MetadataImage = emptyImage;
   private truthOffset = 0;
@@ -253,8 +257,19 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   /** Leader changes committed in this step (REPL-UNCLEAN-1 judges them). */
   private stepElections: LeaderElection[] = [];
   private viewCache: ReplicationView | null = null;
-  private partitionsCache: { offset: number; partitions: Map<string, PartitionStateView> } | null = null;
+  /** The committed image's partitions and brokers as the clauses see them, rebuilt when the image moves. */
+  private committedCache: { offset: number; partitions: Map<string, PartitionStateView>; fencedBrokers: number[]; registeredBrokers: number[]; topicPartitions: Record<string, number> } | null = null;
   private readonly replicaViewCache = new Map<number, readonly ReplicaView[]>();
+  /** Each broker's coordinator shards as the group clauses see them, by the coordinator context they were built from. */
+  private readonly shardViewCache = new Map<number, { context: object; shards: ShardView[] }>();
+  // The view's readers, made once: a closure per step costs an allocation (and, under tsx, a __name call).
+  private readonly uncleanElectionEnabledOf = (key: string): boolean => this.uncleanElectionEnabled(key);
+  private readonly recordAtOf = (broker: number, key: string, offset: number): { epoch: number; value: string | null } | undefined => {
+    const record = this.brokerNode(broker)?.logOf(key)?.recordAt(offset);
+    return record === undefined ? undefined : { epoch: record.epoch, value: record.value };
+  };
+  private readonly logEndOffsetOf = (broker: number, key: string): number => this.brokerNode(broker)?.logOf(key)?.logEndOffset ?? 0;
+  private readonly powerLossesOf = (broker: number): number => this.powerLoss.lossesOf(broker);
   private finished = false;
   /** The producer machine's sends: invoked (waiting for the callback), then judged by PROD-IDEM-1/2. */
   private readonly pendingSends = new Map<number, ProduceOperation>();
@@ -587,6 +602,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.stepCount++;
     this.beginStep();
     this.stepEvent = { kind: 'call', call: 'send', key, ...(value === undefined ? {} : { value }) };
+    this.stepInjected = true;
     const sendId = this.sendRecord(key, value);
     this.settle();
     this.endStep({ kind: 'client', op: 'send', key });
@@ -679,6 +695,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.stepCount++;
     this.beginStep();
     this.stepEvent = call;
+    this.stepInjected = true;
     if (call.call === 'start-consumer') this.startConsumer(call.consumer, call.group, call.delayMs);
     else if (call.call === 'kill-consumer') this.crashConsumer(call.consumer);
     else this.restartConsumer(call.consumer);
@@ -721,18 +738,21 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   }
 
   injectFault(fault: Fault): void {
+    this.stepInjected = true;
     this.apply({ kind: 'fault', fault });
   }
 
   /** Scenario and demo writes: one keyed record with the given acks, now. */
   produce(key: string, acks: number, producer?: ProducerFields): void {
     this.stepEvent = { kind: 'call', call: 'produce', key, acks, ...(producer === undefined ? {} : { producer }) };
+    this.stepInjected = true;
     this.clientStep(this.client.produce(this.clockMs, key, acks, producer), { kind: 'client', op: 'produce', key, acks });
   }
 
   clientOp(op: 'create' | 'metadata' | 'consume'): void {
     const out = op === 'create' ? this.client.createTopic() : op === 'metadata' ? this.client.refreshMetadata() : this.client.consume();
     this.stepEvent = { kind: 'call', call: op };
+    this.stepInjected = true;
     this.clientStep(out, { kind: 'client', op });
   }
 
@@ -1193,13 +1213,21 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.viewCache = null;
     const changes = this.trace === null ? {} : this.stepChanges();
     const view = this.view();
-    for (const r of view.replicas) if (r.role === 'Leader' && r.highWatermark > (this.highestHighWatermark.get(r.key) ?? 0)) this.highestHighWatermark.set(r.key, r.highWatermark);
     const moment = { step: this.stepCount, time: this.clockMs, changedNodes: [...this.stepChanged] };
     const found: string[] = [];
-    for (const check of this.checks) {
-      for (const message of check.observe(view, moment)) {
-        found.push(`${check.clause.id}: ${message}`);
-        this.violate(check.clause.id, check.clause.anomaly, message);
+    // The clauses' view is made of the brokers' replicas and logs and the metadata the nodes
+    // committed: a step that changed no Kafka node (a client's own step, a message to a crashed
+    // node) leaves it as the last judged step left it, and a view judged once has nothing new.
+    if (this.kafkaNodeChanged()) {
+      // Only a broker that changed can have a leader with a higher high watermark than before.
+      for (const r of view.replicas) {
+        if (r.role === 'Leader' && this.stepChanged.has(r.broker) && r.highWatermark > (this.highestHighWatermark.get(r.key) ?? 0)) this.highestHighWatermark.set(r.key, r.highWatermark);
+      }
+      for (const check of this.checks) {
+        for (const message of check.observe(view, moment)) {
+          found.push(`${check.clause.id}: ${message}`);
+          this.violate(check.clause.id, check.clause.anomaly, message);
+        }
       }
     }
     if (this.stepChanged.size > 0 && this.brokers.some((b) => this.stepChanged.has(b))) {
@@ -1214,19 +1242,34 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     if (this.healedAt !== null && this.convergedAt === null && replicationNotConverged(view, this.brokers, this.expectedPartitions(), [...this.lostForGood]) === null) this.convergedAt = this.clockMs;
     const event = this.stepEvent === null ? {} : { event: this.stepEvent };
     const chosen = this.stepChosen ? { chosen: true as const } : {};
+    const injected = this.stepInjected ? { injected: true as const } : {};
     this.stepEvent = null;
     this.stepChosen = false;
-    this.trace?.push({ kind: 'step', step: this.stepCount, time: this.clockMs, ...event, ...chosen, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
+    this.stepInjected = false;
+    this.trace?.push({ kind: 'step', step: this.stepCount, time: this.clockMs, ...event, ...chosen, ...injected, input, effects: this.stepEffects, changes, ...(found.length > 0 ? { violations: found } : {}) });
+  }
+
+  private kafkaNodeChanged(): boolean {
+    for (const id of this.stepChanged) if ((this.places.get(id)?.kafka ?? null) !== null) return true;
+    return false;
   }
 
   /** Every live broker's group coordinator shards, as the group clauses see them. */
   groupsView(): GroupsView {
-    const shards = this.brokers.flatMap((id) => {
-      const coordinator = this.brokerNode(id)?.coordinator;
-      return coordinator === undefined ? [] : shardViews(id, coordinator.context);
-    });
-    const topicPartitions = Object.fromEntries(Object.values(this.truth.topics).map((t) => [t.name, t.partitions.length]));
-    return { shards, topicPartitions };
+    const shards: ShardView[] = [];
+    for (const id of this.brokers) shards.push(...this.shardViewsOf(id));
+    return { shards, topicPartitions: this.committed().topicPartitions };
+  }
+
+  /** A broker's coordinator shards, rebuilt only when its coordinator's context is a new one (snapshots are immutable). */
+  private shardViewsOf(id: number): readonly ShardView[] {
+    const context = this.brokerNode(id)?.coordinator?.context;
+    if (context === undefined) return [];
+    const cached = this.shardViewCache.get(id);
+    if (cached !== undefined && cached.context === context) return cached.shards;
+    const shards = shardViews(id, context);
+    this.shardViewCache.set(id, { context, shards });
+    return shards;
   }
 
   /** unclean.leader.election.enable as the workload created the topic (the judge's knowledge, not the controller's). */
@@ -1240,7 +1283,11 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   /** The committed partitions, rebuilt only when the committed metadata moved. */
   private committedPartitions(): Map<string, PartitionStateView> {
-    if (this.partitionsCache?.offset === this.truthOffset) return this.partitionsCache.partitions;
+    return this.committed().partitions;
+  }
+
+  private committed(): NonNullable<ClusterSimulation['committedCache']> {
+    if (this.committedCache?.offset === this.truthOffset) return this.committedCache;
     const partitions = new Map<string, PartitionStateView>();
     for (const topic of Object.values(this.truth.topics)) {
       topic.partitions.forEach((p, index) => {
@@ -1248,8 +1295,14 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         partitions.set(key, { key, replicas: p.replicas, isr: p.isr, leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch });
       });
     }
-    this.partitionsCache = { offset: this.truthOffset, partitions };
-    return partitions;
+    const brokers = Object.values(this.truth.brokers);
+    this.committedCache = {
+      offset: this.truthOffset, partitions,
+      fencedBrokers: brokers.filter((b) => b.fenced).map((b) => b.brokerId),
+      registeredBrokers: brokers.map((b) => b.brokerId),
+      topicPartitions: Object.fromEntries(Object.values(this.truth.topics).map((t) => [t.name, t.partitions.length])),
+    };
+    return this.committedCache;
   }
 
   /** A broker's replicas as the clauses see them, rebuilt only for a broker that changed this step. */
@@ -1272,24 +1325,20 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   }
 
   private buildView(): ReplicationView {
-    const partitions = this.committedPartitions();
+    const committed = this.committed();
     const replicas: ReplicaView[] = [];
     for (const id of this.brokers) replicas.push(...this.replicaViewsOf(id));
-    const brokers = Object.values(this.truth.brokers);
     return {
-      partitions,
+      partitions: committed.partitions,
       replicas,
-      fencedBrokers: brokers.filter((b) => b.fenced).map((b) => b.brokerId),
-      registeredBrokers: brokers.map((b) => b.brokerId),
+      fencedBrokers: committed.fencedBrokers,
+      registeredBrokers: committed.registeredBrokers,
       uncleanPartitions: this.unclean,
       elections: this.stepElections,
-      uncleanElectionEnabled: (key) => this.uncleanElectionEnabled(key),
-      recordAt: (broker, key, offset) => {
-        const record = this.brokerNode(broker)?.logOf(key)?.recordAt(offset);
-        return record === undefined ? undefined : { epoch: record.epoch, value: record.value };
-      },
-      logEndOffsetOf: (broker, key) => this.brokerNode(broker)?.logOf(key)?.logEndOffset ?? 0,
-      powerLossesOf: (broker) => this.powerLoss.lossesOf(broker),
+      uncleanElectionEnabled: this.uncleanElectionEnabledOf,
+      recordAt: this.recordAtOf,
+      logEndOffsetOf: this.logEndOffsetOf,
+      powerLossesOf: this.powerLossesOf,
     };
   }
 
