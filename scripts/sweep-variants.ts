@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findVariant, variants } from '../src/variants.js';
 
-const ISSUE_18_VARIANTS = ['elect-outside-isr', 'producer-state-one-batch', 'retention-past-high-watermark', 'no-generation-bump', 'stale-generation-commits', 'range-drops-remainder'];
+const ISSUE_18_VARIANTS = ['elect-outside-isr', 'producer-state-one-batch', 'retention-past-high-watermark', 'no-generation-bump', 'stale-generation-commits', 'range-drops-remainder', 'ack-below-min-isr'];
 
 interface Row {
   readonly variant: string;

@@ -121,6 +121,15 @@ export const variants: readonly Variant[] = [
     deviations: { acceptStaleGenerationCommits: true },
   },
   {
+    name: 'ack-below-min-isr',
+    description: 'the leader ignores min.insync.replicas: with the ISR shrunk to itself it acknowledges acks=all writes (Partition.appendRecordsToLeader answers NOT_ENOUGH_REPLICAS) and moves the high watermark, so one power loss loses writes Kafka would have refused',
+    breaks: 'REPL-ACK-1',
+    quorum: {},
+    replication: currentReplication,
+    model: 'replication',
+    deviations: { ignoreMinInsyncReplicas: true },
+  },
+  {
     name: 'range-drops-remainder',
     description: "the KIP-848 server-side range assignor gives the P % M remainder partitions to no member instead of one more each to the first members",
     breaks: 'CG-ASSIGN-2',

@@ -116,7 +116,7 @@ export const CommittedBelowHighWatermark: Clause = {
 export const ResumeFromCommitted: Clause = {
   id: 'CG-RESUME-1',
   title: 'After a rebalance or failover, consumption resumes from the last commit',
-  statement: 'A consumer that adopts a committed offset for a newly assigned partition adopts one at least as high as every commit of that partition acknowledged before it asked (OffsetFetch), across rebalances and coordinator failover: nothing committed is lost or skipped back over.',
+  statement: 'A consumer that adopts a committed offset for a newly assigned partition adopts one at least as high as every commit of that partition acknowledged before it asked (OffsetFetch), across rebalances and coordinator failover: nothing committed is lost or skipped back over. Except commits acknowledged before every ISR member of the group\'s __consumer_offsets partition lost power at one moment: offsets are records of that partition, and with Kafka\'s default flush policy what none of its replicas flushed is gone (the window REPL-LOG-1 allows).',
   source: 'protocol-rules B.1 (offsets are records in __consumer_offsets, reloaded on failover), B.8; CoordinatorRuntime (answers after the high watermark)',
   kind: 'history',
   anomaly: 'lost-commit',
@@ -511,7 +511,15 @@ export function checkCommittedBelowHighWatermark(history: readonly ConsumerEvent
  * OffsetFetch; an auto.offset.reset there instead means those commits were not found. (One group
  * per run: the history is the group's.)
  */
-export function checkResumeFromCommitted(history: readonly ConsumerEvent[]): HistoryResult {
+/**
+ * Where the fault history shows the group's __consumer_offsets partition losing what its whole ISR
+ * had not flushed (every member lost power at one moment, Kafka's default flush policy): the
+ * latest such moment at or before `atMs`, widened by how long an answer may be in flight (a commit
+ * acknowledged that soon after may have been written before it), or null.
+ */
+export type OffsetsLostBefore = (atMs: number) => number | null;
+
+export function checkResumeFromCommitted(history: readonly ConsumerEvent[], offsetsLostBefore: OffsetsLostBefore = () => null, allowed: string[] = []): HistoryResult {
   const anomalies: string[] = [];
   const acknowledged: { partition: string; offset: number; time: number }[] = [];
   const askedAt = new Map<number, number>();
@@ -522,7 +530,13 @@ export function checkResumeFromCommitted(history: readonly ConsumerEvent[]): His
     if (e.type === 'assigned') for (const p of e.partitions) fresh.add(`${e.consumer}/${p}`);
     if (e.type !== 'position' || !fresh.delete(`${e.consumer}/${e.partition}`) || e.reason === 'seek') continue;
     const asked = askedAt.get(e.consumer) ?? e.time;
-    const before = acknowledged.filter((c) => c.partition === e.partition && c.time < asked);
+    const all = acknowledged.filter((c) => c.partition === e.partition && c.time < asked);
+    // Commits written before a power loss of the whole offsets ISR may be gone: only those after it are owed.
+    const lostBefore = offsetsLostBefore(asked);
+    const before = lostBefore === null ? all : all.filter((c) => c.time > lostBefore);
+    if (before.length < all.length && (e.reason === 'reset' || e.offset < Math.max(...all.map((c) => c.offset)))) {
+      allowed.push(`consumer ${e.consumer} ${e.partition} at t=${e.time}: ${e.reason === 'reset' ? `reset to ${e.offset}` : `resumed at ${e.offset}`} below commits acknowledged before t=${lostBefore}, when every ISR member of the group's __consumer_offsets partition lost power before flushing them`);
+    }
     if (before.length === 0) continue;
     const highest = Math.max(...before.map((c) => c.offset));
     if (e.reason === 'reset') anomalies.push(`consumer ${e.consumer} ${e.partition} at t=${e.time}: reset to ${e.offset} (auto.offset.reset) although ${highest} had been committed and acknowledged before it asked (t=${asked})`);
@@ -532,6 +546,6 @@ export function checkResumeFromCommitted(history: readonly ConsumerEvent[]): His
 }
 
 /** The consumer history clauses, in the order of groupClauses. */
-export function checkConsumerHistory(history: readonly ConsumerEvent[]): HistoryResult[] {
-  return [checkConsumedInOrder(history), checkCommittedBelowHighWatermark(history), checkResumeFromCommitted(history)];
+export function checkConsumerHistory(history: readonly ConsumerEvent[], offsetsLostBefore: OffsetsLostBefore = () => null, allowed: string[] = []): HistoryResult[] {
+  return [checkConsumedInOrder(history), checkCommittedBelowHighWatermark(history), checkResumeFromCommitted(history, offsetsLostBefore, allowed)];
 }

@@ -53,7 +53,7 @@ export const HighWatermarkWithinIsr: Clause = {
 export const LogsAgreeBelowHighWatermark: Clause = {
   id: 'REPL-LOG-1',
   title: "Replicas' logs agree below the high watermark",
-  statement: 'For every partition and offset, every replica whose high watermark is above the offset holds the same record there (same value, same leader epoch): committed data never diverges (StrongIsr, the agreement half).',
+  statement: 'For every partition and offset, every replica whose high watermark is above the offset holds the same record there (same value, same leader epoch): committed data never diverges (StrongIsr, the agreement half). Except where the fault history shows every ISR member losing power at one moment: with Kafka\'s default flush policy each restarts with only its flushed prefix, any of them may lead, and the offsets from the lowest of their recovery points to the highest of their log ends may be written anew (KIP-966 closes that window).',
   source: 'hachikuji/kafka-specification StrongIsr and WeakIsr; Vanlightly/kafka-tlaplus kraft replication; KIP-101, KIP-279, KIP-320',
   kind: 'invariant',
   anomaly: 'log-divergence',
@@ -80,7 +80,7 @@ export const AcknowledgedWritesDurable: Clause = {
 export const ReadRecordsStay: Clause = {
   id: 'REPL-READ-1',
   title: 'A record a consumer read stays at its offset',
-  statement: 'Every record a consumer received (always below the high watermark) is in the final log at the same offset with the same value.',
+  statement: 'Every record a consumer received (always below the high watermark) is in the final log at the same offset with the same value, unless every ISR member lost power at one moment after it was read with the offset above the lowest of their recovery points (the window REPL-LOG-1 allows).',
   source: 'protocol-rules D.1 (consumers read below the high watermark); FETCH-1',
   kind: 'history',
   anomaly: 'lost-write',
@@ -262,10 +262,19 @@ function highWatermarkCheck(): InvariantCheck<ReplicationView> {
 function agreementCheck(): InvariantCheck<ReplicationView> {
   const agreed = new Map<string, Map<number, { epoch: number; value: string | null; broker: number }>>();
   const checkedTo = new Map<string, number>();
+  let lossesSeen = 0;
   return {
     clause: LogsAgreeBelowHighWatermark,
     observe(view, moment: Moment) {
       const out: string[] = [];
+      // Every ISR member lost power at once: what none of them had flushed may be written anew, so what was agreed there is forgotten.
+      const losses = view.isrPowerLosses ?? [];
+      for (; lossesSeen < losses.length; lossesSeen++) {
+        const loss = losses[lossesSeen]!;
+        const byOffset = agreed.get(loss.key);
+        for (const offset of byOffset?.keys() ?? []) if (offset >= loss.fromOffset) byOffset!.delete(offset);
+        for (const [id, to] of checkedTo) if (id.endsWith(`/${loss.key}`)) checkedTo.set(id, Math.min(to, loss.fromOffset));
+      }
       for (const r of view.replicas) {
         if (!moment.changedNodes.includes(r.broker)) continue;
         if (view.uncleanPartitions.has(r.key)) {
@@ -284,6 +293,11 @@ function agreementCheck(): InvariantCheck<ReplicationView> {
           const first = byOffset.get(offset);
           if (first === undefined) byOffset.set(offset, { ...record, broker: r.broker });
           else if (first.epoch !== record.epoch || first.value !== record.value) {
+            // A replica not yet truncated to the new leader still holds what the power loss took from the ISR: the newer record wins.
+            if (losses.some((l) => l.key === r.key && offset >= l.fromOffset && offset < l.toOffset)) {
+              byOffset.set(offset, { ...record, broker: r.broker });
+              continue;
+            }
             out.push(`${r.key} offset ${offset}: broker ${r.broker} has ${record.value}@e${record.epoch} below its high watermark ${r.highWatermark}, broker ${first.broker} had ${first.value}@e${first.epoch}`);
           }
         }
@@ -382,11 +396,16 @@ export function describeAllowedLosses(lost: readonly LostWrite[], shown = 5): st
 const reasonKind = (reason: string): string => reason.replace(/\[[^\]]*\]/g, '[..]').replace(/\b\d+ms\b/g, '..ms').split(/:| \(/)[0]!.trim();
 
 /** A loss Kafka allows for a reason outside the logs (every ISR member lost power before flushing): the reason, or null. */
-export type LossAllowance = (partition: string, offset: number, ackedAtMs: number) => string | null;
+export type LossAllowance = (partition: string, offset: number, ackedAtMs: number, sentAtMs: number) => string | null;
+/** Why a record read at `readAtMs` may since have been rewritten (every ISR member lost power after it), or null. */
+export type ReadAllowance = (partition: string, offset: number, readAtMs: number) => string | null;
 
 /** REPL-ACK-1 and REPL-READ-1: acknowledged (acks=all) and consumed records against the final logs. */
-export function checkDurability(history: readonly ProduceOperation[], consumed: readonly ConsumeEvent[], finalView: ReplicationView, allowance: LossAllowance = () => null): { acked: HistoryResult; read: HistoryResult; lost: LostWrite[] } {
+export function checkDurability(history: readonly ProduceOperation[], consumed: readonly ConsumeEvent[], finalView: ReplicationView, allowance: LossAllowance = () => null, readAllowance: ReadAllowance = () => null): { acked: HistoryResult; read: HistoryResult; lost: LostWrite[]; readAllowed: string[] } {
+  const readAllowed: string[] = [];
   const lost: LostWrite[] = [];
+  const sentAt = new Map<string, number>();
+  for (const op of history) if (op.type === 'invoke') sentAt.set(`${op.partition}/${op.value}`, op.time);
   const readLost: string[] = [];
   const finalRecord = (key: string, offset: number) => {
     const p = finalView.partitions.get(key);
@@ -405,13 +424,18 @@ export function checkDurability(history: readonly ProduceOperation[], consumed: 
     const record = finalRecord(op.partition, op.offset);
     if (record?.value !== op.value) {
       const unclean = finalView.uncleanPartitions.has(op.partition);
-      const reason = unclean ? 'lost to an unclean leader election the topic allows' : allowance(op.partition, op.offset, op.time);
+      const reason = unclean ? 'lost to an unclean leader election the topic allows' : allowance(op.partition, op.offset, op.time, sentAt.get(`${op.partition}/${op.value}`) ?? op.time);
       lost.push({ partition: op.partition, offset: op.offset, value: op.value, found: record === undefined ? 'nothing' : `${record.value}`, allowed: reason !== null, ...(reason !== null ? { reason } : {}) });
     }
   }
   for (const event of consumed) {
     if (event.type !== 'record' || finalView.uncleanPartitions.has(event.partition) || deletedByRetention(event.partition, event.offset)) continue;
     const record = finalRecord(event.partition, event.offset);
+    const rewritten = record?.value === event.value ? null : readAllowance(event.partition, event.offset, event.time);
+    if (rewritten !== null) {
+      readAllowed.push(`${event.partition} offset ${event.offset}: read ${event.value}, final log has ${record === undefined ? 'nothing' : record.value}: ${rewritten}`);
+      continue;
+    }
     if (record !== undefined && record.value !== event.value) readLost.push(`${event.partition} offset ${event.offset}: read ${event.value}, final log has ${record.value}`);
     if (record === undefined) {
       const p = finalView.partitions.get(event.partition);
@@ -424,6 +448,7 @@ export function checkDurability(history: readonly ProduceOperation[], consumed: 
     acked: { clauseId: AcknowledgedWritesDurable.id, verdict: unexplained.length > 0 ? 'invalid' : 'valid', anomalies: unexplained.map((l) => `${l.partition} offset ${l.offset}: acknowledged ${l.value}, final log has ${l.found}`) },
     read: { clauseId: ReadRecordsStay.id, verdict: readLost.length > 0 ? 'invalid' : 'valid', anomalies: readLost },
     lost,
+    readAllowed,
   };
 }
 

@@ -67,6 +67,13 @@ export interface ReplicationView {
    * flushed); absent where no power is ever lost. From the faults injected, never from the broker.
    */
   powerLossesOf?(broker: number): number;
+  /**
+   * Each moment so far at which every member of a partition's committed ISR lost power at once,
+   * in time order, with the offsets its log may have lost: from the lowest recovery point of those
+   * members (any of them may lead next; the others truncate to it) to the highest log end offset.
+   * From the faults injected and the committed ISR, never from the broker; absent where none.
+   */
+  readonly isrPowerLosses?: readonly { readonly key: string; readonly atMs: number; readonly fromOffset: number; readonly toOffset: number }[];
 }
 
 /** One produce in a history: invoked, then ok (with its offset), fail (certainly not written) or info (unknown). */

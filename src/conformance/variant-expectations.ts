@@ -17,6 +17,7 @@ export const UNREACHED: Readonly<Record<string, string>> = {
   'no-epoch-fencing': 'needs a stale leader and a follower reconciling with it (a partition of the network); not reachable through the client APIs',
   'elect-outside-isr': 'needs every ISR member down while an out-of-sync replica lives; the suite kills no broker without --faults process',
   'retention-past-high-watermark': 'needs retention to run while the high watermark lags the log end (a slow follower); the live cluster replicates in-process within milliseconds',
+  'ack-below-min-isr': 'needs the ISR shrunk below min.insync.replicas and then a power loss of its one member (the lost acknowledged writes show the departure); the suite kills no broker without --faults process, and no fault of it loses a page cache',
   'range-drops-remainder': 'a KIP-848 server-side assignor: `kspec up` does not serve ConsumerGroupHeartbeat, so consumer-groups/member-epochs is not applicable',
 };
 
@@ -30,8 +31,9 @@ export interface VariantExpectation {
 }
 
 export function expectationFor(variant: Variant, checks: readonly Check[]): VariantExpectation {
-  const mustFail = variant.breaks === null ? [] : checks.filter((c) => c.clauses.includes(variant.breaks!)).map((c) => c.id);
   const unreached = UNREACHED[variant.name];
+  // A variant listed as unreached may break a clause some checks name (ack-below-min-isr: REPL-ACK-1) without their short live runs reaching it.
+  const mustFail = variant.breaks === null || unreached !== undefined ? [] : checks.filter((c) => c.clauses.includes(variant.breaks!)).map((c) => c.id);
   return { variant: variant.name, breaks: variant.breaks, mustFail, ...(unreached === undefined ? {} : { unreached }) };
 }
 

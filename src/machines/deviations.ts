@@ -15,6 +15,8 @@ export interface Deviations {
   readonly noGenerationBumpOnJoin?: boolean;
   /** Group coordinator: an OffsetCommit from an older generation is accepted instead of ILLEGAL_GENERATION. */
   readonly acceptStaleGenerationCommits?: boolean;
+  /** Leader replica: min.insync.replicas is taken as 1 (acks=all acknowledged, and the high watermark moved, with an ISR of one). */
+  readonly ignoreMinInsyncReplicas?: boolean;
   /** Server-side range assignor: the remainder partitions (P % C) are given to no one instead of one each to the first members. */
   readonly rangeDropsRemainder?: boolean;
 }

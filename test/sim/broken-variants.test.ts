@@ -26,14 +26,14 @@ function referenceClausesBroken(seed: number, untilMs: number): string[] {
 /** A variant, a seed its sweep caught it on, why the seed reaches it, and the clause it breaks first when not its own. */
 const caught: readonly [string, number, string, string?][] = [
   ['elect-outside-isr', 51, 'the ISR shrank to broker 2, which then crashed: the controller elects outside it (REPL-UNCLEAN-1)'],
-  // stale-generation-commits is caught by the sweep on few seeds (1 of 40), and the consumer's move from a 20 ms tick to
-  // Kafka's timers changed which: seed 92 caught it before and no longer does. Until a seed is found again, the wire-level
-  // proof is test/conformance/variants.test.ts (kspec up --variant stale-generation-commits fails CG-COMMIT-3's checks).
+  ['stale-generation-commits', 49, 'the one consumer holding the partition stops past its session timeout and, woken, commits with its old generation (CG-COMMIT-3)'],
+  ['ack-below-min-isr', 3, 'the ISR shrinks to one broker with min.insync.replicas=2, which acknowledges acks=all writes and then loses power (REPL-ACK-1)'],
   ['range-drops-remainder', 60, 'KIP-848 range with 3 partitions and 2 members: the third partition goes to no one (CG-ASSIGN-2)'],
   ['producer-state-one-batch', 5, 'a retry of a batch the leader holds is answered OUT_OF_ORDER_SEQUENCE_NUMBER (PROD-DEDUP-1)'],
   ['no-generation-bump', 10, 'a classic join phase completes without a new generation (CG-GEN-1)'],
-  // Its own clause, REPL-RET-1, judges the log start; on this seed an ISR member's log, cut past the high watermark, ends below the leader's first.
-  ['retention-past-high-watermark', 10, 'retention (retention.ms=2000, retention.bytes=2048, 2 KB segments) deletes past the high watermark: an ISR member ends below the leader\'s (REPL-HW-1)', 'REPL-HW-1'],
+  // Its own clause, REPL-RET-1, judges the log start; on this seed (its schedule now with a whole-ISR power loss) the leader's
+  // committed log, cut past the high watermark, shows one producer's sequences with a gap first.
+  ['retention-past-high-watermark', 10, 'retention (retention.ms=2000, retention.bytes=2048, 2 KB segments) deletes past the high watermark: batches of the committed log go, leaving a gap in a producer\'s sequences (PROD-SEQ-1)', 'PROD-SEQ-1'],
 ];
 
 describe('broken brokers the sweep catches on its own', () => {

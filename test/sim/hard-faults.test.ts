@@ -7,7 +7,7 @@ import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
 import { clusterExploreOptions } from '../../src/sim/cluster/run.js';
 import { clusterOptionsFromSeed } from '../../src/sim/cluster/options.js';
 import { lastIsrMemberCrashFaults, lostBrokerFaults, withHardFaults } from '../../src/sim/cluster/hard-faults.js';
-import { zombiePauses } from '../../src/sim/cluster/zombies.js';
+import { zombiePlan, zombieVictims } from '../../src/sim/cluster/zombies.js';
 
 describe('a broker lost for good', () => {
   it('the seed draws it for about a fifth of the seeds with faults, after the topic exists, and never without faults', () => {
@@ -72,15 +72,24 @@ describe('the last ISR member crashes (and comes back)', () => {
 describe('zombie consumers', () => {
   it('most group seeds pause one consumer or all of them past the session timeout, after the group formed and waking before the safety phase ends', () => {
     const withGroup = Array.from({ length: 100 }, (_, i) => clusterOptionsFromSeed(i + 1)).filter((o) => o.group !== null);
-    const paused = withGroup.map((o) => ({ o, pauses: zombiePauses(o, 1_500) })).filter(({ pauses }) => pauses.length > 0);
-    expect(paused.length).toBeGreaterThan(withGroup.length / 2);
-    expect(paused.some(({ o, pauses }) => pauses.length === o.group!.consumers && pauses.length > 1)).toBe(true);
-    for (const { o, pauses } of paused) {
-      for (const z of pauses) {
-        expect(z.pauseMs).toBeGreaterThan(1_500);
-        expect(z.atMs).toBeGreaterThanOrEqual(5_000);
-        expect(z.atMs + z.pauseMs).toBeLessThanOrEqual(o.safetyPhaseMs);
-      }
+    const planned = withGroup.map((o) => ({ o, plan: zombiePlan(o, 1_500) })).filter(({ plan }) => plan !== null);
+    expect(planned.length).toBeGreaterThan(withGroup.length / 2);
+    expect(planned.some(({ plan }) => plan!.wholeHost)).toBe(true);
+    expect(planned.some(({ plan }) => !plan!.wholeHost)).toBe(true);
+    for (const { o, plan } of planned) {
+      expect(plan!.pauseMs).toBeGreaterThan(1_500);
+      expect(plan!.atMs).toBeGreaterThanOrEqual(5_000);
+      expect(plan!.atMs + plan!.pauseMs).toBeLessThanOrEqual(o.safetyPhaseMs);
     }
+  });
+
+  it('a lone zombie is a consumer that holds partitions when it stops; a whole host stops every consumer', () => {
+    const lone = { atMs: 6_000, pauseMs: 2_000, wholeHost: false };
+    // Consumer 91 owns nothing (3 consumers, 1 partition): a pick among all would often choose it.
+    for (const pick of [0, 0.4, 0.99]) expect(zombieVictims({ ...lone, pick }, [91, 92, 93], [93])).toEqual([93]);
+    expect(zombieVictims({ ...lone, pick: 0.99 }, [91, 92, 93], [92, 93])).toEqual([93]);
+    expect(zombieVictims({ ...lone, pick: 0 }, [91, 92, 93], [92, 93])).toEqual([92]);
+    expect(zombieVictims({ ...lone, pick: 0.5 }, [91, 92], [])).toEqual([91]);
+    expect(zombieVictims({ ...lone, wholeHost: true, pick: 0.5 }, [91, 92, 93], [92])).toEqual([91, 92, 93]);
   });
 });

@@ -159,7 +159,8 @@ const unknownPartition: PartitionRegistration = { replicas: [], isr: [], leader:
 const maximalIsr = (context: ReplicaContext): readonly number[] =>
   context.pendingIsr === null ? context.partition.isr : [...new Set([...context.partition.isr, ...context.pendingIsr.newIsr])];
 
-const minIsr = (context: ReplicaContext): number => effectiveMinIsr(context.minInsyncReplicas, context.partition.replicas.length);
+// Variant ack-below-min-isr: min.insync.replicas is ignored (Partition.appendRecordsToLeader's NOT_ENOUGH_REPLICAS, and KAFKA-15583's frozen high watermark, never happen).
+const minIsr = (context: ReplicaContext): number => (context.variant.deviations?.ignoreMinInsyncReplicas === true ? 1 : effectiveMinIsr(context.minInsyncReplicas, context.partition.replicas.length));
 
 /** Partition.checkCurrentLeaderEpoch: a request naming an older epoch is fenced; a newer one means this broker is behind. */
 function epochError(context: ReplicaContext, requestEpoch: number, fenced: boolean): number | null {

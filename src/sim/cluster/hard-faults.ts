@@ -4,7 +4,7 @@
  * - a broker lost for good: it crashes during the safety phase and heal-all leaves it down, so the
  *   liveness phase must show the rest of the cluster electing, shrinking ISRs and taking writes
  *   without it (REPL-LIVE-1, REPL-LIVE-2);
- * - a power loss of several brokers at once: each loses what it had not flushed (Kafka's default
+ * - a power loss of every ISR member at once: each loses what it had not flushed (Kafka's default
  *   flush.messages leaves that to the OS), which can lose acknowledged writes Kafka allows to be lost.
  * Each is drawn from its own stream of the seed, so that every other draw of a seed is unchanged.
  */
@@ -75,9 +75,55 @@ export function lastIsrMemberCrashFaults(options: ClusterOptions): TimedFault[] 
   ];
 }
 
+/** Share of seeds with faults (and neither hard fault above) whose brokers lose power together. */
+const ISR_POWER_LOSS_SHARE = 0.5;
+/** Share of those where the ISR first shrinks to one broker, which alone loses power; in the rest every broker does. */
+const LONE_ISR_SHARE = 0.6;
+/** How long the ISR stays shrunk to one broker before it loses power: a broker session to fence the others, then seconds of writes on a one-member ISR. */
+const LONE_ISR_MS = 5_000;
+const POWER_DOWN_MIN_MS = 1_000;
+const POWER_DOWN_MAX_MS = 3_000;
+
+/**
+ * Every ISR member loses power at one moment, and with Kafka's default flush policy
+ * (flush.messages and flush.ms left to the OS) each restarts with only what it had flushed: the
+ * window in which Kafka loses acknowledged writes (KIP-966 is the later fix), which the clauses
+ * must allow and nothing else. Two shapes:
+ * - the ISR shrinks to one broker first (every other broker crashes, the controller fences them),
+ *   so that with min.insync.replicas=1 acks=all writes are acknowledged by that one member alone;
+ *   5 s later the others restart and the lone member loses power, for 1 to 3 s. With
+ *   min.insync.replicas=2 those writes must be refused (NOT_ENOUGH_REPLICAS): a broker that
+ *   acknowledges them anyway loses them with no allowance.
+ * - every broker loses power at once (a rack or data-centre outage) and comes back 1 to 3 s later,
+ *   each at its own moment.
+ */
+export function isrPowerLossFaults(options: ClusterOptions): TimedFault[] {
+  if (options.faults.meanIntervalMs === 0) return [];
+  const random = Random.stream(options.seed, 'cluster-isr-power-loss');
+  if (!random.chance(ISR_POWER_LOSS_SHARE)) return [];
+  const brokers = brokerIds(options);
+  const earliestMs = LOST_AFTER_MS + LONE_ISR_MS;
+  const atMs = random.int(earliestMs, Math.max(earliestMs, options.safetyPhaseMs - POWER_DOWN_MAX_MS - 1_000));
+  if (!random.chance(LONE_ISR_SHARE)) {
+    return [
+      ...brokers.map((b): TimedFault => ({ atMs, fault: { kind: 'power-loss', node: b } })),
+      ...brokers.map((b): TimedFault => ({ atMs: atMs + random.int(POWER_DOWN_MIN_MS, POWER_DOWN_MAX_MS), fault: { kind: 'restart', node: b } })),
+    ];
+  }
+  const node = random.pick(brokers);
+  const others = brokers.filter((b) => b !== node);
+  return [
+    ...others.map((b): TimedFault => ({ atMs: atMs - LONE_ISR_MS, fault: { kind: 'crash', node: b } })),
+    ...others.map((b): TimedFault => ({ atMs, fault: { kind: 'restart', node: b } })),
+    { atMs, fault: { kind: 'power-loss', node } },
+    { atMs: atMs + random.int(POWER_DOWN_MIN_MS, POWER_DOWN_MAX_MS), fault: { kind: 'restart', node } },
+  ];
+}
+
 /** The seed's schedule with its hard faults merged in, in time order (a stable sort keeps same-time faults in order). */
 export function withHardFaults(options: ClusterOptions, schedule: readonly TimedFault[]): TimedFault[] {
   const lost = lostBrokerFaults(options);
-  const hard = lost.length > 0 ? lost : lastIsrMemberCrashFaults(options);
+  const lastIsr = lost.length > 0 ? [] : lastIsrMemberCrashFaults(options);
+  const hard = lost.length > 0 ? lost : lastIsr.length > 0 ? lastIsr : isrPowerLossFaults(options);
   return [...schedule, ...hard].sort((a, b) => a.atMs - b.atMs);
 }

@@ -1,20 +1,50 @@
 /**
- * REPL-ACK-1's second allowance: with Kafka's default flush.messages, an acks=all write is
- * acknowledged once every ISR member holds it in its page cache, not on disk. When every member of
- * the ISR loses power at one moment before flushing it, the write is gone on every replica that
- * could be elected cleanly, and Kafka allows that loss (KIP-966 is the later fix). This watch
- * notes, at each power loss, the partition's ISR (from the committed metadata) and the node's
- * recovery point (what its disk holds), and answers whether a lost write is explained.
+ * What the fault history says about power losses, for the clauses that must allow what Kafka's
+ * default flush policy loses. With flush.messages left to the OS, a replica holds what it has
+ * not flushed only in the page cache: acks=all is acknowledged once every ISR member holds a write
+ * there, not on disk. When every member of a partition's ISR loses power at one moment, each
+ * restarts with only its flushed prefix; the controller may elect any of them (they are all still
+ * in the ISR) and the others truncate to it, so every offset at or above the lowest of their
+ * recovery points may be rewritten. Kafka allows that loss (KIP-966's unclean-shutdown handling
+ * is the later fix). This watch notes, at each power loss, each partition's ISR (from the
+ * committed metadata) and the node's recovery point and log end offset, and each committed ISR
+ * change; never the broker's own account of what it lost.
  */
 export interface PowerLossNote {
   readonly atMs: number;
   readonly node: number;
-  /** Per partition: its ISR in the committed metadata, and this node's recovery point (flushed offset). */
-  readonly partitions: ReadonlyMap<string, { readonly isr: readonly number[]; readonly recoveryPoint: number }>;
+  /** Per partition: its ISR in the committed metadata, and this node's recovery point (flushed offset) and log end offset. */
+  readonly partitions: ReadonlyMap<string, { readonly isr: readonly number[]; readonly recoveryPoint: number; readonly logEndOffset?: number }>;
 }
+
+/** A moment every ISR member of a partition lost power, and from which offset its log may be rewritten. */
+export interface IsrPowerLoss {
+  readonly key: string;
+  readonly atMs: number;
+  readonly isr: readonly number[];
+  /** The lowest recovery point among the ISR members: any of them may lead next, the others truncate to it. */
+  readonly fromOffset: number;
+  /** The highest log end offset among them: nothing at or above it was lost (none of them had it). */
+  readonly toOffset: number;
+}
+
+/**
+ * How long a fetch response may be on its way to a consumer: a record read at t was in the log at
+ * t minus this, so a power loss that late may have taken it (the network's delays are a few ms).
+ */
+export const RESPONSE_IN_FLIGHT_MS = 1_000;
+
+/**
+ * How long a leader may act on an ISR the metadata log has already replaced: a broker applies a
+ * committed ISR change only once it has fetched and replayed it (ReplicaManager.applyDelta).
+ */
+export const ISR_PROPAGATION_MS = 1_000;
 
 export class PowerLossWatch {
   private readonly notes: PowerLossNote[] = [];
+  private readonly isrSizes = new Map<string, { atMs: number; size: number }[]>();
+  /** Every whole-ISR power loss so far, in time order (the clauses read it through the view). */
+  readonly isrLosses: IsrPowerLoss[] = [];
 
   /** How many times `node` has lost power so far. */
   lossesOf(node: number): number {
@@ -26,22 +56,59 @@ export class PowerLossWatch {
     this.notes.push(note);
   }
 
-  /**
-   * Why the write acknowledged at `ackedAtMs` at `offset` of `partition` may be lost, or null: at
-   * some moment after its acknowledgement, every member of the partition's ISR lost power at once
-   * with the write above its recovery point.
-   */
-  allowance(partition: string, offset: number, ackedAtMs: number): string | null {
-    const moments = [...new Set(this.notes.filter((n) => n.atMs >= ackedAtMs).map((n) => n.atMs))];
-    for (const atMs of moments) {
-      const group = this.notes.filter((n) => n.atMs === atMs);
-      const isr = group[0]?.partitions.get(partition)?.isr ?? [];
-      const unflushedOnAll = isr.length > 0 && isr.every((member) => {
-        const lost = group.find((n) => n.node === member)?.partitions.get(partition);
-        return lost !== undefined && lost.recoveryPoint <= offset;
-      });
-      if (unflushedOnAll) return `every ISR member [${isr.join(',')}] lost power at ${atMs}ms before flushing it (flush.messages left to the OS: acks=all acknowledges page-cache copies)`;
+  /** Every node that loses power at this moment has been noted: record the partitions whose whole ISR went down. */
+  momentEnded(atMs: number): void {
+    const group = this.notes.filter((n) => n.atMs === atMs);
+    const keys = new Set(group.flatMap((n) => [...n.partitions.keys()]));
+    for (const key of keys) {
+      if (this.isrLosses.some((l) => l.key === key && l.atMs === atMs)) continue;
+      const isr = group[0]?.partitions.get(key)?.isr ?? [];
+      const lost = isr.map((member) => group.find((n) => n.node === member)?.partitions.get(key));
+      if (isr.length === 0 || lost.some((l) => l === undefined)) continue;
+      const fromOffset = Math.min(...lost.map((l) => l!.recoveryPoint));
+      const toOffset = Math.max(...lost.map((l) => l!.logEndOffset ?? Number.MAX_SAFE_INTEGER));
+      if (fromOffset < toOffset) this.isrLosses.push({ key, atMs, isr, fromOffset, toOffset });
     }
-    return null;
+  }
+
+  /** The committed metadata changed a partition's ISR (to `size` members) at `atMs`. */
+  isrCommitted(key: string, size: number, atMs: number): void {
+    const sizes = this.isrSizes.get(key) ?? [];
+    if (sizes.at(-1)?.size === size) return;
+    sizes.push({ atMs, size });
+    this.isrSizes.set(key, sizes);
+  }
+
+  /** The largest committed ISR of `key` at any moment of [fromMs, toMs]. */
+  private largestIsr(key: string, fromMs: number, toMs: number): number {
+    const sizes = this.isrSizes.get(key) ?? [];
+    let largest = 0;
+    sizes.forEach((s, i) => {
+      const until = sizes[i + 1]?.atMs ?? Number.POSITIVE_INFINITY;
+      if (s.atMs <= toMs && until >= fromMs) largest = Math.max(largest, s.size);
+    });
+    return largest;
+  }
+
+  /** The whole-ISR power loss after `afterMs` that may have rewritten `offset` of `key`, or null. */
+  lossAfter(key: string, offset: number, afterMs: number): IsrPowerLoss | null {
+    return this.isrLosses.find((l) => l.key === key && l.atMs >= afterMs && offset >= l.fromOffset && offset < l.toOffset) ?? null;
+  }
+
+  /**
+   * Why the write sent at `sentAtMs` and acknowledged at `ackedAtMs` at `offset` of `partition`
+   * may be lost, or null. Two conditions, both Kafka's: the acknowledgement was one Kafka gives
+   * (the committed ISR had at least min.insync.replicas members while the write was in flight:
+   * Partition.appendRecordsToLeader and checkEnoughReplicasReachOffset refuse acks=all below it,
+   * so an acknowledged write sat in that many page caches), and at some moment after it every ISR
+   * member lost power, after the write was sent, with it above the lowest of their recovery points.
+   */
+  allowance(partition: string, offset: number, ackedAtMs: number, sentAtMs: number, minInsyncReplicas: number): string | null {
+    // The leader may have answered before it lost power, the answer reaching the client after: the write was sent before the loss.
+    const loss = this.lossAfter(partition, offset, sentAtMs);
+    if (loss === null) return null;
+    const largest = this.largestIsr(partition, sentAtMs - ISR_PROPAGATION_MS, ackedAtMs);
+    if (largest < minInsyncReplicas) return null;
+    return `every ISR member [${loss.isr.join(',')}] lost power at ${loss.atMs}ms before flushing it (flush.messages left to the OS: acks=all acknowledges page-cache copies on at least min.insync.replicas=${minInsyncReplicas} replicas)`;
   }
 }

@@ -36,19 +36,20 @@ import type { QuorumMessage } from '../../protocol/quorum/messages.js';
 import type { AllowedAnomaly, InvariantCheck, Violation } from '../../../spec/clause.js';
 import type { LeaderElection, PartitionStateView, ReplicaView, ReplicationView } from '../../../spec/replication/view.js';
 import { leaderElectionOf } from './elections.js';
-import { checkConsumption, checkDurability, checkWritesAfterHealing, isUncleanElection, partitionsWithLiveIsr, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
+import { checkConsumption, checkDurability, checkWritesAfterHealing, isUncleanElection, LogsAgreeBelowHighWatermark, ReadRecordsStay, partitionsWithLiveIsr, replicationInvariantChecks, replicationNotConverged, ReplicationConverges, type LostWrite } from '../../../spec/replication/clauses.js';
 import { brokerIds, CLIENT_ID, clusterFaultSchedule, consumerIds, controllerIds, PRODUCER_CLIENT_ID, type ClusterOptions, type GroupSpec } from './options.js';
 import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../machines/consumer/kafka-consumer.js';
-import { checkConsumerHistory, CommitFencedByGeneration } from '../../../spec/groups/clauses.js';
+import { checkConsumerHistory, CommitFencedByGeneration, ResumeFromCommitted } from '../../../spec/groups/clauses.js';
+import { partitionFor } from '../../common/partition-for.js';
 import { checkSingleOwner, type OwnershipFinding } from '../../../spec/groups/ownership.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
 import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
 import { ProduceWatch } from './produce-watch.js';
 import { withHardFaults } from './hard-faults.js';
-import { PowerLossWatch } from './power-loss.js';
+import { PowerLossWatch, RESPONSE_IN_FLIGHT_MS } from './power-loss.js';
 import { CommitWatch } from './commit-watch.js';
-import { zombiePauses, type ConsumerOp } from './zombies.js';
+import { zombiePlan, zombieVictims, type ConsumerOp, type ZombiePlan } from './zombies.js';
 import type { ProduceOperation } from '../../../spec/replication/view.js';
 import { WorkloadClient, type Outgoing, type ProducerFields } from './client.js';
 import type { GroupCoordinatorConfig } from '../../machines/group/shard.js';
@@ -243,6 +244,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private readonly lostForGood = new Set<number>();
   private afterHealingCheckedAtMs = Number.NEGATIVE_INFINITY;
   private readonly powerLoss = new PowerLossWatch();
+  /** Anomalies the power-loss window explains (REPL-READ-1, CG-RESUME-1), with their reasons. */
+  private readonly powerLossAllowed: AllowedAnomaly[] = [];
   private stepEffects: string[] = [];
   private stepChanged = new Set<number>();
   /** What the step in progress took (the queue item, or a scripted call), and whether it was chosen over the queue's next. */
@@ -279,6 +282,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   readonly producerFindings: IdempotenceFinding[] = [];
   private readonly produceWatch = new ProduceWatch(simulatedProducerConfig('idempotent').requestTimeoutMs);
   private readonly commitWatch = new CommitWatch();
+  /** The seed's zombie consumers (src/sim/cluster/zombies.ts), or null. */
+  private zombies: ZombiePlan | null = null;
 
   constructor(setup: ClusterSetup) {
     this.options = setup.options;
@@ -324,10 +329,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     if (group !== null && !this.scripted) {
       for (const id of consumerIds(this.options)) this.startConsumer(id, group, 300);
       if (group.consumerCrashes) this.scheduleConsumerCrashes();
-      for (const z of zombiePauses(this.options, ClusterSimulation.consumerConfig(group, 0).sessionTimeoutMs)) {
-        this.queue.push(z.atMs, { kind: 'consumer', consumer: z.consumer, op: 'pause' });
-        this.queue.push(z.atMs + z.pauseMs, { kind: 'consumer', consumer: z.consumer, op: 'resume' });
-      }
+      this.zombies = zombiePlan(this.options, ClusterSimulation.consumerConfig(group, 0).sessionTimeoutMs);
+      if (this.zombies !== null) this.queue.push(this.zombies.atMs, { kind: 'consumer', consumer: consumerIds(this.options)[0]!, op: 'zombie' });
     }
     this.settle();
     this.endStep({ kind: 'boot' });
@@ -525,8 +528,34 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       case 'resume':
         if (place?.paused === true) this.resume(place);
         break;
+      case 'zombie':
+        return { kind: 'client', op: `consumers ${this.startZombies().join(',')} pause` };
     }
     return { kind: 'client', op: `consumer ${id} ${op}` };
+  }
+
+  /** The zombie plan strikes: its consumers stop now and wake after its pause. */
+  private startZombies(): number[] {
+    const plan = this.zombies;
+    if (plan === null) return [];
+    const consumers = consumerIds(this.options);
+    const holders = consumers.filter((id) => this.holdsPartitions(id));
+    const victims = zombieVictims(plan, consumers, holders);
+    for (const id of victims) {
+      const place = this.places.get(id);
+      if (place?.client?.up !== true) continue;
+      place.paused = true;
+      this.stepChanged.add(id);
+      this.queue.push(this.clockMs + plan.pauseMs, { kind: 'consumer', consumer: id, op: 'resume' });
+    }
+    return victims;
+  }
+
+  /** Whether a running, unpaused consumer owns partitions now (the fault model's pick, not a judgement). */
+  private holdsPartitions(id: number): boolean {
+    const place = this.places.get(id);
+    const actor = place?.client?.actors.get('consumer') as Actor<ReturnType<typeof createConsumerMachine>> | undefined;
+    return place?.paused === false && actor !== undefined && Object.keys(actor.context.owned).length > 0;
   }
 
   consumerRunning(id: number): boolean {
@@ -774,6 +803,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         ...this.allowedLostWrites.map((l) => ({ clauseId: 'REPL-ACK-1', reason: `${l.partition} offset ${l.offset}: acknowledged ${l.value} ${l.reason ?? 'lost to an unclean leader election the topic allows'}` })),
         ...this.producerFindings.filter((f) => f.allowed).map((f) => ({ clauseId: f.clauseId, reason: `${f.partition}: ${f.detail}` })),
         ...this.ownershipFindings.map((f) => ({ clauseId: 'CG-COOP-1', reason: f.detail })),
+        ...this.powerLoss.isrLosses.map((l) => ({ clauseId: LogsAgreeBelowHighWatermark.id, reason: `${l.key} offsets ${l.fromOffset}..${l.toOffset - 1} may be written anew: every ISR member [${l.isr.join(',')}] lost power at ${l.atMs}ms with them above the lowest recovery point (flush.messages left to the OS)` })),
+        ...this.powerLossAllowed,
       ],
       steps: this.stepCount,
       transitions: this.transitionCount,
@@ -832,13 +863,19 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     const lostIsr = (partition: string): string | null => view.partitions.has(partition) && !live.has(partition)
       ? `every ISR member [${view.partitions.get(partition)?.isr.join(',')}] was lost for good: with unclean election off the partition stays leaderless and its records unreadable`
       : null;
-    const durability = checkDurability(this.client.history, this.client.consumed, view, (partition, offset, ackedAtMs) => lostIsr(partition) ?? this.powerLoss.allowance(partition, offset, ackedAtMs));
+    const minInsyncReplicas = Number(this.options.topic.configs['min.insync.replicas'] ?? '1');
+    const durability = checkDurability(this.client.history, this.client.consumed, view,
+      (partition, offset, ackedAtMs, sentAtMs) => lostIsr(partition) ?? this.powerLoss.allowance(partition, offset, ackedAtMs, sentAtMs, minInsyncReplicas),
+      (partition, offset, readAtMs) => this.powerLoss.lossAfter(partition, offset, readAtMs - RESPONSE_IN_FLIGHT_MS) === null ? null : 'every ISR member lost power after it was read');
     this.allowedLostWrites.push(...durability.lost.filter((l) => l.allowed));
+    this.powerLossAllowed.push(...durability.readAllowed.map((reason) => ({ clauseId: ReadRecordsStay.id, reason })));
     const consumption = checkConsumption(this.client.consumed, view.uncleanPartitions);
     const idempotence = this.usesProducer ? this.checkProducer(view) : [];
     const ownership = this.groupSpec === null ? null : checkSingleOwner(this.consumerHistory, this.groupSpec.protocol);
     this.ownershipFindings.push(...(ownership?.findings.filter((f) => f.allowed) ?? []));
-    const consumers = this.groupSpec === null ? [] : [...checkConsumerHistory(this.consumerHistory), ownership!.result];
+    const resumeAllowed: string[] = [];
+    const consumers = this.groupSpec === null ? [] : [...checkConsumerHistory(this.consumerHistory, (atMs) => this.offsetsLostBefore(atMs), resumeAllowed), ownership!.result];
+    this.powerLossAllowed.push(...resumeAllowed.map((reason) => ({ clauseId: ResumeFromCommitted.id, reason })));
     // Judged over writes sent once the cluster converged (REPL-LIVE-1): between healing and then, a
     // partition whose ISR is still below min.insync.replicas refuses acks=all writes with
     // NOT_ENOUGH_REPLICAS, as Kafka does (Partition.appendRecordsToLeader); seed 1000 shows it. Writes
@@ -847,6 +884,14 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     for (const result of [durability.acked, durability.read, consumption.order, consumption.highWatermark, afterHealing, ...idempotence, ...consumers]) {
       if (result.verdict === 'invalid') this.violate(result.clauseId, undefined, result.anomalies.slice(0, 5).join('; ') + (result.anomalies.length > 5 ? `; and ${result.anomalies.length - 5} more` : ''));
     }
+  }
+
+  /** The latest whole-ISR power loss of the group's __consumer_offsets partition at or before `atMs`, plus an answer's time in flight. */
+  private offsetsLostBefore(atMs: number): number | null {
+    if (this.groupSpec === null) return null;
+    const key = `__consumer_offsets-${partitionFor(this.groupSpec.groupId, this.offsetsTopicPartitions)}`;
+    const losses = this.powerLoss.isrLosses.filter((l) => l.key === key && l.atMs <= atMs);
+    return losses.length === 0 ? null : losses.at(-1)!.atMs + RESPONSE_IN_FLIGHT_MS;
   }
 
   /** PROD-IDEM-1/2 over the producer's callbacks and each partition's committed log (the final leader's, below its high watermark). */
@@ -1043,6 +1088,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         const place = this.place(fault.node);
         if (fault.kind === 'power-loss' && placeUp(place)) this.notePowerLoss(fault.node);
         if (placeUp(place)) this.crash(place, fault.kind === 'power-loss');
+        if (fault.kind === 'power-loss') this.powerLoss.momentEnded(this.clockMs);
         if (fault.kind === 'crash-for-good') this.lostForGood.add(fault.node);
         break;
       }
@@ -1087,8 +1133,11 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   /** Before `node` loses power: each partition's committed ISR and what the node's disk holds of it. */
   private notePowerLoss(node: number): void {
-    const partitions = new Map<string, { isr: readonly number[]; recoveryPoint: number }>();
-    for (const p of this.view().partitions.values()) partitions.set(p.key, { isr: p.isr, recoveryPoint: this.brokerNode(node)?.logOf(p.key)?.recoveryPoint ?? 0 });
+    const partitions = new Map<string, { isr: readonly number[]; recoveryPoint: number; logEndOffset: number }>();
+    for (const p of this.view().partitions.values()) {
+      const log = this.brokerNode(node)?.logOf(p.key);
+      partitions.set(p.key, { isr: p.isr, recoveryPoint: log?.recoveryPoint ?? 0, logEndOffset: log?.logEndOffset ?? 0 });
+    }
     this.powerLoss.note({ atMs: this.clockMs, node, partitions });
   }
 
@@ -1135,6 +1184,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       if (isUncleanElection(election) && this.uncleanElectionEnabled(election.key)) this.unclean.add(election.key);
     }
     this.truthOffset = deliveredOffset;
+    if (applied.length > 0) for (const topic of Object.values(this.truth.topics)) topic.partitions.forEach((p, index) => this.powerLoss.isrCommitted(`${topic.name}-${index}`, p.isr.length, this.clockMs));
   }
 
   /** The transport: the network model decides whether and when the message arrives. */
@@ -1339,6 +1389,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       recordAt: this.recordAtOf,
       logEndOffsetOf: this.logEndOffsetOf,
       powerLossesOf: this.powerLossesOf,
+      isrPowerLosses: this.powerLoss.isrLosses,
     };
   }
 
