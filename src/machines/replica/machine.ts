@@ -303,7 +303,7 @@ export function createReplicaMachine() {
           const previous = context.followers[String(replica)];
           // KIP-320: nothing a follower did before this epoch counts; ISR members start caught up now.
           followers[String(replica)] = context.variant.epochFencing || previous === undefined
-            ? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: context.partition.isr.includes(replica) ? event.nowMs : NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET }
+            ? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: context.partition.isr.includes(replica) ? event.nowMs : NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET, brokerEpoch: -1 }
             : previous;
         }
         step.patch({
@@ -722,8 +722,12 @@ function serveFetch(step: Step, request: With<FetchRequest>): void {
     if (diverging !== null) return step.effect(fetchResponse(c, request, 0, { divergingEpoch: { epoch: diverging.epoch, endOffset: diverging.endOffset } }));
   }
   if (request.fetchOffset < c.log.logStartOffset || request.fetchOffset > c.log.logEndOffset) return step.effect(fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE')));
+  // Replica.updateFetchStateOrThrow (KIP-903): a fetch from an older incarnation of the follower
+  // than one already heard from (a delayed fetch from before it restarted) changes nothing.
+  const knownEpoch = c.followers[String(request.replicaId)]?.brokerEpoch ?? -1;
+  if (fromFollower && request.replicaEpoch !== -1 && request.replicaEpoch < knownEpoch) return step.effect(fetchResponse(c, request, errorCode('NOT_LEADER_OR_FOLLOWER')));
   if (fromFollower) {
-    const state = updateFollowerFetchState(c.followers[String(request.replicaId)], request.fetchOffset, request.nowMs, c.log.logEndOffset);
+    const state = updateFollowerFetchState(c.followers[String(request.replicaId)], request.fetchOffset, request.nowMs, c.log.logEndOffset, request.replicaEpoch);
     step.patch({ followers: { ...c.followers, [String(request.replicaId)]: state } });
     maybeExpandIsr(step, request.replicaId, request.nowMs);
     maybeIncrementHighWatermark(step, request.nowMs);
@@ -766,6 +770,8 @@ function proposeIsr(step: Step, newIsr: readonly number[], nowMs: number): void 
     message: {
       type: 'AlterPartition', ...c.address, correlationId: pending.correlationId, brokerId: c.brokerId, brokerEpoch: c.brokerEpoch,
       leaderEpoch: c.partition.leaderEpoch, newIsr, partitionEpoch: c.partition.partitionEpoch,
+      // KIP-903: each member with the broker epoch its fetches carried (Partition.sendAlterPartitionRequest).
+      newIsrWithEpochs: newIsr.map((brokerId) => ({ brokerId, brokerEpoch: brokerId === c.brokerId ? c.brokerEpoch : (c.followers[String(brokerId)]?.brokerEpoch ?? -1) })),
     },
   });
 }
