@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { initialTransition, transition } from 'xstate';
-import { createReplicaMachine, currentReplication, defaultReplicaConfig, type ReplicationVariant } from '../../src/machines/replica/machine.js';
+import { createReplicaMachine, currentReplication, defaultReplicaConfig, recordTimestamps, type ReplicationVariant } from '../../src/machines/replica/machine.js';
 import type { ReplicaEffect } from '../../src/machines/replica/effects.js';
 import { followerTruncationOffset, isCaughtUp, leaderHighWatermark, updateFollowerFetchState } from '../../src/machines/replica/logic.js';
 import { errorCode } from '../../src/protocol/errors.js';
@@ -192,6 +192,31 @@ describe('replica machine: the leader', () => {
     h.fetch(3, 2, { replicaEpoch: 31 });
     expect(h.sent()).toEqual([expect.objectContaining({ type: 'FetchResponse', errorCode: errorCode('NOT_LEADER_OR_FOLLOWER') })]);
     expect(h.context.followers['3']).toMatchObject({ logEndOffset: 0, brokerEpoch: 40 });
+  });
+});
+
+describe('replica machine: record timestamps (log.message.timestamp.type, LogValidator)', () => {
+  const appended = (h: ReturnType<typeof replica>) => h.effects().find((e) => e.type === 'log.append') as { batch: { maxTimestamp: number; records: { timestamp: number }[] } } | undefined;
+  const produceAt = (h: ReturnType<typeof replica>, timestamps: number[]) => h.send({ type: 'Produce', ...address, from: 99, correlationId: 1, acks: 1, timeoutMs: 1000, records: timestamps.map((timestamp, i) => ({ key: 'k', value: `v${i}`, timestamp })) });
+
+  it('CreateTime (the default) keeps the producer\'s timestamps; the batch\'s max timestamp is the largest of them', () => {
+    const h = replica(1).metadata({}).at(50_000);
+    produceAt(h, [10_000, 30_000, 20_000]);
+    expect(appended(h)?.batch.records.map((r) => r.timestamp)).toEqual([10_000, 30_000, 20_000]);
+    expect(appended(h)?.batch.maxTimestamp).toBe(30_000);
+  });
+
+  it('LogAppendTime writes the leader\'s clock into every record', () => {
+    expect(recordTimestamps({ ...defaultReplicaConfig, messageTimestampType: 'LogAppendTime' }, [{ timestamp: 10 }, { timestamp: 20 }], 50_000)).toEqual([50_000, 50_000]);
+  });
+
+  it('a CreateTime further ahead than log.message.timestamp.after.max.ms (or behind than before.max.ms) is INVALID_TIMESTAMP, and nothing is appended', () => {
+    const h = replica(1).metadata({}).at(50_000);
+    produceAt(h, [50_000 + defaultReplicaConfig.messageTimestampAfterMaxMs + 1]);
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(false);
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('INVALID_TIMESTAMP'));
+    expect(recordTimestamps({ ...defaultReplicaConfig, messageTimestampBeforeMaxMs: 1_000 }, [{ timestamp: 48_999 }], 50_000)).toBe('INVALID_TIMESTAMP');
+    expect(recordTimestamps({ ...defaultReplicaConfig, messageTimestampBeforeMaxMs: 1_000 }, [{ timestamp: 49_000 }], 50_000)).toEqual([49_000]);
   });
 });
 
