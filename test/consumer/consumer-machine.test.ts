@@ -284,6 +284,21 @@ describe('the consumer client as named states', () => {
       expect(checkConsumedInOrder(reads(c, seen).map((r) => (r.type === 'records' ? { ...r, offsets: r.records.map((x) => x.offset), time: 0 } : { ...r, reason: 'seek' as const, time: 0 })))).toMatchObject({ verdict: 'valid' });
     });
 
+    it('commits carry the position\'s offset epoch (the leader epoch of the record before it), so a consumer resuming there can validate it', () => {
+      const c = stableClassicMember();
+      const committed = (partition: number) => ({ topic: 't', partition, committedOffset: 0, committedLeaderEpoch: -1, metadata: null, errorCode: 0 });
+      c.step({ type: 'OffsetFetchResponse', correlationId: c.sent('OffsetFetch')['correlationId'], errorCode: 0, partitions: [committed(0), committed(1)] }, 30);
+      const fetch = c.sink.effects.find((e) => e.type === 'send' && (e['message'] as { type: string; partition: number }).type === 'Fetch' && (e['message'] as { partition: number }).partition === 0)?.['message'] as { correlationId: number };
+      c.step({ ...fetchAnswer(c, [batch(0, 2, ['a', 'b'])], 2), correlationId: fetch.correlationId }, 31);
+      c.step({ type: 'Poll' }, 32);
+      c.step({ type: 'Commit' }, 33);
+      // t-0 read a record of leader epoch 2; t-1 took the committed offset, which named no epoch.
+      expect(c.sent('OffsetCommit')['partitions']).toEqual([
+        { topic: 't', partition: 0, committedOffset: 2, committedLeaderEpoch: 2, committedMetadata: null },
+        { topic: 't', partition: 1, committedOffset: 0, committedLeaderEpoch: -1, committedMetadata: null },
+      ]);
+    });
+
     it('the clause sees the skip a consumer that fetches on from its old position makes', () => {
       const skipping: ConsumerRead[] = [
         { type: 'position', consumer: 1, partition: 't-0', offset: 0 },

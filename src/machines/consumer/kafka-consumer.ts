@@ -372,7 +372,8 @@ function sendCommit(step: Step, offsets: Record<Key, number>, nowMs: number): bo
   const memberId = classic ? c.memberId : (c.membership?.memberId ?? '');
   request(step, c.coordinator, 'OffsetCommit', (correlationId) => ({
     type: 'OffsetCommit', correlationId, groupId: c.config.groupId as string, generationIdOrMemberEpoch: generation, memberId, groupInstanceId: c.config.groupInstanceId,
-    partitions: Object.entries(offsets).map(([key, offset]) => ({ ...splitKey(key), committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null })),
+    // ConsumerCoordinator commits the position's offset epoch with it (KIP-320): whoever resumes there can validate it.
+    partitions: Object.entries(offsets).map(([key, offset]) => ({ ...splitKey(key), committedOffset: offset, committedLeaderEpoch: c.owned[key]?.position === offset ? (c.owned[key]?.offsetEpoch ?? -1) : -1, committedMetadata: null })),
   }), { offsets, generationId: generation }, nowMs);
   return true;
 }
