@@ -73,7 +73,7 @@ export type ConsumerEvent =
   /** Records handed to the application by poll(). */
   | { readonly type: 'records'; readonly consumer: number; readonly partition: string; readonly offsets: readonly number[]; readonly time: number }
   /** The position moved other than by consuming: seek, auto.offset.reset, or a committed offset adopted at assignment. */
-  | { readonly type: 'position'; readonly consumer: number; readonly partition: string; readonly offset: number; readonly reason: 'committed' | 'reset' | 'seek'; readonly time: number }
+  | { readonly type: 'position'; readonly consumer: number; readonly partition: string; readonly offset: number; readonly reason: 'committed' | 'reset' | 'seek' | 'truncated'; readonly time: number }
   | { readonly type: 'assigned' | 'revoked' | 'lost'; readonly consumer: number; readonly partitions: readonly string[]; readonly time: number }
   /** An OffsetFetch sent by the consumer (the committed offsets it answers were committed before this). */
   | { readonly type: 'offset-fetch'; readonly consumer: number; readonly time: number }

@@ -27,6 +27,8 @@ export const Errors = {
   /** Written but under-replicated: the records may still become committed. */
   NOT_ENOUGH_REPLICAS_AFTER_APPEND: { code: 20, retriable: true, definite: false },
   INVALID_REQUIRED_ACKS: { code: 21, retriable: false, definite: true },
+  /** A CreateTime timestamp outside log.message.timestamp.before/after.max.ms of the broker's clock (KIP-937). */
+  INVALID_TIMESTAMP: { code: 32, retriable: false, definite: true },
   OFFSET_NOT_AVAILABLE: { code: 78, retriable: true, definite: true },
   DUPLICATE_BROKER_REGISTRATION: { code: 101, retriable: true, definite: true },
   /** The server failed in a way it cannot name (e.g. the producer id space is exhausted): whatever was asked may or may not have happened. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Actor, RecordingSink, type HostEvent } from '../../src/cluster/actor-host.js';
 import { createConsumerMachine, defaultConsumerConfig, type ConsumerConfig } from '../../src/machines/consumer/kafka-consumer.js';
 import { toMermaid } from '../../src/docs/machine-doc.js';
+import { checkConsumedInOrder, checkConsumedTheLog, type ConsumerRead } from '../../spec/groups/clauses.js';
 
 const TOPIC_ID = 'TTTTTTTTTTTTTTTTTTTTTA';
 const config = (overrides: Partial<ConsumerConfig>): ConsumerConfig => ({
@@ -196,5 +197,174 @@ describe('the consumer client as named states', () => {
     const c = new Client({ groupId: null });
     c.step({ type: 'Assign', partitions: ['t-0'] });
     expect(c.value).toEqual({ Coordinator: 'Unknown', Membership: 'NoGroup' });
+  });
+
+  it('SyncGroupResponseHandler: a SyncGroup answered after a heartbeat reset the generation fails the rebalance (kspec sim --seed 1002 threw UNJOINED -> STABLE)', () => {
+    const c = new Client();
+    c.step({ type: 'Subscribe', topics: ['t'] });
+    c.step(metadata(c.sent('Metadata')['correlationId'] as number));
+    c.step({ type: 'FindCoordinatorResponse', correlationId: 2, key: 'g', errorCode: 0, nodeId: 1 }, 5);
+    const join = c.sent('JoinGroup');
+    const subscription = { topics: ['t'], ownedPartitions: [], generationId: -1, rackId: null };
+    c.step({ type: 'JoinGroupResponse', correlationId: join['correlationId'], errorCode: 0, generationId: 1, protocolType: 'consumer', protocolName: 'range', leader: 'm1', skipAssignment: false, memberId: 'm1', members: [{ memberId: 'm1', groupInstanceId: null, metadata: subscription }] }, 10);
+    const sync = c.sent('SyncGroup');
+    const heartbeat = c.sent('Heartbeat');
+    c.step({ type: 'HeartbeatResponse', correlationId: heartbeat['correlationId'], errorCode: 25 }, 12); // UNKNOWN_MEMBER_ID
+    expect(c.value.Membership).toEqual({ Classic: 'UNJOINED' });
+    c.step({ type: 'SyncGroupResponse', correlationId: sync['correlationId'], errorCode: 0, protocolType: 'consumer', protocolName: 'range', assignment: { assignedPartitions: [{ topic: 't', partitions: [0, 1] }], userData: null } }, 15);
+    expect((c.value.Membership as Record<string, string>)['Classic']).not.toBe('STABLE');
+    expect(c.sink.effects.filter((e) => e.type === 'rebalance')).toEqual([]);
+  });
+
+  describe('COORDINATOR_LOAD_IN_PROGRESS: the coordinator is still loading its partition', () => {
+    /** Subscribed, coordinator found: the JoinGroup is in flight. */
+    function joining(): Client {
+      const c = new Client();
+      c.step({ type: 'Subscribe', topics: ['t'] });
+      c.step(metadata(c.sent('Metadata')['correlationId'] as number));
+      c.step({ type: 'FindCoordinatorResponse', correlationId: 2, key: 'g', errorCode: 0, nodeId: 1 }, 5);
+      return c;
+    }
+
+    it('JoinGroupResponseHandler: keep the coordinator, back off retry.backoff.ms, join it again (no new lookup)', () => {
+      const c = joining();
+      const join = c.sent('JoinGroup');
+      c.step({ type: 'JoinGroupResponse', correlationId: join['correlationId'], errorCode: 14, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: '', members: [] }, 10);
+      expect(c.value).toEqual({ Coordinator: 'Known', Membership: { Classic: 'UNJOINED' } });
+      const sent = c.sink.effects.filter((e) => e.type === 'send').map((e) => (e['message'] as { type: string }).type);
+      expect(sent).not.toContain('FindCoordinator');
+      expect(sent).not.toContain('JoinGroup');
+      expect(c.timers()['RetryBackoffTimer']).toBe(100);
+      c.step({ type: 'RetryBackoffTimer', from: -1 }, 110);
+      expect(c.value).toEqual({ Coordinator: 'Known', Membership: { Classic: 'PREPARING_REBALANCE' } });
+      expect(c.sink.effects.find((e) => e.type === 'send' && (e['message'] as { type: string }).type === 'JoinGroup')?.['to']).toBe(1);
+    });
+
+    it('OffsetFetch: retried on the same coordinator after retry.backoff.ms', () => {
+      const c = stableClassicMember();
+      const offsetFetch = c.sent('OffsetFetch');
+      c.step({ type: 'OffsetFetchResponse', correlationId: offsetFetch['correlationId'], errorCode: 14, partitions: [] }, 30);
+      expect(c.value.Coordinator).toBe('Known');
+      expect(c.timers()['RetryBackoffTimer']).toBe(100);
+      c.step({ type: 'RetryBackoffTimer', from: -1 }, 130);
+      expect(c.sent('OffsetFetch')['partitions']).toEqual([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+    });
+
+    it('KIP-848: the heartbeat is retried on the same coordinator after retry.backoff.ms', () => {
+      const c = new Client({ groupProtocol: 'consumer', assignors: [], remoteAssignor: 'uniform' });
+      c.step({ type: 'Subscribe', topics: ['t'] });
+      c.step(metadata(1));
+      c.step({ type: 'FindCoordinatorResponse', correlationId: 2, key: 'g', errorCode: 0, nodeId: 1 }, 5);
+      const join = c.sent('ConsumerGroupHeartbeat');
+      c.step({ type: 'ConsumerGroupHeartbeatResponse', correlationId: join['correlationId'], errorCode: 14, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }, 10);
+      expect(c.value).toEqual({ Coordinator: 'Known', Membership: { Consumer: 'JOINING' } });
+      expect(c.sink.effects.some((e) => e.type === 'send')).toBe(false);
+      c.step({ type: 'RetryBackoffTimer', from: -1 }, 110);
+      expect(c.sent('ConsumerGroupHeartbeat')['memberEpoch']).toBe(0);
+    });
+  });
+
+  describe('KIP-320: the position is validated after a leader change', () => {
+    const batch = (baseOffset: number, leaderEpoch: number, values: string[]) => ({
+      baseOffset, lastOffsetDelta: values.length - 1, partitionLeaderEpoch: leaderEpoch, producerId: -1, producerEpoch: -1, baseSequence: -1, maxTimestamp: 0,
+      records: values.map((value, i) => ({ offsetDelta: i, key: null, value, timestamp: 0 })),
+    });
+    const leaderMetadata = (correlationId: number, leader: number, leaderEpoch: number): HostEvent => ({
+      type: 'MetadataResponse', correlationId, controllerId: 1,
+      topics: [{ name: 't', topicId: TOPIC_ID, partitions: [{ replicas: [1, 2], isr: [leader], leader, leaderEpoch, partitionEpoch: leaderEpoch }] }],
+    });
+    const fetchAnswer = (c: Client, batches: ReturnType<typeof batch>[], highWatermark: number): HostEvent => ({
+      type: 'FetchResponse', topic: 't', topicId: TOPIC_ID, partition: 0, correlationId: c.sent('Fetch')['correlationId'], errorCode: 0,
+      highWatermark, logStartOffset: 0, logEndOffset: highWatermark, divergingEpoch: null, currentLeader: null, batches,
+    });
+    /** Everything handed over and every position move, as CONS-1 reads them. */
+    const reads = (c: Client, events: HostEvent[]): ConsumerRead[] => events.flatMap((e): ConsumerRead[] => {
+      if (e.type === 'records') return [{ type: 'records', consumer: 1, partition: e['partition'] as string, records: e['records'] as { offset: number; value: string }[] }];
+      if (e.type === 'position') return [{ type: 'position', consumer: 1, partition: e['partition'] as string, offset: e['offset'] as number }];
+      return [];
+    });
+
+    /**
+     * Broker 1 leads in epoch 0; the consumer reads v0..v9 from it. Broker 2, which had only v0..v5,
+     * is elected uncleanly (epoch 1) and takes w6..w9. Returns everything the consumer did.
+     */
+    function uncleanElection(autoOffsetReset: ConsumerConfig['autoOffsetReset'] = 'earliest') {
+      const c = new Client({ groupId: null, autoOffsetReset });
+      const seen: HostEvent[] = [];
+      const step = (event: HostEvent, atMs: number) => { seen.push(...c.step(event, atMs)); };
+      step({ type: 'Assign', partitions: ['t-0'] }, 0);
+      step(leaderMetadata(c.sent('Metadata')['correlationId'] as number, 1, 0), 1);
+      if (autoOffsetReset === 'none') step({ type: 'Seek', partition: 't-0', offset: 0 }, 2);
+      else {
+        const reset = c.sent('ListOffsets');
+        step({ type: 'ListOffsetsResponse', topic: 't', topicId: TOPIC_ID, partition: 0, correlationId: reset['correlationId'], errorCode: 0, offset: 0, timestamp: -1, leaderEpoch: 0 }, 2);
+      }
+      step(fetchAnswer(c, [batch(0, 0, ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'])], 10), 3);
+      step({ type: 'Poll' }, 4);
+      step({ type: 'MetadataTimer', from: -1 }, 60_004);
+      step(leaderMetadata(c.sent('Metadata')['correlationId'] as number, 2, 1), 60_005);
+      return { c, seen, step };
+    }
+    const finalLog = { 't-0': ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'w6', 'w7', 'w8', 'w9'] };
+
+    it('asks the new leader where the epoch of its last record ends, goes back there, and reads the new leader\'s records (CONS-1 against the log)', () => {
+      const { c, seen, step } = uncleanElection();
+      const validation = c.sent('OffsetForLeaderEpoch');
+      expect(validation).toMatchObject({ replicaId: -1, currentLeaderEpoch: 1, leaderEpoch: 0 });
+      expect(c.sink.effects.find((e) => e.type === 'send')?.['to']).toBe(2);
+      step({ type: 'OffsetForLeaderEpochResponse', topic: 't', topicId: TOPIC_ID, partition: 0, correlationId: validation['correlationId'], errorCode: 0, leaderEpoch: 0, endOffset: 6 }, 60_006);
+      expect(c.sink.effects).toContainEqual({ type: 'position', partition: 't-0', offset: 6, reason: 'truncated' });
+      const fetch = c.sent('Fetch');
+      expect(fetch).toMatchObject({ fetchOffset: 6, currentLeaderEpoch: 1 });
+      step(fetchAnswer(c, [batch(6, 1, ['w6', 'w7', 'w8', 'w9'])], 10), 60_007);
+      step({ type: 'Poll' }, 60_008);
+      expect(checkConsumedTheLog(reads(c, seen), finalLog)).toMatchObject({ verdict: 'valid' });
+      expect(checkConsumedInOrder(reads(c, seen).map((r) => (r.type === 'records' ? { ...r, offsets: r.records.map((x) => x.offset), time: 0 } : { ...r, reason: 'seek' as const, time: 0 })))).toMatchObject({ verdict: 'valid' });
+    });
+
+    it('commits carry the position\'s offset epoch (the leader epoch of the record before it), so a consumer resuming there can validate it', () => {
+      const c = stableClassicMember();
+      const committed = (partition: number) => ({ topic: 't', partition, committedOffset: 0, committedLeaderEpoch: -1, metadata: null, errorCode: 0 });
+      c.step({ type: 'OffsetFetchResponse', correlationId: c.sent('OffsetFetch')['correlationId'], errorCode: 0, partitions: [committed(0), committed(1)] }, 30);
+      const fetch = c.sink.effects.find((e) => e.type === 'send' && (e['message'] as { type: string; partition: number }).type === 'Fetch' && (e['message'] as { partition: number }).partition === 0)?.['message'] as { correlationId: number };
+      c.step({ ...fetchAnswer(c, [batch(0, 2, ['a', 'b'])], 2), correlationId: fetch.correlationId }, 31);
+      c.step({ type: 'Poll' }, 32);
+      c.step({ type: 'Commit' }, 33);
+      // t-0 read a record of leader epoch 2; t-1 took the committed offset, which named no epoch.
+      expect(c.sent('OffsetCommit')['partitions']).toEqual([
+        { topic: 't', partition: 0, committedOffset: 2, committedLeaderEpoch: 2, committedMetadata: null },
+        { topic: 't', partition: 1, committedOffset: 0, committedLeaderEpoch: -1, committedMetadata: null },
+      ]);
+    });
+
+    it('the clause sees the skip a consumer that fetches on from its old position makes', () => {
+      const skipping: ConsumerRead[] = [
+        { type: 'position', consumer: 1, partition: 't-0', offset: 0 },
+        { type: 'records', consumer: 1, partition: 't-0', records: ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'].map((value, offset) => ({ offset, value })) },
+        { type: 'records', consumer: 1, partition: 't-0', records: [{ offset: 10, value: 'w10' }] },
+      ];
+      const verdict = checkConsumedTheLog(skipping, { 't-0': [...finalLog['t-0'], 'w10'] });
+      expect(verdict.verdict).toBe('invalid');
+      expect(verdict.anomalies[0]).toContain('6,7,8,9');
+    });
+
+    it('a validation that finds the epoch intact fetches on from the position; an epoch the leader does not know resets', () => {
+      const intact = uncleanElection();
+      const asked = intact.c.sent('OffsetForLeaderEpoch');
+      intact.step({ type: 'OffsetForLeaderEpochResponse', topic: 't', topicId: TOPIC_ID, partition: 0, correlationId: asked['correlationId'], errorCode: 0, leaderEpoch: 0, endOffset: 10 }, 60_006);
+      expect(intact.c.sent('Fetch')['fetchOffset']).toBe(10);
+      const unknown = uncleanElection();
+      const again = unknown.c.sent('OffsetForLeaderEpoch');
+      unknown.step({ type: 'OffsetForLeaderEpochResponse', topic: 't', topicId: TOPIC_ID, partition: 0, correlationId: again['correlationId'], errorCode: 0, leaderEpoch: -1, endOffset: -1 }, 60_006);
+      expect(unknown.c.sent('ListOffsets')['timestamp']).toBe(-2);
+    });
+
+    it('auto.offset.reset=none: a truncation below the position is a LogTruncationException, the position stays', () => {
+      const { c, step } = uncleanElection('none');
+      const asked = c.sent('OffsetForLeaderEpoch');
+      step({ type: 'OffsetForLeaderEpochResponse', topic: 't', topicId: TOPIC_ID, partition: 0, correlationId: asked['correlationId'], errorCode: 0, leaderEpoch: 0, endOffset: 6 }, 60_006);
+      expect(c.sink.effects.find((e) => e.type === 'error')?.['error']).toMatch(/^LogTruncationException/);
+      expect(c.sink.effects.some((e) => e.type === 'position' || (e.type === 'send' && (e['message'] as { type: string }).type === 'Fetch'))).toBe(false);
+    });
   });
 });

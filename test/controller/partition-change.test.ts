@@ -73,6 +73,16 @@ describe('AlterPartition', () => {
     expect(alterPartition(image, { ...request, newIsr: [1, 4] })).toEqual({ error: 'INVALID_REQUEST' });
     expect(alterPartition(moved, { ...request, partitionEpoch: 1, newIsr: [1, 2, 3] })).toEqual({ error: 'INELIGIBLE_REPLICA' });
   });
+
+  it('KIP-903: an ISR member named with a broker epoch other than its registration\'s is INELIGIBLE_REPLICA; -1 is not checked', () => {
+    const image = cluster();
+    const withEpochs = (epochOf2: number) => ({ ...request, newIsrWithEpochs: [{ brokerId: 1, brokerEpoch: 11 }, { brokerId: 2, brokerEpoch: epochOf2 }] });
+    // Broker 2 restarted and registered again (epoch 12 → 40); the leader still saw its old incarnation's fetches.
+    const restarted = applyRecords(image, [{ type: 'RegisterBrokerRecord', brokerId: 2, brokerEpoch: 40, rack: null, fenced: false }]);
+    expect(alterPartition(restarted, withEpochs(12))).toEqual({ error: 'INELIGIBLE_REPLICA' });
+    expect(alterPartition(restarted, withEpochs(40))).toMatchObject({ error: 'NONE' });
+    expect(alterPartition(restarted, withEpochs(-1))).toMatchObject({ error: 'NONE' });
+  });
 });
 
 describe('partition invariants under any sequence of fences, unfences and ISR changes', () => {

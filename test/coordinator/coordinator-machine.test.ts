@@ -31,6 +31,12 @@ function coordinator() {
       host.send({ from: 91, nowMs: now, ...event } as never);
       return h;
     },
+    /** LoadShard, then the loader's completion when its timer is due. */
+    load(event: object) {
+      h.send({ type: 'LoadShard', ...event });
+      const done = h.timers().find((t) => String(t.id).endsWith('/load'));
+      return h.at(now + (done?.delayMs ?? 0)).send(done?.event as object);
+    },
   };
   h.send({ type: 'Topics', topics: [{ name: '__consumer_offsets', topicId: 'O', numPartitions: 3 }, { name: 't', topicId: 'T', numPartitions: 2 }] });
   return h;
@@ -49,11 +55,11 @@ describe('group coordinator machine', () => {
   });
 
   it('holds a commit\'s answer until the high watermark passes its record, and a later read until then too', () => {
-    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
-    c.send(commit(1, 5));
+    const c = coordinator().load({ partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    c.at(100).send(commit(1, 5));
     expect(c.answers()).toEqual([]);
     const [append] = c.appends();
-    expect(append?.records).toEqual([encodeGroupRecord({ type: 'OffsetCommit', group: GROUP, topic: 't', partition: 0, value: { offset: 5, leaderEpoch: 0, metadata: '', commitTimestamp: 0 } })]);
+    expect(append?.records).toEqual([encodeGroupRecord({ type: 'OffsetCommit', group: GROUP, topic: 't', partition: 0, value: { offset: 5, leaderEpoch: 0, metadata: '', commitTimestamp: 100 } })]);
     c.send({ type: 'ProduceResponse', topic: '__consumer_offsets', topicId: 'O', partition: PARTITION, correlationId: append?.correlationId, errorCode: 0, baseOffset: 0, logStartOffset: 0 });
     expect(c.answers()).toEqual([]);
     c.send(fetch(2));
@@ -67,7 +73,7 @@ describe('group coordinator machine', () => {
 
   it('a new coordinator replays the partition: committed offsets survive failover', () => {
     const record = encodeGroupRecord({ type: 'OffsetCommit', group: GROUP, topic: 't', partition: 0, value: { offset: 42, leaderEpoch: 3, metadata: 'm', commitTimestamp: 9 } });
-    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 2, records: [record], logEndOffset: 1, highWatermark: 0 });
+    const c = coordinator().load({ partition: PARTITION, leaderEpoch: 2, records: [record], logEndOffset: 1, highWatermark: 0 });
     c.send(fetch(1));
     expect(c.answers()).toEqual([]); // loaded past the high watermark: reads wait until what was loaded is committed
     c.send({ type: 'HighWatermark', partition: PARTITION, highWatermark: 1 });
@@ -75,7 +81,7 @@ describe('group coordinator machine', () => {
   });
 
   it('a failed local append drops the shard and answers NOT_COORDINATOR', () => {
-    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    const c = coordinator().load({ partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
     c.send(commit(1, 5));
     const [append] = c.appends();
     c.send({ type: 'ProduceResponse', topic: '__consumer_offsets', topicId: 'O', partition: PARTITION, correlationId: append?.correlationId, errorCode: errorCode('NOT_LEADER_OR_FOLLOWER'), baseOffset: -1, logStartOffset: -1 });
@@ -84,7 +90,7 @@ describe('group coordinator machine', () => {
   });
 
   it('a write not committed within offsets.commit.timeout.ms is answered COORDINATOR_NOT_AVAILABLE; its state stays', () => {
-    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    const c = coordinator().load({ partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
     c.send(commit(1, 5));
     const timeout = c.timers().find((t) => t.id.includes('write/'));
     expect(timeout?.delayMs).toBe(config.offsetsCommitTimeoutMs);
@@ -94,8 +100,47 @@ describe('group coordinator machine', () => {
   });
 
   it('an unload answers what it held with NOT_COORDINATOR', () => {
-    const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+    const c = coordinator().load({ partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
     c.send(commit(1, 5)).send({ type: 'UnloadShard', partition: PARTITION });
     expect(c.answers()[0]).toMatchObject({ partitions: [{ errorCode: errorCode('NOT_COORDINATOR') }] });
+  });
+
+  describe('loading (CoordinatorRuntime.scheduleLoadOperation)', () => {
+    const record = encodeGroupRecord({ type: 'OffsetCommit', group: GROUP, topic: 't', partition: 0, value: { offset: 42, leaderEpoch: 3, metadata: 'm', commitTimestamp: 9 } });
+
+    it('answers COORDINATOR_LOAD_IN_PROGRESS until the replay completes, then serves what it replayed', () => {
+      const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 2, records: [record], logEndOffset: 1, highWatermark: 1 });
+      const done = c.timers().find((t) => String(t.id).endsWith('/load'));
+      expect(done?.delayMs).toBeGreaterThan(0);
+      c.send(fetch(1));
+      expect(c.answers()).toEqual([expect.objectContaining({ type: 'OffsetFetchResponse', correlationId: 1, errorCode: errorCode('COORDINATOR_LOAD_IN_PROGRESS') })]);
+      c.send(commit(2, 5));
+      expect(c.answers()).toEqual([{ type: 'OffsetCommitResponse', correlationId: 2, partitions: [{ topic: 't', partition: 0, errorCode: errorCode('COORDINATOR_LOAD_IN_PROGRESS') }] }]);
+      expect(c.appends()).toEqual([]); // nothing is written while loading
+      c.at(done?.delayMs ?? 0).send(done?.event as object);
+      expect(c.context.shards[PARTITION]?.status).toBe('ACTIVE');
+      c.send(fetch(3));
+      expect(c.answers()[0]).toMatchObject({ type: 'OffsetFetchResponse', correlationId: 3, errorCode: 0, partitions: [{ committedOffset: 42 }] });
+    });
+
+    it('a load takes longer the more records it replays', () => {
+      const delayFor = (records: number): number | undefined => {
+        const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: Array.from({ length: records }, () => record), logEndOffset: records, highWatermark: records });
+        return c.timers().find((t) => String(t.id).endsWith('/load'))?.delayMs;
+      };
+      expect(delayFor(0)).toBe(config.shardLoadBaseMs);
+      expect(delayFor(10_000)).toBeGreaterThan(delayFor(0) ?? Infinity);
+    });
+
+    it('an unload while loading cancels the load: its completion later is ignored', () => {
+      const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+      const done = c.timers().find((t) => String(t.id).endsWith('/load'));
+      c.send({ type: 'UnloadShard', partition: PARTITION });
+      expect(c.context.shards[PARTITION]).toBeUndefined();
+      c.send(done?.event as object);
+      expect(c.context.shards[PARTITION]).toBeUndefined();
+      c.send(fetch(1));
+      expect(c.answers()[0]).toMatchObject({ errorCode: errorCode('NOT_COORDINATOR') });
+    });
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { HostedMachine } from '../support/hosted-machine.js';
-import { createReplicaMachine, currentReplication, defaultReplicaConfig, type ReplicationVariant } from '../../src/machines/replica/machine.js';
+import { createReplicaMachine, currentReplication, defaultReplicaConfig, recordTimestamps, type ReplicationVariant } from '../../src/machines/replica/machine.js';
 import type { ReplicaEffect } from '../../src/machines/replica/effects.js';
 import { followerTruncationOffset, isCaughtUp, leaderHighWatermark, updateFollowerFetchState } from '../../src/machines/replica/logic.js';
 import { errorCode } from '../../src/protocol/errors.js';
@@ -170,6 +170,50 @@ describe('replica machine: the leader', () => {
     expect(h.sent().find((m) => m.type === 'AlterPartition')).toMatchObject({ newIsr: [1, 2, 3] });
     expect(h.context.pendingIsr?.newIsr).toEqual([1, 2, 3]);
   });
+
+  it('KIP-903: the ISR it proposes carries each member\'s broker epoch as its fetches gave it (-1 for one not heard from)', () => {
+    const h = replica(1).metadata({ isr: [1, 2] });
+    h.produce(1, 1, ['a']);
+    h.fetch(3, 1, { replicaEpoch: 33 });
+    expect(h.sent().find((m) => m.type === 'AlterPartition')).toMatchObject({
+      newIsr: [1, 2, 3], newIsrWithEpochs: [{ brokerId: 1, brokerEpoch: 10 }, { brokerId: 2, brokerEpoch: -1 }, { brokerId: 3, brokerEpoch: 33 }],
+    });
+  });
+
+  it('KIP-903: a fetch from an older incarnation of a follower than one already heard from is NOT_LEADER_OR_FOLLOWER and moves nothing (Replica.updateFetchStateOrThrow)', () => {
+    const h = replica(1).metadata({ isr: [1, 2] });
+    h.produce(1, 1, ['a', 'b']);
+    h.fetch(3, 0, { replicaEpoch: 40 });
+    // A fetch sent by broker 3 before it restarted (epoch 31) arrives late, claiming the whole log.
+    h.fetch(3, 2, { replicaEpoch: 31 });
+    expect(h.sent()).toEqual([expect.objectContaining({ type: 'FetchResponse', errorCode: errorCode('NOT_LEADER_OR_FOLLOWER') })]);
+    expect(h.context.followers['3']).toMatchObject({ logEndOffset: 0, brokerEpoch: 40 });
+  });
+});
+
+describe('replica machine: record timestamps (log.message.timestamp.type, LogValidator)', () => {
+  const appended = (h: ReturnType<typeof replica>) => h.effects().find((e) => e.type === 'log.append') as { batch: { maxTimestamp: number; records: { timestamp: number }[] } } | undefined;
+  const produceAt = (h: ReturnType<typeof replica>, timestamps: number[]) => h.send({ type: 'Produce', ...address, from: 99, correlationId: 1, acks: 1, timeoutMs: 1000, records: timestamps.map((timestamp, i) => ({ key: 'k', value: `v${i}`, timestamp })) });
+
+  it('CreateTime (the default) keeps the producer\'s timestamps; the batch\'s max timestamp is the largest of them', () => {
+    const h = replica(1).metadata({}).at(50_000);
+    produceAt(h, [10_000, 30_000, 20_000]);
+    expect(appended(h)?.batch.records.map((r) => r.timestamp)).toEqual([10_000, 30_000, 20_000]);
+    expect(appended(h)?.batch.maxTimestamp).toBe(30_000);
+  });
+
+  it('LogAppendTime writes the leader\'s clock into every record', () => {
+    expect(recordTimestamps({ ...defaultReplicaConfig, messageTimestampType: 'LogAppendTime' }, [{ timestamp: 10 }, { timestamp: 20 }], 50_000)).toEqual([50_000, 50_000]);
+  });
+
+  it('a CreateTime further ahead than log.message.timestamp.after.max.ms (or behind than before.max.ms) is INVALID_TIMESTAMP, and nothing is appended', () => {
+    const h = replica(1).metadata({}).at(50_000);
+    produceAt(h, [50_000 + defaultReplicaConfig.messageTimestampAfterMaxMs + 1]);
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(false);
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('INVALID_TIMESTAMP'));
+    expect(recordTimestamps({ ...defaultReplicaConfig, messageTimestampBeforeMaxMs: 1_000 }, [{ timestamp: 48_999 }], 50_000)).toBe('INVALID_TIMESTAMP');
+    expect(recordTimestamps({ ...defaultReplicaConfig, messageTimestampBeforeMaxMs: 1_000 }, [{ timestamp: 49_000 }], 50_000)).toEqual([49_000]);
+  });
 });
 
 describe('replica machine: the high watermark waits for a follower about to join the ISR (Partition.maybeIncrementLeaderHW)', () => {
@@ -231,7 +275,6 @@ describe('replica machine: AlterPartition answers', () => {
     h.at(10_000).send({ type: 'xstate.after.isrCheckInterval.replica.Leader.Serving' });
     expect(h.sent().filter((m) => m.type === 'AlterPartition')).toEqual([]);
     h.metadata({ isr: [1, 2], partitionEpoch: 1 });
-    expect(h.context.pendingIsr).toBeNull();
   });
 
   function pendingExpansion() {
@@ -258,7 +301,6 @@ describe('replica machine: AlterPartition answers', () => {
   it('a successful answer with the same partition epoch (nothing to change) commits the answer\'s ISR', () => {
     const { h, correlationId } = pendingExpansion();
     h.send(answer(correlationId, { partitionEpoch: 4 }));
-    expect(h.context.pendingIsr).toBeNull();
     expect(h.context.partition).toMatchObject({ isr: [1, 2], partitionEpoch: 4 });
   });
 
@@ -280,7 +322,6 @@ describe('replica machine: AlterPartition answers', () => {
     // Answered after replica.lag.time.max.ms: follower 2 no longer counts as caught up, so nothing holds the high watermark.
     h.at(defaultReplicaConfig.replicaLagTimeMaxMs + 1);
     h.send({ type: 'AlterPartitionResponse', ...address, correlationId: expand.correlationId, errorCode: errorCode('INELIGIBLE_REPLICA'), leaderId: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 });
-    expect(h.context.pendingIsr).toBeNull();
     expect(h.context.highWatermark).toBe(2);
   });
 });
@@ -344,7 +385,7 @@ describe('replication rules as functions', () => {
   });
 
   it('the high watermark is the smallest end offset in the maximal ISR, never lower, held under min ISR', () => {
-    const followers = { '2': { logEndOffset: 7, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 }, '3': { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 } };
+    const followers = { '2': { logEndOffset: 7, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0, brokerEpoch: -1 }, '3': { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0, brokerEpoch: -1 } };
     const base = { highWatermark: 4, leaderLogEndOffset: 9, leaderId: 1, replicas: [1, 2, 3], isrSize: 2, effectiveMinIsr: 1, followers, nowMs: 10_000, replicaLagTimeMaxMs: 3_000, isIsrEligible: () => true };
     expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2] })).toBe(7);
     expect(leaderHighWatermark({ ...base, maximalIsr: [1, 2, 3] })).toBe(4);
@@ -354,7 +395,7 @@ describe('replication rules as functions', () => {
   it('property: the high watermark never exceeds the leader\'s end nor any known ISR end, and never decreases', () => {
     fc.assert(fc.property(fc.nat(50), fc.nat(50), fc.array(fc.integer({ min: -1, max: 60 }), { maxLength: 4 }), (hw, extra, ends) => {
       const leaderEnd = hw + extra;
-      const followers = Object.fromEntries(ends.map((e, i) => [String(i + 2), { logEndOffset: e, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0 }]));
+      const followers = Object.fromEntries(ends.map((e, i) => [String(i + 2), { logEndOffset: e, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: 0, brokerEpoch: -1 }]));
       const isr = [1, ...ends.map((_, i) => i + 2)];
       const next = leaderHighWatermark({ highWatermark: hw, leaderLogEndOffset: leaderEnd, leaderId: 1, replicas: isr, maximalIsr: isr, isrSize: isr.length, effectiveMinIsr: 1, followers, nowMs: 0, replicaLagTimeMaxMs: 3_000, isIsrEligible: () => true });
       expect(next).toBeGreaterThanOrEqual(hw);

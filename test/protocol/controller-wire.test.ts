@@ -67,8 +67,10 @@ describe('AlterPartition on the wire (api key 56)', () => {
   const address = fc.constantFrom(...[...topics].map(([topicId, topic]) => ({ topicId, topic }))).chain((t) => int32.map((partition) => ({ ...t, partition })));
   const isr = fc.uniqueArray(int32, { maxLength: 5 });
   it('the request (newIsr at v2, newIsrWithEpochs at v3) and the response come back field for field, the topic named from its id', () => {
-    fc.assert(fc.property(address, int32, int32, int64, int32, isr, int32, fc.constantFrom(2, 3), (a, correlationId, brokerId, brokerEpoch, leaderEpoch, newIsr, partitionEpoch, version) => {
-      const req: AlterPartitionRequest = { type: 'AlterPartition', ...a, correlationId, brokerId, brokerEpoch, leaderEpoch, newIsr, partitionEpoch };
+    fc.assert(fc.property(address, int32, int32, int64, int32, isr, int32, fc.constantFrom(2, 3), fc.array(fc.oneof(fc.constant(-1), int64), { minLength: 5, maxLength: 5 }), (a, correlationId, brokerId, brokerEpoch, leaderEpoch, newIsr, partitionEpoch, version, epochs) => {
+      // KIP-903: v3 carries each member's broker epoch; v2 has none to carry.
+      const newIsrWithEpochs = newIsr.map((member, i) => ({ brokerId: member, brokerEpoch: epochs[i] as number }));
+      const req: AlterPartitionRequest = { type: 'AlterPartition', ...a, correlationId, brokerId, brokerEpoch, leaderEpoch, newIsr, partitionEpoch, ...(version === 3 ? { newIsrWithEpochs } : {}) };
       const answer: AlterPartitionResponse = { type: 'AlterPartitionResponse', ...a, correlationId, errorCode: 0, leaderId: brokerId, leaderEpoch, isr: newIsr, partitionEpoch: (partitionEpoch + 1) % 2 ** 31 };
       const trip = roundTrip<w.AlterPartitionRequestWire>(56, version, correlationId, w.alterPartitionRequestToWire(req, version), w.alterPartitionResponseToWire(answer));
       const partition = trip.request.topics[0]!.partitions[0]!;

@@ -19,10 +19,10 @@ import { encodeAssignment, encodeSubscription } from './embedded-protocol.js';
 /** A group as the coordinator's shard holds it, with the type ListGroups v5 reports (KIP-848's GroupType). */
 type HostedGroup = { readonly type: 'classic'; readonly group: ClassicGroup } | { readonly type: 'consumer'; readonly group: ConsumerGroup };
 
-/** The shards this broker's coordinator has loaded, by __consumer_offsets partition. */
-function loadedShards(gateway: Gateway): Map<number, ShardState> {
-  const shards = new Map<number, ShardState>();
-  for (const shard of Object.values(gateway.node.coordinator?.context.shards ?? {})) shards.set(shard.partition, shard.state);
+/** The shards this broker's coordinator hosts, by __consumer_offsets partition: null while one is still LOADING. */
+function hostedShards(gateway: Gateway): Map<number, ShardState | null> {
+  const shards = new Map<number, ShardState | null>();
+  for (const shard of Object.values(gateway.node.coordinator?.context.shards ?? {})) shards.set(shard.partition, shard.status === 'ACTIVE' ? shard.state : null);
   return shards;
 }
 
@@ -43,14 +43,14 @@ function protocolTypeOf(hosted: HostedGroup): string {
 
 /**
  * ListGroups: every group of every loaded shard, filtered by state (v4+, case-insensitive as
- * GroupMetadataManager.listGroups compares) and by type (v5+). A broker whose coordinator has a
- * shard still loading would answer COORDINATOR_LOAD_IN_PROGRESS; loads here are one step, so none is.
+ * GroupMetadataManager.listGroups compares) and by type (v5+). A shard still LOADING lists
+ * nothing yet (its groups are listed once it serves them).
  */
 export async function handleListGroups(request: RequestContext): Promise<Handled> {
   const body = request.body as ListGroupsRequestData;
   const states = new Set(body.statesFilter.map((s) => s.toLowerCase()));
   const types = new Set(body.typesFilter.map((s) => s.toLowerCase()));
-  const groups = [...loadedShards(request.gateway).values()].flatMap(hostedGroups)
+  const groups = [...hostedShards(request.gateway).values()].flatMap((state) => (state === null ? [] : hostedGroups(state)))
     .filter((g) => states.size === 0 || states.has(stateOf(g).toLowerCase()))
     .filter((g) => types.size === 0 || types.has(g.type))
     .map((g) => ({ groupId: g.group.groupId, protocolType: protocolTypeOf(g), groupState: stateOf(g), groupType: g.type }))
@@ -61,16 +61,17 @@ export async function handleListGroups(request: RequestContext): Promise<Handled
 /**
  * DescribeGroups: a classic group's state, protocol and members with their subscription and
  * assignment bytes. Kafka's answers: NOT_COORDINATOR when this broker does not host the group's
- * shard; an unknown group is Dead with no error (GroupMetadataManager.describeGroups); a KIP-848
+ * shard, COORDINATOR_LOAD_IN_PROGRESS while the shard loads; an unknown group is Dead with no error (GroupMetadataManager.describeGroups); a KIP-848
  * group is GROUP_ID_NOT_FOUND ("not a classic group": ConsumerGroupDescribe describes it).
  */
 export async function handleDescribeGroups(request: RequestContext): Promise<Handled> {
   const body = request.body as DescribeGroupsRequestData;
-  const shards = loadedShards(request.gateway);
+  const shards = hostedShards(request.gateway);
   const partitions = request.gateway.node.broker?.context.config.offsetsTopicNumPartitions ?? 0;
   const groups = body.groups.map((groupId) => {
     const shard = partitions > 0 ? shards.get(partitionFor(groupId, partitions)) : undefined;
     if (shard === undefined) return described(groupId, errorCode('NOT_COORDINATOR'), '', '', '', []);
+    if (shard === null) return described(groupId, errorCode('COORDINATOR_LOAD_IN_PROGRESS'), '', '', '', []);
     const consumer = shard.consumer.groups[groupId];
     if (consumer !== undefined) return described(groupId, errorCode('GROUP_ID_NOT_FOUND'), '', '', '', []);
     const group = shard.classic.groups[groupId];

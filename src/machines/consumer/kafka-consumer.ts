@@ -23,9 +23,16 @@
  * owned − assigned and joins again if that was not empty. A reset generation (UNKNOWN_MEMBER_ID,
  * ILLEGAL_GENERATION, FENCED_INSTANCE_ID) makes the owned partitions lost, not revoked.
  *
+ * Positions are validated after a leader change (KIP-320, SubscriptionState.maybeValidatePosition
+ * ForCurrentLeader): a position that knows the leader epoch of the record before it, seen under a
+ * newer leader epoch in metadata (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH on fetch refresh the
+ * metadata), is AWAIT_VALIDATION until an OffsetForLeaderEpoch to the leader says where that epoch
+ * ends in its log; an end below the position means the log was truncated under it: the position
+ * goes back to the end (or, with no such epoch left, auto.offset.reset; with none, a
+ * LogTruncationException to the application).
+ *
  * Simplifications, said where they are: one request of a kind in flight at a time; one fetch per
- * partition in flight; the leader epoch is checked on fetch (FENCED_LEADER_EPOCH refreshes
- * metadata) but positions are not validated with OffsetForLeaderEpoch after a leader change.
+ * partition in flight.
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { errorName } from '../../protocol/errors.js';
@@ -33,7 +40,7 @@ import type {
   ConsumerGroupHeartbeatResponse, ConsumerProtocolSubscription, FindCoordinatorResponse, GroupMessage, HeartbeatResponse, JoinGroupResponse,
   OffsetCommitResponse, OffsetFetchResponse, SyncGroupResponse, TopicPartitions,
 } from '../../protocol/groups/messages.js';
-import type { FetchResponse, ListOffsetsResponse, MetadataResponse, ReplicationMessage } from '../../protocol/replication/messages.js';
+import type { FetchResponse, ListOffsetsResponse, MetadataResponse, OffsetForLeaderEpochResponse, ReplicationMessage } from '../../protocol/replication/messages.js';
 import { Step as GenericStep } from '../step.js';
 import { clientAssignor } from '../../common/assignors/index.js';
 import type { RebalanceProtocol } from '../../common/assignors/types.js';
@@ -104,13 +111,17 @@ interface TopicMetadata {
 
 /** SubscriptionState.TopicPartitionState: the position and the fetch state of one owned partition. */
 interface PartitionState {
-  /** INITIALIZING (wants its committed offset), AWAIT_RESET (auto.offset.reset), FETCHING. */
-  readonly fetchState: 'INITIALIZING' | 'AWAIT_RESET' | 'FETCHING';
+  /** INITIALIZING (wants its committed offset), AWAIT_RESET (auto.offset.reset), AWAIT_VALIDATION (KIP-320: the leader changed), FETCHING. */
+  readonly fetchState: 'INITIALIZING' | 'AWAIT_RESET' | 'AWAIT_VALIDATION' | 'FETCHING';
   /** The next offset to hand to the application. */
   readonly position: number;
+  /** FetchPosition.offsetEpoch: the leader epoch of the record before the position; -1 unknown (then no validation). */
+  readonly offsetEpoch: number;
+  /** FetchPosition.currentLeader's epoch: the leader epoch the position was last known good under. */
+  readonly positionLeaderEpoch: number;
   /** The next offset to fetch (ahead of the position by what is buffered). */
   readonly fetchOffset: number;
-  readonly buffered: readonly { readonly offset: number; readonly key: string | null; readonly value: string | null }[];
+  readonly buffered: readonly { readonly offset: number; readonly key: string | null; readonly value: string | null; readonly leaderEpoch: number }[];
   readonly fetchInFlight: number | null;
   /** No fetch or ListOffsets before this: retry.backoff.ms after an error. */
   readonly retryAtMs: number;
@@ -119,13 +130,15 @@ interface PartitionState {
 }
 
 interface InFlight {
-  readonly kind: 'Metadata' | 'FindCoordinator' | 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'LeaveGroup' | 'OffsetCommit' | 'OffsetFetch' | 'ConsumerGroupHeartbeat' | 'Fetch' | 'ListOffsets';
+  readonly kind: 'Metadata' | 'FindCoordinator' | 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'LeaveGroup' | 'OffsetCommit' | 'OffsetFetch' | 'ConsumerGroupHeartbeat' | 'Fetch' | 'ListOffsets' | 'OffsetForLeaderEpoch';
   readonly to: number;
   readonly sentAtMs: number;
-  /** OffsetCommit: the offsets sent; Fetch / ListOffsets: the partition. */
+  /** OffsetCommit: the offsets sent; Fetch / ListOffsets / OffsetForLeaderEpoch: the partition. */
   readonly offsets?: Readonly<Record<Key, number>>;
   readonly partition?: Key;
   readonly generationId?: number;
+  /** OffsetForLeaderEpoch: the leader epoch the validation was asked under. */
+  readonly leaderEpoch?: number;
 }
 
 /** AbstractCoordinator.MemberState */
@@ -175,6 +188,11 @@ export interface ConsumerContext {
   readonly metadataWanted: boolean;
   readonly coordinator: number | null;
   readonly coordinatorRetryAtMs: number;
+  /**
+   * The coordinator answered COORDINATOR_LOAD_IN_PROGRESS: it is still the coordinator, but no
+   * JoinGroup, OffsetFetch or ConsumerGroupHeartbeat goes to it before this (retry.backoff.ms).
+   */
+  readonly groupRetryAtMs: number;
   // classic membership
   readonly memberState: ClassicMemberState;
   readonly memberId: string;
@@ -214,7 +232,7 @@ export type ConsumerEffect =
   | { readonly type: 'send'; readonly to: number; readonly message: GroupMessage | ReplicationMessage }
   | { readonly type: 'records'; readonly partition: string; readonly records: readonly { readonly offset: number; readonly key: string | null; readonly value: string | null }[] }
   | { readonly type: 'rebalance'; readonly kind: 'revoked' | 'assigned' | 'lost'; readonly partitions: readonly string[] }
-  | { readonly type: 'position'; readonly partition: string; readonly offset: number; readonly reason: 'committed' | 'reset' | 'seek' }
+  | { readonly type: 'position'; readonly partition: string; readonly offset: number; readonly reason: 'committed' | 'reset' | 'seek' | 'truncated' }
   | { readonly type: 'commit.completed'; readonly offsets: Readonly<Record<string, number>>; readonly error: string | null }
   | { readonly type: 'error'; readonly error: string };
 
@@ -301,7 +319,7 @@ function nextBroker(step: Step, nowMs: number): number {
 /** AbstractCoordinator.markCoordinatorUnknown: rediscover; requests to it are abandoned. */
 function coordinatorUnknown(step: Step, nowMs: number): void {
   const gone = step.c.coordinator;
-  const inFlight = Object.fromEntries(Object.entries(step.c.inFlight).filter(([, r]) => r.to !== gone || r.kind === 'Fetch' || r.kind === 'ListOffsets' || r.kind === 'Metadata'));
+  const inFlight = Object.fromEntries(Object.entries(step.c.inFlight).filter(([, r]) => r.to !== gone || r.kind === 'Fetch' || r.kind === 'ListOffsets' || r.kind === 'OffsetForLeaderEpoch' || r.kind === 'Metadata'));
   step.patch({ coordinator: null, coordinatorRetryAtMs: nowMs + step.c.config.retryBackoffMs, inFlight });
   if (step.c.memberState === 'COMPLETING_REBALANCE' || step.c.memberState === 'PREPARING_REBALANCE') step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
 }
@@ -312,7 +330,7 @@ const ownedKeys = (c: ConsumerContext): Key[] => Object.keys(c.owned).sort();
 
 function addOwned(step: Step, keys: readonly Key[]): void {
   const owned = { ...step.c.owned };
-  for (const key of keys) if (owned[key] === undefined) owned[key] = { fetchState: 'INITIALIZING', position: -1, fetchOffset: -1, buffered: [], fetchInFlight: null, retryAtMs: 0, fetchWaitUntilMs: 0 };
+  for (const key of keys) if (owned[key] === undefined) owned[key] = { fetchState: 'INITIALIZING', position: -1, offsetEpoch: -1, positionLeaderEpoch: -1, fetchOffset: -1, buffered: [], fetchInFlight: null, retryAtMs: 0, fetchWaitUntilMs: 0 };
   step.patch({ owned });
 }
 
@@ -354,7 +372,8 @@ function sendCommit(step: Step, offsets: Record<Key, number>, nowMs: number): bo
   const memberId = classic ? c.memberId : (c.membership?.memberId ?? '');
   request(step, c.coordinator, 'OffsetCommit', (correlationId) => ({
     type: 'OffsetCommit', correlationId, groupId: c.config.groupId as string, generationIdOrMemberEpoch: generation, memberId, groupInstanceId: c.config.groupInstanceId,
-    partitions: Object.entries(offsets).map(([key, offset]) => ({ ...splitKey(key), committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null })),
+    // ConsumerCoordinator commits the position's offset epoch with it (KIP-320): whoever resumes there can validate it.
+    partitions: Object.entries(offsets).map(([key, offset]) => ({ ...splitKey(key), committedOffset: offset, committedLeaderEpoch: c.owned[key]?.position === offset ? (c.owned[key]?.offsetEpoch ?? -1) : -1, committedMetadata: null })),
   }), { offsets, generationId: generation }, nowMs);
   return true;
 }
@@ -365,7 +384,8 @@ function onCommitResponse(step: Step, response: With<OffsetCommitResponse>): voi
   const failed = response.partitions.find((p) => p.errorCode !== 0);
   const error = failed === undefined ? null : errorName(failed.errorCode);
   step.effect({ type: 'commit.completed', offsets: sent.offsets ?? {}, error });
-  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE' || error === 'COORDINATOR_LOAD_IN_PROGRESS') coordinatorUnknown(step, response.nowMs);
+  // OffsetCommitResponseHandler: COORDINATOR_LOAD_IN_PROGRESS is a retriable failure of this commit; the coordinator stays.
+  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE') coordinatorUnknown(step, response.nowMs);
   // ConsumerCoordinator.OffsetCommitResponseHandler: the generation is gone; rejoin (REBALANCE_IN_PROGRESS keeps it).
   if (error === 'UNKNOWN_MEMBER_ID' || error === 'ILLEGAL_GENERATION' || error === 'FENCED_INSTANCE_ID') resetGeneration(step);
   if (error === 'REBALANCE_IN_PROGRESS') step.patch({ rejoinNeeded: true });
@@ -391,7 +411,7 @@ function subscriptionMetadata(c: ConsumerContext): ConsumerProtocolSubscription 
  */
 function joinGroup(step: Step, nowMs: number): void {
   const c = step.c;
-  if (c.coordinator === null || inFlightOf(c, 'JoinGroup') || inFlightOf(c, 'SyncGroup')) return;
+  if (c.coordinator === null || inFlightOf(c, 'JoinGroup') || inFlightOf(c, 'SyncGroup') || nowMs < c.groupRetryAtMs) return;
   if (c.memberState === 'UNJOINED' || c.memberState === 'STABLE') {
     const owned = ownedKeys(c);
     if (c.generationReset) {
@@ -426,6 +446,8 @@ function onJoinResponse(step: Step, response: With<JoinGroupResponse>): void {
   const error = errorName(response.errorCode);
   switch (error) {
     case 'NONE':
+      // JoinGroupResponseHandler: the member left PREPARING_REBALANCE while the JoinGroup was out (its generation was reset): join again.
+      if (step.c.memberState !== 'PREPARING_REBALANCE') return step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
       break;
     case 'MEMBER_ID_REQUIRED':
       // KIP-394: join again at once with the id the coordinator handed out.
@@ -441,9 +463,12 @@ function onJoinResponse(step: Step, response: With<JoinGroupResponse>): void {
       return;
     case 'NOT_COORDINATOR':
     case 'COORDINATOR_NOT_AVAILABLE':
-    case 'COORDINATOR_LOAD_IN_PROGRESS':
       coordinatorUnknown(step, response.nowMs);
       step.patch({ memberState: 'UNJOINED', rejoinNeeded: true });
+      return;
+    case 'COORDINATOR_LOAD_IN_PROGRESS':
+      // JoinGroupResponseHandler: "backoff and retry" to the same coordinator (joinGroupIfNeeded sleeps retry.backoff.ms).
+      step.patch({ memberState: 'UNJOINED', rejoinNeeded: true, groupRetryAtMs: response.nowMs + step.c.config.retryBackoffMs });
       return;
     default:
       // REBALANCE_IN_PROGRESS and the rest: join again on the next pass.
@@ -551,7 +576,7 @@ function topicNames(c: ConsumerContext): Record<string, string> {
 function consumerHeartbeat(step: Step, nowMs: number): void {
   const c = step.c;
   let m = c.membership;
-  if (m === null || c.coordinator === null || inFlightOf(c, 'ConsumerGroupHeartbeat') || membership848.shouldSkipHeartbeat(m)) return;
+  if (m === null || c.coordinator === null || inFlightOf(c, 'ConsumerGroupHeartbeat') || membership848.shouldSkipHeartbeat(m) || nowMs < c.groupRetryAtMs) return;
   if (!membership848.shouldHeartbeatNow(m) && nowMs - c.lastConsumerHeartbeatMs < m.heartbeatIntervalMs) return;
   const built = membership848.heartbeatRequest(m, c.nextCorrelationId);
   if (built === null) return;
@@ -563,9 +588,14 @@ function consumerHeartbeat(step: Step, nowMs: number): void {
 function onConsumerHeartbeatResponse(step: Step, response: With<ConsumerGroupHeartbeatResponse>): void {
   if (complete(step, response.correlationId, 'ConsumerGroupHeartbeat') === null || step.c.membership === null) return;
   const error = errorName(response.errorCode);
-  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE' || error === 'COORDINATOR_LOAD_IN_PROGRESS') {
+  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE') {
     step.patch({ membership: membership848.onHeartbeatFailure(step.c.membership) });
     coordinatorUnknown(step, response.nowMs);
+    return;
+  }
+  if (error === 'COORDINATOR_LOAD_IN_PROGRESS') {
+    // AbstractHeartbeatRequestManager.onErrorResponse: heartbeatRequestState.onFailedAttempt; the coordinator stays.
+    step.patch({ membership: membership848.onHeartbeatFailure(step.c.membership), groupRetryAtMs: response.nowMs + step.c.config.retryBackoffMs });
     return;
   }
   step.patch({ membership: membership848.poll(membership848.onHeartbeatResponse(step.c.membership, response, topicNames(step.c)), topicNames(step.c)) });
@@ -618,7 +648,7 @@ function fetchCommitted(step: Step, nowMs: number): void {
     for (const key of initializing) patchPartition(step, key, { fetchState: 'AWAIT_RESET' });
     return;
   }
-  if (c.coordinator === null) return;
+  if (c.coordinator === null || nowMs < c.groupRetryAtMs) return;
   const classic = c.config.groupProtocol === 'classic';
   request(step, c.coordinator, 'OffsetFetch', (correlationId) => ({
     type: 'OffsetFetch', correlationId, groupId: c.config.groupId as string, memberId: classic ? null : (c.membership?.memberId ?? null), memberEpoch: classic ? -1 : (c.membership?.memberEpoch ?? -1),
@@ -629,13 +659,15 @@ function fetchCommitted(step: Step, nowMs: number): void {
 function onOffsetFetchResponse(step: Step, response: With<OffsetFetchResponse>): void {
   if (complete(step, response.correlationId, 'OffsetFetch') === null) return;
   const error = errorName(response.errorCode);
-  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE' || error === 'COORDINATOR_LOAD_IN_PROGRESS') return coordinatorUnknown(step, response.nowMs);
+  if (error === 'NOT_COORDINATOR' || error === 'COORDINATOR_NOT_AVAILABLE') return coordinatorUnknown(step, response.nowMs);
+  // OffsetFetchResponseHandler: COORDINATOR_LOAD_IN_PROGRESS is retriable (refreshCommittedOffsets sleeps retry.backoff.ms); the coordinator stays.
+  if (error === 'COORDINATOR_LOAD_IN_PROGRESS') return step.patch({ groupRetryAtMs: response.nowMs + step.c.config.retryBackoffMs });
   if (error !== 'NONE') return;
   for (const p of response.partitions) {
     const key = keyOf(p.topic, p.partition);
     if (step.c.owned[key]?.fetchState !== 'INITIALIZING' || p.errorCode !== 0) continue;
     if (p.committedOffset >= 0) {
-      patchPartition(step, key, { fetchState: 'FETCHING', position: p.committedOffset, fetchOffset: p.committedOffset, buffered: [] });
+      patchPartition(step, key, { fetchState: 'FETCHING', ...positionAt(step.c, key, p.committedOffset, p.committedLeaderEpoch), buffered: [] });
       step.effect({ type: 'position', partition: key, offset: p.committedOffset, reason: 'committed' });
     } else patchPartition(step, key, { fetchState: 'AWAIT_RESET' });
   }
@@ -671,7 +703,7 @@ function onListOffsetsResponse(step: Step, response: With<ListOffsetsResponse>):
     step.patch({ metadataWanted: true });
     return;
   }
-  patchPartition(step, key, { fetchState: 'FETCHING', position: response.offset, fetchOffset: response.offset, buffered: [], fetchInFlight: null });
+  patchPartition(step, key, { fetchState: 'FETCHING', ...positionAt(step.c, key, response.offset, response.leaderEpoch), buffered: [], fetchInFlight: null });
   step.effect({ type: 'position', partition: key, offset: response.offset, reason: 'reset' });
 }
 
@@ -706,7 +738,7 @@ function onFetchResponse(step: Step, response: With<FetchResponse>): void {
     step.patch({ metadataWanted: true });
     return;
   }
-  const records = response.batches.flatMap((b) => b.records.map((r) => ({ offset: b.baseOffset + r.offsetDelta, key: r.key, value: r.value })))
+  const records = response.batches.flatMap((b) => b.records.map((r) => ({ offset: b.baseOffset + r.offsetDelta, key: r.key, value: r.value, leaderEpoch: b.partitionLeaderEpoch })))
     .filter((r) => r.offset >= s.fetchOffset && r.offset < response.highWatermark);
   const fetchOffset = records.length === 0 ? s.fetchOffset : (records[records.length - 1] as { offset: number }).offset + 1;
   patchPartition(step, key, { fetchInFlight: null, buffered: [...s.buffered, ...records], fetchOffset, retryAtMs: 0, fetchWaitUntilMs: records.length === 0 ? response.nowMs + step.c.config.fetchMaxWaitMs : 0 });
@@ -718,8 +750,9 @@ function deliver(step: Step): void {
     const s = step.c.owned[key] as PartitionState;
     if (s.fetchState !== 'FETCHING' || s.buffered.length === 0) continue;
     const records = s.buffered.filter((r) => r.offset >= s.position);
-    if (records.length > 0) step.effect({ type: 'records', partition: key, records });
-    patchPartition(step, key, { buffered: [], position: records.length === 0 ? s.position : (records[records.length - 1] as { offset: number }).offset + 1 });
+    if (records.length > 0) step.effect({ type: 'records', partition: key, records: records.map(({ offset, key: recordKey, value }) => ({ offset, key: recordKey, value })) });
+    const last = records[records.length - 1];
+    patchPartition(step, key, { buffered: [], position: last === undefined ? s.position : last.offset + 1, offsetEpoch: last === undefined ? s.offsetEpoch : last.leaderEpoch });
   }
 }
 
@@ -738,6 +771,75 @@ function onMetadata(step: Step, response: With<MetadataResponse>): void {
     topics[t.name] = { topicId: t.topicId, partitions };
   }
   step.patch({ topics, metadataAtMs: response.nowMs, metadataWanted: false });
+  validatePositionsOnMetadataChange(step);
+}
+
+/**
+ * SubscriptionState.maybeValidatePositionForCurrentLeader: a fetching position under an older
+ * leader epoch than metadata now gives must be validated before fetching on (its buffered records
+ * are dropped: they came from the old leader); one without an offset epoch just takes the new leader.
+ */
+function validatePositionsOnMetadataChange(step: Step): void {
+  for (const [key, s] of Object.entries(step.c.owned)) {
+    const leader = leaderOf(step.c, key);
+    if (s.fetchState !== 'FETCHING' || leader === null || leader.leaderEpoch <= s.positionLeaderEpoch) continue;
+    if (s.offsetEpoch < 0) patchPartition(step, key, { positionLeaderEpoch: leader.leaderEpoch });
+    else patchPartition(step, key, { fetchState: 'AWAIT_VALIDATION', buffered: [], fetchOffset: s.position, fetchInFlight: null, retryAtMs: 0 });
+  }
+}
+
+/** A position taken now: good under the leader epoch metadata gives. */
+function positionAt(c: ConsumerContext, key: Key, offset: number, offsetEpoch: number): Pick<PartitionState, 'position' | 'fetchOffset' | 'offsetEpoch' | 'positionLeaderEpoch'> {
+  return { position: offset, fetchOffset: offset, offsetEpoch, positionLeaderEpoch: leaderOf(c, key)?.leaderEpoch ?? -1 };
+}
+
+/** OffsetFetcher.validatePositionsIfNeeded: OffsetForLeaderEpoch for the position's offset epoch, to the leader, fenced by its epoch. */
+function validatePositions(step: Step, nowMs: number): void {
+  for (const [key, s] of Object.entries(step.c.owned)) {
+    if (s.fetchState !== 'AWAIT_VALIDATION' || s.fetchInFlight !== null || s.retryAtMs > nowMs) continue;
+    const leader = leaderOf(step.c, key);
+    if (leader === null) continue;
+    const { topic, partition } = splitKey(key);
+    const id = request(step, leader.leader, 'OffsetForLeaderEpoch', (correlationId) => ({
+      type: 'OffsetForLeaderEpoch', correlationId, topic, topicId: leader.topicId, partition, replicaId: -1, currentLeaderEpoch: leader.leaderEpoch, leaderEpoch: s.offsetEpoch,
+    }), { partition: key, leaderEpoch: leader.leaderEpoch }, nowMs);
+    patchPartition(step, key, { fetchInFlight: id });
+  }
+}
+
+/**
+ * SubscriptionState.maybeCompleteValidation: the epoch ends at or past the position: fetch on.
+ * It ends below: the log was truncated under the position (an unclean election): go back to where
+ * it ends, unless auto.offset.reset=none (LogTruncationException). The epoch is unknown to the
+ * leader: reset by auto.offset.reset.
+ */
+function onOffsetForLeaderEpochResponse(step: Step, response: With<OffsetForLeaderEpochResponse>): void {
+  const sent = complete(step, response.correlationId, 'OffsetForLeaderEpoch');
+  if (sent?.partition === undefined) return;
+  const key = sent.partition;
+  const s = step.c.owned[key];
+  if (s === undefined || s.fetchInFlight !== response.correlationId || s.fetchState !== 'AWAIT_VALIDATION') return;
+  if (response.errorCode !== 0) {
+    patchPartition(step, key, { fetchInFlight: null, retryAtMs: response.nowMs + step.c.config.retryBackoffMs });
+    step.patch({ metadataWanted: true });
+    return;
+  }
+  const validatedUnder = sent.leaderEpoch ?? s.positionLeaderEpoch;
+  if (response.leaderEpoch < 0 || response.endOffset < 0) {
+    patchPartition(step, key, { fetchInFlight: null, fetchState: 'AWAIT_RESET', positionLeaderEpoch: validatedUnder });
+    return;
+  }
+  if (response.endOffset >= s.position) {
+    patchPartition(step, key, { fetchInFlight: null, fetchState: 'FETCHING', fetchOffset: s.position, positionLeaderEpoch: validatedUnder });
+    return;
+  }
+  if (step.c.config.autoOffsetReset === 'none') {
+    patchPartition(step, key, { fetchInFlight: null, retryAtMs: response.nowMs + step.c.config.retryBackoffMs });
+    step.effect({ type: 'error', error: `LogTruncationException: ${key} was truncated below the position ${s.position}; the first offset that diverges is ${response.endOffset}` });
+    return;
+  }
+  patchPartition(step, key, { fetchInFlight: null, fetchState: 'FETCHING', position: response.endOffset, fetchOffset: response.endOffset, offsetEpoch: response.leaderEpoch, positionLeaderEpoch: validatedUnder });
+  step.effect({ type: 'position', partition: key, offset: response.endOffset, reason: 'truncated' });
 }
 
 function onFindCoordinator(step: Step, response: With<FindCoordinatorResponse>): void {
@@ -805,6 +907,7 @@ function runLoop(step: Step, nowMs: number): void {
   }
   fetchCommitted(step, nowMs);
   resetPositions(step, nowMs);
+  validatePositions(step, nowMs);
   fetch(step, nowMs);
 }
 
@@ -822,13 +925,14 @@ function deadlines(c: ConsumerContext): Record<ConsumerTimer, number | null> {
   let heartbeatMs: number | null = null;
   if (inGroup && c.coordinator !== null && classic && sessionTimerRuns(c) && !inFlightOf(c, 'Heartbeat')) heartbeatMs = c.lastHeartbeatSentMs + c.config.heartbeatIntervalMs;
   if (inGroup && c.coordinator !== null && !classic && m !== null && !membership848.shouldSkipHeartbeat(m) && !inFlightOf(c, 'ConsumerGroupHeartbeat') && m.heartbeatIntervalMs > 0) heartbeatMs = c.lastConsumerHeartbeatMs + m.heartbeatIntervalMs;
-  const waiting = Object.values(c.owned).filter((s) => s.fetchInFlight === null && (s.fetchState === 'FETCHING' || s.fetchState === 'AWAIT_RESET'));
+  const waiting = Object.values(c.owned).filter((s) => s.fetchInFlight === null && (s.fetchState === 'FETCHING' || s.fetchState === 'AWAIT_RESET' || s.fetchState === 'AWAIT_VALIDATION'));
   const coordinatorRetry = inGroup && c.coordinator === null && !inFlightOf(c, 'FindCoordinator') ? [c.coordinatorRetryAtMs] : [];
+  const groupRetry = c.coordinator !== null ? [c.groupRetryAtMs] : [];
   return {
     HeartbeatTimer: heartbeatMs,
     SessionTimer: inGroup && c.coordinator !== null && classic && sessionTimerRuns(c) ? c.lastHeartbeatOkMs + c.config.sessionTimeoutMs : null,
     PollTimer: c.config.groupId !== null && c.lastPollMs >= 0 ? c.lastPollMs + c.config.maxPollIntervalMs : null,
-    RetryBackoffTimer: earliest([...coordinatorRetry, ...waiting.map((s) => s.retryAtMs)]),
+    RetryBackoffTimer: earliest([...coordinatorRetry, ...groupRetry, ...waiting.map((s) => s.retryAtMs)]),
     FetchWaitTimer: earliest(waiting.filter((s) => s.fetchState === 'FETCHING' && s.buffered.length === 0).map((s) => s.fetchWaitUntilMs)),
     RequestTimer: earliest(Object.values(c.inFlight).map((r) => r.sentAtMs + c.config.requestTimeoutMs)),
     MetadataTimer: inFlightOf(c, 'Metadata') ? null : c.metadataAtMs + c.config.metadataMaxAgeMs,
@@ -913,7 +1017,7 @@ function hop(region: Region, guard: string, state: string, description: string) 
 const coordinatorHops = {
   Discovering: ['lookupCoordinator', 'FindCoordinator sent to the least loaded broker (AbstractCoordinator.lookupCoordinator): the group is subscribed and no coordinator is known.'],
   Known: ['coordinatorFound', 'FindCoordinatorResponse without error: requests for the group go to this broker; the session timer restarts (Heartbeat.resetSessionTimeout).'],
-  Unknown: ['markCoordinatorUnknown', 'The lookup failed (retry after retry.backoff.ms), or the coordinator is lost: NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE / COORDINATOR_LOAD_IN_PROGRESS, a request timed out or its connection broke, or no heartbeat answer within session.timeout.ms. Requests to it are abandoned.'],
+  Unknown: ['markCoordinatorUnknown', 'The lookup failed (retry after retry.backoff.ms), or the coordinator is lost: NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE (COORDINATOR_LOAD_IN_PROGRESS keeps it: the request is retried after retry.backoff.ms), a request timed out or its connection broke, or no heartbeat answer within session.timeout.ms. Requests to it are abandoned.'],
 } as const satisfies Record<CoordinatorState, readonly [string, string]>;
 
 const classicHops = {
@@ -957,7 +1061,7 @@ const timerRules: Record<ConsumerTimer, string> = {
   HeartbeatTimer: 'heartbeat.interval.ms since the last heartbeat (classic Heartbeat while COMPLETING_REBALANCE or STABLE; KIP-848 ConsumerGroupHeartbeat at the interval the coordinator gave): send the next.',
   SessionTimer: 'session.timeout.ms without a heartbeat answer (Heartbeat.sessionTimeoutExpired): the coordinator is marked unknown and looked up again.',
   PollTimer: 'max.poll.interval.ms without poll() (pollTimer expired): a dynamic classic member sends LeaveGroup and resets its generation; a KIP-848 member leaves and goes STALE.',
-  RetryBackoffTimer: 'retry.backoff.ms after a failed coordinator lookup, fetch or ListOffsets: try again.',
+  RetryBackoffTimer: 'retry.backoff.ms after a failed coordinator lookup, fetch or ListOffsets, or a COORDINATOR_LOAD_IN_PROGRESS answer to JoinGroup, OffsetFetch or ConsumerGroupHeartbeat: try again.',
   FetchWaitTimer: 'fetch.max.wait.ms after an empty fetch answer (the broker would have held the fetch that long): fetch the partition again.',
   RequestTimer: 'request.timeout.ms without an answer (NetworkClient): the request fails; a coordinator request marks the coordinator unknown.',
   MetadataTimer: 'metadata.max.age.ms since the last metadata: refresh it.',
@@ -985,7 +1089,7 @@ export function createConsumerMachine() {
       }),
       seek: run((step, event: With<Extract<ConsumerCommand, { type: 'Seek' }>>) => {
         if (step.c.owned[event.partition] === undefined) return step.effect({ type: 'error', error: `seek: ${event.partition} is not assigned to this consumer` });
-        patchPartition(step, event.partition, { fetchState: 'FETCHING', position: event.offset, fetchOffset: event.offset, buffered: [], fetchInFlight: null });
+        patchPartition(step, event.partition, { fetchState: 'FETCHING', ...positionAt(step.c, event.partition, event.offset, -1), buffered: [], fetchInFlight: null });
         step.effect({ type: 'position', partition: event.partition, offset: event.offset, reason: 'seek' });
       }),
       close: run((step, event: With<{ type: 'Close' }>) => {
@@ -1021,6 +1125,7 @@ export function createConsumerMachine() {
           case 'ConsumerGroupHeartbeatResponse': return onConsumerHeartbeatResponse(step, e);
           case 'FetchResponse': return onFetchResponse(step, e);
           case 'ListOffsetsResponse': return onListOffsetsResponse(step, e);
+          case 'OffsetForLeaderEpochResponse': return onOffsetForLeaderEpochResponse(step, e);
           case 'LeaveGroupResponse': complete(step, (event as { correlationId: number }).correlationId, 'LeaveGroup'); return;
           default: return;
         }
@@ -1044,7 +1149,7 @@ export function createConsumerMachine() {
       const cooperative = assignors.length > 0 && assignors.every((a) => a?.supportedProtocols.includes('COOPERATIVE') === true);
       return {
         clientId: input.clientId, bootstrap: input.bootstrap, config: input.config, rebalanceProtocol: cooperative ? 'COOPERATIVE' : 'EAGER',
-        subscription: [], manual: false, topics: {}, metadataAtMs: -Infinity, metadataWanted: true, coordinator: null, coordinatorRetryAtMs: 0,
+        subscription: [], manual: false, topics: {}, metadataAtMs: -Infinity, metadataWanted: true, coordinator: null, coordinatorRetryAtMs: 0, groupRetryAtMs: 0,
         memberState: 'UNJOINED', memberId: '', generationId: -1, protocolName: null, rejoinNeeded: false, generationReset: false, lastHeartbeatSentMs: -Infinity, lastHeartbeatOkMs: 0, assignmentSnapshot: null,
         membership: null, lastConsumerHeartbeatMs: -Infinity,
         owned: {}, lastPollMs: -1, lastAutoCommitMs: 0, commitBeforeJoin: 'none', inFlight: {}, nextCorrelationId: 1, brokerCursor: input.clientId, unreachableUntilMs: {}, closed: false,
@@ -1075,6 +1180,7 @@ export function createConsumerMachine() {
           ConsumerGroupHeartbeatResponse: { actions: 'response', description: 'ConsumerHeartbeatRequestManager: the member id, epoch, interval and assignment (reconciled in order), or an error that fences, fails or rediscovers.' },
           FetchResponse: { actions: 'response', description: 'FetchCollector: records below the high watermark are buffered; OFFSET_OUT_OF_RANGE resets the position; other errors back off and refresh metadata.' },
           ListOffsetsResponse: { actions: 'response', description: 'OffsetFetcher.resetPositionsIfNeeded: the position becomes the earliest or latest offset.' },
+          OffsetForLeaderEpochResponse: { actions: 'response', description: 'SubscriptionState.maybeCompleteValidation (KIP-320): the position\'s epoch ends at or past it: fetch on; below it: the log was truncated, go back to the end (auto.offset.reset=none: LogTruncationException); unknown epoch: auto.offset.reset.' },
           ...(Object.fromEntries(consumerTimers.map((name) => [name, { actions: 'timer', description: timerRules[name] }])) as Record<ConsumerTimer, { actions: 'timer'; description: string }>),
         },
         states: {

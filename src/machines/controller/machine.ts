@@ -221,7 +221,7 @@ function handleAlterPartition(step: Step, request: With<AlterPartitionRequest>):
       isr: error === 'NONE' ? (partition?.isr ?? []) : [], partitionEpoch: error === 'NONE' ? (partition?.partitionEpoch ?? -1) : -1,
     };
   };
-  const result = alterPartition(c.image, { brokerId: request.brokerId, brokerEpoch: request.brokerEpoch, topicId: request.topicId, partitionIndex: request.partition, leaderEpoch: request.leaderEpoch, newIsr: request.newIsr, partitionEpoch: request.partitionEpoch });
+  const result = alterPartition(c.image, { brokerId: request.brokerId, brokerEpoch: request.brokerEpoch, topicId: request.topicId, partitionIndex: request.partition, leaderEpoch: request.leaderEpoch, newIsr: request.newIsr, partitionEpoch: request.partitionEpoch, ...(request.newIsrWithEpochs === undefined ? {} : { newIsrWithEpochs: request.newIsrWithEpochs }) });
   if (result.error !== 'NONE') return reply(step, request.from, respond(result.error, c.image));
   if (result.record === null) return reply(step, request.from, respond('NONE', c.image));
   const after = applyRecords(c.image, [result.record]);

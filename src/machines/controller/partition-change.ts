@@ -122,6 +122,8 @@ export interface AlterPartitionRequest {
   readonly leaderEpoch: number;
   readonly newIsr: readonly number[];
   readonly partitionEpoch: number;
+  /** KIP-903: the broker epoch of each ISR member as the leader saw it (-1: not checked). */
+  readonly newIsrWithEpochs?: readonly { readonly brokerId: number; readonly brokerEpoch: number }[];
 }
 
 export type AlterPartitionResult =
@@ -143,6 +145,10 @@ export function alterPartition(image: MetadataImage, request: AlterPartitionRequ
   const isrValid = new Set(request.newIsr).size === request.newIsr.length && request.newIsr.every((r) => partition.replicas.includes(r));
   if (!isrValid || !request.newIsr.includes(partition.leader)) return { error: 'INVALID_REQUEST' };
   if (request.newIsr.some((r) => image.brokers[String(r)] === undefined || image.brokers[String(r)]?.fenced === true)) return { error: 'INELIGIBLE_REPLICA' };
+  // ReplicationControlManager.ineligibleReplicasForIsr (KIP-903): a member whose broker epoch is not
+  // its registration's is a previous incarnation of the broker (it restarted, and may have lost what
+  // that incarnation had fetched): not eligible.
+  if ((request.newIsrWithEpochs ?? []).some((e) => e.brokerEpoch !== -1 && image.brokers[String(e.brokerId)]?.brokerEpoch !== e.brokerEpoch)) return { error: 'INELIGIBLE_REPLICA' };
   return { error: 'NONE', record: changeRecord(request.topicId, request.partitionIndex, partition, { leader: partition.leader, isr: request.newIsr }) };
 }
 

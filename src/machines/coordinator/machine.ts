@@ -14,6 +14,14 @@
  * append that fails means this broker no longer leads the partition: the shard is dropped and its
  * held answers are NOT_COORDINATOR.
  *
+ * A load takes time, as Kafka's does (CoordinatorRuntime.scheduleLoadOperation hands it to the
+ * loader thread): the shard is LOADING (CoordinatorRuntime.CoordinatorState) from the election
+ * until the replay completes, config.shardLoadBaseMs plus shardLoadPerRecordMs per record later,
+ * and every request for its groups meanwhile is answered COORDINATOR_LOAD_IN_PROGRESS
+ * (CoordinatorRuntime.CoordinatorContext's LOADING state fails events with
+ * CoordinatorLoadInProgressException). Then it is ACTIVE: the groups it replayed arm their timers
+ * and it serves.
+ *
  * The group rules themselves are in ../group (coordinator-shard.ts dispatches to them).
  */
 import { setup } from 'xstate';
@@ -46,8 +54,12 @@ export interface HeldAnswers {
   readonly responses: readonly ShardResponse[];
 }
 
+/** CoordinatorRuntime.CoordinatorState, less INITIAL (never hosted), FAILED and CLOSED (the shard is dropped). */
+export type ShardStatus = 'LOADING' | 'ACTIVE';
+
 export interface LoadedShard {
   readonly partition: number;
+  readonly status: ShardStatus;
   readonly leaderEpoch: number;
   /** Names this load: timers of an earlier load of the partition are ignored. */
   readonly loadId: number;
@@ -78,6 +90,8 @@ export type CoordinatorLocalEvent =
   | { readonly type: 'Topics'; readonly topics: readonly TopicImage[] }
   | { readonly type: 'LoadShard'; readonly partition: number; readonly leaderEpoch: number; readonly records: readonly { key: string | null; value: string | null }[]; readonly logEndOffset: number; readonly highWatermark: number }
   | { readonly type: 'UnloadShard'; readonly partition: number }
+  /** The loader finished replaying the partition (the delay the load took). */
+  | { readonly type: 'LoadCompleted'; readonly partition: number; readonly loadId: number }
   | { readonly type: 'HighWatermark'; readonly partition: number; readonly highWatermark: number }
   | { readonly type: 'ShardTimerFired'; readonly partition: number; readonly loadId: number; readonly timer: ShardTimerEvent }
   | { readonly type: 'WriteTimeout'; readonly partition: number; readonly loadId: number; readonly writeId: number };
@@ -151,6 +165,10 @@ function handleRequest(step: Step, request: With<GroupRequest>): void {
     step.effect({ type: 'send', to: request.from, message: errorResponseFor(request, errorCode('NOT_COORDINATOR')) });
     return;
   }
+  if (shard.status === 'LOADING') {
+    step.effect({ type: 'send', to: request.from, message: errorResponseFor(request, errorCode('COORDINATOR_LOAD_IN_PROGRESS')) });
+    return;
+  }
   applyOutcome(step, shard, handleShardRequest(shard.state, request, envOf(step.c, partition, request.nowMs)));
 }
 
@@ -162,9 +180,15 @@ function unload(step: Step, partition: number, error: 'NOT_COORDINATOR'): void {
     for (const r of held.responses) step.effect({ type: 'send', to: r.to, message: failResponse(r.message, errorCode(error)) });
     step.cancel(timerId(partition, `write/${held.writeId}`));
   }
+  if (shard.status === 'LOADING') step.cancel(timerId(partition, 'load'));
   const shards = { ...step.c.shards };
   delete shards[partition];
   step.patch({ shards });
+}
+
+/** The replay's duration: a fixed start plus a cost per record read (whole milliseconds, at least one: the load is never instant). */
+export function shardLoadMs(config: GroupCoordinatorConfig, recordCount: number): number {
+  return Math.max(1, Math.ceil(config.shardLoadBaseMs + config.shardLoadPerRecordMs * recordCount));
 }
 
 function load(step: Step, event: With<Extract<CoordinatorLocalEvent, { type: 'LoadShard' }>>): void {
@@ -175,10 +199,21 @@ function load(step: Step, event: With<Extract<CoordinatorLocalEvent, { type: 'Lo
     const record = decodeGroupRecord(raw.key, raw.value);
     if (record !== null) state = replayShardRecord(state, record);
   }
-  const shard: LoadedShard = { partition: event.partition, leaderEpoch: event.leaderEpoch, loadId, state, lastWrittenOffset: event.logEndOffset, highWatermark: event.highWatermark, held: [] };
+  // The records are read as of the election (the loader reads up to the log end offset it finds);
+  // what they rebuild is hidden until the load completes.
+  const shard: LoadedShard = { partition: event.partition, status: 'LOADING', leaderEpoch: event.leaderEpoch, loadId, state, lastWrittenOffset: event.logEndOffset, highWatermark: event.highWatermark, held: [] };
   step.patch({ nextLoadId: loadId + 1 });
   patchShard(step, shard);
-  applyOutcome(step, shard, shardOnLoaded(state, envOf(step.c, event.partition, event.nowMs)));
+  step.timer({ type: 'LoadCompleted', partition: event.partition, loadId, from: -1 }, shardLoadMs(step.c.config, event.records.length), timerId(event.partition, 'load'));
+}
+
+/** CoordinatorRuntime's load completion: the shard turns ACTIVE, its groups arm their timers, and it serves. */
+function loadCompleted(step: Step, event: With<Extract<CoordinatorLocalEvent, { type: 'LoadCompleted' }>>): void {
+  const shard = step.c.shards[event.partition];
+  if (shard === undefined || shard.loadId !== event.loadId || shard.status !== 'LOADING') return;
+  const active: LoadedShard = { ...shard, status: 'ACTIVE' };
+  patchShard(step, active);
+  applyOutcome(step, active, shardOnLoaded(active.state, envOf(step.c, event.partition, event.nowMs)));
   releaseAnswers(step, event.partition);
 }
 
@@ -227,6 +262,7 @@ export function createCoordinatorMachine() {
         step.patch({ topics: Object.fromEntries(event.topics.map((t) => [t.name, t])) });
       }),
       loadShard: run(load),
+      completeLoad: run(loadCompleted),
       unloadShard: run((step, event: With<Extract<CoordinatorLocalEvent, { type: 'UnloadShard' }>>) => unload(step, event.partition, 'NOT_COORDINATOR')),
       advanceHighWatermark: run((step, event: With<Extract<CoordinatorLocalEvent, { type: 'HighWatermark' }>>) => {
         const shard = step.c.shards[event.partition];
@@ -245,10 +281,11 @@ export function createCoordinatorMachine() {
     initial: 'Running',
     states: {
       Running: {
-        description: 'Serves the groups of every __consumer_offsets partition this broker leads; answers NOT_COORDINATOR for the others.',
+        description: 'Hosts a shard per __consumer_offsets partition this broker leads (LOADING, then ACTIVE); serves the groups of the ACTIVE ones, answers COORDINATOR_LOAD_IN_PROGRESS for a LOADING one and NOT_COORDINATOR for the others.',
         on: {
           Topics: { actions: 'adoptTopics', description: 'onNewMetadataImage: topic ids and partition counts (for KIP-848 assignments and partitionFor).' },
-          LoadShard: { actions: 'loadShard', description: 'onElection: this broker leads the partition now: replay its records into a fresh shard, then arm the timers of the members it brought back.' },
+          LoadShard: { actions: 'loadShard', description: 'onElection: this broker leads the partition now: the shard is LOADING while the loader replays its records (CoordinatorRuntime.scheduleLoadOperation); requests for its groups get COORDINATOR_LOAD_IN_PROGRESS.' },
+          LoadCompleted: { actions: 'completeLoad', description: 'The replay is done (after shardLoadBaseMs plus shardLoadPerRecordMs per record): the shard is ACTIVE, the members it brought back get their timers, and it serves.' },
           UnloadShard: { actions: 'unloadShard', description: 'onResignation: drop the shard; held answers fail with NOT_COORDINATOR.' },
           HighWatermark: { actions: 'advanceHighWatermark', description: 'Send every held answer whose writes (and all writes before them) are now committed.' },
           ProduceResponse: { actions: 'completeAppend', description: 'The local append of a write: its records end here. A failed append means the partition moved: drop the shard.' },

@@ -35,6 +35,13 @@ export interface GroupCoordinatorConfig {
   readonly offsetMetadataMaxBytes: number;
   /** offsets.commit.timeout.ms (5000): a write not committed by then is answered COORDINATOR_NOT_AVAILABLE (REQUEST_TIMED_OUT mapped). */
   readonly offsetsCommitTimeoutMs: number;
+  /**
+   * How long a shard's load (CoordinatorLoaderImpl replaying the partition on the loader thread)
+   * takes: a fixed start plus a cost per replayed record. Kafka has no such setting: the time is
+   * the disk's and the CPU's; these stand in for them so COORDINATOR_LOAD_IN_PROGRESS is reachable.
+   */
+  readonly shardLoadBaseMs: number;
+  readonly shardLoadPerRecordMs: number;
   /** group.consumer.session.timeout.ms (45000) */
   readonly consumerGroupSessionTimeoutMs: number;
   /** group.consumer.heartbeat.interval.ms (5000) */
@@ -61,6 +68,9 @@ export const defaultGroupCoordinatorConfig: GroupCoordinatorConfig = {
   newMemberJoinTimeoutMs: 300_000,
   offsetMetadataMaxBytes: 4_096,
   offsetsCommitTimeoutMs: 5_000,
+  // A small partition loads in tens of milliseconds; replay runs at about 100k records a second.
+  shardLoadBaseMs: 20,
+  shardLoadPerRecordMs: 0.01,
   consumerGroupSessionTimeoutMs: 45_000,
   consumerGroupHeartbeatIntervalMs: 5_000,
   consumerGroupMaxSize: 2_147_483_647,

@@ -28,6 +28,8 @@ export interface BatchRecord {
   readonly sendId: number;
   readonly key: string | null;
   readonly value: string;
+  /** CreateTime: when send() was called (KafkaProducer.doSend stamps a record without a timestamp with the clock). */
+  readonly timestampMs: number;
   readonly sizeBytes: number;
 }
 
@@ -211,12 +213,12 @@ export function appendRecord(step: ProducerStep, record: WaitingRecord, custom: 
   const sizeIn = (b: ProducerBatch | undefined): number => recordSizeInBytes(b?.records.length ?? 0, b === undefined ? 0 : Math.max(0, record.sentMs - b.createdMs), record.key, record.value);
   if (last !== undefined && fits(last, sizeIn(last))) {
     const size = sizeIn(last);
-    target = { ...last, records: [...last.records, { sendId: record.sendId, key: record.key, value: record.value, sizeBytes: size }], sizeBytes: last.sizeBytes + size };
+    target = { ...last, records: [...last.records, { sendId: record.sendId, key: record.key, value: record.value, timestampMs: record.sentMs, sizeBytes: size }], sizeBytes: last.sizeBytes + size };
   } else {
     if (last !== undefined && !last.closed && !last.inRetry) batches[String(last.id)] = { ...last, closed: true };
     const size = sizeIn(undefined);
     target = {
-      id: c.nextBatchId, topic: record.topic, partition: choice.partition, records: [{ sendId: record.sendId, key: record.key, value: record.value, sizeBytes: size }],
+      id: c.nextBatchId, topic: record.topic, partition: choice.partition, records: [{ sendId: record.sendId, key: record.key, value: record.value, timestampMs: record.sentMs, sizeBytes: size }],
       sizeBytes: RECORD_BATCH_OVERHEAD + size, createdMs: nowMs, closed: false, attempts: 0, retryAtMs: 0, inRetry: false, inFlight: false,
       producerId: -1, producerEpoch: -1, baseSequence: NO_SEQUENCE, sequenceReset: false,
     };
@@ -490,7 +492,7 @@ function sendProduceRequest(step: ProducerStep, node: number, batches: readonly 
       type: 'send', to: node,
       message: {
         type: 'Produce', topic: batch.topic, topicId: topic.topicId, partition: batch.partition, correlationId: id, acks: c.config.acks, timeoutMs: c.config.requestTimeoutMs,
-        records: batch.records.map((r) => ({ key: r.key, value: r.value })),
+        records: batch.records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestampMs })),
         ...(batch.producerId >= 0 ? { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence } : {}),
       },
     });

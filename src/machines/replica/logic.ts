@@ -13,6 +13,8 @@ export interface FollowerState {
   readonly lastFetchTimeMs: number;
   /** The leader's log end offset when that fetch arrived. */
   readonly lastFetchLeaderLogEndOffset: number;
+  /** KIP-903: the broker epoch its fetches carried (ReplicaState.brokerEpoch); -1 unknown. */
+  readonly brokerEpoch: number;
 }
 
 export const UNKNOWN_OFFSET = -1;
@@ -27,12 +29,12 @@ export const NEVER_MS = -1;
  * follower caught up now; one at or past the end the leader had at the previous fetch makes it
  * caught up as of that previous fetch.
  */
-export function updateFollowerFetchState(state: FollowerState | undefined, fetchOffset: number, nowMs: number, leaderLogEndOffset: number): FollowerState {
-  const previous = state ?? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET };
+export function updateFollowerFetchState(state: FollowerState | undefined, fetchOffset: number, nowMs: number, leaderLogEndOffset: number, brokerEpoch = -1): FollowerState {
+  const previous = state ?? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET, brokerEpoch: -1 };
   let lastCaughtUpTimeMs = previous.lastCaughtUpTimeMs;
   if (fetchOffset >= leaderLogEndOffset) lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, nowMs);
   else if (previous.lastFetchLeaderLogEndOffset >= 0 && fetchOffset >= previous.lastFetchLeaderLogEndOffset) lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, previous.lastFetchTimeMs);
-  return { logEndOffset: fetchOffset, lastCaughtUpTimeMs, lastFetchTimeMs: nowMs, lastFetchLeaderLogEndOffset: leaderLogEndOffset };
+  return { logEndOffset: fetchOffset, lastCaughtUpTimeMs, lastFetchTimeMs: nowMs, lastFetchLeaderLogEndOffset: leaderLogEndOffset, brokerEpoch };
 }
 
 /** Replica.isCaughtUp: at the leader's end, or caught up within replica.lag.time.max.ms. */

@@ -43,6 +43,11 @@ export interface ReplicaConfig {
   readonly fetchWaitMs: number;
   /** A fetch or AlterPartition with no answer is sent again after this long. */
   readonly requestTimeoutMs: number;
+  /** log.message.timestamp.type: CreateTime keeps the producer's timestamps, LogAppendTime writes the leader's clock. */
+  readonly messageTimestampType: 'CreateTime' | 'LogAppendTime';
+  /** log.message.timestamp.before.max.ms / after.max.ms (KIP-937): how far a CreateTime may be behind / ahead of the leader's clock. */
+  readonly messageTimestampBeforeMaxMs: number;
+  readonly messageTimestampAfterMaxMs: number;
 }
 
 /** Kafka's defaults scaled down together so that a simulated run sees many ISR changes. */
@@ -51,7 +56,25 @@ export const defaultReplicaConfig: ReplicaConfig = {
   fetchBackoffMs: 200,
   fetchWaitMs: 100,
   requestTimeoutMs: 1_000,
+  messageTimestampType: 'CreateTime',
+  // Kafka's defaults: no bound into the past, one hour into the future.
+  messageTimestampBeforeMaxMs: Number.MAX_SAFE_INTEGER,
+  messageTimestampAfterMaxMs: 3_600_000,
 };
+
+/**
+ * The timestamps a model batch is written with (LogValidator): CreateTime keeps each record's
+ * producer timestamp (the append time for a record that has none), and refuses one outside
+ * before/after.max.ms of the clock (INVALID_TIMESTAMP); LogAppendTime writes the clock into
+ * every record. The batch's maxTimestamp, which time-based retention (the segment's largest
+ * timestamp) and ListOffsets by timestamp read, follows.
+ */
+export function recordTimestamps(config: ReplicaConfig, records: readonly { readonly timestamp?: number }[], nowMs: number): readonly number[] | 'INVALID_TIMESTAMP' {
+  if (config.messageTimestampType === 'LogAppendTime') return records.map(() => nowMs);
+  const timestamps = records.map((r) => r.timestamp ?? nowMs);
+  const outside = timestamps.some((t) => nowMs - t > config.messageTimestampBeforeMaxMs || t - nowMs > config.messageTimestampAfterMaxMs);
+  return outside ? 'INVALID_TIMESTAMP' : timestamps;
+}
 
 /**
  * How followers reconcile their log with the leader — the history of Kafka's replication
@@ -193,6 +216,12 @@ function appendClientBatch(step: Step, request: With<ProduceRequest>): void {
   const producer = { producerId: request.producerId ?? NO_PRODUCER_ID, producerEpoch: request.producerEpoch ?? NO_PRODUCER_EPOCH, baseSequence: request.baseSequence ?? NO_SEQUENCE };
   // Variant producer-state-one-batch: fewer retained batches than ProducerStateEntry.NUM_BATCHES_TO_RETAIN recognise a retry.
   const recordCount = produceRecordCount(request);
+  // LogValidator runs before the producer-state check (UnifiedLog.append).
+  const timestamps = recordTimestamps(c.config, request.records, request.nowMs);
+  if (request.batch === undefined && timestamps === 'INVALID_TIMESTAMP') {
+    if (request.acks !== 0) step.effect(produceResponse(c, request.from, request.correlationId, errorCode('INVALID_TIMESTAMP'), -1));
+    return;
+  }
   const check = checkClientBatch(c.log.producers, { ...producer, lastOffsetDelta: recordCount - 1 }, c.variant.deviations?.producerBatchesRetained);
   if (check.outcome === 'reject') {
     if (request.acks !== 0) step.effect(produceResponse(c, request.from, request.correlationId, errorCode(check.error), -1));
@@ -210,8 +239,8 @@ function appendClientBatch(step: Step, request: With<ProduceRequest>): void {
   const batch: RecordBatch = wire === undefined
     ? {
       baseOffset, lastOffsetDelta: recordCount - 1, partitionLeaderEpoch: c.partition.leaderEpoch,
-      ...producer, maxTimestamp: request.nowMs,
-      records: request.records.map((r, i) => ({ offsetDelta: i, timestamp: request.nowMs, key: r.key, value: r.value })),
+      ...producer, maxTimestamp: Math.max(-1, ...(timestamps as readonly number[])),
+      records: request.records.map((r, i) => ({ offsetDelta: i, timestamp: (timestamps as readonly number[])[i] as number, key: r.key, value: r.value })),
     }
     : {
       baseOffset, lastOffsetDelta: recordCount - 1, partitionLeaderEpoch: c.partition.leaderEpoch,
@@ -304,7 +333,7 @@ export function createReplicaMachine() {
           const previous = context.followers[String(replica)];
           // KIP-320: nothing a follower did before this epoch counts; ISR members start caught up now.
           followers[String(replica)] = context.variant.epochFencing || previous === undefined
-            ? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: context.partition.isr.includes(replica) ? event.nowMs : NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET }
+            ? { logEndOffset: UNKNOWN_OFFSET, lastCaughtUpTimeMs: context.partition.isr.includes(replica) ? event.nowMs : NEVER_MS, lastFetchTimeMs: NEVER_MS, lastFetchLeaderLogEndOffset: UNKNOWN_OFFSET, brokerEpoch: -1 }
             : previous;
         }
         step.patch({
@@ -723,8 +752,12 @@ function serveFetch(step: Step, request: With<FetchRequest>): void {
     if (diverging !== null) return step.effect(fetchResponse(c, request, 0, { divergingEpoch: { epoch: diverging.epoch, endOffset: diverging.endOffset } }));
   }
   if (request.fetchOffset < c.log.logStartOffset || request.fetchOffset > c.log.logEndOffset) return step.effect(fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE')));
+  // Replica.updateFetchStateOrThrow (KIP-903): a fetch from an older incarnation of the follower
+  // than one already heard from (a delayed fetch from before it restarted) changes nothing.
+  const knownEpoch = c.followers[String(request.replicaId)]?.brokerEpoch ?? -1;
+  if (fromFollower && request.replicaEpoch !== -1 && request.replicaEpoch < knownEpoch) return step.effect(fetchResponse(c, request, errorCode('NOT_LEADER_OR_FOLLOWER')));
   if (fromFollower) {
-    const state = updateFollowerFetchState(c.followers[String(request.replicaId)], request.fetchOffset, request.nowMs, c.log.logEndOffset);
+    const state = updateFollowerFetchState(c.followers[String(request.replicaId)], request.fetchOffset, request.nowMs, c.log.logEndOffset, request.replicaEpoch);
     step.patch({ followers: { ...c.followers, [String(request.replicaId)]: state } });
     maybeExpandIsr(step, request.replicaId, request.nowMs);
     maybeIncrementHighWatermark(step, request.nowMs);
@@ -767,6 +800,8 @@ function proposeIsr(step: Step, newIsr: readonly number[], nowMs: number): void 
     message: {
       type: 'AlterPartition', ...c.address, correlationId: pending.correlationId, brokerId: c.brokerId, brokerEpoch: c.brokerEpoch,
       leaderEpoch: c.partition.leaderEpoch, newIsr, partitionEpoch: c.partition.partitionEpoch,
+      // KIP-903: each member with the broker epoch its fetches carried (Partition.sendAlterPartitionRequest).
+      newIsrWithEpochs: newIsr.map((brokerId) => ({ brokerId, brokerEpoch: brokerId === c.brokerId ? c.brokerEpoch : (c.followers[String(brokerId)]?.brokerEpoch ?? -1) })),
     },
   });
 }

@@ -1,9 +1,9 @@
 /** AlterPartition (api key 56, v3: topic ids): a partition leader asks the controller to change the ISR. */
 import * as t from 'io-ts';
-import { int, list, partitionAddressProps, struct } from '../codec.js';
+import { int, list, partitionAddressProps, struct, structWithOptional } from '../codec.js';
 import { messageSpec, renderError, renderPartition } from '../message-spec.js';
 
-export const AlterPartitionRequest = struct({
+export const AlterPartitionRequest = structWithOptional({
   type: t.literal('AlterPartition'),
   ...partitionAddressProps,
   correlationId: int,
@@ -12,6 +12,12 @@ export const AlterPartitionRequest = struct({
   leaderEpoch: int,
   newIsr: list(int),
   partitionEpoch: int,
+}, {
+  /**
+   * KIP-903 (v3): each member of newIsr with the broker epoch the leader saw in its fetches (-1
+   * unknown: not checked). Absent: a request without epochs (v2).
+   */
+  newIsrWithEpochs: list(struct({ brokerId: int, brokerEpoch: int })),
 });
 export type AlterPartitionRequest = t.TypeOf<typeof AlterPartitionRequest>;
 

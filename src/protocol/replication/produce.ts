@@ -12,7 +12,8 @@ export const ProduceRequest = structWithOptional(
     acks: int,
     timeoutMs: int,
     /** A null value is a tombstone (compacted topics such as __consumer_offsets). */
-    records: list(struct({ key: nullable(t.string), value: nullable(t.string) })),
+    /** `timestamp`: the record's CreateTime as the producer set it (absent: a client that set none; the append time stands in). */
+    records: list(structWithOptional({ key: nullable(t.string), value: nullable(t.string) }, { timestamp: int })),
   },
   {
     /** The record batch's producer fields (absent, or -1: not an idempotent producer). */

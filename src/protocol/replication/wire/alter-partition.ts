@@ -3,7 +3,7 @@
  * Kafka's AlterPartitionRequestData/ResponseData, field by field (AlterPartitionManager.buildRequest,
  * ControllerApis.handleAlterPartitionRequest). Version 2 and later name a topic by id only, so the
  * receiver resolves the name from its metadata (`topicNameOf`). From version 3 (KIP-903) each ISR
- * member carries its broker epoch; the model does not track them, so they go out as -1 (unknown).
+ * member carries its broker epoch (the one the leader saw in the member's fetches; -1 unknown).
  * Partitions are never in recovery here: leaderRecoveryState is RECOVERED (0).
  */
 import type { AlterPartitionRequestData } from '../../wire/generated/AlterPartitionRequest.js';
@@ -27,7 +27,7 @@ export function alterPartitionRequestToWire(m: AlterPartitionRequest, version: n
       partitions: [{
         partitionIndex: m.partition, leaderEpoch: m.leaderEpoch,
         newIsr: withEpochs ? [] : [...m.newIsr],
-        newIsrWithEpochs: withEpochs ? m.newIsr.map((brokerId) => ({ brokerId, brokerEpoch: -1n })) : [],
+        newIsrWithEpochs: withEpochs ? m.newIsr.map((brokerId) => ({ brokerId, brokerEpoch: BigInt(m.newIsrWithEpochs?.find((e) => e.brokerId === brokerId)?.brokerEpoch ?? -1) })) : [],
         leaderRecoveryState: 0, partitionEpoch: m.partitionEpoch,
       }],
     }],
@@ -44,10 +44,18 @@ export function alterPartitionRequestFromWire(
   const brokerEpoch = safeOffset(data.brokerEpoch, 'brokerEpoch');
   if (isRefusal(brokerEpoch)) return brokerEpoch;
   const { topic, topicId, partition: p } = found;
-  const newIsr = header.version >= ISR_WITH_EPOCHS_VERSION ? p.newIsrWithEpochs.map((s) => s.brokerId) : [...p.newIsr];
+  const withEpochs = header.version >= ISR_WITH_EPOCHS_VERSION;
+  const newIsr = withEpochs ? p.newIsrWithEpochs.map((s) => s.brokerId) : [...p.newIsr];
+  const epochs: { brokerId: number; brokerEpoch: number }[] = [];
+  for (const s of withEpochs ? p.newIsrWithEpochs : []) {
+    const epoch = safeOffset(s.brokerEpoch, 'brokerEpoch');
+    if (isRefusal(epoch)) return epoch;
+    epochs.push({ brokerId: s.brokerId, brokerEpoch: epoch });
+  }
   return accepted({
     type: 'AlterPartition', topic, topicId, partition: p.partitionIndex, correlationId: header.correlationId,
     brokerId: data.brokerId, brokerEpoch, leaderEpoch: p.leaderEpoch, newIsr, partitionEpoch: p.partitionEpoch,
+    ...(withEpochs ? { newIsrWithEpochs: epochs } : {}),
   });
 }
 
