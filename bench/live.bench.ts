@@ -63,10 +63,19 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 
 const measured = (records: number, ms: number, extra: Partial<Measure> = {}): Measure => ({ recordsPerSecond: (records * 1000) / ms, load: loadavg()[0]!, ...extra });
 
+/** Create the topic and wait for its leaders; a broker that has not applied the topic yet answers UNKNOWN_TOPIC_OR_PARTITION, so ask again. */
 async function createTopic(kafka: Kafka, topic: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
+      break;
+    } catch (error) {
+      if (attempt >= 10 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
   await admin.disconnect();
 }
 
@@ -139,7 +148,8 @@ const TOPICS = ['bench-kafkajs', 'bench-kcat'];
 
 /** `createTopics`: false for the mock, whose topics come from its command line (kafkajs's CreateTopics finds no controller there). */
 async function workloads(bootstrap: string, createTopics: boolean): Promise<Results> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+  // More retries than kafkajs's 5: on a loaded machine a new topic reaches every broker's metadata late.
+  const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 15 } });
   if (createTopics) for (const topic of TOPICS) await createTopic(kafka, topic);
   const results: Results = {};
   results['kafkajs produce'] = await kafkajsProduce(kafka, 'bench-kafkajs');
@@ -190,5 +200,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`bench:live: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env['KSPEC_DEBUG'] === '1') console.error(error);
   process.exitCode = 1;
 });
