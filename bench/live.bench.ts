@@ -32,6 +32,8 @@ interface Measure {
   readonly recordsPerSecond: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** Records read, when fewer than RECORDS. */
+  readonly records?: number;
   /** The 1-minute load average when the workload ended. */
   readonly load: number;
 }
@@ -139,9 +141,9 @@ async function kcatProduce(bootstrap: string, topic: string): Promise<Measure> {
 
 async function kcatConsume(bootstrap: string, topic: string): Promise<Measure> {
   const { ms, stdout } = await run(KCAT, ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o\n'], null);
+  // `-e` stops at each partition's end as the first fetch saw it: the mock's end may lag the last acknowledged write, so count what was read.
   const records = stdout.toString().split('\n').filter((l) => l !== '').length;
-  if (records < RECORDS) throw new Error(`kcat consumed ${records} of ${RECORDS} records`);
-  return measured(records, ms);
+  return measured(records, ms, { records });
 }
 
 const TOPICS = ['bench-kafkajs', 'bench-kcat'];
@@ -160,7 +162,7 @@ async function workloads(bootstrap: string, createTopics: boolean): Promise<Resu
 }
 
 const describe = (name: string, m: Measure): string =>
-  `  ${name.padEnd(16)} ${Math.round(m.recordsPerSecond).toString().padStart(9)} records/s${m.p50Ms === undefined ? '' : `   p50 ${m.p50Ms.toFixed(1)} ms   p99 ${m.p99Ms!.toFixed(1)} ms`}   (load ${m.load.toFixed(1)})`;
+  `  ${name.padEnd(16)} ${Math.round(m.recordsPerSecond).toString().padStart(9)} records/s${m.records !== undefined && m.records < RECORDS ? ` (${m.records} records read)` : ''}${m.p50Ms === undefined ? '' : `   p50 ${m.p50Ms.toFixed(1)} ms   p99 ${m.p99Ms!.toFixed(1)} ms`}   (load ${m.load.toFixed(1)})`;
 
 function print(target: string, results: Results): void {
   console.log(target);
