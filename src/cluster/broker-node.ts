@@ -54,6 +54,8 @@ export class BrokerNode extends KafkaNode {
   private readonly coordinatorView = new Map<number, { leaderEpoch: number; highWatermark: number }>();
   /** The replica actors by partition key, in the order they started (a view of `actors`, read every step). */
   private readonly replicaActors = new Map<string, Actor<ReplicaMachine>>();
+  /** The __consumer_offsets replicas among them: the coordinator's leadership watch runs after every step and reads only these. */
+  private readonly offsetsReplicaActors = new Map<string, Actor<ReplicaMachine>>();
   readonly payloads: BatchPayloads | undefined;
   /** Told after every step of a replica (a client gateway's delayed fetches wait on it). */
   replicaStepped: ((key: string) => void) | undefined;
@@ -120,6 +122,7 @@ export class BrokerNode extends KafkaNode {
   protected override forgetVolatile(): void {
     this.coordinatorView.clear();
     this.replicaActors.clear();
+    this.offsetsReplicaActors.clear();
   }
 
   /** ReplicaManager: a replica starts from its log and its high-watermark checkpoint when metadata first names this broker. */
@@ -133,6 +136,7 @@ export class BrokerNode extends KafkaNode {
       highWatermarkCheckpoint: this.storage.highWatermarks.read(key) ?? 0,
     });
     this.replicaActors.set(key, this.actors.get(name) as Actor<ReplicaMachine>);
+    if (address.topic === OFFSETS_TOPIC) this.offsetsReplicaActors.set(key, this.actors.get(name) as Actor<ReplicaMachine>);
   }
 
   /**
@@ -144,6 +148,7 @@ export class BrokerNode extends KafkaNode {
     const name = `${REPLICA_PREFIX}${key}`;
     this.actors.delete(name);
     this.replicaActors.delete(key);
+    this.offsetsReplicaActors.delete(key);
     this.storage.partitionLogs.remove?.(key);
     this.storage.highWatermarks.remove?.(key);
     this.world.note(() => `n${this.id} ${key} stopped and its log deleted (topic ${topicId} deleted)`);
@@ -267,8 +272,8 @@ export class BrokerNode extends KafkaNode {
     if (!this.up || !this.actors.has('coordinator')) return false;
     let handed = false;
     const leading = new Set<number>();
-    for (const [key, replica] of this.replicas()) {
-      if (!key.startsWith(`${OFFSETS_TOPIC}-`) || replica.state !== 'Leader') continue;
+    for (const [key, replica] of this.offsetsReplicaActors) {
+      if (replica.state !== 'Leader') continue;
       const c = replica.context;
       const partition = c.address.partition;
       const leaderEpoch = c.partition.leaderEpoch;

@@ -46,13 +46,11 @@ export class ConfigError extends Error {}
 
 /**
  * The live cluster's defaults: Kafka's, except where the model's machines stand in for a Kafka
- * mechanism with a different knob. A follower's empty fetch is answered at once (there is no
- * long poll at the leader yet), so it waits `fetchWaitMs` before fetching again; 20 ms keeps
- * acks=all latency low without a busy loop.
+ * mechanism with a different knob.
  */
 export const liveDefaults: LiveConfig = {
   broker: defaultBrokerConfig,
-  replica: { ...defaultReplicaConfig, replicaLagTimeMaxMs: 30_000, fetchWaitMs: 20, requestTimeoutMs: 30_000 },
+  replica: { ...defaultReplicaConfig, replicaLagTimeMaxMs: 30_000, fetchWaitMaxMs: 500, requestTimeoutMs: 30_000 },
   groupCoordinator: defaultGroupCoordinatorConfig,
   log: { ...defaultLogConfig, flushMs: NEVER_MS },
   storage: defaultStorageTimers,
@@ -83,6 +81,8 @@ const setters: Record<string, Setter> = {
   'offsets.topic.replication.factor': (c, v, k) => void (c.broker.offsetsTopicReplicationFactor = c.groupCoordinator.offsetsTopicReplicationFactor = int(v, k, 1)),
   'replica.lag.time.max.ms': (c, v, k) => void (c.replica.replicaLagTimeMaxMs = int(v, k, 1)),
   'replica.fetch.backoff.ms': (c, v, k) => void (c.replica.fetchBackoffMs = int(v, k, 0)),
+  // 1 at least: an empty answer is fetched again at once, so 0 would spin.
+  'replica.fetch.wait.max.ms': (c, v, k) => void (c.replica.fetchWaitMaxMs = int(v, k, 1)),
   'group.min.session.timeout.ms': (c, v, k) => void (c.groupCoordinator.groupMinSessionTimeoutMs = int(v, k, 0)),
   'group.max.session.timeout.ms': (c, v, k) => void (c.groupCoordinator.groupMaxSessionTimeoutMs = int(v, k, 0)),
   'group.initial.rebalance.delay.ms': (c, v, k) => void (c.groupCoordinator.groupInitialRebalanceDelayMs = int(v, k, 0)),

@@ -455,3 +455,117 @@ describe('replica machine: idempotent produce (protocol-rules A.3)', () => {
     expect(h.context.log.logEndOffset).toBe(2);
   });
 });
+
+describe('replica machine: the leader holds a follower fetch that would bring nothing (DelayedFetch)', () => {
+  type Answer = { type: string; correlationId: number; errorCode: number; highWatermark: number };
+  const fetchAnswers = (h: ReturnType<typeof replica>) =>
+    h.effects().flatMap((e) => (e.type === 'send' && e.message.type === 'FetchResponse' ? [{ to: e.to, message: e.message as unknown as Answer, read: e.read }] : []));
+  const holdTimer = (h: ReturnType<typeof replica>) => h.timers().find((a) => String(a.id).startsWith('delayed-fetch/'));
+
+  it('a follower fetch at the log end is held, then answered with the records as soon as a write is appended', () => {
+    const h = replica(1).metadata({});
+    h.fetch(2, 0, { correlationId: 41 });
+    expect(fetchAnswers(h)).toEqual([]);
+    expect(holdTimer(h)?.delayMs).toBe(defaultReplicaConfig.fetchWaitMaxMs);
+    h.at(3).produce(-1, 7, ['a', 'b']);
+    expect(fetchAnswers(h)).toEqual([{ to: 2, message: expect.objectContaining({ correlationId: 41, errorCode: 0 }), read: { fromOffset: 0, maxOffset: 2 } }]);
+    expect(h.context.delayedFetches).toEqual([]);
+    // Answered once: its expiry finds nothing held.
+    expect((h.send({ type: 'DelayedFetchExpired', replicaId: 2, correlationId: 41 }), fetchAnswers(h))).toEqual([]);
+  });
+
+  it('a held fetch is answered empty, with the high watermark as it is then, when replica.fetch.wait.max.ms runs out', () => {
+    const h = replica(1).metadata({});
+    h.produce(1, 1, ['a']);
+    h.fetch(2, 1, { correlationId: 42 });
+    h.fetch(3, 1, { correlationId: 43 });
+    expect(fetchAnswers(h)).toEqual([]);
+    expect(h.context.highWatermark).toBe(1);
+    const timer = holdTimer(h);
+    h.at(100).send(timer?.event as Record<string, unknown>);
+    expect(fetchAnswers(h)).toEqual([{ to: 3, message: expect.objectContaining({ correlationId: 43, errorCode: 0, highWatermark: 1 }), read: { fromOffset: 1, maxOffset: 1 } }]);
+    expect(h.context.delayedFetches.map((f) => f.request.correlationId)).toEqual([42]);
+  });
+
+  it('consumer fetches are not held here (the client gateway holds them); a follower fetch behind the log end is answered at once', () => {
+    const h = replica(1).metadata({});
+    h.fetch(-1, 0);
+    expect(fetchAnswers(h)).toHaveLength(1);
+    h.produce(1, 1, ['a']);
+    h.fetch(2, 0);
+    expect(fetchAnswers(h)).toEqual([expect.objectContaining({ read: { fromOffset: 0, maxOffset: 1 } })]);
+  });
+
+  it('a new leader epoch answers held fetches at once: FENCED_LEADER_EPOCH (Case E), and NOT_LEADER_OR_FOLLOWER-class errors when leadership moves (Case A)', () => {
+    const h = replica(1).metadata({});
+    h.fetch(2, 0, { correlationId: 44 });
+    h.metadata({ leaderEpoch: 1, partitionEpoch: 1 });
+    expect(fetchAnswers(h)).toEqual([expect.objectContaining({ message: expect.objectContaining({ correlationId: 44, errorCode: errorCode('FENCED_LEADER_EPOCH') }) })]);
+    h.fetch(3, 0, { correlationId: 45, currentLeaderEpoch: 1 });
+    h.metadata({ leader: 2, leaderEpoch: 2, partitionEpoch: 2 });
+    expect(h.state).toMatch(/Follower/);
+    expect(fetchAnswers(h)).toEqual([expect.objectContaining({ message: expect.objectContaining({ correlationId: 45, errorCode: errorCode('FENCED_LEADER_EPOCH') }) })]);
+    expect(h.context.delayedFetches).toEqual([]);
+  });
+
+  it('the follower fetches again at once after an empty answer (no fixed wait: the leader held it)', () => {
+    const h = replica(2, { log: { logStartOffset: 0, logEndOffset: 4, epochCache: [{ epoch: 0, startOffset: 0 }] } }).metadata({ leader: 1, leaderEpoch: 0 });
+    const correlationId = (h.sent()[0] as { correlationId: number }).correlationId;
+    h.send({ type: 'FetchResponse', ...address, from: 1, correlationId, errorCode: 0, highWatermark: 4, logStartOffset: 0, logEndOffset: 4, divergingEpoch: null, currentLeader: null, batches: [] });
+    expect(h.sent()).toEqual([expect.objectContaining({ type: 'Fetch', fetchOffset: 4, correlationId: correlationId + 1 })]);
+    expect(h.context.highWatermark).toBe(4);
+  });
+
+  it('property: every follower fetch is answered exactly once, and an empty answer without error only when its hold expires', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('fetch' as const), replica: fc.constantFrom(2, 3) }),
+      fc.record({ kind: fc.constant('produce' as const), count: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ kind: fc.constant('expire' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('bump' as const) }),
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+      const h = replica(1).metadata({});
+      let epoch = 0;
+      let correlationId = 100;
+      const asked = new Set<number>();
+      const answered = new Map<number, number>();
+      let timers: Record<string, unknown>[] = [];
+      const collect = (expiring: number | null) => {
+        for (const a of fetchAnswers(h)) {
+          const id = a.message.correlationId;
+          answered.set(id, (answered.get(id) ?? 0) + 1);
+          const empty = a.message.errorCode === 0 && a.read !== undefined && a.read.fromOffset === a.read.maxOffset;
+          if (empty) expect(id).toBe(expiring);
+        }
+        timers.push(...h.timers().filter((t) => String(t.id).startsWith('delayed-fetch/')).map((t) => t.event as Record<string, unknown>));
+      };
+      for (const o of ops) {
+        if (o.kind === 'fetch') {
+          correlationId += 1;
+          asked.add(correlationId);
+          h.fetch(o.replica, h.context.log.logEndOffset, { correlationId, currentLeaderEpoch: epoch });
+          collect(null);
+        } else if (o.kind === 'produce') {
+          h.produce(1, 1, Array.from({ length: o.count }, (_, i) => `v${i}`));
+          collect(null);
+        } else if (o.kind === 'bump') {
+          epoch += 1;
+          h.metadata({ leaderEpoch: epoch, partitionEpoch: epoch });
+          collect(null);
+        } else if (timers.length > 0) {
+          const [timer] = timers.splice(o.pick % timers.length, 1);
+          h.send(timer as Record<string, unknown>);
+          const id = (timer as { correlationId: number }).correlationId;
+          collect(id);
+        }
+      }
+      for (const timer of timers) {
+        h.send(timer);
+        collect((timer as { correlationId: number }).correlationId);
+      }
+      timers = [];
+      for (const id of asked) expect(answered.get(id)).toBe(1);
+      expect(h.context.delayedFetches).toEqual([]);
+    }), { numRuns: 80 });
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * One replica of one partition on one broker: kafka.cluster.Partition with its follower fetcher.
  * States: Offline (no metadata yet), Leader, Follower (Leaderless, Reconciling, Truncating,
- * Fetching, Waiting).
+ * Fetching).
  *
  * The leader appends produced batches in its leader epoch, serves follower and consumer fetches,
- * tracks each follower's end offset and caught-up time, advances the high watermark to the
+ * holds a follower's fetch that would bring nothing until an append (./delayed-fetch), tracks each
+ * follower's end offset and caught-up time, advances the high watermark to the
  * smallest end offset in the ISR, completes acks=all produces once the high watermark passes
  * them, and asks the controller (AlterPartition) to shrink or expand the ISR. A follower pulls
  * from the leader with its current leader epoch and last fetched epoch; the leader answers a
@@ -33,14 +34,15 @@ import type { Deviations } from '../deviations.js';
 import { checkClientBatch, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, recordBatch, type ProducerState } from '../../log/producer-state.js';
 import { produceRecordCount } from '../../protocol/replication/produce.js';
 import { Step as GenericStep } from '../step.js';
+import { canComplete, delayedFetchTimerId, isHeld, mustWait, type DelayedFetch, type DelayedFetchExpired } from './delayed-fetch.js';
 
 export interface ReplicaConfig {
   /** replica.lag.time.max.ms */
   readonly replicaLagTimeMaxMs: number;
   /** replica.fetch.backoff.ms: the wait after a failed fetch. */
   readonly fetchBackoffMs: number;
-  /** The wait after an empty fetch: stands in for the leader's long poll (replica.fetch.wait.max.ms). */
-  readonly fetchWaitMs: number;
+  /** replica.fetch.wait.max.ms: how long the leader holds a follower fetch that would bring no records (./delayed-fetch). */
+  readonly fetchWaitMaxMs: number;
   /** A fetch or AlterPartition with no answer is sent again after this long. */
   readonly requestTimeoutMs: number;
   /** log.message.timestamp.type: CreateTime keeps the producer's timestamps, LogAppendTime writes the leader's clock. */
@@ -54,7 +56,7 @@ export interface ReplicaConfig {
 export const defaultReplicaConfig: ReplicaConfig = {
   replicaLagTimeMaxMs: 3_000,
   fetchBackoffMs: 200,
-  fetchWaitMs: 100,
+  fetchWaitMaxMs: 100,
   requestTimeoutMs: 1_000,
   messageTimestampType: 'CreateTime',
   // Kafka's defaults: no bound into the past, one hour into the future.
@@ -158,6 +160,8 @@ export interface ReplicaContext {
   readonly followers: Readonly<Record<string, FollowerState>>;
   readonly pendingIsr: PendingIsrChange | null;
   readonly delayed: readonly DelayedProduce[];
+  /** Follower fetches held until records arrive or replica.fetch.wait.max.ms passes (./delayed-fetch). */
+  readonly delayedFetches: readonly DelayedFetch[];
   // ---- follower ----
   readonly fetchCorrelationId: number;
   /** KIP-279 walk: the epoch to ask about next. */
@@ -168,7 +172,8 @@ export interface ReplicaContext {
 export type ReplicaLocalEvent =
   | { readonly type: 'PartitionMetadata'; readonly partition: PartitionRegistration; readonly brokerEpoch: number; readonly minInsyncReplicas: number; readonly ineligible: readonly number[] }
   | ({ readonly type: 'LogState' } & LogShape)
-  | { readonly type: 'ProduceTimeout'; readonly client: number; readonly correlationId: number };
+  | { readonly type: 'ProduceTimeout'; readonly client: number; readonly correlationId: number }
+  | DelayedFetchExpired;
 
 export type ReplicaEvent = (ReplicationMessage | ReplicaLocalEvent) & { readonly from: number; readonly nowMs: number };
 
@@ -274,7 +279,6 @@ export function createReplicaMachine() {
     },
     delays: {
       isrCheckInterval: ({ context }) => Math.max(1, Math.floor(context.config.replicaLagTimeMaxMs / 2)),
-      fetchWait: ({ context }) => context.config.fetchWaitMs,
       fetchBackoff: ({ context }) => context.config.fetchBackoffMs,
       requestTimeout: ({ context }) => context.config.requestTimeoutMs,
     },
@@ -367,6 +371,7 @@ export function createReplicaMachine() {
         } else {
           appendClientBatch(step, request);
           maybeIncrementHighWatermark(step, request.nowMs);
+          tryCompleteDelayedFetches(step);
         }
         step.flush(enqueue);
       }),
@@ -381,6 +386,21 @@ export function createReplicaMachine() {
         const request = as<FetchRequest>(event);
         const step = new Step(context);
         serveFetch(step, request);
+        step.flush(enqueue);
+      }),
+      expireDelayedFetch: enqueueActions(({ context, enqueue, event }) => {
+        const step = new Step(context);
+        expireDelayedFetch(step, as<DelayedFetchExpired>(event));
+        step.flush(enqueue);
+      }),
+      tryCompleteDelayedFetches: enqueueActions(({ context, enqueue }) => {
+        const step = new Step(context);
+        tryCompleteDelayedFetches(step);
+        step.flush(enqueue);
+      }),
+      completeAllDelayedFetches: enqueueActions(({ context, enqueue }) => {
+        const step = new Step(context);
+        tryCompleteDelayedFetches(step, true);
         step.flush(enqueue);
       }),
       maybeShrinkIsr: enqueueActions(({ context, enqueue, event }) => {
@@ -575,6 +595,7 @@ export function createReplicaMachine() {
       followers: {},
       pendingIsr: null,
       delayed: [],
+      delayedFetches: [],
       fetchCorrelationId: 0,
       reconcileEpoch: -1,
     }),
@@ -583,6 +604,7 @@ export function createReplicaMachine() {
       LogState: { actions: 'adoptLogState', description: 'The log store reports its shape after an append, truncation or retention pass: log start and end offsets, the leader-epoch cache.' },
       Fetch: { actions: 'refuseFetch', description: 'Only the leader serves fetches: FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER.' },
       Produce: { actions: 'refuseProduce', description: 'Only the leader takes writes: NOT_LEADER_OR_FOLLOWER.' },
+      DelayedFetchExpired: { description: 'A hold timer left from leadership: its fetch was answered when leadership ended, nothing to do.' },
       ListOffsets: { actions: 'refuseListOffsets', description: 'Only the leader answers offsets: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH for a wrong epoch, else NOT_LEADER_OR_FOLLOWER.' },
       OffsetForLeaderEpoch: { actions: 'refuseOffsetForLeaderEpoch', description: 'Only the leader answers epoch end offsets: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH for a wrong epoch, else NOT_LEADER_OR_FOLLOWER.' },
       PartitionMetadata: [
@@ -602,14 +624,16 @@ export function createReplicaMachine() {
         initial: 'Serving',
         on: {
           Produce: { actions: 'appendProduce', description: 'acks=0: no answer; acks=1: answer after the leader append; acks=all: NOT_ENOUGH_REPLICAS when the ISR is under min.insync.replicas, else answer once the high watermark passes the batch.' },
-          Fetch: { actions: 'serveFetch', description: 'Epoch check, then (followers) the divergence check, then the range check; a follower fetch updates its end offset, may expand the ISR and move the high watermark.' },
+          Fetch: { actions: 'serveFetch', description: 'Epoch check, then (followers) the divergence check, then the range check; a follower fetch updates its end offset, may expand the ISR and move the high watermark; one that would bring no records is held (DelayedFetch) until an append or replica.fetch.wait.max.ms.' },
+          DelayedFetchExpired: { actions: 'expireDelayedFetch', description: 'replica.fetch.wait.max.ms passed for a held follower fetch: answered with what the log has (nothing new).' },
+          LogState: { actions: ['adoptLogState', 'tryCompleteDelayedFetches'], description: 'The log reports its shape (retention): held fetches the new shape completes are answered (DelayedFetch.tryComplete).' },
           ListOffsets: { actions: 'answerListOffsets', description: 'Partition.fetchOffsetForTimestamp: the epoch checked; EARLIEST is the log start; a new leader below its epoch start gives OFFSET_NOT_AVAILABLE; LATEST is the high watermark; a timestamp is looked up in the log below the high watermark.' },
           OffsetForLeaderEpoch: { actions: 'answerOffsetForLeaderEpoch', description: 'Partition.lastOffsetForLeaderEpoch: the epoch checked; the largest epoch at most the one asked and the offset where it ends (KIP-101, KIP-279).' },
           ProduceTimeout: { actions: 'answerProduceTimeout', description: 'An acks=all produce whose timeout passed: REQUEST_TIMED_OUT (the records may still commit).' },
           AlterPartitionResponse: { actions: 'handleAlterPartitionResponse', description: 'Partition.handleAlterPartitionUpdate: an answer in this leader epoch and not older than the partition epoch commits the ISR; INELIGIBLE_REPLICA drops the change; errors that mean metadata will tell keep it pending, unsent; the high watermark may move.' },
           PartitionMetadata: [
-            { guard: 'metadataNamesMeLeader', target: 'Leader', reenter: true, actions: ['failDelayedProduces', 'adoptMetadata'], description: 'Leader again in a newer leader epoch (Partition.makeLeader): waiting produces fail, the new epoch starts at the log end.' },
-            { guard: 'metadataNamesOtherLeader', target: 'Follower', actions: 'adoptMetadata', description: 'Another broker leads in a newer leader epoch, or none does (Partition.makeFollower): waiting produces fail on exit.' },
+            { guard: 'metadataNamesMeLeader', target: 'Leader', reenter: true, actions: ['failDelayedProduces', 'adoptMetadata', 'completeAllDelayedFetches'], description: 'Leader again in a newer leader epoch (Partition.makeLeader): waiting produces fail, held fetches are answered (FENCED_LEADER_EPOCH), the new epoch starts at the log end.' },
+            { guard: 'metadataNamesOtherLeader', target: 'Follower', actions: ['adoptMetadata', 'completeAllDelayedFetches'], description: 'Another broker leads in a newer leader epoch, or none does (Partition.makeFollower): waiting produces fail on exit, held fetches are answered (FENCED_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER).' },
             { guard: 'metadataSameEpoch', actions: ['adoptMetadata', 'maybeIncrementHighWatermark'], description: 'The controller changed the ISR in this epoch (for example it fenced a follower): the high watermark may move.' },
           ],
         },
@@ -676,13 +700,9 @@ export function createReplicaMachine() {
                 { guard: and(['isAnswerToMyFetch', 'fetchFailed']), target: 'FetchBackoff', description: 'FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER: back off; metadata will bring the new epoch.' },
                 { guard: and(['isAnswerToMyFetch', 'leaderReportsDivergence']), target: 'Truncating', actions: 'truncateDivergentSuffix', description: 'The leader reports a diverging epoch: truncate to the end of that epoch (the smaller of the leader\'s and this log\'s end of it).' },
                 { guard: and(['isAnswerToMyFetch', 'fetchBroughtRecords']), target: 'Fetching', reenter: true, actions: ['appendFetchedBatches', 'adoptLeaderOffsets'], description: 'Append the batches, take the leader\'s high watermark (capped by this log\'s end) and log start offset, fetch again at once.' },
-                { guard: 'isAnswerToMyFetch', target: 'Waiting', actions: 'adoptLeaderOffsets', description: 'Nothing new: take the high watermark and wait before the next fetch.' },
+                { guard: 'isAnswerToMyFetch', target: 'Fetching', reenter: true, actions: 'adoptLeaderOffsets', description: 'Nothing new (the leader held the fetch for replica.fetch.wait.max.ms): take the high watermark, fetch again at once.' },
               ],
             },
-          },
-          Waiting: {
-            description: 'An empty fetch: wait (the leader\'s long poll), then fetch again.',
-            after: { fetchWait: { target: 'Fetching', description: 'replica.fetch.wait.max.ms passed (the leader would have held the fetch that long): fetch again.' } },
           },
           FetchBackoff: {
             description: 'A failed fetch: replica.fetch.backoff.ms before the next.',
@@ -732,39 +752,90 @@ function maybeIncrementHighWatermark(step: Step, nowMs: number): void {
   step.patch({ highWatermark, delayed: c.delayed.filter((d) => d.requiredOffset > highWatermark) });
 }
 
-/** The leader's side of Fetch (Partition.fetchRecords, ReplicaManager.readFromLog). */
-function serveFetch(step: Step, request: With<FetchRequest>): void {
-  const c = step.c;
+/**
+ * The checks of Partition.fetchRecords before the read, in Kafka's order: the answer for an error
+ * or a diverging epoch, or null when the read may go ahead.
+ */
+function fetchRefusal(c: ReplicaContext, request: With<FetchRequest>): ReplicaEffect | null {
   const epochProblem = epochError(c, request.currentLeaderEpoch, c.variant.epochFencing);
-  if (epochProblem !== null) return step.effect(fetchResponse(c, request, epochProblem));
+  if (epochProblem !== null) return fetchResponse(c, request, epochProblem);
   const fromFollower = request.replicaId >= 0;
   // Partition.followerReplicaOrThrow: a replica outside the assignment naming this leader epoch
   // gets UNKNOWN_LEADER_EPOCH ((replica, epoch) not recognized yet: it retries); without an epoch,
   // NOT_LEADER_OR_FOLLOWER.
   if (fromFollower && !c.partition.replicas.includes(request.replicaId)) {
-    return step.effect(fetchResponse(c, request, errorCode(request.currentLeaderEpoch >= 0 ? 'UNKNOWN_LEADER_EPOCH' : 'NOT_LEADER_OR_FOLLOWER')));
+    return fetchResponse(c, request, errorCode(request.currentLeaderEpoch >= 0 ? 'UNKNOWN_LEADER_EPOCH' : 'NOT_LEADER_OR_FOLLOWER'));
   }
   if (fromFollower && c.variant.truncation === 'fetch-divergence' && request.lastFetchedEpoch >= 0) {
     // Partition.readRecords: below the log start offset is OFFSET_OUT_OF_RANGE whether or not the
     // epochs diverge; only then the divergence check.
-    if (request.fetchOffset < c.log.logStartOffset) return step.effect(fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE')));
+    if (request.fetchOffset < c.log.logStartOffset) return fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE'));
     const diverging = fetchDivergence(c.log.epochCache, c.log.logEndOffset, request.fetchOffset, request.lastFetchedEpoch);
-    if (diverging !== null) return step.effect(fetchResponse(c, request, 0, { divergingEpoch: { epoch: diverging.epoch, endOffset: diverging.endOffset } }));
+    if (diverging !== null) return fetchResponse(c, request, 0, { divergingEpoch: { epoch: diverging.epoch, endOffset: diverging.endOffset } });
   }
-  if (request.fetchOffset < c.log.logStartOffset || request.fetchOffset > c.log.logEndOffset) return step.effect(fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE')));
+  if (request.fetchOffset < c.log.logStartOffset || request.fetchOffset > c.log.logEndOffset) return fetchResponse(c, request, errorCode('OFFSET_OUT_OF_RANGE'));
   // Replica.updateFetchStateOrThrow (KIP-903): a fetch from an older incarnation of the follower
   // than one already heard from (a delayed fetch from before it restarted) changes nothing.
   const knownEpoch = c.followers[String(request.replicaId)]?.brokerEpoch ?? -1;
-  if (fromFollower && request.replicaEpoch !== -1 && request.replicaEpoch < knownEpoch) return step.effect(fetchResponse(c, request, errorCode('NOT_LEADER_OR_FOLLOWER')));
-  if (fromFollower) {
+  if (fromFollower && request.replicaEpoch !== -1 && request.replicaEpoch < knownEpoch) return fetchResponse(c, request, errorCode('NOT_LEADER_OR_FOLLOWER'));
+  return null;
+}
+
+/** The read: followers read to the log end, consumers to the high watermark (FetchIsolation). */
+function fetchRead(c: ReplicaContext, request: With<FetchRequest>): ReplicaEffect {
+  const maxOffset = request.replicaId >= 0 ? c.log.logEndOffset : c.highWatermark;
+  return { ...fetchResponse(c, request, 0), read: { fromOffset: request.fetchOffset, maxOffset } } as ReplicaEffect;
+}
+
+/** The leader's side of Fetch (Partition.fetchRecords, ReplicaManager.fetchMessages). */
+function serveFetch(step: Step, request: With<FetchRequest>): void {
+  const refusal = fetchRefusal(step.c, request);
+  if (refusal !== null) return step.effect(refusal);
+  if (request.replicaId >= 0) {
+    const c = step.c;
     const state = updateFollowerFetchState(c.followers[String(request.replicaId)], request.fetchOffset, request.nowMs, c.log.logEndOffset, request.replicaEpoch);
     step.patch({ followers: { ...c.followers, [String(request.replicaId)]: state } });
     maybeExpandIsr(step, request.replicaId, request.nowMs);
     maybeIncrementHighWatermark(step, request.nowMs);
   }
-  // Followers read to the log end, consumers to the high watermark (FetchIsolation).
-  const after = step.c;
-  step.effect({ ...fetchResponse(after, request, 0), read: { fromOffset: request.fetchOffset, maxOffset: fromFollower ? after.log.logEndOffset : after.highWatermark } } as ReplicaEffect);
+  if (mustWait(step.c, request, step.c.config.fetchWaitMaxMs)) return holdFetch(step, request);
+  step.effect(fetchRead(step.c, request));
+}
+
+// ---- the leader's long poll for follower fetches (./delayed-fetch) ---------------------------
+
+/** ReplicaManager.fetchMessages: park the fetch in the purgatory for replica.fetch.wait.max.ms. */
+function holdFetch(step: Step, request: With<FetchRequest>): void {
+  step.patch({ delayedFetches: [...step.c.delayedFetches, { request }] });
+  const expired: DelayedFetchExpired = { type: 'DelayedFetchExpired', replicaId: request.replicaId, correlationId: request.correlationId };
+  step.timer({ ...expired }, step.c.config.fetchWaitMaxMs, delayedFetchTimerId(request.replicaId, request.correlationId));
+}
+
+/** DelayedFetch.onComplete: read again with the partition as it is now (the follower's fetch state is not updated again). */
+function answerDelayedFetch(c: ReplicaContext, fetch: DelayedFetch): ReplicaEffect {
+  const request = fetch.request;
+  if (c.partition.leader !== c.brokerId) return fetchResponse(c, request, epochError(c, request.currentLeaderEpoch, c.variant.epochFencing) ?? errorCode('NOT_LEADER_OR_FOLLOWER'));
+  return fetchRefusal(c, request) ?? fetchRead(c, request);
+}
+
+/** ReplicaManager.tryCompleteDelayedFetch after an append, a log change or a leadership change; `all` also answers the rest (leadership ended). */
+function tryCompleteDelayedFetches(step: Step, all = false): void {
+  const c = step.c;
+  if (c.delayedFetches.length === 0) return;
+  const done = all ? c.delayedFetches : c.delayedFetches.filter((f) => canComplete(c, f));
+  for (const fetch of done) {
+    step.effect(answerDelayedFetch(c, fetch));
+    step.cancel(delayedFetchTimerId(fetch.request.replicaId, fetch.request.correlationId));
+  }
+  step.patch({ delayedFetches: c.delayedFetches.filter((f) => !done.includes(f)) });
+}
+
+/** replica.fetch.wait.max.ms passed: the held fetch is answered with what the log has (DelayedOperation expiry, then onComplete). */
+function expireDelayedFetch(step: Step, expired: DelayedFetchExpired): void {
+  const fetch = step.c.delayedFetches.find((f) => isHeld(f, expired.replicaId, expired.correlationId));
+  if (fetch === undefined) return;
+  step.effect(answerDelayedFetch(step.c, fetch));
+  step.patch({ delayedFetches: step.c.delayedFetches.filter((f) => f !== fetch) });
 }
 
 /** Partition.isReplicaIsrEligible: the controller would accept the replica in the ISR (it is not fenced). */
