@@ -128,7 +128,8 @@ async function createTopic(client: KafkaClient, topic: string, partitions: numbe
   if (client.versionFor(ApiKey.CreateTopics) !== undefined) {
     const { body } = await client.request<CreateTopicsResponseData>(-1, ApiKey.CreateTopics, {
       topics: [{ name: topic, numPartitions: partitions, replicationFactor: Math.min(3, brokers), assignments: [], configs: [] }], timeoutMs: 10_000,
-    });
+    // The broker may take the request's own timeoutMs to answer; wait past it, as AdminClient's 30 s request timeout does.
+    }, undefined, 15_000);
     const code = body.topics[0]?.errorCode ?? -1;
     if (code !== 0) throw new Error(`creating topic ${topic} failed: ${errorName(code)}`);
   }
