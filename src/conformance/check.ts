@@ -8,9 +8,10 @@ import type { History, Json, Op } from '../../spec/conformance/history.js';
 import { Random } from '../core/prng.js';
 import { errorName } from '../protocol/errors.js';
 import { apiByKey } from '../protocol/wire/index.js';
-import { type ClusterMetadata, type KafkaClient, type TopicMetadata, DisconnectedError, RequestTimeoutError, ResponseDecodeError } from '../client/index.js';
+import { type ClusterMetadata, type KafkaClient, type TopicMetadata, ConnectError, DisconnectedError, RequestTimeoutError, ResponseDecodeError } from '../client/index.js';
+import type { ProcessFaults } from './faults/process.js';
 
-export const SUITES = ['protocol', 'log', 'idempotence', 'groups', 'consumer-groups'] as const;
+export const SUITES = ['protocol', 'log', 'idempotence', 'groups', 'consumer-groups', 'faults'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface Need {
@@ -30,6 +31,10 @@ export interface Check {
   readonly needs: readonly Need[];
   /** Brokers the target must have (a not-leader check needs two). */
   readonly minBrokers?: number;
+  /** It kills and restarts brokers: not applicable unless the run has --faults process. */
+  readonly needsProcessFaults?: boolean;
+  /** How long its workload may take (default: the run's check timeout). */
+  readonly timeoutMs?: number;
   run(context: CheckContext): Promise<Judgement>;
 }
 
@@ -41,7 +46,8 @@ export function needText(need: Need): string {
 }
 
 /** The reason a target cannot run a check, or null when it can. */
-export function inapplicable(check: Check, client: KafkaClient, brokers: number): string | null {
+export function inapplicable(check: Check, client: KafkaClient, brokers: number, processFaults = false): string | null {
+  if (check.needsProcessFaults === true && !processFaults) return 'needs --faults process (--kill-cmd and --restart-cmd templates that kill and restart a broker)';
   for (const need of check.needs) {
     if (client.versionFor(need.apiKey, need.maxVersion, need.minVersion) === undefined) {
       const range = client.targetRange(need.apiKey);
@@ -87,7 +93,9 @@ export class Recorder {
       else this.push({ process, type: 'ok', f, value: answer.value });
       return answer;
     } catch (error) {
-      if (error instanceof RequestTimeoutError || error instanceof DisconnectedError) {
+      // A broker that cannot be reached (killed by --faults process) is indefinite too: the
+      // workload does not know which of its requests a dying broker had already taken.
+      if (error instanceof RequestTimeoutError || error instanceof DisconnectedError || error instanceof ConnectError) {
         this.push({ process, type: 'info', f, value: null, error: error.message });
         return undefined;
       }
@@ -117,6 +125,8 @@ export interface CheckContext {
   /** A fresh topic with `partitions` partitions, every one with a leader. */
   topic(suffix: string, partitions: number): Promise<TopicMetadata>;
   brokerIds(): Promise<number[]>;
+  /** The target's kill and restart commands, with --faults process. */
+  readonly processFaults?: ProcessFaults;
 }
 
 export function newRandom(seed: number, checkId: string): Random {

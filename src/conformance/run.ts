@@ -9,6 +9,7 @@ import type { History } from '../../spec/conformance/history.js';
 import { ApiKey, type ClusterMetadata, type Endpoint, KafkaClient, type TopicMetadata, type VersionRange } from '../client/index.js';
 import type { CreateTopicsResponseData } from '../protocol/wire/generated/CreateTopicsResponse.js';
 import { errorName } from '../protocol/errors.js';
+import type { ProcessFaults } from './faults/process.js';
 import { type Check, type CheckContext, type CheckVerdict, Recorder, inapplicable, needText, newRandom } from './check.js';
 
 export interface CheckResult {
@@ -46,6 +47,8 @@ export interface RunOptions {
   readonly checkTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly onResult?: (result: CheckResult) => void;
+  /** --faults process: the target's kill and restart commands. */
+  readonly processFaults?: ProcessFaults;
 }
 
 const TOPIC_READY_MS = 10_000;
@@ -73,11 +76,11 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
 async function runCheck(client: KafkaClient, check: Check, brokers: number, options: RunOptions): Promise<CheckResult> {
   const started = Date.now();
   const base = { id: check.id, suite: check.suite, title: check.title, clauses: check.clauses, needs: check.needs.map(needText) };
-  const notApplicable = inapplicable(check, client, brokers);
+  const notApplicable = inapplicable(check, client, brokers, options.processFaults !== undefined);
   if (notApplicable !== null) return { ...base, verdict: 'not-applicable', reason: notApplicable, anomalies: [], history: [], durationMs: 0 };
   const recorder = new Recorder();
   const context = contextFor(client, check, recorder, options);
-  const timeoutMs = options.checkTimeoutMs ?? 30_000;
+  const timeoutMs = check.timeoutMs ?? options.checkTimeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   try {
     const judged = await Promise.race([
@@ -103,6 +106,7 @@ function contextFor(client: KafkaClient, check: Check, recorder: Recorder, optio
     seed: options.seed,
     random: newRandom(options.seed, check.id),
     recorder,
+    ...(options.processFaults === undefined ? {} : { processFaults: options.processFaults }),
     name,
     metadata: () => metadataOf(known),
     brokerIds: async () => [...(await metadataOf([])).brokers.keys()].sort((a, b) => a - b),
@@ -124,7 +128,8 @@ async function createTopic(client: KafkaClient, topic: string, partitions: numbe
   if (client.versionFor(ApiKey.CreateTopics) !== undefined) {
     const { body } = await client.request<CreateTopicsResponseData>(-1, ApiKey.CreateTopics, {
       topics: [{ name: topic, numPartitions: partitions, replicationFactor: Math.min(3, brokers), assignments: [], configs: [] }], timeoutMs: 10_000,
-    });
+    // The broker may take the request's own timeoutMs to answer; wait past it, as AdminClient's 30 s request timeout does.
+    }, undefined, 15_000);
     const code = body.topics[0]?.errorCode ?? -1;
     if (code !== 0) throw new Error(`creating topic ${topic} failed: ${errorName(code)}`);
   }

@@ -73,6 +73,14 @@ describe('CLIENT-RESUME-1', () => {
     expect(names(checkClientResumes(history(fetched(2), consumed(2, 0))))).toEqual(['resumed-elsewhere']);
     expect(names(checkClientResumes(history(fetched(-1), consumed(1, 0), consumed(1, 2))))).toEqual(['skipped-offset']);
   });
+  // Regression: kafkajs under a forced rebalance re-read t-0 from 0 (nothing committed yet) after
+  // asking OffsetFetch again; the checker called that nonmonotonic-offset.
+  it('after a rebalance (OffsetFetch asked again) the consumer may resume at the committed offset, re-reading; nowhere else', () => {
+    expect(checkClientResumes(history(fetched(-1), consumed(1, 0), consumed(1, 1), fetched(-1), consumed(1, 0), consumed(1, 1), consumed(1, 2))).verdict).toBe('valid');
+    expect(checkClientResumes(history(fetched(-1), consumed(1, 0), consumed(1, 1), fetched(1), consumed(1, 1))).verdict).toBe('valid');
+    expect(names(checkClientResumes(history(fetched(-1), consumed(1, 0), consumed(1, 1), consumed(1, 0))))).toEqual(['nonmonotonic-offset']);
+    expect(names(checkClientResumes(history(fetched(-1), consumed(1, 0), consumed(1, 1), consumed(1, 2), fetched(1), consumed(1, 0))))).toEqual(['nonmonotonic-offset']);
+  });
 });
 
 describe('CLIENT-REBALANCE-1', () => {

@@ -1,6 +1,6 @@
 /**
  * Client conformance (`kspec conform --client`): a real client's workload against a kspec cluster
- * with lost responses injected, judged by the client clauses. Each installed client must pass
+ * with lost responses and a forced rebalance injected, judged by the client clauses. Each installed client must pass
  * every applicable check; a deliberately broken client (test/conformance/fixtures/broken-client.ts:
  * it reuses a sequence and commits a partition it does not own) must fail exactly those checks.
  * A client that is not installed is reported not applicable, saying why.
@@ -37,6 +37,12 @@ describe('client conformance', () => {
       'clients/idempotent-sequences': 'pass', 'clients/acknowledged-writes': 'pass', 'clients/commits-owned': 'pass', 'clients/resume-from-committed': 'pass', 'clients/rebalance-callbacks': 'pass',
     });
     expect((run as SuiteRun & { faultsInjected: number }).faultsInjected).toBeGreaterThan(0);
+    // The forced rebalance happened under the client: a second member joined and left, and the
+    // coordinator told the client so on its heartbeats.
+    const forced = (run as SuiteRun & { rebalances: { joins: number; left: boolean; rebalanceInProgressAnswers: number } }).rebalances;
+    expect(forced.joins).toBeGreaterThan(0);
+    expect(forced.left).toBe(true);
+    expect(forced.rebalanceInProgressAnswers).toBeGreaterThan(0);
   }, 180_000);
 
   it('a client that does not finish its workload proves nothing: its checks are unknown, never pass', async () => {

@@ -36,6 +36,7 @@ const EXPECTED = {
   'idempotence/init-producer-id': 'pass',
   'idempotence/sequence-rules': 'fail', // sequences checked for transactional producers only
   'idempotence/retry-after-lost-response': 'fail', // the same
+  'faults/process-kill-restart': 'not-applicable', // needs --faults process
   'consumer-groups/member-epochs': 'not-applicable', // no ConsumerGroupHeartbeat (KIP-848)
   'groups/session-timeout': 'fail', // no MEMBER_ID_REQUIRED (KIP-394); the expiry itself holds
   'groups/commit-resume': 'fail', // no MEMBER_ID_REQUIRED (KIP-394); the commits survive the rebalance
@@ -87,7 +88,7 @@ describe.skipIf(unavailable !== null)(`the suite against librdkafka's mock clust
 
   it('writes a JSON report its io-ts codec reads back', () => {
     const report = parseReport(readFileSync(join(out, 'conform.json'), 'utf8'));
-    expect(report.counts).toEqual({ pass: 6, fail: 9, unknown: 1, 'not-applicable': 6 });
+    expect(report.counts).toEqual({ pass: 6, fail: 9, unknown: 1, 'not-applicable': 7 });
     expect(report.apiVersions.find((v) => v.name === 'Metadata')).toEqual({ apiKey: 3, name: 'Metadata', minVersion: 0, maxVersion: 2 });
     expect(() => parseReport(JSON.stringify({ ...report, counts: { pass: 'x' } }))).toThrow(/kspec.conform\/1/);
   });
@@ -97,7 +98,7 @@ describe.skipIf(unavailable !== null)(`the suite against librdkafka's mock clust
       tests?: number; failures?: number; skipped?: number; errors?: number;
       testsuite?: { name?: string; testcase?: { name?: string; failure?: unknown[]; skipped?: unknown[]; error?: unknown[] }[] }[];
     };
-    expect([parsed.tests, parsed.failures, parsed.skipped, parsed.errors]).toEqual([22, 9, 6, 1]);
+    expect([parsed.tests, parsed.failures, parsed.skipped, parsed.errors]).toEqual([23, 9, 7, 1]);
     const verdicts = Object.fromEntries((parsed.testsuite ?? []).flatMap((suite) => (suite.testcase ?? []).map((c) => [c.name, c.failure !== undefined ? 'fail' : c.skipped !== undefined ? 'not-applicable' : c.error !== undefined ? 'unknown' : 'pass'])));
     expect(verdicts).toEqual(EXPECTED);
   });
@@ -113,7 +114,7 @@ describe.skipIf(unavailable !== null)(`the suite against librdkafka's mock clust
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`file://${join(out, 'conform.html')}`);
       expect(errors).toEqual([]);
-      expect(await page.locator('section').count()).toBe(22);
+      expect(await page.locator('section').count()).toBe(23);
       expect(await page.locator('section h2 .verdict.fail').count()).toBe(9);
       expect(await page.locator('body').innerText()).toContain('controllerId 0 is not a listed broker');
       expect(await page.locator('body').innerText()).toContain('seed 42');

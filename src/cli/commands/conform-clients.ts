@@ -5,6 +5,7 @@
  * per client (console, and json/junit/html under --out/<client>/). A client that is not installed
  * is reported not applicable, saying why. Exit 0 when every applicable check passes, else 1.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../args.js';
 import { CLIENT_NAMES, type ClientName, clientSpecs } from '../../conformance/clients/clients.js';
@@ -35,10 +36,25 @@ export async function conformClients(options: ConformClientsOptions, writeReport
     if (options.report.includes('console')) {
       console.log(`${name}: ${clientSpecs[name].title}`);
       for (const result of run.results) console.log(checkLine(result));
-      console.log(`${summaryLine(run)}; ${(run as SuiteRun & { faultsInjected?: number }).faultsInjected ?? 0} responses lost on purpose\n`);
+      const injected = run as SuiteRun & { faultsInjected?: number; rebalances?: { joins: number; left: boolean; skipped?: string; rebalanceInProgressAnswers: number } };
+      const forced = injected.rebalances === undefined ? '' : injected.rebalances.skipped !== undefined ? `; no rebalance forced (${injected.rebalances.skipped})` : `; a second member joined ${injected.rebalances.joins} join phase(s)${injected.rebalances.left ? ' and left' : ''}, ${injected.rebalances.rebalanceInProgressAnswers} heartbeat(s) answered REBALANCE_IN_PROGRESS`;
+      console.log(`${summaryLine(run)}; ${injected.faultsInjected ?? 0} responses lost on purpose${forced}\n`);
     }
     for (const path of writeReports(run, options.report, join(options.out, name))) console.log(`wrote ${path}`);
+    console.log(`wrote ${saveBrokerTrace(run, join(options.out, name))}`);
     failed ||= run.results.some((r) => r.verdict === 'fail' || r.verdict === 'unknown');
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * What the brokers saw the client send and answered (the gateway tap), and what the client
+ * reported, one operation a line: the evidence a finding about the client is judged from.
+ */
+function saveBrokerTrace(run: SuiteRun, outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, 'broker-trace.jsonl');
+  const history = run.results.find((r) => r.history.length > 0)?.history ?? [];
+  writeFileSync(path, history.map((op) => JSON.stringify(op)).join('\n') + (history.length > 0 ? '\n' : ''));
+  return path;
 }

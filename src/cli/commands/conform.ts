@@ -2,7 +2,7 @@
  * `kspec conform`: the conformance suite against a Kafka-compatible target.
  *
  *   kspec conform --target kafka://host:port[,host:port...]|mock|sim|trace:FILE [--suite NAME...] [--report console,json,junit,html]
- *                 [--out DIR] [--seed S] [--list]
+ *                 [--out DIR] [--seed S] [--list] [--faults none|proxy|process] [--kill-cmd T --restart-cmd T]
  *
  * Exit codes: 0 every applicable check passes; 1 a check failed or could not be judged (unknown);
  * 2 bad usage or an unreachable target (one line on stderr).
@@ -17,6 +17,7 @@ import { allChecks } from '../../conformance/checks/index.js';
 import { type CheckResult, type SuiteRun, runSuite } from '../../conformance/run.js';
 import { TargetError, parseTarget } from '../../conformance/target.js';
 import { type FaultProxies, proxyTarget } from '../../conformance/faults/proxy.js';
+import { ProcessFaults, TemplateError } from '../../conformance/faults/process.js';
 import { type ClauseOutcome, TraceTargetError, clauseSuiteRun, replayTarget, simulateReference } from '../../conformance/clause-targets.js';
 import { mockUnavailableReason, startMock } from '../../conformance/mockcluster.js';
 import { checkLine, summaryLine } from '../../conformance/report/console.js';
@@ -38,7 +39,9 @@ export interface ConformOptions {
   readonly runId?: string;
   readonly client?: string[];
   readonly clientFaults?: boolean;
-  readonly faults: 'none' | 'proxy';
+  readonly faults: 'none' | 'proxy' | 'process';
+  readonly killCmd?: string;
+  readonly restartCmd?: string;
 }
 
 function parseReports(value: string): ReportKind[] {
@@ -74,6 +77,7 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
   if (options.client !== undefined) return conformClients({ ...options, client: options.client }, writeReports);
   if (options.target === undefined) throw new UsageError('--target is required (kafka://host:port[,host:port...], mock, sim or trace:FILE), or --list');
   if (options.faults === 'proxy' && (options.target === 'sim' || options.target.startsWith('trace:'))) throw new UsageError(`--faults proxy needs a kafka:// or mock target (the simulator draws its own faults from --seed)`);
+  const processFaults = processFaultsOf(options);
   if (options.target === 'mock') return againstMock(options);
   if (options.target === 'sim' || options.target.startsWith('trace:')) return againstModel(options, checks);
   let endpoints;
@@ -90,6 +94,7 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
     if (options.faults === 'proxy') ({ proxies, endpoints } = await proxyTarget(endpoints, options.seed));
     run = await runSuite({
       target: options.target, endpoints, seed: options.seed, runId, checks,
+      ...(processFaults === undefined ? {} : { processFaults }),
       ...(proxies === undefined ? {} : { checkTimeoutMs: 60_000 }),
       ...(options.report.includes('console') ? { onResult: (result: CheckResult) => console.log(checkLine(result)) } : {}),
     });
@@ -99,11 +104,27 @@ export async function conformCommand(options: ConformOptions): Promise<number> {
   } finally {
     await proxies?.close();
   }
+  if (processFaults?.failure !== undefined) throw new UsageError(`--faults process: ${processFaults.failure.message}`);
   if (proxies !== undefined && options.report.includes('console')) {
     const c = proxies.counts;
     console.log(`fault proxy: ${c.responses} responses, ${c.dropped} dropped, ${c.duplicated} duplicated, ${c.delayed} delayed, ${c.cut} connections cut`);
   }
   return report(run, options);
+}
+
+/** `--faults process`: the kill and restart templates, checked before anything runs; undefined without it. */
+function processFaultsOf(options: ConformOptions): ProcessFaults | undefined {
+  if (options.faults !== 'process') {
+    if (options.killCmd !== undefined || options.restartCmd !== undefined) throw new UsageError('--kill-cmd and --restart-cmd go with --faults process');
+    return undefined;
+  }
+  if (!options.target!.startsWith('kafka://')) throw new UsageError('--faults process needs a kafka:// target (kspec runs the target\'s own commands to kill and restart its brokers)');
+  try {
+    return new ProcessFaults(options.killCmd, options.restartCmd);
+  } catch (error) {
+    if (error instanceof TemplateError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** `--target sim` and `--target trace:FILE`: the checks judged by the clauses a model run judges (src/conformance/clause-targets.ts). */
@@ -166,7 +187,9 @@ export function addConformCommand(root: Command, setExitCode: (code: number) => 
     .option('--run-id <id>', 'suffix of the run\'s topic and group names (default: from the clock, so runs do not collide)')
     .option('--client <names...>', 'judge real clients instead of a broker: kafkajs, librdkafka, kafka-python (each against a kspec cluster started for the run; docs/conformance/clients.md)')
     .option('--no-client-faults', 'with --client: lose no responses on purpose')
-    .addOption(new Option('--faults <mode>', 'proxy: reach a kafka:// target through a seeded TCP proxy per broker that drops, delays and duplicates responses and cuts connections').choices(['none', 'proxy']).default('none'))
+    .addOption(new Option('--faults <mode>', 'proxy: reach a kafka:// target through a seeded TCP proxy per broker that drops, delays and duplicates responses and cuts connections; process: kill and restart the target\'s brokers with --kill-cmd and --restart-cmd while an idempotent producer writes').choices(['none', 'proxy', 'process']).default('none'))
+    .option('--kill-cmd <template>', 'with --faults process: a shell command that kills a broker abruptly (kill -9); placeholders {node}, {host}, {port} (docs/conformance/README.md)')
+    .option('--restart-cmd <template>', 'with --faults process: a shell command that starts the killed broker again on its data and returns; placeholders {node}, {host}, {port}')
     .option('--list', 'list the checks with their clauses, APIs and versions; run nothing', false)
     .action(async (...args: unknown[]) => setExitCode(await conformCommand((args[args.length - 1] as Command).opts() as ConformOptions)));
 }

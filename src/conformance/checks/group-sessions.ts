@@ -81,7 +81,8 @@ export const sessionTimeout: Check = {
   id: 'groups/session-timeout',
   suite: 'groups',
   title: 'A member that stops heartbeating is removed after session.timeout.ms: the group rebalances without it, and its heartbeats and commits are UNKNOWN_MEMBER_ID',
-  clauses: [SessionExpiry.id, ErrorCodes.id, CommitFencedByGeneration.id],
+  // checkClassicGroup judges the generation, the leader and the assignment of both join phases too.
+  clauses: [SessionExpiry.id, ErrorCodes.id, CommitFencedByGeneration.id, GenerationPerJoinPhase.id, LeaderIsMember.id, OneOwnerInStableGeneration.id],
   needs: [...GROUP_NEEDS, { apiKey: ApiKey.OffsetCommit, minVersion: 1 }],
   async run(context) {
     const topic = await context.topic('t', 2);
@@ -126,7 +127,8 @@ export const commitResume: Check = {
   title: 'Offsets committed before a rebalance survive it: the partition\'s new owner fetches them and resumes reading there',
   // A current member's commit must be accepted: an error-code rule. Fencing (CG-COMMIT-3) needs a stale
   // commit, which groups/session-timeout and groups/generation-rules send; this check sends none.
-  clauses: [ResumeFromCommitted.id, ErrorCodes.id],
+  // The rebalance is judged by checkClassicGroup as well: generation, leader, assignment.
+  clauses: [ResumeFromCommitted.id, ErrorCodes.id, GenerationPerJoinPhase.id, LeaderIsMember.id, OneOwnerInStableGeneration.id],
   needs: [...GROUP_NEEDS, { apiKey: ApiKey.OffsetCommit, minVersion: 1 }, { apiKey: ApiKey.OffsetFetch, minVersion: 1 }, { apiKey: ApiKey.Produce, minVersion: 3 }, { apiKey: ApiKey.Fetch, minVersion: 4 }],
   async run(context) {
     const topic = await context.topic('t', 4);

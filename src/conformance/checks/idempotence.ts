@@ -28,7 +28,7 @@ const COORDINATOR_LOAD_IN_PROGRESS = errorCode('COORDINATOR_LOAD_IN_PROGRESS');
 const INIT_ATTEMPTS = 20;
 const INIT_BACKOFF_MS = 100;
 
-async function initProducerId(context: CheckContext, process: number): Promise<{ producerId: bigint; producerEpoch: number } | undefined> {
+export async function initProducerId(context: CheckContext, process: number): Promise<{ producerId: bigint; producerEpoch: number } | undefined> {
   let result: { producerId: bigint; producerEpoch: number } | undefined;
   for (let attempt = 0; attempt < INIT_ATTEMPTS && result === undefined; attempt++) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, INIT_BACKOFF_MS));

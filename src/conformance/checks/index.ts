@@ -9,5 +9,6 @@ import { idempotenceChecks } from './idempotence.js';
 import { groupChecks } from './groups.js';
 import { consumerGroupChecks } from './consumer-groups.js';
 import { groupSessionChecks } from './group-sessions.js';
+import { processFaultChecks } from './process-faults.js';
 
-export const allChecks: readonly Check[] = [...protocolChecks, ...logChecks, ...idempotenceChecks, ...consumerGroupChecks, ...groupSessionChecks, ...groupChecks];
+export const allChecks: readonly Check[] = [...protocolChecks, ...logChecks, ...idempotenceChecks, ...processFaultChecks, ...consumerGroupChecks, ...groupSessionChecks, ...groupChecks];

@@ -66,8 +66,9 @@ function summarize(exchange: Exchange): Summary[] {
   switch (exchange.header.requestApiKey) {
     case ApiKey.Produce: return produce(request, response);
     case ApiKey.InitProducerId: return [{ f: 'broker:init-producer-id', value: {}, answer: { producerId: num(response['producerId']), producerEpoch: num(response['producerEpoch']) }, errorCode: num(response['errorCode']) }];
-    case ApiKey.JoinGroup: return [{ f: 'broker:join-group', value: { groupId: request['groupId'], memberId: request['memberId'] }, answer: { memberId: response['memberId'] ?? '', generationId: num(response['generationId']), leader: response['leader'] ?? '' }, errorCode: num(response['errorCode']) }];
+    case ApiKey.JoinGroup: return [{ f: 'broker:join-group', value: { groupId: request['groupId'], memberId: request['memberId'], protocols: ((request['protocols'] ?? []) as Body[]).map((p) => p['name'] as string) }, answer: { memberId: response['memberId'] ?? '', generationId: num(response['generationId']), leader: response['leader'] ?? '' }, errorCode: num(response['errorCode']) }];
     case ApiKey.SyncGroup: return [syncGroup(request, response)];
+    case ApiKey.Heartbeat: return [{ f: 'broker:heartbeat', value: { groupId: request['groupId'], memberId: request['memberId'], generationId: num(request['generationId']) }, answer: {}, errorCode: num(response['errorCode']) }];
     case ApiKey.OffsetCommit: return [offsetCommit(request, response)];
     case ApiKey.OffsetFetch: return [offsetFetch(request, response)];
     default: return [];

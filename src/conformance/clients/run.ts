@@ -25,6 +25,7 @@ import type { CheckResult, SuiteRun } from '../run.js';
 import { type ClientSpec } from './clients.js';
 import { ClientRecorder, type FaultPlan, noFaults } from './recording.js';
 import { readTopic } from './read-back.js';
+import { forceRebalance, rebalanceNotices } from './rebalancer.js';
 
 export interface ClientRunOptions {
   readonly client: ClientSpec;
@@ -108,7 +109,11 @@ export async function runClientConformance(options: ClientRunOptions): Promise<S
       const plan = options.faults ? seededFaults(options.seed) : noFaults;
       for (const broker of cluster.brokers) broker.gateway.tap = recorder.tap(plan);
       const [command, args] = options.client.command([cluster.bootstrapServers, topic, `${topic}-group`, String(options.records ?? 60), String(partitions)]);
+      let finished = false;
+      const rebalance = options.faults ? forceRebalance(client, () => recorder.history, topic, partitions, options.seed, () => finished).catch((error: unknown) => ({ joins: 0, left: false, skipped: (error as Error).message })) : undefined;
       const exit = await runScript(command, args, options.timeoutMs ?? 90_000, (line) => clientLine(recorder, line));
+      finished = true;
+      const forced = await rebalance;
       for (const broker of cluster.brokers) broker.gateway.tap = undefined;
       await readTopic(client, topic, partitions, recorder);
       const history = recorder.history;
@@ -122,7 +127,8 @@ export async function runClientConformance(options: ClientRunOptions): Promise<S
         const why = [exit.code === 0 ? '' : `the client exited ${exit.code}${lastError === '' ? '' : ` (${lastError})`}`, ...judged.unknowns].filter((s) => s !== '').join('; ');
         return result(check, verdict, why, judged, history, Date.now() - started);
       });
-      return { ...base, apiVersions: client.apiVersions, durationMs: Date.now() - started, results, faultsInjected: recorder.lostResponses } as SuiteRun;
+      const rebalances = forced === undefined ? undefined : { ...forced, rebalanceInProgressAnswers: rebalanceNotices(history) };
+      return { ...base, apiVersions: client.apiVersions, durationMs: Date.now() - started, results, faultsInjected: recorder.lostResponses, ...(rebalances === undefined ? {} : { rebalances }) } as SuiteRun;
     } finally {
       client.close();
     }

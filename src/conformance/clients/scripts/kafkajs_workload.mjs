@@ -28,6 +28,12 @@ async function consume(consumerNumber, until) {
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const next = new Map();
+  // kafkajs has no revoke callback: GROUP_JOIN carries each new assignment. A partition lost in a
+  // rebalance is another member's now; its position is dropped, never committed by this one.
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const owned = new Set(payload.memberAssignment[topic] ?? []);
+    for (const partition of [...next.keys()]) if (!owned.has(partition)) next.delete(partition);
+  });
   let stopped = false;
   await new Promise((resolve) => {
     void consumer.run({
