@@ -144,6 +144,16 @@ describe('forwarded CreateTopics and DeleteTopics (api keys 19, 20)', () => {
   });
 });
 
+describe('a DeleteTopics by a Uuid the broker has not seen yet', () => {
+  it('reaches the controller as the client\'s Uuid, marked for the controller to resolve', () => {
+    const uuid = wireTopicId('gone~zz');
+    const req = { type: 'DeleteTopics' as const, correlationId: 4, name: null, topicId: `wire:${uuid}` };
+    const data = w.deleteTopicsRequestToWire(req, 30_000, topicIds);
+    expect(data.topics[0]?.topicId).toBe(uuid);
+    expect(w.deleteTopicsRequestFromWire(data, 4, topicIds)).toEqual({ ok: true, message: req });
+  });
+});
+
 function flipLastByte(bytes: Uint8Array): Uint8Array {
   const copy = bytes.slice();
   copy[copy.length - 1] = (copy[copy.length - 1] as number) ^ 0xff;

@@ -26,6 +26,7 @@ export interface BrokerRegistrationWireOptions {
   readonly clusterId: string;
   /** The broker's listeners (name, host, port; security protocol PLAINTEXT = 0). */
   readonly listeners?: readonly { name: string; host: string; port: number }[];
+  /** The log directories' ids (KIP-858: directory.id of each meta.properties, a Uuid). */
   readonly logDirs?: readonly string[];
 }
 

@@ -17,6 +17,12 @@ import type { CreateTopicsRequest, CreateTopicsResponse } from '../create-topics
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../delete-topics.js';
 import { accepted, refused, type FromWire } from '../../quorum/wire/partition.js';
 import type { WireTopicIds } from './replica-fetch.js';
+import { WIRE_TOPIC_ID_PREFIX } from '../../wire-topic-id.js';
+
+/** The model's id as a Uuid; a client's Uuid the broker forwarded unresolved goes back as it came. */
+function topicUuid(topicId: string, topicIds: Pick<WireTopicIds, 'toWire'>): string {
+  return topicId.startsWith(WIRE_TOPIC_ID_PREFIX) ? topicId.slice(WIRE_TOPIC_ID_PREFIX.length) : topicIds.toWire(topicId);
+}
 
 /** CreateTopics v5 (KIP-525) answers with the topic's configs and counts; v7 (KIP-516) with its id. */
 export const FORWARDED_CREATE_TOPICS_VERSION = 7;
@@ -66,15 +72,15 @@ export function createTopicsResponseFromWire(data: CreateTopicsResponseData, cor
 }
 
 export function deleteTopicsRequestToWire(m: DeleteTopicsRequest, timeoutMs: number, topicIds: Pick<WireTopicIds, 'toWire'>): DeleteTopicsRequestData {
-  return { topics: [{ name: m.name, topicId: m.topicId === null ? ZERO_UUID : topicIds.toWire(m.topicId) }], topicNames: [], timeoutMs };
+  return { topics: [{ name: m.name, topicId: m.topicId === null ? ZERO_UUID : topicUuid(m.topicId, topicIds) }], topicNames: [], timeoutMs };
 }
 
 export function deleteTopicsRequestFromWire(data: DeleteTopicsRequestData, correlationId: number, topicIds: WireTopicIds): FromWire<DeleteTopicsRequest> {
   const only = data.topics[0];
   if (data.topics.length !== 1 || only === undefined) return refused('INVALID_REQUEST', 'one topic per forwarded DeleteTopics, as the model sends them');
   if (only.topicId === ZERO_UUID) return accepted({ type: 'DeleteTopics', correlationId, name: only.name, topicId: null });
-  // A Uuid the controller does not know stays as it came: the controller machine answers UNKNOWN_TOPIC_ID.
-  const topicId = topicIds.fromWire(only.topicId)?.topicId ?? only.topicId;
+  // A Uuid the receiver does not know yet goes on as the client's Uuid: the controller resolves it (QuorumController.findTopicNames).
+  const topicId = topicIds.fromWire(only.topicId)?.topicId ?? `${WIRE_TOPIC_ID_PREFIX}${only.topicId}`;
   return accepted({ type: 'DeleteTopics', correlationId, name: only.name, topicId });
 }
 
