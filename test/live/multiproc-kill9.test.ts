@@ -135,7 +135,15 @@ describe.skipIf(!enabled)('kill -9 in a multi-process cluster (KSPEC_MULTIPROC=1
     const atKill = running.acknowledged.size;
     await until('records acknowledged after the kill', () => running.acknowledged.size >= atKill + 50, 30_000);
     // Metadata that needs the new controller: a topic created after the kill.
-    await admin.createTopics({ topics: [{ topic: 'after', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+    // A broker that forwarded to the dead controller answers with an error; a client tries again, as against Kafka.
+    await until('a topic created after the kill', async () => {
+      try {
+        await admin.createTopics({ topics: [{ topic: 'after', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+        return true;
+      } catch (error) {
+        return JSON.stringify((error as { errors?: unknown }).errors ?? '').includes('TOPIC_ALREADY_EXISTS');
+      }
+    }, 30_000);
     expect((await admin.fetchTopicMetadata({ topics: ['after'] })).topics[0]!.partitions).toHaveLength(1);
     await running.stop();
     await producer.disconnect().catch(() => {});
