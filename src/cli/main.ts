@@ -26,6 +26,7 @@ import { docsCommandLine } from './commands/docs.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { addConformCommand } from './commands/conform.js';
 import { registerUpCommand } from './commands/up.js';
+import { registerNodeCommand } from './commands/node.js';
 import { registerTopicsCommand } from './commands/topics.js';
 import { registerGroupsCommand } from './commands/groups.js';
 
@@ -147,6 +148,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerTraceCommand(root, act);
   addConformCommand(root, setExitCode);
   registerUpCommand(root, setExitCode);
+  registerNodeCommand(root, setExitCode);
   registerTopicsCommand(root, setExitCode);
   registerGroupsCommand(root, setExitCode);
 

@@ -24,7 +24,7 @@ interface Delivery {
 export class RuntimeWorld implements NodeWorld, GatewayWorld {
   readonly handOffs = new HandOffs();
   private readonly nodes = new Map<number, KafkaNode>();
-  private readonly gateways: { readonly base: number; readonly gateway: Gateway }[] = [];
+  private readonly gateways: { readonly base: number; readonly span: number; readonly gateway: Gateway }[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly changed = new Set<number>();
   /** Told after every input (a message or a timer) has been handled and settled, with the input in words (`kspec up --check`). */
@@ -46,9 +46,15 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
     this.nodes.set(node.id, node);
   }
 
-  /** Client ids from `base` up (to the next gateway's base) belong to `gateway`. */
-  addGateway(base: number, gateway: Gateway): void {
-    this.gateways.push({ base, gateway });
+  /**
+   * Messages for a node or client this process does not host go here (`kspec node`: the socket
+   * transport); without it they are dropped, as an in-process cluster has no one else to reach.
+   */
+  remote: ((from: number, to: number, message: ClusterMessage) => void) | undefined;
+
+  /** Client ids from `base` up (to the next gateway's base, or `span` of them) belong to `gateway`. */
+  addGateway(base: number, gateway: Gateway, span = Number.POSITIVE_INFINITY): void {
+    this.gateways.push({ base, span, gateway });
     this.gateways.sort((a, b) => b.base - a.base);
   }
 
@@ -116,6 +122,11 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
     this.timers.delete(key);
   }
 
+  /** A message that arrived from another process, delivered in order with the local ones. */
+  receiveRemote(from: number, to: number, message: ClusterMessage): void {
+    this.send(from, to, message);
+  }
+
   // ---- GatewayWorld -----------------------------------------------------------------------------
 
   after(delayMs: number, task: () => void): { cancel(): void } {
@@ -152,11 +163,14 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
       this.guarded(`${message.type} from ${from} to node ${to}`, () => node.receive(from, message));
       return;
     }
-    this.gatewayOf(to)?.deliver(message);
+    const gateway = this.gatewayOf(to);
+    if (gateway !== undefined) return gateway.deliver(message);
+    this.remote?.(from, to, message);
   }
 
   private gatewayOf(clientId: number): Gateway | undefined {
-    return this.gateways.find((g) => clientId >= g.base)?.gateway;
+    const owner = this.gateways.find((g) => clientId >= g.base);
+    return owner !== undefined && clientId < owner.base + owner.span ? owner.gateway : undefined;
   }
 
   /** Run one input and settle its hand-offs; a machine that throws is a bug in kspec, logged, and the process keeps serving. */

@@ -1,7 +1,8 @@
 /**
  * The node layer's broker-to-controller messages on Kafka's wire, one module per API, each mapping
- * the machine's message to Kafka's generated message data and back, field by field.
- * BrokerRegistration and the replicas' Fetch are not mapped yet (docs/live.md).
+ * the machine's message to Kafka's generated message data and back, field by field: to the
+ * controller (BrokerRegistration, BrokerHeartbeat, AllocateProducerIds, AlterPartition, forwarded CreateTopics
+ * and DeleteTopics) and between brokers (the replicas' Fetch).
  */
 export * from './broker-heartbeat.js';
 export * from './allocate-producer-ids.js';
@@ -12,3 +13,8 @@ export type { AllocateProducerIdsResponseData as AllocateProducerIdsResponseWire
 export * from './alter-partition.js';
 export type { AlterPartitionRequestData as AlterPartitionRequestWire } from '../../wire/generated/AlterPartitionRequest.js';
 export type { AlterPartitionResponseData as AlterPartitionResponseWire } from '../../wire/generated/AlterPartitionResponse.js';
+export * from './broker-registration.js';
+export * from './replica-fetch.js';
+export * from './forwarded-admin.js';
+export type { BrokerRegistrationRequestData as BrokerRegistrationRequestWire } from '../../wire/generated/BrokerRegistrationRequest.js';
+export type { BrokerRegistrationResponseData as BrokerRegistrationResponseWire } from '../../wire/generated/BrokerRegistrationResponse.js';
