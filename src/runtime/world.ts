@@ -5,7 +5,7 @@
  * delivery or timer the node layer's in-process hand-offs are settled, as the simulator does after
  * each step. Answers to a client id go to the gateway that owns it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { TimerRequest, HostEvent } from '../cluster/actor-host.js';
 import { HandOffs } from '../cluster/hand-offs.js';
 import type { KafkaNode } from '../cluster/node.js';
@@ -36,11 +36,20 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
   /** Transitions taken so far (a health figure for `kspec up`). */
   transitions = 0;
 
+  /**
+   * The machines' own randomness (election jitter, topic ids): the cluster id and a value drawn
+   * fresh for each process, so a process restarted on the same data directory (kill -9, then
+   * `kspec up --data-dir`) never repeats the draws of the one before (it handed out the same topic
+   * ids again; Kafka draws each from Uuid.randomUuid).
+   */
+  private readonly seed: string;
+
   constructor(
-    /** The process's seed for the machines' own randomness (election jitter). */
-    private readonly seed: string,
+    seed: string,
     private readonly log: (line: string) => void = () => {},
-  ) {}
+  ) {
+    this.seed = `${seed}/${randomUUID()}`;
+  }
 
   addNode(node: KafkaNode): void {
     this.nodes.set(node.id, node);

@@ -52,7 +52,7 @@ vi.mock('../../src/machines/transition.js', async (importOriginal) => {
 /** Seeds with a KIP-848 group (2, static members, crashes) and a classic cooperative group (19); the plain producer (5); the quorum model. */
 const RUNS = [
   ['sim', '--seed', '2', '--max-steps', '3000'],
-  ['sim', '--seed', '19', '--max-steps', '3000'],
+  ['sim', '--seed', '19', '--max-steps', '6000'],
   ['sim', '--seed', '5', '--max-steps', '3000', '--no-idempotence'],
   ['sim', '--model', 'quorum', '--seed', '1', '--max-steps', '2000'],
 ];

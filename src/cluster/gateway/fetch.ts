@@ -43,8 +43,10 @@ export async function handleFetch(request: RequestContext): Promise<Handled> {
     const bytes = reads.reduce((n, r) => n + r.bytes, 0);
     const now = request.gateway.world.nowMs();
     if (bytes >= body.minBytes || reads.some((r) => r.failed) || now >= deadlineMs) return answerOf(reads);
-    const keys = reads.flatMap((r) => (r.topic === undefined ? [] : [`${r.topic.name}-${r.partition}`]));
-    const woken = await request.gateway.delayedFetches.wait(request.clientId, keys, deadlineMs - now);
+    // Watched from the high watermarks the reads saw, not from what the replicas hold by now: a write
+    // that commits between the read and the watch completes the fetch at once (tryCompleteElseWatch).
+    const seen = new Map(reads.flatMap((r) => (r.topic === undefined ? [] : [[`${r.topic.name}-${r.partition}`, Number(r.answer['highWatermark'])] as const])));
+    const woken = await request.gateway.delayedFetches.wait(request.clientId, seen, deadlineMs - now);
     if (!woken) return answerOf(await readAll(request, body));
   }
 }
@@ -150,10 +152,14 @@ export class DelayedFetches {
 
   constructor(private readonly gateway: Gateway) {}
 
-  /** Resolves true when a partition's high watermark moves, false when `waitMs` passes first (or the client leaves). */
-  wait(clientId: number, keys: readonly string[], waitMs: number): Promise<boolean> {
+  /**
+   * Resolves true when a partition's high watermark moves from what the fetch saw (at once when it
+   * already has: DelayedOperation.tryCompleteElseWatch), false when `waitMs` passes first (or the client leaves).
+   */
+  wait(clientId: number, seen: ReadonlyMap<string, number>, waitMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const seen = new Map(keys.map((key) => [key, this.highWatermarkOf(key)]));
+      if ([...seen].some(([key, highWatermark]) => this.highWatermarkOf(key) !== highWatermark)) return resolve(true);
+      const keys = [...seen.keys()];
       const timer = this.gateway.world.after(waitMs, () => finish(false));
       const waiter: Waiter = { clientId, keys, seen, wake: (woken) => finish(woken) };
       const finish = (woken: boolean): void => {

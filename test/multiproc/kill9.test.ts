@@ -11,7 +11,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { startProcessCluster, type ProcessCluster } from './processes.js';
+import { startProcessCluster, type ProcessCluster } from '../live/processes.js';
 
 const RECORDS_BEFORE_KILL = Number(process.env['KSPEC_MULTIPROC_RECORDS'] ?? 200);
 let cluster: ProcessCluster | undefined;
