@@ -143,15 +143,31 @@ export class Member {
   }
 }
 
-const MEMBER_ID_REQUIRED = { expect: ['MEMBER_ID_REQUIRED'], source: 'GroupMetadataManager.classicGroupJoinNewMember (JoinGroup v4+, KIP-394: a new member gets its id first)', clause: ErrorCodes.id };
+const MEMBER_ID_REQUIRED = {
+  expect: ['MEMBER_ID_REQUIRED', 'COORDINATOR_LOAD_IN_PROGRESS'],
+  source: 'GroupMetadataManager.classicGroupJoinNewMember (JoinGroup v4+, KIP-394: a new member gets its id first); COORDINATOR_LOAD_IN_PROGRESS while the coordinator still loads the group\'s partition (CoordinatorRuntime)',
+  clause: ErrorCodes.id,
+};
+
+/** A coordinator that is still loading the group's __consumer_offsets partition answers COORDINATOR_LOAD_IN_PROGRESS; clients back off and join again. */
+const LOAD_RETRIES = 50;
+const LOAD_BACKOFF_MS = 100;
+
+async function joinOnceLoaded(member: Member, expectation?: Expectation): Promise<Answer | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await member.join(expectation);
+    if (answer?.errorCode !== errorCode('COORDINATOR_LOAD_IN_PROGRESS') || attempt >= LOAD_RETRIES) return answer;
+    await new Promise((resolve) => setTimeout(resolve, LOAD_BACKOFF_MS));
+  }
+}
 
 /** Joins, syncs and heartbeats until every member has synced the same generation (rejoining on REBALANCE_IN_PROGRESS). */
 export async function stabilize(members: readonly Member[], partitions: number): Promise<boolean> {
   for (let round = 0; round < 4; round++) {
     await Promise.all(members.map(async (member) => {
       // A target without KIP-394 lets the first join through: that join is the member's join.
-      const first = member.memberId === '' ? await member.join(MEMBER_ID_REQUIRED) : undefined;
-      const joined = first?.errorCode === 0 ? first : await member.join();
+      const first = member.memberId === '' ? await joinOnceLoaded(member, MEMBER_ID_REQUIRED) : undefined;
+      const joined = first?.errorCode === 0 ? first : await joinOnceLoaded(member);
       if (joined?.errorCode !== 0) return;
       await member.sync(partitions);
     }));
