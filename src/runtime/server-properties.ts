@@ -9,23 +9,14 @@
  * broker: `kspec.broker.advertised.listeners.<id>` with advertised.listeners' syntax.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError, liveConfig, overridableKeys, type LiveConfig } from './config.js';
-import type { BrokerAddresses } from './node-process.js';
+import { ConfigError, liveConfig, overridableKeys } from './config.js';
+import type { BrokerAddresses, NodeProcessOptions } from './node-process.js';
 import type { PeerAddress } from './node-transport.js';
 
-export interface ServerProperties {
-  readonly nodeId: number;
-  readonly role: 'controller' | 'broker';
-  readonly voters: ReadonlyMap<number, PeerAddress>;
-  readonly brokers: ReadonlyMap<number, BrokerAddresses>;
-  /** The controller listener (a controller) or the inter-broker listener (a broker), as bound. */
-  readonly nodeListener: PeerAddress;
-  /** A broker's client listener, as bound. */
-  readonly clientListener?: PeerAddress;
-  readonly logDir: string;
+/** A node's options as server.properties gives them (the cluster id is the log directory's, or this default). */
+export interface ServerProperties extends Pick<NodeProcessOptions, 'nodeId' | 'role' | 'voters' | 'brokers' | 'nodeListener' | 'clientListener' | 'logDir' | 'config'> {
   /** A cluster id for a log directory never formatted: derived from controller.quorum.voters, so every node of the cluster agrees. */
   readonly defaultClusterId: string;
-  readonly config: LiveConfig;
   /** Keys kspec ignores (warned about, not fatal). */
   readonly unused: readonly string[];
 }
