@@ -27,5 +27,9 @@ export async function suiteAgainstLive(variant: string, checks: readonly Check[]
 
 /** A failing check's evidence, for an assertion message. */
 export function evidence(run: SuiteRun): string {
-  return run.results.filter((r) => r.verdict === 'fail' || r.verdict === 'unknown').map((r) => `${r.id}: ${r.verdict} ${r.reason} ${r.anomalies.map((a) => a.detail).join('; ')}`).join('\n');
+  return run.results.filter((r) => r.verdict === 'fail' || r.verdict === 'unknown').map((r) => {
+    // An unknown verdict names no anomaly: the history's last completions show where the workload stopped.
+    const last = r.verdict === 'unknown' ? r.history.filter((op) => op.type !== 'invoke').slice(-12).map((op) => `  p${op.process} ${op.f} ${op.type}${op.error === undefined ? '' : ` ${op.error}`} at ${op.timeMs}`) : [];
+    return [`${r.id}: ${r.verdict} ${r.reason} ${r.anomalies.map((a) => a.detail).join('; ')}`, ...last].join('\n');
+  }).join('\n');
 }

@@ -162,8 +162,15 @@ async function joinOnceLoaded(member: Member, expectation?: Expectation): Promis
 }
 
 /** Joins, syncs and heartbeats until every member has synced the same generation (rejoining on REBALANCE_IN_PROGRESS). */
+/**
+ * Join phases a workload runs before it gives up on a stable group: members joining at once can set
+ * off a rebalance each (REBALANCE_IN_PROGRESS on the other's sync or heartbeat), more of them on a
+ * busy machine.
+ */
+const STABILIZE_ROUNDS = 8;
+
 export async function stabilize(members: readonly Member[], partitions: number): Promise<boolean> {
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < STABILIZE_ROUNDS; round++) {
     await Promise.all(members.map(async (member) => {
       // A target without KIP-394 lets the first join through: that join is the member's join.
       const first = member.memberId === '' ? await joinOnceLoaded(member, MEMBER_ID_REQUIRED) : undefined;
