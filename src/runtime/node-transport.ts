@@ -202,7 +202,13 @@ class Outbound {
       return this.close(`a malformed answer from node ${this.node}: ${(error as Error).message}`);
     }
     const result = responseFromWire(sent, body, this.transport.wireOf(sent.from));
-    if (!result.ok) return this.transport.log(`node ${this.node} answered api ${sent.apiKey} with error ${result.errorCode}: ${result.reason}`);
+    if (!result.ok) {
+      // An answer that names no message for its sender (a top-level error): the request failed, as
+      // NetworkClient fails it, so its sender hears Disconnected and retries rather than waiting on
+      // an answer that will not come.
+      this.transport.log(`node ${this.node} answered api ${sent.apiKey} with error ${result.errorCode}: ${result.reason}`);
+      return this.transport.reportDisconnected(sent.from, this.node);
+    }
     this.transport.deliver(this.node, sent.from, result.message);
   }
 
@@ -351,7 +357,7 @@ export class NodeTransport {
     const result = requestFromWire(apiKey, version, header.correlationId, body, this.wireOf(localNode));
     if (result === undefined) return `api key ${apiKey} is not served between nodes`;
     if (!result.ok) {
-      const refusal = refusalToWire(apiKey, result.errorCode);
+      const refusal = refusalToWire(apiKey, result.errorCode, body);
       if (refusal === undefined) return result.reason;
       this.log(`refused api ${apiKey} from ${from}: ${result.reason}`);
       writeFrame(socket, encodeResponse(apiKey, version, { correlationId: header.correlationId }, refusal));

@@ -99,7 +99,14 @@ export function responseToWire(message: ClusterMessage, ctx: NodeWireContext): u
  * The answer to a request the mapping refused, where Kafka's response has a top-level error code
  * for it (the quorum's handlers, Fetch, the controller's APIs); undefined: close the connection.
  */
-export function refusalToWire(apiKey: number, errorCode: number): unknown {
+export function refusalToWire(apiKey: number, errorCode: number, body?: unknown): unknown {
+  // KafkaApis.handleFetchRequest: a partition whose topic id the leader does not know yet (the
+  // follower heard of the topic first) is answered with UNKNOWN_TOPIC_ID for that partition, not
+  // for the whole request, so the follower's fetcher backs off and fetches it again.
+  if (apiKey === 1 && body !== undefined && !isQuorumFetch(body as never)) {
+    const partitionError = replication.replicaFetchPartitionRefusalToWire(body as never, errorCode);
+    if (partitionError !== undefined) return partitionError;
+  }
   switch (apiKey) {
     case 52: return quorum.voteRefusalToWire(errorCode);
     case 53: return quorum.beginQuorumEpochRefusalToWire(errorCode);

@@ -119,6 +119,21 @@ describe('replica Fetch on the wire (api key 1, v13+)', () => {
     const torn = { ...answer, responses: [{ ...answer.responses[0]!, partitions: [{ ...p, records: flipLastByte(p.records!) }] }] };
     expect(w.replicaFetchResponseFromWire(torn, 1, topicIds, modelBatchCodec)).toMatchObject({ ok: false, errorCode: 2 });
   });
+
+  it('a leader that does not know the topic id yet answers UNKNOWN_TOPIC_ID on the partition, and the follower reads a failed fetch it backs off from', () => {
+    // Found in CI: a follower that heard of __consumer_offsets before its leader got a top-level
+    // refusal it could not read as an answer, and its fetch waited for ever (the group never loaded).
+    const req: FetchRequest = { type: 'Fetch', ...topics[1]!, partition: 1, correlationId: 7, replicaId: 2, replicaEpoch: -1, currentLeaderEpoch: 1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: 0 };
+    const data = w.replicaFetchRequestToWire(req, 16, topicIds);
+    const leaderIds = { ...topicIds, fromWire: () => undefined };
+    const refused = w.replicaFetchRequestFromWire(data, { version: 16, correlationId: 7 }, leaderIds);
+    expect(refused).toMatchObject({ ok: false, errorCode: 100 });
+    const answer = w.replicaFetchPartitionRefusalToWire(data, 100)!;
+    const res = decodeResponse(1, 16, encodeResponse(1, 16, { correlationId: 7 }, answer));
+    expect(w.replicaFetchResponseFromWire(res.body as never, 7, topicIds, modelBatchCodec)).toMatchObject({
+      ok: true, message: { type: 'FetchResponse', topic: '__consumer_offsets', partition: 1, correlationId: 7, errorCode: 100, batches: [] },
+    });
+  });
 });
 
 describe('forwarded CreateTopics and DeleteTopics (api keys 19, 20)', () => {

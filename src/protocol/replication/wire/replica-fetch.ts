@@ -162,3 +162,27 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0] as Uint8Array;
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/**
+ * KafkaApis.handleFetchRequest: a replica fetch for a topic id this broker's metadata does not
+ * hold yet is answered with UNKNOWN_TOPIC_ID on that partition (the request itself is fine), so the
+ * follower backs off and fetches again once the metadata has reached the leader. Undefined when the
+ * request is not one partition of one topic (then the whole request is refused).
+ */
+export function replicaFetchPartitionRefusalToWire(request: FetchRequestData, code: number): FetchResponseData | undefined {
+  const topic = request.topics[0];
+  const partition = topic?.partitions[0];
+  if (request.topics.length !== 1 || topic === undefined || topic.partitions.length !== 1 || partition === undefined) return undefined;
+  return {
+    throttleTimeMs: 0, errorCode: 0, sessionId: 0,
+    responses: [{
+      topic: topic.topic, topicId: topic.topicId,
+      partitions: [{
+        partitionIndex: partition.partition, errorCode: code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
+        divergingEpoch: { epoch: -1, endOffset: -1n }, currentLeader: { leaderId: -1, leaderEpoch: -1 },
+        snapshotId: { endOffset: -1n, epoch: -1 }, abortedTransactions: null, preferredReadReplica: -1, records: null,
+      }],
+    }],
+    nodeEndpoints: [],
+  };
+}
