@@ -134,11 +134,12 @@ export class KafkaClient {
     (await this.connectionTo(nodeId)).send(apiKey, chosen, requestBody(apiKey, chosen, given));
   }
 
-  async metadata(topics: readonly string[] | null, allowAutoTopicCreation = false): Promise<ClusterMetadata> {
+  /** Metadata from the bootstrap connection, or from one broker (`nodeId`): each broker answers from its own metadata cache. */
+  async metadata(topics: readonly string[] | null, allowAutoTopicCreation = false, nodeId = -1): Promise<ClusterMetadata> {
     const version = this.versionFor(ApiKey.Metadata);
     if (version === undefined) throw new UnsupportedApiError('Metadata');
     const requested = topics === null ? (version === 0 ? [] : null) : topics.map((name) => ({ name }));
-    const { body } = await this.request<MetadataResponseData>(-1, ApiKey.Metadata, { topics: requested, allowAutoTopicCreation }, version);
+    const { body } = await this.request<MetadataResponseData>(nodeId, ApiKey.Metadata, { topics: requested, allowAutoTopicCreation }, version);
     const brokers = new Map(body.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }] as const));
     this.brokers = new Map([...this.brokers, ...brokers]);
     const topicMap = new Map<string, TopicMetadata>();

@@ -138,8 +138,26 @@ async function createTopic(client: KafkaClient, topic: string, partitions: numbe
   while (Date.now() < deadline) {
     last = await client.metadata([topic], true);
     const found = last.topics.get(topic);
-    if (found !== undefined && found.errorCode === 0 && found.partitions.length > 0 && found.partitions.every((p) => p.leaderId >= 0)) return found;
+    if (hasLeaders(found) && (await everyBrokerKnows(client, topic, [...last.brokers.keys()]))) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`topic ${topic} has no leader for every partition after ${TOPIC_READY_MS} ms`);
+  throw new Error(`topic ${topic} has no leader for every partition on every broker after ${TOPIC_READY_MS} ms`);
+}
+
+function hasLeaders(found: TopicMetadata | undefined): found is TopicMetadata {
+  return found !== undefined && found.errorCode === 0 && found.partitions.length > 0 && found.partitions.every((p) => p.leaderId >= 0);
+}
+
+/**
+ * Whether every broker's own metadata names the topic's leaders: a broker learns a new topic from
+ * the metadata log after the controller answers CreateTopics, and one that has not yet answers a
+ * Produce UNKNOWN_TOPIC_OR_PARTITION. Kafka's own tests wait the same way before they use a topic
+ * (TestUtils.waitForAllPartitionsMetadata).
+ */
+async function everyBrokerKnows(client: KafkaClient, topic: string, brokers: readonly number[]): Promise<boolean> {
+  for (const broker of brokers) {
+    const found = (await client.metadata([topic], false, broker).catch(() => undefined))?.topics.get(topic);
+    if (!hasLeaders(found)) return false;
+  }
+  return true;
 }

@@ -161,27 +161,68 @@ async function joinOnceLoaded(member: Member, expectation?: Expectation): Promis
   }
 }
 
-/** Joins, syncs and heartbeats until every member has synced the same generation (rejoining on REBALANCE_IN_PROGRESS). */
 /**
- * Join phases a workload runs before it gives up on a stable group: members joining at once can set
- * off a rebalance each (REBALANCE_IN_PROGRESS on the other's sync or heartbeat), more of them on a
- * busy machine.
+ * How long the members may take to settle into one generation. Each member runs as a client does
+ * (AbstractCoordinator): join, sync, then heartbeat; REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION or
+ * UNKNOWN_MEMBER_ID on a sync or heartbeat sends it back to join (the last with no member id). The
+ * members run concurrently, so a member whose join starts a rebalance waits only until the others
+ * hear of it from their next heartbeat, not for the rebalance timeout (a round-by-round loop in which
+ * every member's join had to finish before anyone heartbeat again waited out REBALANCE_TIMEOUT_MS
+ * whenever one join started a new phase, and ran out of rounds on a busy machine).
  */
-const STABILIZE_ROUNDS = 8;
+const STABILIZE_MS = 30_000;
+const STABILIZE_HEARTBEAT_MS = 100;
+/** Errors on a sync or heartbeat that send the member back to join (AbstractCoordinator: requestRejoin, resetGeneration). */
+const REJOIN_ERRORS = ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'] as const;
+/** Errors on a join after which AbstractCoordinator joins again (JoinGroupResponseHandler). */
+const RETRIED_JOIN_ERRORS = ['UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'MEMBER_ID_REQUIRED', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'ILLEGAL_GENERATION'] as const;
 
+/** Joins, syncs and heartbeats until every member has heartbeat successfully in one and the same synced generation. */
 export async function stabilize(members: readonly Member[], partitions: number): Promise<boolean> {
-  for (let round = 0; round < STABILIZE_ROUNDS; round++) {
-    await Promise.all(members.map(async (member) => {
-      // A target without KIP-394 lets the first join through: that join is the member's join.
-      const first = member.memberId === '' ? await joinOnceLoaded(member, MEMBER_ID_REQUIRED) : undefined;
-      const joined = first?.errorCode === 0 ? first : await joinOnceLoaded(member);
-      if (joined?.errorCode !== 0) return;
-      await member.sync(partitions);
-    }));
-    const beats = await Promise.all(members.map((member) => member.heartbeat()));
-    if (beats.every((b) => b?.errorCode === 0) && new Set(members.map((m) => m.generationId)).size === 1) return true;
-  }
-  return false;
+  const deadline = Date.now() + STABILIZE_MS;
+  /** The generation each member last heartbeat successfully in, after syncing it. */
+  const settled = new Map<Member, number>();
+  const allSettled = () => members.every((m) => settled.get(m) === m.generationId) && new Set(members.map((m) => m.generationId)).size === 1;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const rejoinOn = (code: number | undefined, member: Member): void => {
+    settled.delete(member);
+    if (code === errorCode('UNKNOWN_MEMBER_ID')) member.memberId = '';
+  };
+  await Promise.all(members.map(async (member) => {
+    let joined = false;
+    while (!allSettled() && Date.now() < deadline) {
+      if (!joined) {
+        // A target without KIP-394 lets the first join through: that join is the member's join.
+        const first = member.memberId === '' ? await joinOnceLoaded(member, MEMBER_ID_REQUIRED) : undefined;
+        const join = first?.errorCode === 0 ? first : await joinOnceLoaded(member);
+        if (join?.errorCode !== 0) {
+          // A join a client would not retry (INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED, ...): this member stops.
+          // No answer at all (the connection closed, or the join timed out) ends it too: the history says why.
+          if (join === undefined || !RETRIED_JOIN_ERRORS.some((name) => errorCode(name) === join.errorCode)) return;
+          rejoinOn(join?.errorCode, member);
+          await pause(STABILIZE_HEARTBEAT_MS);
+          continue;
+        }
+        const sync = await member.sync(partitions);
+        // Only the errors that send a client back to join do; an answer the workload could not read
+        // (recorded as such) leaves the member heartbeating in the generation it joined.
+        if (sync !== undefined && REJOIN_ERRORS.some((name) => errorCode(name) === sync.errorCode)) {
+          rejoinOn(sync.errorCode, member);
+          continue;
+        }
+        joined = true;
+      }
+      const beat = await member.heartbeat();
+      if (beat?.errorCode === 0) settled.set(member, member.generationId);
+      else if (beat !== undefined && REJOIN_ERRORS.some((name) => errorCode(name) === beat.errorCode)) {
+        joined = false;
+        rejoinOn(beat.errorCode, member);
+        continue;
+      } else settled.delete(member);
+      if (!allSettled()) await pause(STABILIZE_HEARTBEAT_MS);
+    }
+  }));
+  return allSettled();
 }
 
 /**
