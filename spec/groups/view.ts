@@ -79,5 +79,11 @@ export type ConsumerEvent =
   | { readonly type: 'offset-fetch'; readonly consumer: number; readonly time: number }
   /** A commit the coordinator acknowledged, per partition, with the highest high watermark any leader of the partition had reached by then. */
   | { readonly type: 'committed'; readonly consumer: number; readonly partition: string; readonly offset: number; readonly time: number; readonly highWatermark: number }
+  /**
+   * The coordinator stopped counting one of the consumer's member ids as a member of the group (its
+   * session or rebalance timeout expired, it was fenced, or it left): seen in the coordinator's
+   * state (spec/groups/removals.ts), the judge's knowledge, not the consumer's.
+   */
+  | { readonly type: 'removed'; readonly consumer: number; readonly memberId: string; readonly time: number }
   /** The consumer process crashed (it stops without leaving). */
   | { readonly type: 'crashed'; readonly consumer: number; readonly time: number };

@@ -103,3 +103,16 @@ describe('the coordinator\'s write rule', () => {
     expect(coordinatorCutOff(true).verdict).toBe('valid');
   }, 60_000);
 });
+
+describe('CG-COOP-1 over a simulated run', () => {
+  it('seed 162: a consumer the coordinator removed, then crashed before it learned it, is the zombie window, not a double owner', () => {
+    // Consumer 93 was cut off from its coordinator; its session expired there and its partitions went
+    // to 91 and 92; it crashed before any answer told it. The reference sweep flagged this as a
+    // CG-COOP-1 violation before the coordinator's removals entered the history.
+    const result = new ClusterSimulation({ options: clusterOptionsFromSeed(162) }).run();
+    expect(result.violations.map((v) => `${v.clauseId}: ${v.message}`)).toEqual([]);
+    const zombies = result.allowed.filter((a) => a.clauseId === 'CG-COOP-1');
+    expect(zombies.length).toBeGreaterThan(0);
+    for (const zombie of zombies) expect(zombie.reason).toContain('the coordinator had already removed consumer 93');
+  }, 60_000);
+});

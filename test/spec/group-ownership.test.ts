@@ -34,6 +34,26 @@ describe('CG-COOP-1: no partition owned by two consumers at once', () => {
     expect(findings).toEqual([{ partition: 't-0', allowed: true, detail: expect.stringContaining('the zombie window') }]);
   });
 
+  it('a zombie the coordinator had removed before the hand-over may crash before it learns it: allowed, reported', () => {
+    const removed: ConsumerEvent = { type: 'removed', consumer: 1, memberId: 'consumer-g-1-a', time: 4 };
+    const crashed: ConsumerEvent = { type: 'crashed', consumer: 1, time: 9 };
+    const { result, findings } = checkSingleOwner([assigned(1, 0, 't-0'), removed, assigned(2, 5, 't-0'), crashed], 'classic');
+    expect(result.verdict).toBe('valid');
+    expect(findings).toEqual([{ partition: 't-0', allowed: true, detail: expect.stringContaining('crashed before it learned it: the zombie window') }]);
+  });
+
+  it('a removal that came after the hand-over, or before the earlier owner\'s assignment, allows nothing', () => {
+    const crashed: ConsumerEvent = { type: 'crashed', consumer: 1, time: 9 };
+    const late: ConsumerEvent = { type: 'removed', consumer: 1, memberId: 'consumer-g-1-a', time: 6 };
+    expect(checkSingleOwner([assigned(1, 0, 't-0'), assigned(2, 5, 't-0'), late, crashed], 'classic').result.verdict).toBe('invalid');
+    // Removed under an old member id, then joined again and assigned: the new holding was never removed.
+    const old: ConsumerEvent = { type: 'removed', consumer: 1, memberId: 'consumer-g-1-a', time: 1 };
+    expect(checkSingleOwner([old, assigned(1, 2, 't-0'), assigned(2, 5, 't-0'), crashed], 'classic').result.verdict).toBe('invalid');
+    // Another consumer's removal says nothing about this one.
+    const other: ConsumerEvent = { type: 'removed', consumer: 3, memberId: 'consumer-g-3-a', time: 4 };
+    expect(checkSingleOwner([assigned(1, 0, 't-0'), other, assigned(2, 5, 't-0'), crashed], 'classic').result.verdict).toBe('invalid');
+  });
+
   it('in a KIP-848 group an overlap ended by a revocation is one of the reconciliation windows, allowed and reported', () => {
     const { result, findings } = checkSingleOwner([assigned(1, 0, 't-0'), assigned(2, 5, 't-0'), revoked(1, 9, 't-0')], 'consumer');
     expect(result.verdict).toBe('valid');

@@ -42,6 +42,7 @@ import { checkConsumerConfig, createConsumerMachine, defaultConsumerConfig, type
 import { checkConsumerHistory, CommitFencedByGeneration, ResumeFromCommitted } from '../../../spec/groups/clauses.js';
 import { partitionFor } from '../../common/partition-for.js';
 import { checkSingleOwner, type OwnershipFinding } from '../../../spec/groups/ownership.js';
+import { MemberRemovals } from '../../../spec/groups/removals.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
 import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
@@ -225,6 +226,10 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private readonly groupChecks: InvariantCheck<GroupsView>[] = groupInvariantChecks();
   /** What the group's consumers were told and did (CONS-1, CG-COMMIT-2, CG-RESUME-1). */
   readonly consumerHistory: ConsumerEvent[] = [];
+  /** Members the coordinators stopped counting, step by step (the 'removed' events of the consumer history). */
+  private readonly memberRemovals = new MemberRemovals();
+  /** The consumer each member id was handed to (JoinGroup and ConsumerGroupHeartbeat answers name it). */
+  private readonly memberConsumers = new Map<string, number>();
   private readonly scripted: boolean;
   private readonly replicaConfig: ReplicaConfig;
   private readonly brokerConfig: BrokerConfig;
@@ -1071,6 +1076,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     if (place.kafka !== null) actor = place.kafka.receive(from, message as ClusterMessage);
     else if (place.client !== null && place.client.actors.has('consumer')) {
       actor = 'consumer';
+      const memberId = (message as { memberId?: unknown }).memberId;
+      if ((message.type === 'JoinGroupResponse' || message.type === 'ConsumerGroupHeartbeatResponse') && typeof memberId === 'string' && memberId !== '') this.memberConsumers.set(memberId, to);
       this.stepClient(place.client, actor, { ...message, from });
     }
     return { kind: 'deliver', from, to, actor: actor ?? '(none)', message: this.renderLazily(from, to, message) };
@@ -1282,6 +1289,10 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     }
     if (this.stepChanged.size > 0 && this.brokers.some((b) => this.stepChanged.has(b))) {
       const groups = this.groupsView();
+      for (const memberId of this.memberRemovals.observe(groups)) {
+        const consumer = this.memberConsumers.get(memberId);
+        if (consumer !== undefined) this.consumerHistory.push({ type: 'removed', consumer, memberId, time: this.clockMs });
+      }
       for (const check of this.groupChecks) {
         for (const message of check.observe(groups, moment)) {
           found.push(`${check.clause.id}: ${message}`);
