@@ -53,7 +53,7 @@ export const HighWatermarkWithinIsr: Clause = {
 export const LogsAgreeBelowHighWatermark: Clause = {
   id: 'REPL-LOG-1',
   title: "Replicas' logs agree below the high watermark",
-  statement: 'For every partition and offset, every replica whose high watermark is above the offset holds the same record there (same value, same leader epoch): committed data never diverges (StrongIsr, the agreement half). Except where the fault history shows every ISR member losing power at one moment: with Kafka\'s default flush policy each restarts with only its flushed prefix, any of them may lead, and the offsets from the lowest of their recovery points to the highest of their log ends may be written anew (KIP-966 closes that window).',
+  statement: 'For every partition and offset, every replica whose high watermark is above the offset holds the same record there (same value, same leader epoch): committed data never diverges (StrongIsr, the agreement half). Except where the fault history shows every ISR member losing power at one moment, or the ISR shrinking to members that all lost power and have not refilled their logs since (the members that kept their data were fenced out of it): with Kafka\'s default flush policy each restarts with only its flushed prefix, any of them may lead, and the offsets from the shortest of their logs to the highest of their log ends before the loss may be written anew (KIP-966 closes that window).',
   source: 'hachikuji/kafka-specification StrongIsr and WeakIsr; Vanlightly/kafka-tlaplus kraft replication; KIP-101, KIP-279, KIP-320',
   kind: 'invariant',
   anomaly: 'log-divergence',

@@ -46,6 +46,12 @@ export class PowerLossWatch {
   /** Every whole-ISR power loss so far, in time order (the clauses read it through the view). */
   readonly isrLosses: IsrPowerLoss[] = [];
 
+  /**
+   * @param logEndOffsetOf what a node's disk holds of a partition now (up or down), or undefined
+   *   when unknown: then a node that lost power is taken to hold only its flushed prefix still.
+   */
+  constructor(private readonly logEndOffsetOf: (node: number, key: string) => number | undefined = () => undefined) {}
+
   /** How many times `node` has lost power so far. */
   lossesOf(node: number): number {
     return this.notes.filter((n) => n.node === node).length;
@@ -60,23 +66,49 @@ export class PowerLossWatch {
   momentEnded(atMs: number): void {
     const group = this.notes.filter((n) => n.atMs === atMs);
     const keys = new Set(group.flatMap((n) => [...n.partitions.keys()]));
-    for (const key of keys) {
-      if (this.isrLosses.some((l) => l.key === key && l.atMs === atMs)) continue;
-      const isr = group[0]?.partitions.get(key)?.isr ?? [];
-      const lost = isr.map((member) => group.find((n) => n.node === member)?.partitions.get(key));
-      if (isr.length === 0 || lost.some((l) => l === undefined)) continue;
-      const fromOffset = Math.min(...lost.map((l) => l!.recoveryPoint));
-      const toOffset = Math.max(...lost.map((l) => l!.logEndOffset ?? Number.MAX_SAFE_INTEGER));
-      if (fromOffset < toOffset) this.isrLosses.push({ key, atMs, isr, fromOffset, toOffset });
-    }
+    for (const key of keys) this.maybeIsrLoss(key, group[0]?.partitions.get(key)?.isr ?? []);
   }
 
-  /** The committed metadata changed a partition's ISR (to `size` members) at `atMs`. */
-  isrCommitted(key: string, size: number, atMs: number): void {
+  /**
+   * The committed metadata changed a partition's ISR at `atMs`. An ISR that shrinks to members
+   * that all lost power and have not refilled their logs since opens the window as a whole-ISR
+   * loss at one moment does: the members that kept their data (a crashed process keeps the page
+   * cache) were fenced and left the ISR (ReplicationControlManager.handleBrokerFenced keeps the last
+   * member), and the controller will elect one that comes back with only its flushed prefix. Seed
+   * 222 of the reference sweep: broker 3 crashed, brokers 1 and 2 lost power, the ISR shrank to
+   * them and broker 2 led again from an empty log; seed 723: broker 2 crashed and was fenced first,
+   * leaving broker 1, which had lost power, the last member.
+   */
+  isrCommitted(key: string, isr: readonly number[], atMs: number): void {
+    this.maybeIsrLoss(key, isr);
     const sizes = this.isrSizes.get(key) ?? [];
-    if (sizes.at(-1)?.size === size) return;
-    sizes.push({ atMs, size });
+    if (sizes.at(-1)?.size === isr.length) return;
+    sizes.push({ atMs, size: isr.length });
     this.isrSizes.set(key, sizes);
+  }
+
+  /**
+   * Records a whole-ISR loss of `key` when every member of `isr` lost power and has not refilled its
+   * log to where it ended then. Any member may lead next and the others truncate to it, so the
+   * window starts at the shortest log among them now and ends at the longest they had lost.
+   */
+  private maybeIsrLoss(key: string, isr: readonly number[]): void {
+    if (isr.length === 0) return;
+    const lost: { atMs: number; now: number; before: number }[] = [];
+    for (const member of isr) {
+      const note = this.notes.findLast((n) => n.node === member);
+      const held = note?.partitions.get(key);
+      if (note === undefined || held === undefined) return;
+      const before = held.logEndOffset ?? Number.MAX_SAFE_INTEGER;
+      const now = Math.max(held.recoveryPoint, this.logEndOffsetOf(member, key) ?? held.recoveryPoint);
+      if (now >= before) return;
+      lost.push({ atMs: note.atMs, now, before });
+    }
+    const atMs = Math.max(...lost.map((l) => l.atMs));
+    if (this.isrLosses.some((l) => l.key === key && l.atMs === atMs)) return;
+    const fromOffset = Math.min(...lost.map((l) => l.now));
+    const toOffset = Math.max(...lost.map((l) => l.before));
+    if (fromOffset < toOffset) this.isrLosses.push({ key, atMs, isr, fromOffset, toOffset });
   }
 
   /** The largest committed ISR of `key` at any moment of [fromMs, toMs]. */

@@ -248,7 +248,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   /** Brokers crashed for good: never restarted, and the liveness clauses expect nothing of them. */
   private readonly lostForGood = new Set<number>();
   private afterHealingCheckedAtMs = Number.NEGATIVE_INFINITY;
-  private readonly powerLoss = new PowerLossWatch();
+  private readonly powerLoss = new PowerLossWatch((node, key) => this.brokerNode(node)?.logOf(key)?.logEndOffset);
   /** Anomalies the power-loss window explains (REPL-READ-1, CG-RESUME-1), with their reasons. */
   private readonly powerLossAllowed: AllowedAnomaly[] = [];
   private stepEffects: string[] = [];
@@ -1191,7 +1191,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       if (isUncleanElection(election) && this.uncleanElectionEnabled(election.key)) this.unclean.add(election.key);
     }
     this.truthOffset = deliveredOffset;
-    if (applied.length > 0) for (const topic of Object.values(this.truth.topics)) topic.partitions.forEach((p, index) => this.powerLoss.isrCommitted(`${topic.name}-${index}`, p.isr.length, this.clockMs));
+    if (applied.length > 0) for (const topic of Object.values(this.truth.topics)) topic.partitions.forEach((p, index) => this.powerLoss.isrCommitted(`${topic.name}-${index}`, p.isr, this.clockMs));
   }
 
   /** The transport: the network model decides whether and when the message arrives. */
