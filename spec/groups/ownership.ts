@@ -14,6 +14,10 @@
  *   (ConsumerRebalanceListener.onPartitionsLost), or the coordinator's state shows the removal
  *   (a `removed` event of the member that held the partition, between its assignment and the
  *   later one), and then the zombie may also crash, or be cut off to the end, before it knows.
+ *   The zombie may also be the later owner: a member that applies the target of an answer it had
+ *   before the coordinator removed it (KIP-848's ConsumerMembershipManager reconciles what it was
+ *   last told until a heartbeat answers FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID); the history
+ *   marks such an assignment (memberAtCoordinator false).
  * - the KIP-848 reconciliation windows: a member's heartbeat reports the partitions it has
  *   reconciled, not the ones it is still taking; the coordinator reads "not reported" as
  *   "revoked" (CurrentAssignmentBuilder.ownsRevokedPartitions) and hands them on. Two such
@@ -30,7 +34,7 @@ import type { ConsumerEvent } from './view.js';
 export const SingleOwnerAtOnce: Clause = {
   id: 'CG-COOP-1',
   title: 'No partition is owned by two consumers at once',
-  statement: 'Between the rebalance callback that assigns a partition to a consumer (onPartitionsAssigned) and the one that takes it away (onPartitionsRevoked, onPartitionsLost) or the consumer\'s crash, no other consumer of the group is assigned that partition. Allowed, and reported: a zombie whose membership expired at the coordinator before it knew (its ownership ends with onPartitionsLost, or the coordinator had removed it before the later assignment; its commits are fenced), and in KIP-848 groups the windows in which a reconciling member\'s heartbeat omits partitions it is still taking.',
+  statement: 'Between the rebalance callback that assigns a partition to a consumer (onPartitionsAssigned) and the one that takes it away (onPartitionsRevoked, onPartitionsLost) or the consumer\'s crash, no other consumer of the group is assigned that partition. Allowed, and reported: a zombie whose membership expired at the coordinator before it knew (its ownership ends with onPartitionsLost, or the coordinator had removed it before the later assignment, or it is the later owner and applied a target after the coordinator had removed it; its commits are fenced), and in KIP-848 groups the windows in which a reconciling member\'s heartbeat omits partitions it is still taking.',
   source: 'protocol-rules E.2 CG-COOP-1; ConsumerRebalanceListener; ConsumerCoordinator (revoke before re-join), KIP-429 (cooperative: revoke, then re-join); KIP-848 CurrentAssignmentBuilder.ownsRevokedPartitions, ConsumerMembershipManager',
   kind: 'history',
   anomaly: 'double-owner',
@@ -45,6 +49,8 @@ export interface OwnershipFinding {
 interface Holding {
   readonly consumer: number;
   readonly since: number;
+  /** The consumer applied the assignment after the coordinator had removed its member (a zombie's late reconciliation). */
+  readonly zombie: boolean;
 }
 
 interface Overlap {
@@ -69,11 +75,12 @@ function overlaps(history: readonly ConsumerEvent[]): { overlap: Overlap; endedB
       for (const partition of e.partitions) {
         const current = holders.get(partition) ?? [];
         if (current.some((h) => h.consumer === e.consumer)) continue;
+        const holding: Holding = { consumer: e.consumer, since: e.time, zombie: e.memberAtCoordinator === false };
         for (const earlier of current) {
           const removed = removedAt.get(earlier.consumer);
-          open.push({ overlap: { partition, earlier, later: { consumer: e.consumer, since: e.time }, at: e.time }, endedBy: null, removedFirst: removed !== undefined && removed >= earlier.since });
+          open.push({ overlap: { partition, earlier, later: holding, at: e.time }, endedBy: null, removedFirst: removed !== undefined && removed >= earlier.since });
         }
-        holders.set(partition, [...current, { consumer: e.consumer, since: e.time }]);
+        holders.set(partition, [...current, holding]);
       }
     } else if (e.type === 'revoked' || e.type === 'lost') {
       for (const partition of e.partitions) release(e.consumer, partition, e.type);
@@ -91,6 +98,9 @@ export function checkSingleOwner(history: readonly ConsumerEvent[], protocol: 'c
   const findings: OwnershipFinding[] = overlaps(history).map(({ overlap, endedBy, removedFirst }) => {
     const what = `${overlap.partition}: consumer ${overlap.later.consumer} was assigned it at t=${overlap.at} while consumer ${overlap.earlier.consumer} (since t=${overlap.earlier.since}) still owned it`;
     if (endedBy === 'lost') return { partition: overlap.partition, allowed: true, detail: `${what}, until it found it had been removed from the group (onPartitionsLost): the zombie window` };
+    if (overlap.later.zombie) {
+      return { partition: overlap.partition, allowed: true, detail: `${what}: consumer ${overlap.later.consumer} applied an assignment after the coordinator had removed it from the group (a zombie reconciling an old target), the zombie window` };
+    }
     if (removedFirst) {
       const ending = endedBy === null ? 'never learned it' : endedBy === 'crashed' ? 'crashed before it learned it' : `${endedBy === 'revoked' ? 'revoked it' : endedBy} before it learned it`;
       return { partition: overlap.partition, allowed: true, detail: `${what}, but the coordinator had already removed consumer ${overlap.earlier.consumer} from the group, and it ${ending}: the zombie window` };

@@ -74,7 +74,16 @@ export type ConsumerEvent =
   | { readonly type: 'records'; readonly consumer: number; readonly partition: string; readonly offsets: readonly number[]; readonly time: number }
   /** The position moved other than by consuming: seek, auto.offset.reset, or a committed offset adopted at assignment. */
   | { readonly type: 'position'; readonly consumer: number; readonly partition: string; readonly offset: number; readonly reason: 'committed' | 'reset' | 'seek' | 'truncated'; readonly time: number }
-  | { readonly type: 'assigned' | 'revoked' | 'lost'; readonly consumer: number; readonly partitions: readonly string[]; readonly time: number }
+  | {
+    readonly type: 'assigned' | 'revoked' | 'lost'; readonly consumer: number; readonly partitions: readonly string[]; readonly time: number;
+    /**
+     * On an assignment: whether the coordinator that has the group loaded still counted the
+     * consumer's member id as a member when the consumer applied it (false: a zombie reconciling a
+     * target from before it was removed; absent: no coordinator had the group loaded). The judge's
+     * knowledge, from the coordinator's state.
+     */
+    readonly memberAtCoordinator?: boolean;
+  }
   /** An OffsetFetch sent by the consumer (the committed offsets it answers were committed before this). */
   | { readonly type: 'offset-fetch'; readonly consumer: number; readonly time: number }
   /** A commit the coordinator acknowledged, per partition, with the highest high watermark any leader of the partition had reached by then. */

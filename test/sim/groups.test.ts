@@ -115,4 +115,13 @@ describe('CG-COOP-1 over a simulated run', () => {
     expect(zombies.length).toBeGreaterThan(0);
     for (const zombie of zombies) expect(zombie.reason).toContain('the coordinator had already removed consumer 93');
   }, 60_000);
+
+  it('seed 233: a KIP-848 member that applies its last target after the coordinator fenced it is the zombie window, not a double owner', () => {
+    // Consumer 91's member was fenced while its coordinator was out of reach; it then applied the
+    // target it had been told before (onPartitionsAssigned) while consumer 92 owned the partition,
+    // and reported it lost once it heard it was fenced. The reference sweep flagged it as CG-COOP-1.
+    const result = new ClusterSimulation({ options: clusterOptionsFromSeed(233) }).run();
+    expect(result.violations.map((v) => `${v.clauseId}: ${v.message}`)).toEqual([]);
+    expect(result.allowed.some((a) => a.clauseId === 'CG-COOP-1' && a.reason.includes('consumer 91 applied an assignment after the coordinator had removed it'))).toBe(true);
+  }, 60_000);
 });

@@ -54,6 +54,15 @@ describe('CG-COOP-1: no partition owned by two consumers at once', () => {
     expect(checkSingleOwner([assigned(1, 0, 't-0'), other, assigned(2, 5, 't-0'), crashed], 'classic').result.verdict).toBe('invalid');
   });
 
+  it('a later owner that applied its assignment after the coordinator had removed it is a zombie: allowed, reported; one still counted is not', () => {
+    const zombie: ConsumerEvent = { type: 'assigned', consumer: 2, partitions: ['t-0'], time: 5, memberAtCoordinator: false };
+    const { result, findings } = checkSingleOwner([assigned(1, 0, 't-0'), zombie], 'classic');
+    expect(result.verdict).toBe('valid');
+    expect(findings[0]?.detail).toContain('a zombie reconciling an old target');
+    const counted: ConsumerEvent = { ...zombie, memberAtCoordinator: true };
+    expect(checkSingleOwner([assigned(1, 0, 't-0'), counted], 'classic').result.verdict).toBe('invalid');
+  });
+
   it('in a KIP-848 group an overlap ended by a revocation is one of the reconciliation windows, allowed and reported', () => {
     const { result, findings } = checkSingleOwner([assigned(1, 0, 't-0'), assigned(2, 5, 't-0'), revoked(1, 9, 't-0')], 'consumer');
     expect(result.verdict).toBe('valid');

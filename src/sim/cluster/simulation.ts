@@ -230,6 +230,8 @@ export class ClusterSimulation implements Drivable, NodeWorld {
   private readonly memberRemovals = new MemberRemovals();
   /** The consumer each member id was handed to (JoinGroup and ConsumerGroupHeartbeat answers name it). */
   private readonly memberConsumers = new Map<string, number>();
+  /** The member id last handed to each consumer. */
+  private readonly consumerMembers = new Map<number, string>();
   private readonly scripted: boolean;
   private readonly replicaConfig: ReplicaConfig;
   private readonly brokerConfig: BrokerConfig;
@@ -588,6 +590,19 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     this.stepEffects.push(`consumer ${id} crashed`);
   }
 
+  /**
+   * Whether a coordinator that has the consumer's group loaded counts the member id last handed to
+   * the consumer as a member (undefined: no loaded coordinator has the group, or no id was handed).
+   */
+  private countedAsMember(consumer: number): boolean | undefined {
+    const memberId = this.consumerMembers.get(consumer);
+    const groupId = this.groupSpec?.groupId;
+    if (memberId === undefined || groupId === undefined) return undefined;
+    const groups = this.groupsView().shards.flatMap((shard) => [...shard.classic, ...shard.consumer]).filter((g) => g.groupId === groupId);
+    if (groups.length === 0) return undefined;
+    return groups.some((g) => g.members.some((m) => m.memberId === memberId));
+  }
+
   /** What a consumer's effects tell the history. */
   private recordConsumer(process: ClientProcess, effect: Event): void {
     const consumer = process.id;
@@ -598,9 +613,12 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         this.consumerHistory.push({ type: 'records', consumer, partition: effect['partition'] as string, offsets: records.map((r) => r.offset), time });
         break;
       }
-      case 'rebalance':
-        this.consumerHistory.push({ type: effect['kind'] as 'assigned', consumer, partitions: effect['partitions'] as string[], time });
+      case 'rebalance': {
+        const partitions = effect['partitions'] as string[];
+        const counted = effect['kind'] === 'assigned' && partitions.length > 0 ? this.countedAsMember(consumer) : undefined;
+        this.consumerHistory.push({ type: effect['kind'] as 'assigned', consumer, partitions, time, ...(counted === undefined ? {} : { memberAtCoordinator: counted }) });
         break;
+      }
       case 'position':
         this.consumerHistory.push({ type: 'position', consumer, partition: effect['partition'] as string, offset: effect['offset'] as number, reason: effect['reason'] as 'committed', time });
         break;
@@ -1077,7 +1095,10 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     else if (place.client !== null && place.client.actors.has('consumer')) {
       actor = 'consumer';
       const memberId = (message as { memberId?: unknown }).memberId;
-      if ((message.type === 'JoinGroupResponse' || message.type === 'ConsumerGroupHeartbeatResponse') && typeof memberId === 'string' && memberId !== '') this.memberConsumers.set(memberId, to);
+      if ((message.type === 'JoinGroupResponse' || message.type === 'ConsumerGroupHeartbeatResponse') && typeof memberId === 'string' && memberId !== '') {
+        this.memberConsumers.set(memberId, to);
+        this.consumerMembers.set(to, memberId);
+      }
       this.stepClient(place.client, actor, { ...message, from });
     }
     return { kind: 'deliver', from, to, actor: actor ?? '(none)', message: this.renderLazily(from, to, message) };
