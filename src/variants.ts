@@ -96,7 +96,7 @@ export const variants: readonly Variant[] = [
   {
     name: 'retention-past-high-watermark',
     description: 'retention (retention.ms, retention.bytes) deletes segments without the high-watermark bound of UnifiedLog.deletableSegments, so uncommitted records go too',
-    breaks: 'REPL-RET-1',
+    breaks: 'REPL-RET-2',
     quorum: {},
     replication: currentReplication,
     model: 'replication',

@@ -180,12 +180,16 @@ function retentionCheck(): InvariantCheck<ReplicationView> {
     clause: RetentionBelowHighWatermark,
     observe(view, moment: Moment) {
       const out: string[] = [];
-      for (const r of view.replicas) if (r.role === 'Leader' && r.highWatermark > (highest.get(r.key) ?? 0)) highest.set(r.key, r.highWatermark);
+      // The bound is the highest high watermark leaders reached BEFORE this moment. A log whose start
+      // moves past the high watermark drags the high watermark up with it (UnifiedLog keeps
+      // logStartOffset <= highWatermark by raising the latter), so a bound that took this moment's
+      // high watermarks in would let every deletion past it vouch for itself.
       for (const r of view.replicas) {
         if (!moment.changedNodes.includes(r.broker) || view.uncleanPartitions.has(r.key)) continue;
         const bound = highest.get(r.key) ?? 0;
-        if (r.logStartOffset > bound) out.push(`${r.key}: broker ${r.broker} deleted up to ${r.logStartOffset}, above the highest high watermark ${bound} any leader reached`);
+        if (r.logStartOffset > bound) out.push(`${r.key}: broker ${r.broker} deleted up to ${r.logStartOffset}, above the highest high watermark ${bound} any leader had reached`);
       }
+      for (const r of view.replicas) if (r.role === 'Leader' && r.highWatermark > (highest.get(r.key) ?? 0)) highest.set(r.key, r.highWatermark);
       return out;
     },
   };

@@ -53,6 +53,15 @@ describe('replication clauses', () => {
     expect(check?.observe(view({ replicas: [{ ...replica(2, 'Leader', 3, 10, 1), logStartOffset: 9 }] }), moment)).toHaveLength(1);
   });
 
+  it('REPL-RET-2: a deletion that drags the high watermark up with it is judged against the high watermark before it', () => {
+    const check = replicationInvariantChecks().find((c) => c.clause.id === 'REPL-RET-2');
+    expect(check?.observe(view({ replicas: [replica(1, 'Leader', 8, 20)] }), moment)).toEqual([]);
+    // Retention past the high watermark: the log keeps logStartOffset <= highWatermark by raising the high watermark to 12.
+    expect(check?.observe(view({ replicas: [{ ...replica(1, 'Leader', 12, 20), logStartOffset: 12 }] }), moment)).toHaveLength(1);
+    // Replication that then takes the high watermark past it is fine.
+    expect(check?.observe(view({ replicas: [{ ...replica(1, 'Leader', 15, 20), logStartOffset: 12 }] }), moment)).toEqual([]);
+  });
+
   it('REPL-ISR-1: the leader must be in the ISR; no leader is fine', () => {
     expect(violations(view({ partition: { leader: 2, isr: [1, 3] } }), 'REPL-ISR-1')).toHaveLength(1);
     expect(violations(view({ partition: { leader: -1, isr: [3] } }), 'REPL-ISR-1')).toEqual([]);
