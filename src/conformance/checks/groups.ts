@@ -359,10 +359,12 @@ export const generationRules: Check = {
 
 const STATIC_SOURCE = 'GroupMetadataManager.classicGroupJoinExistingStaticMember (a known group.instance.id joining with an empty member id replaces the old member id); ClassicGroup.validateMember (the old id: FENCED_INSTANCE_ID)';
 
+const STATIC_REJOIN_SOURCE = 'GroupMetadataManager.updateStaticMemberThenRebalanceOrCompleteJoin (Stable, the selected protocol unchanged: no rebalance, the current generation and assignment)';
+
 export const staticMembership: Check = {
   id: 'groups/static-membership',
   suite: 'groups',
-  title: 'A static member rejoining with its group.instance.id gets a new member id; the old member id is FENCED_INSTANCE_ID',
+  title: 'A static member rejoining with its group.instance.id gets a new member id and keeps the generation and its assignment; the old member id is FENCED_INSTANCE_ID',
   clauses: [StaticMembersMapped.id, ErrorCodes.id],
   needs: [{ apiKey: ApiKey.FindCoordinator, minVersion: 0 }, { apiKey: ApiKey.JoinGroup, minVersion: 5 }, { apiKey: ApiKey.SyncGroup, minVersion: 3 }, { apiKey: ApiKey.Heartbeat, minVersion: 3 }, { apiKey: ApiKey.LeaveGroup, minVersion: 3 }],
   async run(context) {
@@ -371,22 +373,34 @@ export const staticMembership: Check = {
     const instanceId = context.name('instance');
     const connections = await coordinatorConnections(context, groupId, 2);
     const kept: string[] = [];
+    const moved: string[] = [];
     try {
       const first = new Member(context, 1, connections[0]!, groupId, topic.name, ['range'], instanceId);
       // A static member is not asked for MEMBER_ID_REQUIRED: its first join is its join.
       await first.join({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupJoinNewMember (static members join at once)', clause: ErrorCodes.id });
-      await first.sync(topic.partitions.length, { expect: ['NONE'], source: 'GroupMetadataManager.classicGroupSync' });
+      const before = await first.sync(topic.partitions.length, { expect: ['NONE'], source: 'GroupMetadataManager.classicGroupSync' });
       // The same instance restarted: a new process, no member id.
       const restarted = new Member(context, 2, connections[1]!, groupId, topic.name, ['range'], instanceId);
       await restarted.join({ expect: ['NONE'], source: STATIC_SOURCE, clause: StaticMembersMapped.id });
       if (restarted.memberId === first.memberId) kept.push(first.memberId);
+      // Its protocols are unchanged, so the Stable group does not rebalance: the same generation,
+      // and SyncGroup hands the new member id the old one's assignment (KIP-345: a bounce costs no rebalance).
+      if (restarted.generationId !== first.generationId) moved.push(`the rejoin of ${instanceId} in a Stable group with unchanged protocols started generation ${restarted.generationId} (was ${first.generationId}): a rebalance`);
+      else {
+        const after = await restarted.sync(topic.partitions.length, { expect: ['NONE'], source: STATIC_REJOIN_SOURCE, clause: StaticMembersMapped.id });
+        const [was, now] = [(before?.value as { assignment?: string } | undefined)?.assignment, (after?.value as { assignment?: string } | undefined)?.assignment];
+        if (was !== undefined && now !== undefined && was !== now) moved.push(`the rejoin of ${instanceId} was handed assignment ${now}, not the ${was} its old member id held`);
+      }
       await first.heartbeat({ expect: ['FENCED_INSTANCE_ID'], source: STATIC_SOURCE, clause: StaticMembersMapped.id });
       await restarted.leave({ expect: ['NONE'], source: 'GroupMetadataManager.classicGroupLeave' });
     } finally {
       closeAll(connections);
     }
     // Not checkClassicGroup: replacing a static member hands its leadership to the new member id within one generation.
-    const replaced = judgement(kept.map((id) => ({ name: 'instance-not-replaced', clauseId: StaticMembersMapped.id, detail: `the rejoin of ${instanceId} kept member id ${id}`, ops: [] })));
+    const replaced = judgement([
+      ...kept.map((id) => ({ name: 'instance-not-replaced', clauseId: StaticMembersMapped.id, detail: `the rejoin of ${instanceId} kept member id ${id}`, ops: [] })),
+      ...moved.map((detail) => ({ name: 'static-rejoin-rebalanced', clauseId: StaticMembersMapped.id, detail, ops: [] })),
+    ]);
     return combine(checkExpectedOutcomes(context.recorder.history, ErrorCodes.id), replaced);
   },
 };
