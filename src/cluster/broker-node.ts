@@ -114,7 +114,7 @@ export class BrokerNode extends KafkaNode {
 
   protected override loseUnflushed(): void {
     for (const [key, log] of this.storage.partitionLogs.entries()) {
-      const lost = log.loseUnflushed();
+      const lost = log.loseUnflushed(this.world.nowMs());
       if (lost > 0) this.world.note(() => `n${this.id} ${key} lost ${lost} unflushed records (log end offset now ${log.logEndOffset})`);
     }
   }
@@ -220,7 +220,7 @@ export class BrokerNode extends KafkaNode {
       case 'log.truncate': {
         if (log === undefined) return;
         const before = log.logEndOffset;
-        log.truncateTo(effect['toOffset'] as number);
+        log.truncateTo(effect['toOffset'] as number, this.world.nowMs());
         this.world.note(() => `n${this.id} ${key} truncate to ${effect['toOffset'] as number} (log end offset ${before} -> ${log.logEndOffset})`);
         return this.reportLogState(actor, log);
       }

@@ -230,8 +230,15 @@ export class PartitionLog {
     return undefined;
   }
 
-  /** Remove every batch holding an offset at or above `offset` (LocalLog.truncateTo). */
-  truncateTo(offset: number): void {
+  /**
+   * Remove every batch holding an offset at or above `offset` (UnifiedLog.truncateTo, LocalLog.truncateTo).
+   * A target below the log start offset leaves nothing readable: Kafka starts the log over at the target
+   * when it is below the first segment's base offset, and otherwise lowers the log start offset to it
+   * above the segment's older, already unreadable records; both are the empty log at the target here.
+   * A follower gets there when the leader's log ends below this log's start (a leader that lost power,
+   * AbstractFetcherThread.fetchOffsetAndTruncate).
+   */
+  truncateTo(offset: number, nowMs: number): void {
     if (offset >= this.endOffset) {
       // Nothing to remove, but an epoch this replica started as leader without appending to it
       // goes: otherwise its fetches name an epoch the new leader never had, forever
@@ -239,7 +246,8 @@ export class PartitionLog {
       this.cache = truncateEpochCache(this.cache, this.endOffset);
       return;
     }
-    if (offset < this.startOffset) throw new Error(`truncate to ${offset} below the log start offset ${this.startOffset}`);
+    if (offset < 0) throw new Error(`truncate to a negative offset ${offset}`);
+    if (offset < this.startOffset) return this.truncateFullyAndStartAt(offset, nowMs);
     for (const segment of this.segments) {
       const keep = segment.batches.filter((b) => lastOffsetOf(b) < offset);
       if (keep.length !== segment.batches.length) {
@@ -358,9 +366,9 @@ export class PartitionLog {
   }
 
   /** A machine crash: whatever was not flushed is gone. Returns the offsets lost. */
-  loseUnflushed(): number {
+  loseUnflushed(nowMs: number): number {
     const lost = this.endOffset - this.flushedOffset;
-    if (lost > 0) this.truncateTo(this.flushedOffset);
+    if (lost > 0) this.truncateTo(this.flushedOffset, nowMs);
     return lost;
   }
 

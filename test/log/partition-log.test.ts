@@ -30,8 +30,26 @@ describe('the partition log', () => {
     log.append(batch(0, 2, 1), 0);
     log.assignEpochStartOffset(3, 2);
     expect(log.epochCache).toEqual([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 2 }]);
-    log.truncateTo(2);
+    log.truncateTo(2, 0);
     expect(log.epochCache).toEqual([{ epoch: 1, startOffset: 0 }]);
+    expect(log.logEndOffset).toBe(2);
+  });
+
+  it('UnifiedLog.truncateTo: a target below the log start offset empties the log and starts it at the target (regression: reference seed 128)', () => {
+    // A follower whose records retention had all deleted (log [4, 4)) is told the leader's log ends at 1: Kafka's
+    // AbstractFetcherThread.fetchOffsetAndTruncate truncates to 1, and UnifiedLog.truncateTo starts the log over
+    // there (the first segment's base is above the target). Refusing, or stopping at the log start, left the
+    // follower asking for offset 4 from a leader that had only 1, for ever.
+    const log = new PartitionLog(small);
+    fill(log, 4);
+    log.assignEpochStartOffset(2, 4);
+    log.deleteOldSegments(5_000, 4);
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([4, 4]);
+    log.truncateTo(1, 6_000);
+    expect([log.logStartOffset, log.logEndOffset, log.recoveryPoint]).toEqual([1, 1, 1]);
+    expect(log.segmentBaseOffsets()).toEqual([1]);
+    expect(log.epochCache).toEqual([]);
+    log.append(batch(1, 1, 3), 6_000);
     expect(log.logEndOffset).toBe(2);
   });
 
@@ -142,7 +160,7 @@ describe('the partition log', () => {
     log.append(batch(3, 1, 4), 0);
     expect(log.epochCache).toEqual([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 2 }, { epoch: 4, startOffset: 3 }]);
     expect(endOffsetForEpoch(log.epochCache, log.logEndOffset, 2)).toEqual({ epoch: 1, endOffset: 2 });
-    log.truncateTo(3);
+    log.truncateTo(3, 0);
     expect(log.epochCache).toEqual([{ epoch: 1, startOffset: 0 }, { epoch: 3, startOffset: 2 }]);
     log.raiseLogStartOffset(1);
     expect(log.epochCache).toEqual([{ epoch: 1, startOffset: 1 }, { epoch: 3, startOffset: 2 }]);
@@ -153,11 +171,11 @@ describe('the partition log', () => {
     fill(log, 3);
     log.flush();
     fill(log, 2);
-    expect(log.loseUnflushed()).toBe(2);
+    expect(log.loseUnflushed(0)).toBe(2);
     expect(log.logEndOffset).toBe(3);
     const eager = new PartitionLog({ ...defaultLogConfig, flushMessages: 1 });
     fill(eager, 3);
-    expect(eager.loseUnflushed()).toBe(0);
+    expect(eager.loseUnflushed(0)).toBe(0);
   });
 
   it('finds the first offset at or after a timestamp, below a bound', () => {
@@ -185,12 +203,12 @@ describe('the partition log', () => {
             now += o.dt;
             epoch += o.epochStep;
             log.append(batch(log.logEndOffset, o.count, epoch, now), now);
-          } else if (o.kind === 'truncate') log.truncateTo(Math.max(log.logStartOffset, log.logEndOffset - o.back));
+          } else if (o.kind === 'truncate') log.truncateTo(Math.max(log.logStartOffset, log.logEndOffset - o.back), now);
           else if (o.kind === 'retain') {
             now += o.dt;
             log.deleteOldSegments(now, Math.max(log.logStartOffset, log.logEndOffset - o.hwBack));
           } else if (o.kind === 'flush') log.flush();
-          else log.loseUnflushed();
+          else log.loseUnflushed(now);
           // Offsets are contiguous from the first segment's base to the log end offset.
           const batches = log.batches();
           batches.forEach((b, i) => i > 0 && expect(b.baseOffset).toBe(lastOffsetOf(batches[i - 1]!) + 1));

@@ -364,6 +364,26 @@ describe('replica machine: the follower', () => {
     expect(h.effects()).toContainEqual({ type: 'log.raiseLogStartOffset', offset: 12 });
   });
 
+  it('AbstractFetcherThread.fetchOffsetAndTruncate: OFFSET_OUT_OF_RANGE from a leader whose log ends below this one truncates to the leader\'s end, even below this log\'s start (regression: reference seed 128)', () => {
+    // The leader lost power and restarted with an empty log; this follower's records had all been deleted by
+    // retention (log [18, 18)). Kafka truncates to the leader's end, 0, and UnifiedLog.truncateTo starts the log over
+    // there; stopping at this log's start kept it asking for offset 18 for ever, outside the ISR.
+    const h = replica(3, { hw: 18, log: { logStartOffset: 18, logEndOffset: 18, epochCache: [] } }).metadata({ leader: 2, leaderEpoch: 3, isr: [2] });
+    const correlationId = (h.sent()[0] as { correlationId: number }).correlationId;
+    h.send({ type: 'FetchResponse', ...address, from: 2, correlationId, errorCode: errorCode('OFFSET_OUT_OF_RANGE'), highWatermark: 0, logStartOffset: 0, logEndOffset: 0, divergingEpoch: null, currentLeader: null, batches: [] });
+    expect(h.effects()).toEqual([{ type: 'log.truncate', toOffset: 0 }]);
+    h.send({ type: 'LogState', logStartOffset: 0, logEndOffset: 0, epochCache: [], producers: {} });
+    expect(h.sent()[0]).toMatchObject({ type: 'Fetch', fetchOffset: 0, logStartOffset: 0 });
+    expect(h.context.highWatermark).toBe(0);
+  });
+
+  it('OFFSET_OUT_OF_RANGE below the leader\'s log start: start over at the leader\'s log start', () => {
+    const h = replica(3, { log: { logStartOffset: 0, logEndOffset: 5, epochCache: [{ epoch: 0, startOffset: 0 }] } }).metadata({ leader: 1, leaderEpoch: 1 });
+    const correlationId = (h.sent()[0] as { correlationId: number }).correlationId;
+    h.send({ type: 'FetchResponse', ...address, from: 1, correlationId, errorCode: errorCode('OFFSET_OUT_OF_RANGE'), highWatermark: 40, logStartOffset: 30, logEndOffset: 40, divergingEpoch: null, currentLeader: null, batches: [] });
+    expect(h.effects()).toEqual([{ type: 'log.truncateFullyAndStartAt', offset: 30 }]);
+  });
+
   it('a produce to a follower is NOT_LEADER_OR_FOLLOWER', () => {
     const h = replica(2).metadata({ leader: 1 });
     h.produce(-1);

@@ -146,4 +146,13 @@ describe('PowerLossWatch', () => {
       expect(result.allowed.some((a) => a.clauseId === 'REPL-LOG-1')).toBe(true);
     }, 120_000);
   }
+
+  it('seed 128: followers whose logs lie wholly above a leader that lost power truncate to its end and rejoin the ISR (REPL-LIVE-1)', () => {
+    // Broker 2 lost power and leads user_activity-2 alone with an empty log; brokers 3 and 1 kept logs that
+    // retention had emptied at offsets 18 and 12. Their fetches are OFFSET_OUT_OF_RANGE: Kafka truncates them to
+    // the leader's end, 0 (AbstractFetcherThread.fetchOffsetAndTruncate, UnifiedLog.truncateTo below the first
+    // segment), and they catch up. The reference sweep flagged the followers that stopped at their own log start.
+    const result = new ClusterSimulation({ options: clusterOptionsFromSeed(128) }).run();
+    expect(result.violations.map((v) => `${v.clauseId}: ${v.message}`)).toEqual([]);
+  }, 120_000);
 });

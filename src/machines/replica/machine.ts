@@ -541,9 +541,12 @@ export function createReplicaMachine() {
       }),
       handleOutOfRange: emit(({ context, event }) => {
         const response = as<FetchResponse>(event);
-        // AbstractFetcherThread.handleOutOfRangeError: past the leader's end → truncate to it; before its start → start over there.
+        // AbstractFetcherThread.fetchOffsetAndTruncate: past the leader's end → truncate to it; behind the leader's start →
+        // start over there. The leader's end may lie below this log's own start (a leader that lost power kept less than
+        // this follower's retention had deleted): no clamp at the log start, the log starts over at the leader's end
+        // (UnifiedLog.truncateTo), or the follower would ask for the same offset for ever (reference seed 128).
         if (response.logEndOffset >= 0 && response.logEndOffset < context.log.logEndOffset) {
-          return { type: 'log.truncate' as const, toOffset: Math.max(context.log.logStartOffset, response.logEndOffset) };
+          return { type: 'log.truncate' as const, toOffset: response.logEndOffset };
         }
         return { type: 'log.truncateFullyAndStartAt' as const, offset: response.logStartOffset };
       }),
@@ -696,7 +699,7 @@ export function createReplicaMachine() {
             after: { requestTimeout: { target: 'Fetching', reenter: true, description: 'No answer: fetch again.' } },
             on: {
               FetchResponse: [
-                { guard: and(['isAnswerToMyFetch', 'fetchOutOfRange']), target: 'Truncating', actions: 'handleOutOfRange', description: 'OFFSET_OUT_OF_RANGE: past the leader\'s log end, truncate to it; before its log start, start over at the leader\'s log start.' },
+                { guard: and(['isAnswerToMyFetch', 'fetchOutOfRange']), target: 'Truncating', actions: 'handleOutOfRange', description: 'OFFSET_OUT_OF_RANGE (AbstractFetcherThread.fetchOffsetAndTruncate): past the leader\'s log end, truncate to it, starting the log over there if that is below its log start; before the leader\'s log start, start over at it.' },
                 { guard: and(['isAnswerToMyFetch', 'fetchFailed']), target: 'FetchBackoff', description: 'FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER: back off; metadata will bring the new epoch.' },
                 { guard: and(['isAnswerToMyFetch', 'leaderReportsDivergence']), target: 'Truncating', actions: 'truncateDivergentSuffix', description: 'The leader reports a diverging epoch: truncate to the end of that epoch (the smaller of the leader\'s and this log\'s end of it).' },
                 { guard: and(['isAnswerToMyFetch', 'fetchBroughtRecords']), target: 'Fetching', reenter: true, actions: ['appendFetchedBatches', 'adoptLeaderOffsets'], description: 'Append the batches, take the leader\'s high watermark (capped by this log\'s end) and log start offset, fetch again at once.' },

@@ -87,8 +87,8 @@ export class DiskPartitionLog extends PartitionLog {
     return true;
   }
 
-  override truncateTo(offset: number): void {
-    super.truncateTo(offset);
+  override truncateTo(offset: number, nowMs: number): void {
+    super.truncateTo(offset, nowMs);
     this.syncFiles();
   }
 

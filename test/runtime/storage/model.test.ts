@@ -1,6 +1,6 @@
 /**
  * The disk log against the model: random sequences of appends (rolling by size and by time),
- * truncations, restarts at a new offset, new leader epochs, log start offset moves, retention and
+ * truncations (also below the log start offset), restarts at a new offset, new leader epochs, log start offset moves, retention and
  * reopens (clean, or as after kill -9 with the recovery path), applied to a diskStorage log and to
  * a plain in-memory PartitionLog; after every reopen the two hold the same log.
  */
@@ -16,6 +16,7 @@ const config: LogConfig = { ...defaultLogConfig, segmentBytes: 300, segmentMs: 5
 type Op =
   | { kind: 'append'; count: number; newEpoch: boolean; advanceMs: number }
   | { kind: 'truncate'; at: number }
+  | { kind: 'truncateBelowStart'; back: number }
   | { kind: 'truncateFully'; ahead: number }
   | { kind: 'assignEpoch' }
   | { kind: 'raiseStart'; at: number }
@@ -26,6 +27,7 @@ const fraction = fc.double({ min: 0, max: 1, noNaN: true });
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('append' as const), count: fc.integer({ min: 1, max: 3 }), newEpoch: fc.boolean(), advanceMs: fc.integer({ min: 0, max: 300 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fraction }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncateBelowStart' as const), back: fc.integer({ min: 1, max: 5 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncateFully' as const), ahead: fc.integer({ min: 0, max: 5 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('assignEpoch' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('raiseStart' as const), at: fraction }) },
@@ -77,8 +79,14 @@ function run(ops: readonly Op[]): void {
         break;
       }
       case 'truncate':
-        both((log) => log.truncateTo(between(model.logStartOffset, model.logEndOffset, o.at)));
+        both((log) => log.truncateTo(between(model.logStartOffset, model.logEndOffset, o.at), nowMs));
         break;
+      case 'truncateBelowStart': {
+        // A follower told the leader's log ends below its own log start (UnifiedLog.truncateTo starts the log over there).
+        const offset = Math.max(0, model.logStartOffset - o.back);
+        both((log) => log.truncateTo(offset, nowMs));
+        break;
+      }
       case 'truncateFully': {
         const offset = model.logEndOffset + o.ahead;
         both((log) => log.truncateFullyAndStartAt(offset, nowMs));
