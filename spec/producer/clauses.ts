@@ -12,6 +12,9 @@
  * - a broker with no state for a producer id accepts its batch at any sequence (KIP-360; also
  *   after the state expires or is cut away by retention): if the producer's first request was
  *   lost and a later one arrived, the later records come first.
+ * The same rule opens one window for PROD-SEQ-1, judged from the fault history: a broker that came
+ * back from a power loss with an empty log has no state for any producer, so as leader the first
+ * batch it takes from a producer may skip sequences (see ProducerStateLoss).
  * Without idempotence nothing is allowed: the same checks count the duplicates and reorders that
  * retries and several requests in flight cause.
  */
@@ -38,8 +41,8 @@ export const AcknowledgedRecordsInSendOrder: Clause = {
 export const SequencesAppendInOrder: Clause = {
   id: 'PROD-SEQ-1',
   title: 'Within one producer id and epoch, batches are appended once each and without sequence gaps',
-  statement: 'In a partition\'s committed log, the batches of one producer id and epoch follow each other in sequence order: each starts at the sequence after the previous one\'s last (wrapping after 2^31-1), so none is appended twice and none is skipped. Judged on the log alone; no client is needed.',
-  source: 'protocol-rules A.3, A.4; ProducerAppendInfo.checkSequence; ProducerStateEntry.NUM_BATCHES_TO_RETAIN',
+  statement: 'In a partition\'s committed log, the batches of one producer id and epoch follow each other in sequence order: each starts at the sequence after the previous one\'s last (wrapping after 2^31-1), so none is appended twice and none is skipped. Judged on the log and the fault history; no client is needed. Allowed: a gap at the first batch of a producer id at or above the offset where a broker came back from a power loss with an empty log (it had flushed nothing above its log start offset: retention had deleted the segments below), appended in a leader epoch that broker was elected to after the loss: it rebuilt no state for the producer and accepts any sequence.',
+  source: 'protocol-rules A.3, A.4; ProducerAppendInfo.checkSequence (a producer with no entry is accepted at any sequence); ProducerStateEntry.NUM_BATCHES_TO_RETAIN; LogLoader.load, UnifiedLog.rebuildProducerState, ProducerStateManager.truncateAndReload (snapshots at or below the log start offset are dropped)',
   kind: 'history',
   anomaly: 'duplicate',
 };
@@ -68,6 +71,30 @@ export interface ProducerBatch {
   readonly producerEpoch: number;
   readonly baseSequence: number;
   readonly recordCount: number;
+  /** The leader epoch the batch was appended in (its partitionLeaderEpoch); PROD-SEQ-1's power-loss window needs it. */
+  readonly leaderEpoch?: number;
+}
+
+/**
+ * A broker that, the fault history shows, came back with an empty log of a partition and so with
+ * no producer state for it: it lost power having flushed nothing above its log start offset
+ * (retention had deleted the segments below). Kafka rebuilds producer state on recovery from the
+ * newest snapshot inside the log and the batches after it (LogLoader.load,
+ * UnifiedLog.rebuildProducerState), and ProducerStateManager.truncateAndReload deletes every
+ * snapshot at or below the log start offset: an empty log leaves no entry for any producer, and
+ * ProducerAppendInfo.checkSequence accepts a producer with no entry at any sequence. Taken from
+ * the faults injected, the node's disk at the loss and the committed metadata, never from the
+ * broker's account.
+ */
+export interface ProducerStateLoss {
+  readonly partition: string;
+  readonly broker: number;
+  /** When it lost power. */
+  readonly atMs: number;
+  /** Its log start and end offset when it came back: every batch below went from its log. */
+  readonly offset: number;
+  /** The leader epochs the committed metadata elected it to after the loss (until it next lost power). */
+  readonly leaderEpochs: readonly number[];
 }
 
 const lastSequence = (b: { baseSequence: number; recordCount: number }): number => {
@@ -76,9 +103,23 @@ const lastSequence = (b: { baseSequence: number; recordCount: number }): number 
 };
 const follows = (previousLast: number, base: number): boolean => base === (previousLast === MAX_SEQUENCE ? 0 : previousLast + 1);
 
-/** PROD-SEQ-1 over committed logs: `logs` maps a partition to its idempotent batches in offset order. */
-export function checkSequences(logs: ReadonlyMap<string, readonly ProducerBatch[]>): HistoryResult {
+/** A gap PROD-SEQ-1 allows, with the broker-side reason. */
+export interface AllowedSequenceGap {
+  readonly partition: string;
+  readonly detail: string;
+}
+
+/**
+ * PROD-SEQ-1 over committed logs: `logs` maps a partition to its idempotent batches in offset
+ * order; `losses` are the brokers the fault history shows without producer state. A gap is allowed
+ * only at `batch`, the first batch of its producer id at or above a loss's offset, with the batch
+ * before it below that offset, appended in a leader epoch the broker that lost its state led:
+ * that leader had no entry for the producer and took the batch at any sequence; every later batch
+ * it checked against the entry that batch made.
+ */
+export function checkSequences(logs: ReadonlyMap<string, readonly ProducerBatch[]>, losses: readonly ProducerStateLoss[] = []): HistoryResult & { readonly allowed: readonly AllowedSequenceGap[] } {
   const anomalies: string[] = [];
+  const allowed: AllowedSequenceGap[] = [];
   for (const [partition, batches] of logs) {
     const last = new Map<string, ProducerBatch>();
     for (const b of batches) {
@@ -87,11 +128,23 @@ export function checkSequences(logs: ReadonlyMap<string, readonly ProducerBatch[
       const previous = last.get(key);
       last.set(key, b);
       if (previous === undefined || follows(lastSequence(previous), b.baseSequence)) continue;
-      const what = b.baseSequence <= lastSequence(previous) ? 'a sequence appended again or out of order' : 'a sequence gap';
-      anomalies.push(`${partition}: producer ${b.producerId} epoch ${b.producerEpoch} batch at offset ${b.baseOffset} has sequence ${b.baseSequence} after ${previous.baseSequence}..${lastSequence(previous)} at offset ${previous.baseOffset}: ${what}`);
+      const gap = b.baseSequence > lastSequence(previous);
+      const what = gap ? 'a sequence gap' : 'a sequence appended again or out of order';
+      const detail = `producer ${b.producerId} epoch ${b.producerEpoch} batch at offset ${b.baseOffset} has sequence ${b.baseSequence} after ${previous.baseSequence}..${lastSequence(previous)} at offset ${previous.baseOffset}: ${what}`;
+      const loss = gap ? losses.find((l) => acceptedWithoutState(l, partition, batches, previous, b)) : undefined;
+      if (loss === undefined) anomalies.push(`${partition}: ${detail}`);
+      else allowed.push({ partition, detail: `${detail}, taken by broker ${loss.broker} in leader epoch ${b.leaderEpoch} with no state for the producer: it lost power at ${loss.atMs}ms and came back with an empty log at offset ${loss.offset}` });
     }
   }
-  return { clauseId: SequencesAppendInOrder.id, verdict: anomalies.length > 0 ? 'invalid' : 'valid', anomalies };
+  return { clauseId: SequencesAppendInOrder.id, verdict: anomalies.length > 0 ? 'invalid' : 'valid', anomalies, allowed };
+}
+
+/** `batch`, following `previous` with a gap, was the first batch of its producer id that the stateless leader of `loss` took. */
+function acceptedWithoutState(loss: ProducerStateLoss, partition: string, log: readonly ProducerBatch[], previous: ProducerBatch, batch: ProducerBatch): boolean {
+  if (loss.partition !== partition || batch.leaderEpoch === undefined || !loss.leaderEpochs.includes(batch.leaderEpoch)) return false;
+  if (previous.baseOffset >= loss.offset || batch.baseOffset < loss.offset) return false;
+  const first = log.find((other) => other.producerId === batch.producerId && other.baseOffset >= loss.offset);
+  return first === batch;
 }
 
 /**

@@ -37,12 +37,12 @@ export interface SeedOutcome {
   /** Every allowed anomaly of the seed, with its reason. */
   readonly allowed: readonly AllowedAnomaly[];
   /** PROD-IDEM-1/2 findings over the producer machine's writes (zero for the raw writer). */
-  readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number };
+  readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number; readonly allowedSequenceGaps: number };
   /** The seed's consumer group, if it had one. */
   readonly group?: { readonly protocol: string; readonly records: number; readonly rebalanceCallbacks: number; readonly crashes: number } | null;
 }
 
-const NO_FINDINGS = { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0 };
+const NO_FINDINGS = { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, allowedSequenceGaps: 0 };
 
 export interface SweepJob {
   readonly variant: string;

@@ -1,6 +1,7 @@
 /**
  * REPL-ACK-1's power-loss allowance: a lost acks=all write is explained only when every ISR
  * member lost power at one moment after the acknowledgement, with the write above its recovery point.
+ * PROD-SEQ-1's: a node that came back from a power loss with an empty log has no producer state.
  */
 import { describe, expect, it } from 'vitest';
 import { ClusterSimulation } from '../../src/sim/cluster/simulation.js';
@@ -94,6 +95,30 @@ describe('PowerLossWatch', () => {
     expect(back.isrLosses).toEqual([{ key: P, atMs: 100, isr: [1], fromOffset: 6, toOffset: 10 }]);
   });
 
+  it('lists a node that came back with an empty log (nothing flushed above its log start) with the leader epochs it was elected to after, until it next lost power', () => {
+    const watch = new PowerLossWatch();
+    watch.leaderCommitted(P, 3, 1, 0);
+    const lose = (atMs: number, recoveryPoint: number, logStartOffset: number): void => {
+      watch.note({ atMs, node: 3, partitions: new Map([[P, { isr: [3], recoveryPoint, logStartOffset, logEndOffset: 184 }]]) });
+      watch.momentEnded(atMs);
+    };
+    // Seed 426: retention had moved broker 3's log start to 179; it had flushed nothing above it.
+    lose(10_000, 179, 179);
+    watch.leaderCommitted(P, -1, 2, 10_500);
+    watch.leaderCommitted(P, 3, 3, 12_400);
+    expect(watch.producerStateLosses()).toEqual([{ partition: P, broker: 3, atMs: 10_000, offset: 179, leaderEpochs: [3] }]);
+    // It loses power again with its log refilled and flushed: epochs after that are not the first loss's.
+    lose(20_000, 250, 179);
+    watch.leaderCommitted(P, 1, 4, 20_500);
+    watch.leaderCommitted(P, 3, 5, 21_000);
+    expect(watch.producerStateLosses()).toEqual([{ partition: P, broker: 3, atMs: 10_000, offset: 179, leaderEpochs: [3] }]);
+    // Without a log start offset in the note, or with something flushed above it, nothing is listed.
+    const flushed = new PowerLossWatch();
+    flushed.note({ atMs: 100, node: 3, partitions: new Map([[P, { isr: [3], recoveryPoint: 180, logStartOffset: 179 }]]) });
+    flushed.leaderCommitted(P, 3, 3, 200);
+    expect(flushed.producerStateLosses()).toEqual([]);
+  });
+
   it('does not explain an acknowledgement Kafka would have refused: the ISR was below min.insync.replicas all the while the write was in flight', () => {
     const watch = new PowerLossWatch();
     watch.isrCommitted(P, [1, 2, 3], 0);
@@ -136,6 +161,20 @@ describe('PowerLossWatch', () => {
     expect(clauses).toContain('REPL-LOG-1');
     expect(result.allowed.find((a) => a.clauseId === 'REPL-ACK-1')?.reason).toMatch(/every ISR member \[\d\] lost power at \d+ms .*min.insync.replicas=2/);
   }, 120_000);
+
+  // The reference sweep flagged these as PROD-SEQ-1 violations: retention had left the sole ISR
+  // member a log of batches it had not flushed; it lost power, came back with an empty log, was
+  // elected, and took the producer's next batch without state (a sequence gap Kafka allows).
+  for (const seed of [426, 687]) {
+    it(`seed ${seed}: a leader back from a power loss with an empty log takes the producer's next batch at any sequence (PROD-SEQ-1 allowed, reported)`, () => {
+      const simulation = new ClusterSimulation({ options: clusterOptionsFromSeed(seed) });
+      const result = simulation.run();
+      expect(result.violations.map((v) => `${v.clauseId}: ${v.message}`)).toEqual([]);
+      expect(simulation.producerStateLosses().length).toBeGreaterThan(0);
+      expect(result.producerFindings.allowedSequenceGaps).toBeGreaterThan(0);
+      expect(result.allowed.find((a) => a.clauseId === 'PROD-SEQ-1')?.reason).toMatch(/a sequence gap, taken by broker \d in leader epoch \d+ with no state for the producer: it lost power at \d+ms and came back with an empty log/);
+    }, 120_000);
+  }
 
   // The reference sweep (seeds 1..1000) flagged these as REPL-LOG-1 violations: the ISR members that
   // kept their data had crashed and were fenced out of the ISR, leaving members that had lost power.

@@ -4,7 +4,7 @@
  * showed (which requests went unanswered), never from the client's account of its retries.
  */
 import { describe, expect, it } from 'vitest';
-import { checkIdempotence, checkSequences, judgeRetryAnswer, retriedBatch, type LoggedRecord, type ProduceAttempt, type ProducerBatch } from '../../spec/producer/clauses.js';
+import { checkIdempotence, checkSequences, judgeRetryAnswer, retriedBatch, type LoggedRecord, type ProduceAttempt, type ProducerBatch, type ProducerStateLoss } from '../../spec/producer/clauses.js';
 
 const P = 't-0';
 const batch = (baseOffset: number, baseSequence: number, recordCount = 1, producerEpoch = 0): ProducerBatch => ({ baseOffset, producerId: 7, producerEpoch, baseSequence, recordCount });
@@ -19,6 +19,41 @@ describe('PROD-SEQ-1: batches of one producer id and epoch append in sequence', 
   });
   it('wraps after 2^31-1', () => {
     expect(checkSequences(new Map([[P, [batch(0, 2_147_483_646, 2), batch(2, 0)]]])).verdict).toBe('valid');
+  });
+});
+
+describe('PROD-SEQ-1: a leader that came back from a power loss with an empty log may take a producer\'s first batch at any sequence', () => {
+  // Seed 426's shape: retention left broker 3 only offsets 179.., which it had not flushed; it lost
+  // power, came back with an empty log at 179, was elected in leader epoch 3 and took sequence 184
+  // (ProducerAppendInfo.checkSequence: no entry for the producer). The followers kept 176..178.
+  const inEpoch = (leaderEpoch: number, b: ProducerBatch): ProducerBatch => ({ ...b, leaderEpoch });
+  const log = [inEpoch(1, batch(176, 176, 3)), inEpoch(3, batch(179, 184, 2)), inEpoch(3, batch(181, 186))];
+  const loss: ProducerStateLoss = { partition: P, broker: 3, atMs: 10_000, offset: 179, leaderEpochs: [3] };
+
+  it('allowed, and reported: the gap is at the first batch of the producer at or above the empty log\'s offset, in an epoch that broker led after the loss', () => {
+    const result = checkSequences(new Map([[P, log]]), [loss]);
+    expect(result.verdict).toBe('valid');
+    expect(result.allowed.map((a) => a.detail)).toEqual([expect.stringMatching(/sequence 184 after 176\.\.178 .*a sequence gap, taken by broker 3 in leader epoch 3 .* empty log at offset 179/)]);
+  });
+  it('without the power loss the same log is a violation', () => {
+    const result = checkSequences(new Map([[P, log]]), []);
+    expect(result.verdict).toBe('invalid');
+    expect(result.anomalies[0]).toContain('sequence 184 after 176..178 at offset 176: a sequence gap');
+    expect(result.allowed).toEqual([]);
+  });
+  it('not allowed: a gap after the leader\'s first batch of the producer (it had state by then)', () => {
+    const later = [inEpoch(1, batch(176, 176, 3)), inEpoch(3, batch(179, 179, 2)), inEpoch(3, batch(181, 190))];
+    expect(checkSequences(new Map([[P, later]]), [loss]).anomalies[0]).toContain('sequence 190 after 179..180');
+  });
+  it('not allowed: appended in an epoch the broker did not lead after the loss, on another partition, or with the batch before it above the empty log', () => {
+    expect(checkSequences(new Map([[P, log]]), [{ ...loss, leaderEpochs: [2] }]).verdict).toBe('invalid');
+    expect(checkSequences(new Map([[P, log]]), [{ ...loss, partition: 't-1' }]).verdict).toBe('invalid');
+    expect(checkSequences(new Map([[P, log]]), [{ ...loss, offset: 176 }]).verdict).toBe('invalid');
+    expect(checkSequences(new Map([[P, [inEpoch(1, batch(176, 176, 3)), batch(179, 184, 2)]]]), [loss]).verdict).toBe('invalid');
+  });
+  it('not allowed: a batch appended again is never excused by a lost state', () => {
+    const again = [inEpoch(1, batch(176, 176, 3)), inEpoch(3, batch(179, 177, 2))];
+    expect(checkSequences(new Map([[P, again]]), [loss]).anomalies[0]).toContain('appended again');
   });
 });
 

@@ -99,6 +99,7 @@ function runReplication(seed: number, run: RunRequest, recordTrace: boolean): Ou
   const notes: string[] = [];
   const f = result.producerFindings;
   if (f.allowedDuplicates + f.allowedReorders > 0) notes.push(`producer anomalies allowed by Kafka's KIP-360 windows: ${f.allowedDuplicates} duplicate(s), ${f.allowedReorders} reordered record(s)`);
+  if (f.allowedSequenceGaps > 0) notes.push(`sequence gaps allowed where a power loss left the leader with an empty log (PROD-SEQ-1): ${f.allowedSequenceGaps}`);
   notes.push(...describeAllowedLosses(result.allowedLostWrites));
   return {
     options,

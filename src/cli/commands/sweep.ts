@@ -47,7 +47,7 @@ export interface SweepSummary {
   /** Seeds with lost writes that unclean leader election explains, and how many writes. */
   allowedLostWrites: { seeds: number[]; writes: number };
   /** PROD-IDEM-1/2 findings summed over seeds, and the seeds with a violation of either. */
-  producer: { duplicates: number; reorders: number; allowedDuplicates: number; allowedReorders: number; seeds: number[]; allowedSeeds: number[] };
+  producer: { duplicates: number; reorders: number; allowedDuplicates: number; allowedReorders: number; seeds: number[]; allowedSeeds: number[]; allowedGaps: number; allowedGapSeeds: number[] };
   /** Seeds with a consumer group, by group.protocol, and what their consumers did. */
   groups: { classic: number; consumer: number; records: number; rebalanceCallbacks: number; crashes: number };
 }
@@ -122,7 +122,7 @@ function runWorker(seeds: readonly number[], job: SweepJob, record: (outcome: Se
 /** Folds outcomes, in seed order, into the summary: one run and merged shares go through this alone. */
 export function summarize(outcomes: readonly SeedOutcome[], wallMs: number): SweepSummary {
   const summary: SweepSummary = { seeds: outcomes.length, steps: 0, transitions: 0, virtualTimeMs: 0, wallMs, violationsByClause: new Map(), violatingSeeds: [], errors: [], allowed: [], models: { replication: 0, quorum: 0 }, allowedLostWrites: { seeds: [], writes: 0 },
-    producer: { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, seeds: [], allowedSeeds: [] },
+    producer: { duplicates: 0, reorders: 0, allowedDuplicates: 0, allowedReorders: 0, seeds: [], allowedSeeds: [], allowedGaps: 0, allowedGapSeeds: [] },
     groups: { classic: 0, consumer: 0, records: 0, rebalanceCallbacks: 0, crashes: 0 },
   };
   for (const outcome of [...outcomes].sort((a, b) => a.seed - b.seed)) {
@@ -141,6 +141,8 @@ export function summarize(outcomes: readonly SeedOutcome[], wallMs: number): Swe
     summary.producer.allowedReorders += f.allowedReorders;
     if (f.duplicates + f.reorders > 0) summary.producer.seeds.push(outcome.seed);
     if (f.allowedDuplicates + f.allowedReorders > 0) summary.producer.allowedSeeds.push(outcome.seed);
+    summary.producer.allowedGaps += f.allowedSequenceGaps;
+    if (f.allowedSequenceGaps > 0) summary.producer.allowedGapSeeds.push(outcome.seed);
     if (outcome.allowedLostWrites > 0) {
       summary.allowedLostWrites.seeds.push(outcome.seed);
       summary.allowedLostWrites.writes += outcome.allowedLostWrites;
@@ -288,6 +290,7 @@ function printSummary(summary: SweepSummary, run: RunRequest, job: SweepJob): vo
     }
     const p = summary.producer;
     say(`producer (PROD-IDEM-1/2): ${p.duplicates} duplicate(s), ${p.reorders} reordered record(s) in ${p.seeds.length} seed(s)${first(p.seeds)}; allowed by Kafka's KIP-360 windows: ${p.allowedDuplicates} duplicate(s), ${p.allowedReorders} reordered in ${p.allowedSeeds.length} seed(s)${first(p.allowedSeeds)}`);
+    if (p.allowedGaps > 0) say(`producer (PROD-SEQ-1): sequence gaps allowed where a power loss left the leader with an empty log (no producer state): ${p.allowedGaps} in ${p.allowedGapSeeds.length} seed(s)${first(p.allowedGapSeeds)}`);
     const g = summary.groups;
     say(`consumer groups: ${g.classic + g.consumer} seed(s) (${g.classic} classic, ${g.consumer} KIP-848); ${g.records} records handed to consumers, ${g.rebalanceCallbacks} rebalance callbacks, ${g.crashes} consumer crash(es)`);
   }

@@ -7,14 +7,20 @@
  * in the ISR) and the others truncate to it, so every offset at or above the lowest of their
  * recovery points may be rewritten. Kafka allows that loss (KIP-966's unclean-shutdown handling
  * is the later fix). This watch notes, at each power loss, each partition's ISR (from the
- * committed metadata) and the node's recovery point and log end offset, and each committed ISR
- * change; never the broker's own account of what it lost.
+ * committed metadata) and the node's recovery point, log start and log end offsets, and each
+ * committed ISR and leader change; never the broker's own account of what it lost.
+ *
+ * A node whose flushed prefix of a partition held nothing above its log start offset (retention
+ * had deleted the older segments) comes back with an empty log and no producer state for it; the
+ * watch lists those (producerStateLosses) for PROD-SEQ-1.
  */
+import type { ProducerStateLoss } from '../../../spec/producer/clauses.js';
+
 export interface PowerLossNote {
   readonly atMs: number;
   readonly node: number;
-  /** Per partition: its ISR in the committed metadata, and this node's recovery point (flushed offset) and log end offset. */
-  readonly partitions: ReadonlyMap<string, { readonly isr: readonly number[]; readonly recoveryPoint: number; readonly logEndOffset?: number }>;
+  /** Per partition: its ISR in the committed metadata, and this node's recovery point (flushed offset), log start and log end offsets. */
+  readonly partitions: ReadonlyMap<string, { readonly isr: readonly number[]; readonly recoveryPoint: number; readonly logStartOffset?: number; readonly logEndOffset?: number }>;
 }
 
 /** A moment every ISR member of a partition lost power, and from which offset its log may be rewritten. */
@@ -43,6 +49,8 @@ export const ISR_PROPAGATION_MS = 1_000;
 export class PowerLossWatch {
   private readonly notes: PowerLossNote[] = [];
   private readonly isrSizes = new Map<string, { atMs: number; size: number }[]>();
+  /** Each partition's leader epochs in the committed metadata, with their leader and when each was committed. */
+  private readonly leaderEpochs = new Map<string, { atMs: number; leader: number; leaderEpoch: number }[]>();
   /** Every whole-ISR power loss so far, in time order (the clauses read it through the view). */
   readonly isrLosses: IsrPowerLoss[] = [];
 
@@ -85,6 +93,35 @@ export class PowerLossWatch {
     if (sizes.at(-1)?.size === isr.length) return;
     sizes.push({ atMs, size: isr.length });
     this.isrSizes.set(key, sizes);
+  }
+
+  /** The committed metadata names `leader` (-1: none) leader of `key` in `leaderEpoch`, at `atMs`. */
+  leaderCommitted(key: string, leader: number, leaderEpoch: number, atMs: number): void {
+    const epochs = this.leaderEpochs.get(key) ?? [];
+    if (epochs.at(-1)?.leaderEpoch === leaderEpoch) return;
+    epochs.push({ atMs, leader, leaderEpoch });
+    this.leaderEpochs.set(key, epochs);
+  }
+
+  /**
+   * PROD-SEQ-1's window, from the history: each power loss that left a node's log of a partition
+   * empty (its recovery point not above its log start offset, so LogLoader.load finds no batch and
+   * ProducerStateManager.truncateAndReload keeps no snapshot), with the leader epochs the
+   * committed metadata elected the node to after the loss and before its next one. Whether some
+   * other ISR member kept its data does not matter: any ISR member may be elected, and the one
+   * elected checks sequences against its own state only.
+   */
+  producerStateLosses(): ProducerStateLoss[] {
+    return this.notes.flatMap((note) => {
+      const lostAgainAtMs = this.notes.find((n) => n.node === note.node && n.atMs > note.atMs)?.atMs ?? Number.POSITIVE_INFINITY;
+      return [...note.partitions].flatMap(([key, held]) => {
+        if (held.logStartOffset === undefined || held.recoveryPoint > held.logStartOffset) return [];
+        const leaderEpochs = (this.leaderEpochs.get(key) ?? [])
+          .filter((e) => e.leader === note.node && e.atMs > note.atMs && e.atMs < lostAgainAtMs)
+          .map((e) => e.leaderEpoch);
+        return leaderEpochs.length === 0 ? [] : [{ partition: key, broker: note.node, atMs: note.atMs, offset: held.logStartOffset, leaderEpochs }];
+      });
+    });
   }
 
   /**

@@ -45,7 +45,7 @@ import { checkSingleOwner, type OwnershipFinding } from '../../../spec/groups/ow
 import { MemberRemovals } from '../../../spec/groups/removals.js';
 import { createProducerMachine } from '../../machines/producer/machine.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../machines/producer/config.js';
-import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend } from '../../../spec/producer/clauses.js';
+import { checkIdempotence, checkSequences, RetriedBatchDeduplicated, SequencesAppendInOrder, type IdempotenceFinding, type LoggedRecord, type ProducerBatch, type ProducerSend, type ProducerStateLoss } from '../../../spec/producer/clauses.js';
 import { ProduceWatch } from './produce-watch.js';
 import { withHardFaults } from './hard-faults.js';
 import { PowerLossWatch, RESPONSE_IN_FLIGHT_MS } from './power-loss.js';
@@ -173,8 +173,8 @@ export interface ClusterRunResult {
   readonly virtualTimeMs: number;
   readonly convergedAtMs: number | null;
   readonly produced: { readonly acked: number; readonly failed: number; readonly unknown: number };
-  /** PROD-IDEM-1/2 findings of the producer machine's writes: violations and Kafka's allowed windows. */
-  readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number };
+  /** PROD-IDEM-1/2 findings of the producer machine's writes: violations and Kafka's allowed windows; and PROD-SEQ-1's allowed gaps. */
+  readonly producerFindings: { readonly duplicates: number; readonly reorders: number; readonly allowedDuplicates: number; readonly allowedReorders: number; readonly allowedSequenceGaps: number };
   readonly consumedRecords: number;
   /** The consumer group's run, if there was one: records handed to its consumers, rebalance callbacks, consumer crashes. */
   readonly group: { readonly protocol: string; readonly records: number; readonly rebalanceCallbacks: number; readonly crashes: number } | null;
@@ -839,6 +839,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
         reorders: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-2' && !f.allowed).length,
         allowedDuplicates: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-1' && f.allowed).length,
         allowedReorders: this.producerFindings.filter((f) => f.clauseId === 'PROD-IDEM-2' && f.allowed).length,
+        allowedSequenceGaps: this.producerFindings.filter((f) => f.clauseId === SequencesAppendInOrder.id && f.allowed).length,
       },
       consumedRecords: this.client.consumed.filter((e) => e.type === 'record').length,
       group: this.groupSpec === null ? null : {
@@ -929,7 +930,7 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       const records: LoggedRecord[] = [];
       const batches: ProducerBatch[] = [];
       for (const batch of log.batches()) {
-        if (batch.baseOffset + batch.lastOffsetDelta < leader.highWatermark) batches.push({ baseOffset: batch.baseOffset, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.lastOffsetDelta + 1 });
+        if (batch.baseOffset + batch.lastOffsetDelta < leader.highWatermark) batches.push({ baseOffset: batch.baseOffset, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, recordCount: batch.lastOffsetDelta + 1, leaderEpoch: batch.partitionLeaderEpoch });
         for (const r of batch.records) {
           const offset = batch.baseOffset + r.offsetDelta;
           if (offset < leader.highWatermark) records.push({ offset, value: r.value, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
@@ -941,7 +942,17 @@ export class ClusterSimulation implements Drivable, NodeWorld {
     const sends = this.producerSends.filter((s) => logs.has(s.partition));
     const result = checkIdempotence(sends, logs, this.produceWatch.attempts);
     this.producerFindings.push(...result.findings);
-    return [result.duplicates, result.order, checkSequences(batchesByPartition)];
+    const sequences = checkSequences(batchesByPartition, this.producerStateLosses());
+    this.producerFindings.push(...sequences.allowed.map((a) => ({ clauseId: SequencesAppendInOrder.id, partition: a.partition, detail: a.detail, allowed: true })));
+    return [result.duplicates, result.order, sequences];
+  }
+
+  /**
+   * The brokers the fault history shows coming back from a power loss with an empty log of a partition,
+   * so with no producer state, and the leader epochs they were elected to after (PROD-SEQ-1's window).
+   */
+  producerStateLosses(): ProducerStateLoss[] {
+    return this.powerLoss.producerStateLosses();
   }
 
   private producerAcks(): number {
@@ -1161,10 +1172,10 @@ export class ClusterSimulation implements Drivable, NodeWorld {
 
   /** Before `node` loses power: each partition's committed ISR and what the node's disk holds of it. */
   private notePowerLoss(node: number): void {
-    const partitions = new Map<string, { isr: readonly number[]; recoveryPoint: number; logEndOffset: number }>();
+    const partitions = new Map<string, { isr: readonly number[]; recoveryPoint: number; logStartOffset: number; logEndOffset: number }>();
     for (const p of this.view().partitions.values()) {
       const log = this.brokerNode(node)?.logOf(p.key);
-      partitions.set(p.key, { isr: p.isr, recoveryPoint: log?.recoveryPoint ?? 0, logEndOffset: log?.logEndOffset ?? 0 });
+      partitions.set(p.key, { isr: p.isr, recoveryPoint: log?.recoveryPoint ?? 0, logStartOffset: log?.logStartOffset ?? 0, logEndOffset: log?.logEndOffset ?? 0 });
     }
     this.powerLoss.note({ atMs: this.clockMs, node, partitions });
   }
@@ -1212,7 +1223,14 @@ export class ClusterSimulation implements Drivable, NodeWorld {
       if (isUncleanElection(election) && this.uncleanElectionEnabled(election.key)) this.unclean.add(election.key);
     }
     this.truthOffset = deliveredOffset;
-    if (applied.length > 0) for (const topic of Object.values(this.truth.topics)) topic.partitions.forEach((p, index) => this.powerLoss.isrCommitted(`${topic.name}-${index}`, p.isr, this.clockMs));
+    if (applied.length > 0) {
+      for (const topic of Object.values(this.truth.topics)) {
+        topic.partitions.forEach((p, index) => {
+          this.powerLoss.leaderCommitted(`${topic.name}-${index}`, p.leader, p.leaderEpoch, this.clockMs);
+          this.powerLoss.isrCommitted(`${topic.name}-${index}`, p.isr, this.clockMs);
+        });
+      }
+    }
   }
 
   /** The transport: the network model decides whether and when the message arrives. */
