@@ -68,7 +68,7 @@ export const clauseRules: Readonly<Record<string, readonly RuleMatcher[]>> = {
   'CGH-TGT-1': [m(undefined, /^ConsumerGroupHeartbeat$/)],
   'CONS-1': [m(undefined, /^(FetchResponse|Poll)$/, undefined, /response|poll/)],
   'CG-COMMIT-2': [m(undefined, /^OffsetCommit$/)],
-  'CG-RESUME-1': [m(undefined, /^(OffsetFetch|OffsetFetchResponse)$/)],
+  'CG-RESUME-1': [m(undefined, /^(OffsetFetch|OffsetFetchResponse)$/), m('coordinatorShard', /^HighWatermark$/, undefined, /completeUpToHighWatermark/), m('coordinatorShard', /^Load$/)],
   'CG-COMMIT-3': [m(undefined, /^OffsetCommit$/)],
 };
 

@@ -54,8 +54,14 @@ export const machineTexts: Readonly<Record<string, MachineText>> = {
   groupCoordinator: {
     title: 'The group coordinator machine',
     summary:
-      'One machine per broker (src/machines/coordinator): GroupCoordinatorService over CoordinatorRuntime, with one shard per __consumer_offsets partition the broker leads. Answers are held until the high watermark passes every write so far. It is a host that only dispatches: each group is its own machine, stepped with transition() — [classic-group-machine.md](classic-group-machine.md), [consumer-group-machine.md](consumer-group-machine.md) and its members [consumer-group-member-machine.md](consumer-group-member-machine.md); offsets are kept by coordinator-shard.ts. What is modelled and what is simplified: [../groups.md](../groups.md).',
+      'One machine per broker (src/machines/coordinator): GroupCoordinatorService over CoordinatorRuntime. It is a host that only dispatches: each __consumer_offsets partition the broker leads is a shard machine ([coordinator-shard-machine.md](coordinator-shard-machine.md): loading, the write rule and the deferred answers, unloading), and each group inside a shard is its own machine — [classic-group-machine.md](classic-group-machine.md), [consumer-group-machine.md](consumer-group-machine.md) and its members [consumer-group-member-machine.md](consumer-group-member-machine.md); all are stepped with transition(). Offsets are kept by coordinator-shard.ts. What is modelled and what is simplified: [../groups.md](../groups.md).',
     clauses: groupClauses,
+  },
+  coordinatorShard: {
+    title: 'The coordinator shard machine',
+    summary:
+      'One machine per __consumer_offsets partition a broker leads (src/machines/group/coordinator-shard-machine.ts), hosted by the group coordinator ([coordinator.md](coordinator.md)): CoordinatorRuntime.CoordinatorContext with Kafka\'s CoordinatorState (INITIAL, LOADING, ACTIVE, CLOSED; FAILED is left out, a load here cannot fail). While Loading it refuses with COORDINATOR_LOAD_IN_PROGRESS; once Active it runs the groups\' rules, appends their records locally and holds the answers in the deferred event queue until the high watermark passes them. Its timers (load completion, offsets.commit.timeout.ms, the groups\' timers) are delayed raises naming their load. See [../groups.md](../groups.md).',
+    clauses: groupClauses.filter((c) => c.id === 'CG-RESUME-1'),
   },
   consumer: {
     title: 'The consumer machine',

@@ -37,8 +37,8 @@ function consumerGroupView(group: ConsumerGroup, topicNames: ReadonlyMap<string,
 export function shardViews(broker: number, coordinator: CoordinatorContext): ShardView[] {
   const topicNames = new Map(Object.values(coordinator.topics).map((t) => [t.topicId, t.name]));
   const partitionCounts = new Map(Object.values(coordinator.topics).map((t) => [t.name, t.numPartitions]));
-  // A LOADING shard serves nothing yet: its groups are not the coordinator's until the load completes.
-  return Object.values(coordinator.shards).filter((shard) => shard.status === 'ACTIVE').map((shard) => ({
+  // A Loading shard serves nothing yet: its groups are not the coordinator's until the load completes.
+  return Object.values(coordinator.shards).filter((shard) => shard.status === 'Active').map((shard) => ({
     broker,
     partition: shard.partition,
     leaderEpoch: shard.leaderEpoch,

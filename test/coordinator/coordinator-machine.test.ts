@@ -1,8 +1,9 @@
 /**
- * The group coordinator machine on the actor host: the runtime's write rule (answers held until
- * the high watermark passes every write so far), loading a partition's records after a failover,
- * and the refusals (NOT_COORDINATOR for a partition this broker does not lead, a failed append, a
- * write past offsets.commit.timeout.ms).
+ * The group coordinator machine on the actor host, end to end through the shard machines it hosts:
+ * the runtime's write rule (answers held until the high watermark passes every write so far),
+ * loading a partition's records after a failover, and the refusals (NOT_COORDINATOR for a
+ * partition this broker does not lead, a failed append, a write past offsets.commit.timeout.ms).
+ * The shard machine's own states are tested in coordinator-shard-machine.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { HostedMachine } from '../support/hosted-machine.js';
@@ -26,6 +27,7 @@ function coordinator() {
     answers: () => h.effects().flatMap((e) => (e.type === 'send' ? [e.message] : [])) as GroupResponse[],
     appends: () => h.effects().flatMap((e) => (e.type === 'coordinator.append' ? [e] : [])),
     timers: () => host.timers(),
+    cancelled: () => host.cancelled(),
     at(ms: number) { now = ms; return h; },
     send(event: object) {
       host.send({ from: 91, nowMs: now, ...event } as never);
@@ -105,42 +107,43 @@ describe('group coordinator machine', () => {
     expect(c.answers()[0]).toMatchObject({ partitions: [{ errorCode: errorCode('NOT_COORDINATOR') }] });
   });
 
-  describe('loading (CoordinatorRuntime.scheduleLoadOperation)', () => {
+  describe('hosting the shard machines (loading: coordinator-shard-machine.test.ts)', () => {
     const record = encodeGroupRecord({ type: 'OffsetCommit', group: GROUP, topic: 't', partition: 0, value: { offset: 42, leaderEpoch: 3, metadata: 'm', commitTimestamp: 9 } });
 
-    it('answers COORDINATOR_LOAD_IN_PROGRESS until the replay completes, then serves what it replayed', () => {
+    it('a loading shard answers its groups\' requests (COORDINATOR_LOAD_IN_PROGRESS); its timers are namespaced by partition and come back to it', () => {
       const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 2, records: [record], logEndOffset: 1, highWatermark: 1 });
-      const done = c.timers().find((t) => String(t.id).endsWith('/load'));
+      expect(c.context.shards[PARTITION]?.status).toBe('Loading');
+      const done = c.timers().find((t) => t.id === `shard-${PARTITION}/load`);
       expect(done?.delayMs).toBeGreaterThan(0);
       c.send(fetch(1));
       expect(c.answers()).toEqual([expect.objectContaining({ type: 'OffsetFetchResponse', correlationId: 1, errorCode: errorCode('COORDINATOR_LOAD_IN_PROGRESS') })]);
-      c.send(commit(2, 5));
-      expect(c.answers()).toEqual([{ type: 'OffsetCommitResponse', correlationId: 2, partitions: [{ topic: 't', partition: 0, errorCode: errorCode('COORDINATOR_LOAD_IN_PROGRESS') }] }]);
-      expect(c.appends()).toEqual([]); // nothing is written while loading
       c.at(done?.delayMs ?? 0).send(done?.event as object);
-      expect(c.context.shards[PARTITION]?.status).toBe('ACTIVE');
-      c.send(fetch(3));
-      expect(c.answers()[0]).toMatchObject({ type: 'OffsetFetchResponse', correlationId: 3, errorCode: 0, partitions: [{ committedOffset: 42 }] });
+      expect(c.context.shards[PARTITION]?.status).toBe('Active');
+      c.send(commit(2, 5));
+      expect(c.timers().map((t) => t.id)).toEqual([`shard-${PARTITION}/write/1`]);
     });
 
-    it('a load takes longer the more records it replays', () => {
-      const delayFor = (records: number): number | undefined => {
-        const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: Array.from({ length: records }, () => record), logEndOffset: records, highWatermark: records });
-        return c.timers().find((t) => String(t.id).endsWith('/load'))?.delayMs;
-      };
-      expect(delayFor(0)).toBe(config.shardLoadBaseMs);
-      expect(delayFor(10_000)).toBeGreaterThan(delayFor(0) ?? Infinity);
-    });
-
-    it('an unload while loading cancels the load: its completion later is ignored', () => {
+    it('an unload while loading drops the shard: its completion later is ignored', () => {
       const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
       const done = c.timers().find((t) => String(t.id).endsWith('/load'));
       c.send({ type: 'UnloadShard', partition: PARTITION });
+      expect(c.cancelled()).toEqual([`shard-${PARTITION}/load`]);
       expect(c.context.shards[PARTITION]).toBeUndefined();
       c.send(done?.event as object);
       expect(c.context.shards[PARTITION]).toBeUndefined();
       c.send(fetch(1));
       expect(c.answers()[0]).toMatchObject({ errorCode: errorCode('NOT_COORDINATOR') });
+    });
+
+    it('a second load of the partition replaces the first shard: the first load\'s completion is ignored', () => {
+      const c = coordinator().send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 0, records: [], logEndOffset: 0, highWatermark: 0 });
+      const first = c.timers().find((t) => String(t.id).endsWith('/load'));
+      c.send({ type: 'LoadShard', partition: PARTITION, leaderEpoch: 1, records: [], logEndOffset: 0, highWatermark: 0 });
+      expect(c.context.shards[PARTITION]).toMatchObject({ status: 'Loading', leaderEpoch: 1, loadId: 1 });
+      c.send(first?.event as object);
+      expect(c.context.shards[PARTITION]?.status).toBe('Loading');
+      c.send(fetch(1));
+      expect(c.answers()[0]).toMatchObject({ errorCode: errorCode('COORDINATOR_LOAD_IN_PROGRESS') });
     });
   });
 });

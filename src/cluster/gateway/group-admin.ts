@@ -19,10 +19,10 @@ import { encodeAssignment, encodeSubscription } from './embedded-protocol.js';
 /** A group as the coordinator's shard holds it, with the type ListGroups v5 reports (KIP-848's GroupType). */
 type HostedGroup = { readonly type: 'classic'; readonly group: ClassicGroup } | { readonly type: 'consumer'; readonly group: ConsumerGroup };
 
-/** The shards this broker's coordinator hosts, by __consumer_offsets partition: null while one is still LOADING. */
+/** The shards this broker's coordinator hosts, by __consumer_offsets partition: null while one is still Loading. */
 function hostedShards(gateway: Gateway): Map<number, ShardState | null> {
   const shards = new Map<number, ShardState | null>();
-  for (const shard of Object.values(gateway.node.coordinator?.context.shards ?? {})) shards.set(shard.partition, shard.status === 'ACTIVE' ? shard.state : null);
+  for (const shard of Object.values(gateway.node.coordinator?.context.shards ?? {})) shards.set(shard.partition, shard.status === 'Active' ? shard.state : null);
   return shards;
 }
 
@@ -43,7 +43,7 @@ function protocolTypeOf(hosted: HostedGroup): string {
 
 /**
  * ListGroups: every group of every loaded shard, filtered by state (v4+, case-insensitive as
- * GroupMetadataManager.listGroups compares) and by type (v5+). A shard still LOADING lists
+ * GroupMetadataManager.listGroups compares) and by type (v5+). A shard still Loading lists
  * nothing yet (its groups are listed once it serves them).
  */
 export async function handleListGroups(request: RequestContext): Promise<Handled> {

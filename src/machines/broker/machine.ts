@@ -398,6 +398,7 @@ export function createBrokerMachine() {
         initial: 'FindingController',
         states: {
           FindingController: {
+            description: 'No active controller is known yet: waits for the quorum to name one (QuorumLeaderChange) before registering.',
             always: { guard: 'knowsController', target: 'Registering', description: 'The active controller is known: register with it.' },
             on: {
               QuorumLeaderChange: [
@@ -407,6 +408,7 @@ export function createBrokerMachine() {
             },
           },
           Registering: {
+            description: 'A BrokerRegistration (broker id, incarnation id) went to the active controller on entry; waits for the answer and its broker epoch.',
             entry: 'sendRegistration',
             after: { registrationRetry: { target: 'FindingController', reenter: true, description: 'No answer: register again with whoever leads now.' } },
           },
@@ -439,7 +441,7 @@ export function createBrokerMachine() {
         entry: ['markUnfenced', 'startServing'],
         initial: 'Beating',
         states: {
-          Beating: { entry: 'sendHeartbeat', after: { heartbeatInterval: { target: 'Beating', reenter: true, description: 'broker.heartbeat.interval.ms: the next BrokerHeartbeat keeps the session alive.' } } },
+          Beating: { description: 'A BrokerHeartbeat went to the active controller on entry; the next one goes after broker.heartbeat.interval.ms.', entry: 'sendHeartbeat', after: { heartbeatInterval: { target: 'Beating', reenter: true, description: 'broker.heartbeat.interval.ms: the next BrokerHeartbeat keeps the session alive.' } } },
         },
         on: {
           BrokerHeartbeatResponse: [

@@ -20,8 +20,10 @@
  *   onHeartbeatResponse(m, response, topicNames)  a response (success or error)
  *   onHeartbeatFailure(m)                         no response (lost, timed out, disconnected)
  *   poll(m, topicNames)                           the background poll: reconcile when RECONCILING
- *                                                 (call it on every background tick; responses
- *                                                 and completed callbacks call it too)
+ *                                                 (the consumer calls it on every pass of its
+ *                                                 loop, which each event runs, Kafka's timers
+ *                                                 included; responses and completed callbacks
+ *                                                 call it too)
  *   nextCallback(m)                               what the application must do now (see
  *                                                 MembershipCallback); when done, call
  *                                                 onCallbackCompleted(m) (or onRevoked / onAssigned /

@@ -440,6 +440,7 @@ export function createControllerMachine() {
             initial: 'Watching',
             states: {
               Watching: {
+                description: 'Looks every fenceCheckIntervalMs for a broker whose heartbeats stopped for the session timeout.',
                 after: { fenceCheckInterval: { target: 'Watching', reenter: true, actions: 'fenceStaleBrokers', description: 'Fence one broker whose heartbeats stopped for the session timeout: it leaves every ISR and its leaderships move.' } },
               },
             },
@@ -449,6 +450,7 @@ export function createControllerMachine() {
             initial: 'Waiting',
             states: {
               Waiting: {
+                description: 'Waits leaderImbalanceCheckIntervalMs (leader.imbalance.check.interval.seconds) for the next preferred leader election; with auto.leader.rebalance.enable off, none happens.',
                 after: { leaderImbalanceCheckInterval: { guard: 'autoLeaderRebalance', target: 'Waiting', reenter: true, actions: 'balanceLeaders', description: 'Preferred leader election: each partition whose first replica is in the ISR and unfenced but not leading gets it back as leader (new leader epoch, same ISR).' } },
               },
             },

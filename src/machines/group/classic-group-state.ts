@@ -1,7 +1,8 @@
 /**
  * The states of a classic group and the legal moves between them, as data (ClassicGroupState):
  * each state lists the states it may be entered from. `transitionTo` in classic-group.ts asserts
- * against this table, as ClassicGroup.assertValidTransition does; the CG-STATE-1 check reads it too.
+ * against this table, as ClassicGroup.assertValidTransition does. The CG-STATE-1 check keeps its
+ * own copy in spec/groups/clauses.ts: the spec never reads the machines it judges.
  */
 
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';

@@ -4,10 +4,11 @@
  * shard's state and one request (or timer) to a `ShardOutcome`: the new state, the records to
  * append to the partition, the responses, and timers to set or cancel.
  *
- * The coordinator (../coordinator/machine.ts) applies the new state at once, appends the records
- * (acks=1, a local append, as CoordinatorPartitionWriter does), and holds every response until the
- * partition's high watermark has passed all records written so far (CoordinatorRuntime's deferred
- * event queue) — so no client hears of a state change that a failover could still lose.
+ * The shard machine that runs them (coordinator-shard-machine.ts) applies the new state at once,
+ * appends the records (acks=1, a local append, as CoordinatorPartitionWriter does), and holds every
+ * response until the partition's high watermark has passed all records written so far
+ * (CoordinatorRuntime's deferred event queue) — so no client hears of a state change that a
+ * failover could still lose.
  */
 import type { Deviations } from '../deviations.js';
 import type { GroupResponse } from '../../protocol/groups/messages.js';
@@ -96,7 +97,7 @@ export type From<T> = T & { readonly from: number };
 
 /**
  * A timer a rule sets: `key` names it within the shard (setting a key again replaces the timer,
- * as CoordinatorTimer.schedule does); when it fires the coordinator hands `event` back to the
+ * as CoordinatorTimer.schedule does); when it fires the shard machine hands `event` back to the
  * shard's timer rule.
  */
 export interface ShardTimer {

@@ -642,6 +642,7 @@ export function createReplicaMachine() {
         },
         states: {
           Serving: {
+            description: 'Serves produce and fetch requests; every replica.lag.time.max.ms / 2 it checks the ISR for followers that fell behind and asks the log to apply retention.',
             after: {
               isrCheckInterval: { target: 'Serving', reenter: true, actions: ['maybeShrinkIsr', 'requestRetention'], description: 'Every replica.lag.time.max.ms / 2: propose removing ISR followers that have not caught up within replica.lag.time.max.ms; delete old segments.' },
             },
@@ -657,6 +658,7 @@ export function createReplicaMachine() {
         },
         states: {
           Choosing: {
+            description: 'Passed through on becoming follower: goes on at once to follow the leader metadata names, or to wait when it names none.',
             always: [
               { guard: 'hasLeader', target: 'Starting', description: 'The partition has a leader: start following it.' },
               { target: 'Leaderless', description: 'No leader (leader -1): wait for metadata.' },
@@ -664,6 +666,7 @@ export function createReplicaMachine() {
           },
           Leaderless: { description: 'The partition has no leader (its ISR is offline); waits for metadata.' },
           Starting: {
+            description: 'Passed through before the first fetch: the protocol variant decides whether the log is truncated or reconciled with the leader first (Kafka since 2.7 fetches at once).',
             always: [
               { guard: 'truncatesToHighWatermark', target: 'Truncating', actions: 'truncateToHighWatermark', description: 'Before KIP-101: truncate to the local high watermark on becoming follower.' },
               { guard: 'reconcilesByLeaderEpoch', target: 'Reconciling', actions: 'forgetReconcileEpoch', description: 'KIP-101 / KIP-279 variants: ask the leader where this log\'s last epoch ends before fetching.' },
@@ -682,6 +685,7 @@ export function createReplicaMachine() {
             },
           },
           ReconcileBackoff: {
+            description: 'The leader refused the OffsetForLeaderEpoch query: replica.fetch.backoff.ms before asking again.',
             after: { fetchBackoff: { target: 'Reconciling', description: 'replica.fetch.backoff.ms passed: ask again.' } },
           },
           Truncating: {
