@@ -239,15 +239,18 @@ export class BrokerNode extends KafkaNode {
         const deleted = log.deleteOldSegments(this.world.nowMs(), effect['highWatermark'] as number);
         if (deleted === 0) return;
         this.world.note(() => `n${this.id} ${key} retention deleted ${deleted} segment(s), log start offset ${log.logStartOffset}`);
-        return this.reportLogState(actor, log);
+        // The producer state stays: retention evicts no producer (ProducerStateManager.onLogStartOffsetIncremented).
+        return this.reportLogState(actor, log, false);
       }
       default:
         throw new Error(`broker node ${this.id} does not know effect '${effect.type}' of ${actor}`);
     }
   }
 
-  private reportLogState(actor: string, log: PartitionLog): void {
-    this.handOff(actor, { type: 'LogState', logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache, producers: producerStateOf(log.batches()), from: this.id });
+  /** The log's new shape to its replica; with `rebuildProducers` the producer state the log now implies (UnifiedLog.rebuildProducerState after a truncation). */
+  private reportLogState(actor: string, log: PartitionLog, rebuildProducers = true): void {
+    const shape = { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache };
+    this.handOff(actor, { type: 'LogState', ...shape, ...(rebuildProducers ? { producers: producerStateOf(log.batches()) } : {}), from: this.id });
   }
 
   /** CoordinatorPartitionWriter.append: a local acks=1 write to the leader replica of the shard's partition. */

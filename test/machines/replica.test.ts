@@ -455,6 +455,21 @@ describe('replica machine: idempotent produce (protocol-rules A.3)', () => {
     expect(h.context.log.logEndOffset).toBe(4);
   });
 
+  it('retention keeps the producer state: a retry of a batch retention deleted is still a duplicate, and a gap still OUT_OF_ORDER_SEQUENCE_NUMBER', () => {
+    const h = replica(1).metadata({ isr: [1] });
+    h.produce(1, 1, ['a', 'b'], pid(0, 0));
+    // Retention deleted the producer's only batch (ProducerStateManager.onLogStartOffsetIncremented evicts no producer).
+    h.send({ type: 'LogState', logStartOffset: 2, logEndOffset: 2, epochCache: [{ epoch: 0, startOffset: 0 }] });
+    expect(h.context.log.producers['4000']?.batches).toEqual([expect.objectContaining({ firstSeq: 0, lastSeq: 1, firstOffset: 0, lastOffset: 1 })]);
+    h.produce(1, 2, ['a', 'b'], pid(0, 0));
+    expect(h.effects().some((e) => e.type === 'log.append')).toBe(false);
+    expect(produceAnswers(h)).toEqual([expect.objectContaining({ errorCode: 0, baseOffset: 0 })]);
+    h.produce(1, 3, ['e'], pid(0, 5));
+    expect(produceAnswers(h)[0]?.errorCode).toBe(errorCode('OUT_OF_ORDER_SEQUENCE_NUMBER'));
+    h.produce(1, 4, ['c'], pid(0, 2));
+    expect(produceAnswers(h)[0]).toMatchObject({ errorCode: 0, baseOffset: 2 });
+  });
+
   it('an acks=all duplicate waits, like the original, until the high watermark passes it', () => {
     const h = replica(1).metadata({ isr: [1, 2] });
     h.produce(-1, 1, ['a'], pid(0, 0));

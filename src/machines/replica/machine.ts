@@ -121,7 +121,11 @@ export interface LogShape {
   readonly logStartOffset: number;
   readonly logEndOffset: number;
   readonly epochCache: readonly EpochEntry[];
-  /** The idempotent-producer state the log implies (ProducerStateManager): rebuilt by the shell from the log on start, truncation and retention, and folded here on every append. */
+  /**
+   * The idempotent-producer state (ProducerStateManager): rebuilt by the node from the log on start and
+   * truncation (UnifiedLog.rebuildProducerState keeps no producer whose batches all lie below the log
+   * start), and folded here on every append.
+   */
   readonly producers: ProducerState;
 }
 
@@ -171,7 +175,14 @@ export interface ReplicaContext {
 /** Events from the broker that hosts the replica (metadata) and from its log. */
 export type ReplicaLocalEvent =
   | { readonly type: 'PartitionMetadata'; readonly partition: PartitionRegistration; readonly brokerEpoch: number; readonly minInsyncReplicas: number; readonly ineligible: readonly number[] }
-  | ({ readonly type: 'LogState' } & LogShape)
+  /**
+   * The log's shape after a truncation or a retention pass. Without `producers` the producer state is
+   * kept as it is: retention moves the log start and evicts no producer
+   * (UnifiedLog.maybeIncrementLogStartOffset → ProducerStateManager.onLogStartOffsetIncremented; an idle
+   * producer goes only at producer.id.expiration.ms, which kspec does not model), so a retry of a batch
+   * retention already deleted is still answered as a duplicate.
+   */
+  | ({ readonly type: 'LogState' } & Omit<LogShape, 'producers'> & { readonly producers?: ProducerState })
   | { readonly type: 'ProduceTimeout'; readonly client: number; readonly correlationId: number }
   | DelayedFetchExpired;
 
@@ -320,7 +331,7 @@ export function createReplicaMachine() {
       }),
       adoptLogState: assign(({ context, event }) => {
         const shape = as<Extract<ReplicaLocalEvent, { type: 'LogState' }>>(event);
-        const log = { logStartOffset: shape.logStartOffset, logEndOffset: shape.logEndOffset, epochCache: shape.epochCache, producers: shape.producers };
+        const log = { logStartOffset: shape.logStartOffset, logEndOffset: shape.logEndOffset, epochCache: shape.epochCache, producers: shape.producers ?? context.log.producers };
         return { log, highWatermark: clampHighWatermark(context.highWatermark, log) };
       }),
       // Variant retention-past-high-watermark: UnifiedLog.deletableSegments' high-watermark bound is dropped.
