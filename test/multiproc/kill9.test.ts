@@ -10,8 +10,9 @@
  * the kill; KSPEC_KEEP=1 keeps the data directories).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { startProcessCluster, type ProcessCluster } from '../live/processes.js';
+import { idempotentLoad, readBack } from '../live/idempotent-load.js';
 
 const RECORDS_BEFORE_KILL = Number(process.env['KSPEC_MULTIPROC_RECORDS'] ?? 200);
 let cluster: ProcessCluster | undefined;
@@ -36,25 +37,6 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
   }
 }
 
-/** acks=all idempotent load in batches of 10 until stopped; what was acknowledged is remembered. */
-function load(producer: Producer, topic: string) {
-  const acknowledged = new Set<number>();
-  let next = 0;
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const values = Array.from({ length: 10 }, () => next++);
-      try {
-        await producer.send({ topic, acks: -1, messages: values.map((v) => ({ key: `k${v % 5}`, value: String(v) })) });
-        for (const v of values) acknowledged.add(v);
-      } catch {
-        if (!stopped) await sleep(50);
-      }
-    }
-  })();
-  return { acknowledged, sent: () => next, stop: async () => { stopped = true; await done; } };
-}
-
 /** Every broker registered and unfenced, as Metadata tells a client (and a controller named). */
 async function ready(kafka: Kafka, brokers: number): Promise<void> {
   const admin = kafka.admin();
@@ -68,19 +50,6 @@ async function ready(kafka: Kafka, brokers: number): Promise<void> {
     }
   }, 30_000);
   await admin.disconnect();
-}
-
-async function consumeAll(kafka: Kafka, topic: string, group: string, expected: Set<number>): Promise<number[]> {
-  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 500 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const consumed: number[] = [];
-  let lastNewMs = Date.now();
-  void consumer.run({ eachMessage: async ({ message }) => { consumed.push(Number(message.value!.toString())); lastNewMs = Date.now(); } });
-  await until('every acknowledged record read back', () => [...expected].every((v) => consumed.includes(v)), 30_000).catch(() => {});
-  while (Date.now() - lastNewMs < 1_000) await sleep(100);
-  await consumer.disconnect();
-  return consumed;
 }
 
 // Real processes and Kafka's timers: 40 to 90 s each, so outside the suite (npm run test:multiproc).
@@ -97,7 +66,7 @@ describe.skipIf(!enabled)('kill -9 in a multi-process cluster (KSPEC_MULTIPROC=1
     const partition = async () => (await admin.fetchTopicMetadata({ topics: ['k9m'] })).topics[0]!.partitions[0]!;
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const running = load(producer, 'k9m');
+    const running = idempotentLoad(producer, 'k9m');
     await until('records acknowledged before the kill', () => running.acknowledged.size >= RECORDS_BEFORE_KILL, 20_000);
     const leader = (await partition()).leader;
     await cluster.kill9(leader);
@@ -111,7 +80,7 @@ describe.skipIf(!enabled)('kill -9 in a multi-process cluster (KSPEC_MULTIPROC=1
     await producer.disconnect().catch(() => {});
     await admin.disconnect();
     stage('reading back');
-    const consumed = await consumeAll(kafka, 'k9m', 'k9m-reader', running.acknowledged);
+    const consumed = await readBack(kafka, 'k9m', 'k9m-reader', running.acknowledged);
     expect([...running.acknowledged].filter((v) => !consumed.includes(v))).toEqual([]);
     expect(consumed.length).toBe(new Set(consumed).size);
     expect(consumed.every((v) => v < running.sent())).toBe(true);
@@ -126,7 +95,7 @@ describe.skipIf(!enabled)('kill -9 in a multi-process cluster (KSPEC_MULTIPROC=1
     await admin.createTopics({ topics: [{ topic: 'ctl', numPartitions: 2, replicationFactor: 3 }], waitForLeaders: true });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const running = load(producer, 'ctl');
+    const running = idempotentLoad(producer, 'ctl');
     await until('records acknowledged before the kill', () => running.acknowledged.size >= RECORDS_BEFORE_KILL / 2, 20_000);
     const active = cluster.activeController();
     expect(cluster.controllerIds).toContain(active);
@@ -148,7 +117,7 @@ describe.skipIf(!enabled)('kill -9 in a multi-process cluster (KSPEC_MULTIPROC=1
     await running.stop();
     await producer.disconnect().catch(() => {});
     await admin.disconnect();
-    const consumed = await consumeAll(kafka, 'ctl', 'ctl-reader', running.acknowledged);
+    const consumed = await readBack(kafka, 'ctl', 'ctl-reader', running.acknowledged);
     expect([...running.acknowledged].filter((v) => !consumed.includes(v))).toEqual([]);
     expect(consumed.length).toBe(new Set(consumed).size);
   }, 120_000);
