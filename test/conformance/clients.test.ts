@@ -45,6 +45,17 @@ describe('client conformance', () => {
     expect(forced.rebalanceInProgressAnswers).toBeGreaterThan(0);
   }, 180_000);
 
+  const kafkajs = clientSpecs.kafkajs;
+  it.skipIf(kafkajs.unavailableReason() !== null)('kafkajs under an outage gives a failed batch\'s sequence numbers to its next records: CLIENT-SEQ-1 reused-sequence, and those records are acknowledged at the old batch\'s offsets, never written (CLIENT-ACK-1)', async () => {
+    const run = await runClientConformance({ client: kafkajs, seed: 1, faults: true, timeoutMs: 150_000 });
+    expect(verdicts(run), explain(run)).toMatchObject({ 'clients/idempotent-sequences': 'fail', 'clients/acknowledged-writes': 'fail' });
+    expect(anomalies(run, 'clients/idempotent-sequences')).toEqual(['reused-sequence']);
+    expect(anomalies(run, 'clients/acknowledged-writes')).toContain('lost-write');
+    // The reused sequence follows a send the client reported failed: the outage, not a retry.
+    const history = run.results.find((r) => r.id === 'clients/idempotent-sequences')!.history;
+    expect(history.some((op) => op.f === 'client:send-failed')).toBe(true);
+  }, 180_000);
+
   it('a client that does not finish its workload proves nothing: its checks are unknown, never pass', async () => {
     // Its one report, an empty revoke before a first join, is valid on its own: judged alone it would pass.
     const hangs: ClientSpec = { ...broken, command: () => [process.execPath, ['-e', 'console.log(JSON.stringify({ event: "revoked", consumer: 1, partitions: [] })); setTimeout(() => {}, 60000)']] };

@@ -56,10 +56,22 @@ export const clientChecks: readonly ClientCheck[] = [
 ];
 
 const MAX_LOST_PRODUCE_RESPONSES = 4;
+/**
+ * An outage of one partition's leader: from a produce request drawn from the seed among the 3rd to
+ * the 5th, the answers to that partition's next produce requests are lost, this many of them. A
+ * client whose retries run out meanwhile fails that send; the workload moves on to its next
+ * values, as an application that logs the error does.
+ * The batch is in the log all the same, so the client must not give its sequence numbers to other
+ * records (the Java producer never does: it retries the batch until delivery.timeout.ms, then
+ * bumps the epoch, KIP-360).
+ */
+const OUTAGE_LENGTH = 4;
 
 /** The seeded faults: which answers are lost, decided per request in arrival order. */
 export function seededFaults(seed: number): FaultPlan {
   const random = newRandom(seed, 'client-faults');
+  const outageFrom = random.int(3, 5);
+  let outage: { partition: string; left: number } | undefined;
   let produces = 0;
   let lost = 0;
   let commits = 0;
@@ -67,6 +79,12 @@ export function seededFaults(seed: number): FaultPlan {
     fate(f, value) {
       if (f === 'broker:produce' && (value as { producerId: number; acks: number }).acks !== 0) {
         produces++;
+        const partition = (value as { partition: string }).partition;
+        if (produces === outageFrom) outage = { partition, left: OUTAGE_LENGTH };
+        if (outage !== undefined && outage.left > 0 && outage.partition === partition) {
+          outage.left--;
+          return 'lose-response';
+        }
         const lose = produces === 2 || (produces > 2 && random.int(0, 9) === 0);
         if (lose && lost < MAX_LOST_PRODUCE_RESPONSES) {
           lost++;

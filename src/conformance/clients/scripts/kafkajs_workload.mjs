@@ -11,11 +11,19 @@ const partitions = Number(partitionsText);
 const say = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const kafka = new Kafka({ clientId: 'kspec-conform', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { initialRetryTime: 50, retries: 8 } });
 
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+// The producer retries a request twice; a send that still fails is reported and the workload moves
+// on to its next values, as an application that logs the error does.
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { initialRetryTime: 50, retries: 2 } });
 await producer.connect();
 for (let from = 0; from < count; from += 5) {
   const values = Array.from({ length: Math.min(5, count - from) }, (_, i) => from + i);
-  const acks = await producer.send({ topic, acks: -1, messages: values.map((v) => ({ partition: v % partitions, value: String(v) })) });
+  let acks;
+  try {
+    acks = await producer.send({ topic, acks: -1, messages: values.map((v) => ({ partition: v % partitions, value: String(v) })) });
+  } catch (error) {
+    for (const v of values) say({ event: 'send-failed', value: String(v), error: String(error.message ?? error) });
+    continue;
+  }
   for (const ack of acks) {
     values.filter((v) => v % partitions === ack.partition).forEach((v, i) => say({ event: 'ack', partition: `${topic}-${ack.partition}`, offset: Number(ack.baseOffset) + i, value: String(v) }));
   }
@@ -35,17 +43,29 @@ async function consume(consumerNumber, until) {
     for (const partition of [...next.keys()]) if (!owned.has(partition)) next.delete(partition);
   });
   let stopped = false;
+  const startedMs = Date.now();
+  let lastRecordMs = null;
   await new Promise((resolve) => {
+    // A record acknowledged but never written (see the producer above) never comes: stop once the
+    // log has had nothing new for 5 s (30 s before the first record: joining the group takes a while).
+    const idle = setInterval(() => {
+      if (lastRecordMs === null ? Date.now() - startedMs < 30_000 : Date.now() - lastRecordMs < 5_000) return;
+      stopped = true;
+      clearInterval(idle);
+      resolve();
+    }, 250);
     void consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         if (stopped) return;
+        lastRecordMs = Date.now();
         const value = message.value.toString();
         say({ event: 'consumed', consumer: consumerNumber, partition: `${topic}-${partition}`, offset: Number(message.offset), value });
         seen.add(value);
         next.set(partition, Number(message.offset) + 1);
         if (until()) {
           stopped = true;
+          clearInterval(idle);
           resolve();
         }
       },
