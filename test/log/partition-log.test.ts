@@ -88,6 +88,20 @@ describe('the partition log', () => {
     expect(log.logEndOffset).toBe(6);
   });
 
+  it('retention.ms and ListOffsets by timestamp read the records\' CreateTime, not when the leader appended them', () => {
+    // Records the producer stamped at t=0..300 (CreateTime), appended late, at t=10000.
+    const log = new PartitionLog(small);
+    for (let i = 0; i < 4; i++) log.append(batch(log.logEndOffset, 1, 0, i * 100), 10_000);
+    expect(log.offsetForTimestamp(150, log.logEndOffset)).toEqual({ offset: 2, timestamp: 200 });
+    // retention.ms=1000 at t=10001: both segments' largest timestamps (100, 300) are past it (UnifiedLog.deleteRetentionMsBreachedSegments).
+    expect(log.deleteOldSegments(10_001, log.logEndOffset)).toBe(2);
+    expect(log.logStartOffset).toBe(4);
+    // The same records stamped when they were appended (LogAppendTime) are young and stay.
+    const appendTime = new PartitionLog(small);
+    for (let i = 0; i < 4; i++) appendTime.append(batch(appendTime.logEndOffset, 1, 0, 10_000), 10_000);
+    expect(appendTime.deleteOldSegments(10_001, appendTime.logEndOffset)).toBe(0);
+  });
+
   it('retention.ms keeps segments with a recent record', () => {
     const log = new PartitionLog(small);
     fill(log, 4, (i) => (i < 2 ? 0 : 5000));

@@ -38,6 +38,19 @@ describe('producer machine: identity and batching', () => {
     expect(produces(w)[1]).toMatchObject({ baseSequence: 3 });
   });
 
+  it('stamps each record with CreateTime, the time send() was called (KafkaProducer.doSend), not the time its batch goes out', () => {
+    const w = new ProducerWorld({ seed: 1, partitions: 1, settings: { lingerMs: 50 } });
+    w.runUntil(10);
+    warmUp(w);
+    const first = w.now;
+    w.send('a');
+    w.runUntil(first + 20);
+    w.send('b');
+    w.runUntil(first + 200);
+    const batch = produces(w).at(-1)!;
+    expect(batch.records.map((r) => r.timestamp)).toEqual([first, first + 20]);
+  });
+
   it('closes a batch at batch.size and opens the next one', () => {
     const w = new ProducerWorld({ seed: 2, partitions: 1, settings: { batchSize: 120, lingerMs: 50 } });
     w.runUntil(10);
