@@ -149,6 +149,8 @@ export class BrokerNode extends KafkaNode {
     this.actors.delete(name);
     this.replicaActors.delete(key);
     this.offsetsReplicaActors.delete(key);
+    const log = this.storage.partitionLogs.get(key);
+    if (log !== undefined) this.payloads?.dropped(log.batches());
     this.storage.partitionLogs.remove?.(key);
     this.storage.highWatermarks.remove?.(key);
     this.world.note(() => `n${this.id} ${key} stopped and its log deleted (topic ${topicId} deleted)`);
@@ -220,13 +222,17 @@ export class BrokerNode extends KafkaNode {
       case 'log.truncate': {
         if (log === undefined) return;
         const before = log.logEndOffset;
+        const held = this.heldBatches(log);
         log.truncateTo(effect['toOffset'] as number, this.world.nowMs());
+        this.dropBatches(held, log);
         this.world.note(() => `n${this.id} ${key} truncate to ${effect['toOffset'] as number} (log end offset ${before} -> ${log.logEndOffset})`);
         return this.reportLogState(actor, log);
       }
       case 'log.truncateFullyAndStartAt': {
         if (log === undefined) return;
+        const held = this.heldBatches(log);
         log.truncateFullyAndStartAt(effect['offset'] as number, this.world.nowMs());
+        this.dropBatches(held, log);
         this.world.note(() => `n${this.id} ${key} restart log at ${effect['offset'] as number}`);
         return this.reportLogState(actor, log);
       }
@@ -236,8 +242,10 @@ export class BrokerNode extends KafkaNode {
         return log?.raiseLogStartOffset(effect['offset'] as number);
       case 'log.retention': {
         if (log === undefined) return;
+        const held = this.heldBatches(log);
         const deleted = log.deleteOldSegments(this.world.nowMs(), effect['highWatermark'] as number);
         if (deleted === 0) return;
+        this.dropBatches(held, log);
         this.world.note(() => `n${this.id} ${key} retention deleted ${deleted} segment(s), log start offset ${log.logStartOffset}`);
         // The producer state stays: retention evicts no producer (ProducerStateManager.onLogStartOffsetIncremented).
         return this.reportLogState(actor, log, false);
@@ -248,6 +256,18 @@ export class BrokerNode extends KafkaNode {
   }
 
   /** The log's new shape to its replica; with `rebuildProducers` the producer state the log now implies (UnifiedLog.rebuildProducerState after a truncation). */
+  /** The batches a log holds before an operation that may drop some (only where the node keeps client bytes: the live cluster). */
+  private heldBatches(log: PartitionLog): readonly RecordBatch[] {
+    return this.payloads === undefined ? [] : log.batches();
+  }
+
+  /** The batches of `held` the log no longer holds: their bytes may go (BatchPayloads.dropped). */
+  private dropBatches(held: readonly RecordBatch[], log: PartitionLog): void {
+    if (this.payloads === undefined || held.length === 0) return;
+    const kept = new Set(log.batches().map((b) => b.payload));
+    this.payloads.dropped(held.filter((b) => !kept.has(b.payload)));
+  }
+
   private reportLogState(actor: string, log: PartitionLog, rebuildProducers = true): void {
     const shape = { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache };
     this.handOff(actor, { type: 'LogState', ...shape, ...(rebuildProducers ? { producers: producerStateOf(log.batches()) } : {}), from: this.id });

@@ -15,10 +15,18 @@ import type { RecordBatch } from '../protocol/replication/record-batch.js';
 /** Bounds the decompression of one batch for a timestamp lookup (Kafka's default max.message.bytes is ~1 MiB). */
 const TIMESTAMP_LOOKUP_BYTES_MAX = 64 * 1024 * 1024;
 
+/** How often the live runtime collects the bytes of batches no log holds: far longer than any in-process answer is in flight. */
+export const PAYLOAD_COLLECT_INTERVAL_MS = 30_000;
+
 export class BatchPayloads {
   private readonly bytesByHandle = new Map<number, Uint8Array>();
   /** Handles handed to a Produce and not yet appended by any log (released if the leader refuses the batch). */
   private readonly unappended = new Set<number>();
+  /** How many logs of this process hold each appended batch (a leader and its in-process followers share one handle). */
+  private readonly logsHolding = new Map<number, number>();
+  /** Handles no log holds any more, with the collection pass that first saw them so. */
+  private readonly unheld = new Map<number, number>();
+  private pass = 0;
   private nextHandle = 1;
 
   /** Keep a received batch (copied out of the request frame, which may hold other partitions' batches). */
@@ -33,6 +41,7 @@ export class BatchPayloads {
   restore(bytes: Uint8Array): number {
     const handle = this.nextHandle++;
     this.bytesByHandle.set(handle, bytes);
+    this.logsHolding.set(handle, 1);
     return handle;
   }
 
@@ -49,6 +58,41 @@ export class BatchPayloads {
       setBaseOffset(bytes, BigInt(batch.baseOffset));
       setPartitionLeaderEpoch(bytes, batch.partitionLeaderEpoch);
     }
+    this.logsHolding.set(batch.payload, (this.logsHolding.get(batch.payload) ?? 0) + 1);
+    this.unheld.delete(batch.payload);
+  }
+
+  /**
+   * A log dropped these batches (retention, truncation, a deleted topic). A batch no log holds any
+   * more is collected later, not at once: a fetch answer built from it may still be on its way to
+   * an in-process follower, which will append it (and hold it again).
+   */
+  dropped(batches: Iterable<RecordBatch>): void {
+    for (const batch of batches) {
+      if (batch.payload === undefined) continue;
+      const holding = (this.logsHolding.get(batch.payload) ?? 0) - 1;
+      if (holding > 0) this.logsHolding.set(batch.payload, holding);
+      else {
+        this.logsHolding.delete(batch.payload);
+        if (this.bytesByHandle.has(batch.payload)) this.unheld.set(batch.payload, this.pass);
+      }
+    }
+  }
+
+  /**
+   * One collection pass (the runtime runs one every PAYLOAD_COLLECT_INTERVAL_MS): the bytes of a
+   * batch that no log has held since before the previous pass go. Returns how many went.
+   */
+  collect(): number {
+    let freed = 0;
+    for (const [handle, since] of this.unheld) {
+      if (since >= this.pass) continue;
+      this.unheld.delete(handle);
+      this.bytesByHandle.delete(handle);
+      freed++;
+    }
+    this.pass++;
+    return freed;
   }
 
   /** The leader did not append the batch (refused, or a duplicate of a retained one): its bytes go. */

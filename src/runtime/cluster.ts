@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { BrokerNode } from '../cluster/broker-node.js';
 import { ControllerNode } from '../cluster/controller-node.js';
 import { Gateway, type Endpoint } from '../cluster/gateway/gateway.js';
-import { BatchPayloads } from '../cluster/payloads.js';
+import { BatchPayloads, PAYLOAD_COLLECT_INTERVAL_MS } from '../cluster/payloads.js';
 import { memoryStorage, type NodeStorage } from '../cluster/storage.js';
 import type { KafkaNode } from '../cluster/node.js';
 import { kafkaTimings } from '../cluster/timing.js';
@@ -115,12 +115,14 @@ export async function startLiveCluster(options: LiveClusterOptions): Promise<Liv
   }
   world.boot();
   const timers: StorageTimerHandle = startStorageTimers(nodes, disks, config.storage, config.log.flushMs ?? Number.MAX_SAFE_INTEGER, log);
+  const collector = setInterval(() => payloads.collect(), PAYLOAD_COLLECT_INTERVAL_MS).unref();
   let closed = false;
   let closing: Promise<void> | undefined;
   // LogManager.shutdown after the request handlers stop: no more inputs, then flush, checkpoints, the clean-shutdown marker.
   const close = (): Promise<void> => (closing ??= (async () => {
     closed = true;
     timers.stop();
+    clearInterval(collector);
     world.stop();
     await Promise.all(brokers.map((b) => b.listener.close()));
     for (const node of nodes) {

@@ -8,7 +8,7 @@
 import { BrokerNode } from '../cluster/broker-node.js';
 import { ControllerNode } from '../cluster/controller-node.js';
 import { Gateway } from '../cluster/gateway/gateway.js';
-import { BatchPayloads } from '../cluster/payloads.js';
+import { BatchPayloads, PAYLOAD_COLLECT_INTERVAL_MS } from '../cluster/payloads.js';
 import type { KafkaNode } from '../cluster/node.js';
 import { kafkaTimings } from '../cluster/timing.js';
 import { emptyImage, type MetadataImage } from '../common/metadata-image.js';
@@ -86,7 +86,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
       replicationVariant: { ...variant.replication, ...deviations }, payloads,
     });
   world.addNode(node);
-  const batches = payloadBatchCodec(payloads);
+  const batches = payloadBatchCodec(payloads, 'wire');
   const topicIds = topicIdsOf(() => imageOf(node));
   const own = options.brokers.get(nodeId);
   const wire = {
@@ -121,10 +121,12 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   }
   world.boot();
   const timers = startStorageTimers([node], new Map([[nodeId, disk]]), config.storage, config.log.flushMs ?? Number.MAX_SAFE_INTEGER, log);
+  const collector = setInterval(() => payloads.collect(), PAYLOAD_COLLECT_INTERVAL_MS).unref();
   let closing: Promise<void> | undefined;
   // LogManager.shutdown after the request handlers stop: no more inputs, then flush, checkpoints, the clean-shutdown marker.
   const close = (): Promise<void> => (closing ??= (async () => {
     timers.stop();
+    clearInterval(collector);
     world.stop();
     await Promise.all([listener?.close(), transport.close()]);
     node.checkpointHighWatermarks();

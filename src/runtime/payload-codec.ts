@@ -18,7 +18,12 @@ import { modelBatchCodec, type PartitionBatchCodec } from './storage/batch-codec
 /** Topic.GROUP_METADATA_TOPIC_NAME */
 const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
 
-export function payloadBatchCodec(payloads: BatchPayloads): PartitionBatchCodec {
+/**
+ * @param source where decoded batches come from: `disk`, a log's own batches read back at start
+ *   (held by that log from then on); `wire`, batches a follower fetched from its leader in another
+ *   process (held once the follower's log appends them, BatchPayloads.appended).
+ */
+export function payloadBatchCodec(payloads: BatchPayloads, source: 'disk' | 'wire' = 'disk'): PartitionBatchCodec {
   return {
     encode(batch) {
       if (batch.payload === undefined) return modelBatchCodec.encode(batch);
@@ -31,7 +36,7 @@ export function payloadBatchCodec(payloads: BatchPayloads): PartitionBatchCodec 
     },
     decode(view: RecordBatchView, address: PartitionAddress): RecordBatch {
       if (address.topic === CONSUMER_OFFSETS_TOPIC) return modelBatchCodec.decode(view, address);
-      return wireBatchOf(view, payloads.restore(view.bytes.slice()));
+      return wireBatchOf(view, source === 'disk' ? payloads.restore(view.bytes.slice()) : payloads.put(view.bytes));
     },
   };
 }

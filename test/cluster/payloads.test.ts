@@ -52,4 +52,34 @@ describe('BatchPayloads', () => {
     expect(payloads.get(appended)).toBeDefined();
     expect(payloads.size).toBe(1);
   });
+
+  it('bytes no log holds any more go on the second collection pass after, never while a log holds them', () => {
+    const payloads = new BatchPayloads();
+    const handle = payloads.put(wireBatch(1));
+    const batch = modelOf(handle, 0, 0, 1);
+    payloads.appended(batch); // the leader's log
+    payloads.appended(batch); // an in-process follower's log, the same handle
+    payloads.dropped([batch]); // the leader's retention
+    payloads.collect();
+    payloads.collect();
+    expect(payloads.get(handle)).toBeDefined();
+    payloads.dropped([batch]); // the follower's too
+    payloads.collect();
+    expect(payloads.get(handle)).toBeDefined(); // an answer built from it may still be on its way
+    payloads.collect();
+    expect(payloads.get(handle)).toBeUndefined();
+  });
+
+  it('a batch a follower appends again before the pass that would free it stays', () => {
+    const payloads = new BatchPayloads();
+    const handle = payloads.put(wireBatch(1));
+    const batch = modelOf(handle, 0, 0, 1);
+    payloads.appended(batch);
+    payloads.dropped([batch]);
+    payloads.collect();
+    payloads.appended(batch); // a fetch answer built before the drop reached a follower
+    payloads.collect();
+    payloads.collect();
+    expect(payloads.get(handle)).toBeDefined();
+  });
 });

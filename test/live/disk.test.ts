@@ -117,6 +117,46 @@ describe('kspec up --data-dir', () => {
   }, 90_000);
 });
 
+describe('a deleted topic on disk', () => {
+  it('leaves no partition directory, and a topic created again with its name starts from an empty log (LogManager.asyncDelete)', async () => {
+    const cluster = await startOnDisk();
+    const kafka = kafkaOf(cluster);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'again', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
+    await leadersKnown(admin, 'again', 1);
+    const first = kafka.producer();
+    await first.connect();
+    await first.send({ topic: 'again', acks: -1, messages: [{ value: 'old-1' }, { value: 'old-2' }] });
+    await first.disconnect();
+    const partitionDirs = () => [1, 2, 3].filter((id) => fs.existsSync(path.join(nodeDir(dataDir, id), 'again-0')));
+    expect(partitionDirs()).toEqual([1, 2, 3]);
+    await admin.deleteTopics({ topics: ['again'] });
+    await phase('every broker deleting the partition directory', 20_000, (async () => {
+      while (partitionDirs().length > 0) await new Promise((r) => setTimeout(r, 100));
+    })(), () => `(still there on ${partitionDirs().join(', ')})`);
+    await phase('the topic created again', 20_000, (async () => {
+      for (;;) {
+        try {
+          await admin.createTopics({ topics: [{ topic: 'again', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    })());
+    await leadersKnown(admin, 'again', 1);
+    const second = kafka.producer();
+    await second.connect();
+    const [sent] = await second.send({ topic: 'again', acks: -1, messages: [{ value: 'new' }] });
+    await second.disconnect();
+    expect(Number(sent!.baseOffset)).toBe(0);
+    expect(await readAll(kafka, 'again', 1)).toEqual(new Map([[0, ['new']]]));
+    await admin.disconnect();
+    await cluster.close();
+  }, 90_000);
+});
+
 describe('the cluster id of a data directory', () => {
   it('is the one meta.properties carries, and directories of two clusters are refused', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspec-cluster-id-'));

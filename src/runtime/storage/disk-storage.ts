@@ -159,6 +159,17 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
       return log;
     },
     entries: () => logs.entries(),
+    // LogManager.asyncDelete: a deleted topic's partition directory goes (Kafka renames it
+    // `<topic>-<partition>.<id>-delete` and removes it file.delete.delay.ms later; kspec removes it
+    // at once), so a topic created again with the same name starts from an empty log.
+    remove(key) {
+      const log = logs.get(key);
+      if (log === undefined) return;
+      log.close();
+      logs.delete(key);
+      fs.rmSync(log.dir, { recursive: true, force: true });
+      sync.directory(dir);
+    },
   };
 
   const highWatermarkCheckpoint: HighWatermarkCheckpoint = {
@@ -170,6 +181,7 @@ export function diskStorage(dir: string, logConfigFor: (address: PartitionAddres
       return Math.min(Math.max(checkpointed, log.logStartOffset), log.logEndOffset);
     },
     write: (key, highWatermark) => void highWatermarks.set(key, highWatermark),
+    remove: (key) => void highWatermarks.delete(key),
   };
 
   const quorumState = fileQuorumStateStore(path.join(metadataDir, QUORUM_STATE), metadataLog, options.voters ?? null, sync);
