@@ -98,6 +98,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     addressOf: (to, message) => addressOf(options, to, message),
     wireOf: () => wire,
     deliver: (from, to, message) => world.receiveRemote(from, to, message),
+    disconnected: (sender, event) => world.disconnected(sender, event),
     log,
   });
   world.remote = (from, to, message) => transport.send(from, to, message);

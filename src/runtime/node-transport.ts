@@ -9,9 +9,9 @@
  * node; its answer goes back on the connection the request came on.
  *
  * As Kafka's NetworkClient: one connection per destination node, opened on first use, reconnected
- * after reconnect.backoff.ms growing to reconnect.backoff.max.ms; a request that finds no ready
- * connection is not queued behind a failed one (the machines resend on their own timers, as
- * Kafka's senders do); a connection whose oldest request waited request.timeout.ms is closed; a
+ * after reconnect.backoff.ms growing to reconnect.backoff.max.ms; a request that finds the
+ * connection failed and its backoff running is not queued behind it but fails at once as
+ * Disconnected (the machines resend on their own timers, as Kafka's senders do); a connection whose oldest request waited request.timeout.ms is closed; a
  * lost connection fails every request in flight on it and is reported as the node layer's
  * Disconnected event. Nothing here decides a Kafka rule.
  *
@@ -139,7 +139,9 @@ class Outbound {
       this.close('the node\'s listener moved');
       this.address = address;
     }
-    if (this.socket === undefined && !this.connect()) return;
+    // A node whose connection failed and whose reconnect backoff still runs: the request fails at
+    // once as disconnected (InterBrokerSendThread: NetworkClient.connectionFailed), not silently.
+    if (this.socket === undefined && !this.connect()) return this.transport.reportDisconnected(from, this.node);
     const correlationId = this.nextCorrelationId++ & 0x7fffffff;
     let wire;
     let frame: Uint8Array;

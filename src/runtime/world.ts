@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { TimerRequest, HostEvent } from '../cluster/actor-host.js';
 import { HandOffs } from '../cluster/hand-offs.js';
 import type { KafkaNode } from '../cluster/node.js';
-import type { ClusterMessage, NodeWorld } from '../cluster/world.js';
+import type { ClusterMessage, Disconnected, NodeWorld } from '../cluster/world.js';
 import type { Gateway, GatewayWorld } from '../cluster/gateway/gateway.js';
 
 /** Deliveries carried out in one turn of the event loop before sockets get theirs. */
@@ -129,6 +129,16 @@ export class RuntimeWorld implements NodeWorld, GatewayWorld {
     if (existing === undefined) return;
     clearTimeout(existing);
     this.timers.delete(key);
+  }
+
+  /**
+   * The transport's news that the connection `sender` used to reach node `event.node` broke. A
+   * gateway's client hears it (its forwarded requests fail at once and are sent again); the
+   * machines are not told, they resend on their own timers.
+   */
+  disconnected(sender: number, event: Disconnected): void {
+    if (this.stopped) return;
+    setImmediate(() => this.gatewayOf(sender)?.deliver(event, sender));
   }
 
   /** A message that arrived from another process, delivered in order with the local ones. */

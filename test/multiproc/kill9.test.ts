@@ -113,7 +113,15 @@ describe.skipIf(!enabled)('kill -9 in a multi-process cluster (KSPEC_MULTIPROC=1
         return JSON.stringify((error as { errors?: unknown }).errors ?? '').includes('TOPIC_ALREADY_EXISTS');
       }
     }, 30_000);
-    expect((await admin.fetchTopicMetadata({ topics: ['after'] })).topics[0]!.partitions).toHaveLength(1);
+    // Another broker may not have replayed the new topic yet (its quorum observer finds the new
+    // leader a fetch timeout later): as a Kafka client, ask until every broker asked knows it.
+    await until('the new topic in the metadata', async () => {
+      try {
+        return (await admin.fetchTopicMetadata({ topics: ['after'] })).topics[0]!.partitions.length === 1;
+      } catch {
+        return false;
+      }
+    }, 10_000);
     await running.stop();
     await producer.disconnect().catch(() => {});
     await admin.disconnect();

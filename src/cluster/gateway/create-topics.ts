@@ -1,6 +1,9 @@
 /**
  * CreateTopics (api key 19, v2+): a broker forwards each topic to the active controller (KRaft's
- * ForwardingManager; the controller machine validates, places replicas and commits the records).
+ * ForwardingManager; the controller machine validates, places replicas and commits the records),
+ * sent again to the next active controller after NOT_CONTROLLER or a broken connection, and
+ * answered REQUEST_TIMED_OUT if no controller served it within the forwarding retry timeout
+ * (Gateway.forwardToController).
  * -1 partitions or replication factor (v4+) take the broker's num.partitions and
  * default.replication.factor. validateOnly runs the controller's checks without creating.
  * Manual replica assignments are not served (INVALID_REQUEST): the controller machine places
@@ -45,9 +48,7 @@ async function createTopic(request: RequestContext, topic: Creatable, validateOn
     const check = checkCreateTopic({ name: topic.name, numPartitions, replicationFactor }, names);
     return check.ok ? result(topic.name, 0, null, '', numPartitions, replicationFactor) : result(topic.name, errorCode(check.error), check.message, '', -1, -1);
   }
-  const controllerId = gateway.node.broker?.context.controllerId ?? -1;
-  if (controllerId < 0) return result(topic.name, errorCode('NOT_CONTROLLER'), 'no active controller known', '', -1, -1);
-  const answer = await gateway.ask<CreateTopicsResponse>(request.clientId, controllerId, { type: 'CreateTopics', name: topic.name, numPartitions, replicationFactor, configs });
+  const answer = await gateway.forwardToController<CreateTopicsResponse>(request.clientId, { type: 'CreateTopics', name: topic.name, numPartitions, replicationFactor, configs });
   if (answer === undefined) return result(topic.name, errorCode('REQUEST_TIMED_OUT'), null, '', -1, -1);
   return result(topic.name, answer.errorCode, answer.errorMessage, answer.topicId, numPartitions, replicationFactor);
 }

@@ -46,9 +46,7 @@ async function deleteTopic(request: RequestContext, asked: Named): Promise<Recor
   const { gateway } = request;
   // The wire id maps to the model's id through this broker's image; an id this broker does not know yet (its metadata lags) goes to the controller as it came, to be resolved there.
   const topicId = asked.name === null ? (topicByWireId(gateway.node.image(), asked.wireId)?.topicId ?? `${WIRE_TOPIC_ID_PREFIX}${asked.wireId}`) : null;
-  const controllerId = gateway.node.broker?.context.controllerId ?? -1;
-  if (controllerId < 0) return result(asked.name, asked.wireId, errorCode('NOT_CONTROLLER'), 'no active controller known');
-  const answer = await gateway.ask<DeleteTopicsResponse>(request.clientId, controllerId, { type: 'DeleteTopics', name: asked.name, topicId });
+  const answer = await gateway.forwardToController<DeleteTopicsResponse>(request.clientId, { type: 'DeleteTopics', name: asked.name, topicId });
   if (answer === undefined) return result(asked.name, asked.wireId, errorCode('REQUEST_TIMED_OUT'), null);
   const wireId = answer.topicId === '' ? ZERO_UUID : answer.topicId.startsWith(WIRE_TOPIC_ID_PREFIX) ? asked.wireId : wireTopicId(answer.topicId);
   return result(answer.name, wireId, answer.errorCode, answer.errorMessage);

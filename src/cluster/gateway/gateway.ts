@@ -15,7 +15,7 @@
 import { decodeRequest, decodeRequestHeader, encodeResponse, WireDecodeError, type RequestHeader } from '../../protocol/wire/index.js';
 import { errorCode } from '../../protocol/errors.js';
 import type { BrokerNode } from '../broker-node.js';
-import type { ClusterMessage } from '../world.js';
+import type { ClusterMessage, Disconnected } from '../world.js';
 import { fitResponse } from './shape.js';
 import { apiVersionsBody, servedApi, UNSUPPORTED_VERSION_API_VERSIONS } from './api-versions.js';
 import { DelayedFetches } from './fetch.js';
@@ -70,14 +70,31 @@ type WithoutCorrelation<T> = T extends unknown ? Omit<T, 'correlationId'> : neve
 /** An answer that never comes (a node that stopped) is given up after this long: past a JoinGroup's longest wait (max.poll.interval.ms, 5 min). */
 const ANSWER_GUARD_MS = 330_000;
 
+/**
+ * A request forwarded to the active controller (CreateTopics, DeleteTopics, auto-creation) is
+ * given up after this long: BrokerServer's forwarding NodeToControllerChannelManager
+ * (retryTimeoutMs = 60000). Until then a NOT_CONTROLLER answer or a broken connection sends it
+ * again to whichever controller the quorum names (NodeToControllerRequestThread.handleResponse).
+ */
+export const FORWARD_RETRY_TIMEOUT_MS = 60_000;
+
+/** NodeToControllerRequestThread.doWork: with no active controller known, look again after this long (pollOnce(100)). */
+export const FORWARD_POLL_MS = 100;
+
 interface Pending {
   readonly clientId: number;
-  readonly resolve: (message: ClusterMessage | undefined) => void;
+  /** The node asked: a Disconnected from it fails the request. */
+  readonly to: number;
+  readonly resolve: (message: ClusterMessage | Disconnected | undefined) => void;
   readonly guard: { cancel(): void };
 }
 
 export class Gateway {
   private readonly pending = new Map<number, Pending>();
+  /** Client connections open now (a forward stops retrying once its client left). */
+  private readonly clients = new Set<number>();
+  /** Topics whose auto-creation is being forwarded now (AutoTopicCreationManager.inflightTopics). */
+  readonly autoCreating = new Set<string>();
   private nextCorrelationId = 1;
   private nextClient: number;
   readonly delayedFetches: DelayedFetches;
@@ -100,11 +117,14 @@ export class Gateway {
 
   /** A new client connection: its id on the node's transport. */
   openClient(): number {
-    return this.nextClient++;
+    const clientId = this.nextClient++;
+    this.clients.add(clientId);
+    return clientId;
   }
 
   /** The connection closed: its requests in flight are answered to nobody. */
   closeClient(clientId: number): void {
+    this.clients.delete(clientId);
     for (const [correlationId, p] of this.pending) {
       if (p.clientId !== clientId) continue;
       this.pending.delete(correlationId);
@@ -114,8 +134,21 @@ export class Gateway {
     this.delayedFetches.dropClient(clientId);
   }
 
-  /** An answer from a node to one of this gateway's clients. */
-  deliver(message: ClusterMessage): void {
+  /**
+   * An answer from a node to one of this gateway's clients, or the transport's news that the
+   * connection from client `clientId` to a node broke: the requests in flight on it fail at once
+   * (NetworkClient completes them as disconnected) rather than waiting for an answer that cannot come.
+   */
+  deliver(message: ClusterMessage | Disconnected, clientId?: number): void {
+    if (message.type === 'Disconnected') {
+      for (const [correlationId, p] of this.pending) {
+        if (p.to !== message.node || (clientId !== undefined && p.clientId !== clientId)) continue;
+        this.pending.delete(correlationId);
+        p.guard.cancel();
+        p.resolve(message);
+      }
+      return;
+    }
     const correlationId = (message as { correlationId?: number }).correlationId;
     if (correlationId === undefined) return;
     const p = this.pending.get(correlationId);
@@ -125,16 +158,48 @@ export class Gateway {
     p.resolve(message);
   }
 
-  /** Send a machine request from a client and wait for its answer (undefined: none came, or the client left). */
-  ask<T extends ClusterMessage>(clientId: number, to: number, message: WithoutCorrelation<ClusterMessage>): Promise<T | undefined> {
+  /** Send a machine request from a client and wait for its answer (undefined: none came, the connection broke, or the client left). */
+  async ask<T extends ClusterMessage>(clientId: number, to: number, message: WithoutCorrelation<ClusterMessage>): Promise<T | undefined> {
+    const answer = await this.send<T>(clientId, to, message);
+    return answer?.type === 'Disconnected' ? undefined : (answer as T | undefined);
+  }
+
+  private send<T extends ClusterMessage>(clientId: number, to: number, message: WithoutCorrelation<ClusterMessage>): Promise<T | Disconnected | undefined> {
     const correlationId = this.nextCorrelationId++;
     return new Promise((resolve) => {
       const guard = this.world.after(ANSWER_GUARD_MS, () => {
         if (this.pending.delete(correlationId)) resolve(undefined);
       });
-      this.pending.set(correlationId, { clientId, resolve: resolve as (m: ClusterMessage | undefined) => void, guard });
+      this.pending.set(correlationId, { clientId, to, resolve: resolve as Pending['resolve'], guard });
       this.world.send(clientId, to, { ...message, correlationId } as ClusterMessage);
     });
+  }
+
+  /**
+   * Forward a request to the active controller and wait for its answer (ForwardingManager over
+   * NodeToControllerRequestThread): it goes to the controller the broker's quorum names as leader
+   * (RaftControllerNodeProvider); with none known it waits FORWARD_POLL_MS and looks again; an
+   * answer with NOT_CONTROLLER, or a broken connection, sends it again to whichever controller is
+   * named then (handleResponse: the request is queued again at the front). Undefined once
+   * FORWARD_RETRY_TIMEOUT_MS passed since it was made (onTimeout: REQUEST_TIMED_OUT), or when the
+   * client left. One difference: Kafka resends after NOT_CONTROLLER as soon as the provider names
+   * a controller; here the resend waits FORWARD_POLL_MS too, so a controller still replaying the
+   * log is not asked in a tight loop.
+   */
+  async forwardToController<T extends ClusterMessage & { readonly errorCode: number }>(clientId: number, message: WithoutCorrelation<ClusterMessage>): Promise<T | undefined> {
+    const deadline = this.world.nowMs() + FORWARD_RETRY_TIMEOUT_MS;
+    const notController = errorCode('NOT_CONTROLLER');
+    for (;;) {
+      const controllerId = this.node.broker?.context.controllerId ?? -1;
+      if (controllerId >= 0) {
+        if (!this.clients.has(clientId)) return undefined;
+        const answer = await this.send<T>(clientId, controllerId, message);
+        if (answer === undefined) return undefined;
+        if (answer.type !== 'Disconnected' && answer.errorCode !== notController) return answer;
+      }
+      if (this.world.nowMs() + FORWARD_POLL_MS >= deadline || !this.clients.has(clientId)) return undefined;
+      await new Promise<void>((resolve) => this.world.after(FORWARD_POLL_MS, resolve));
+    }
   }
 
   /** Requests waiting for an answer from a node (for tests and the shell's health line). */

@@ -74,11 +74,12 @@ function autoCreate(request: RequestContext, name: string, allowed: boolean): nu
   const { gateway } = request;
   if (!allowed || !gateway.config.autoCreateTopicsEnable || name === OFFSETS_TOPIC) return errorCode('UNKNOWN_TOPIC_OR_PARTITION');
   if (validateTopicName(name) !== null) return errorCode('INVALID_TOPIC_EXCEPTION');
-  const controllerId = gateway.node.broker?.context.controllerId ?? -1;
-  if (controllerId >= 0) {
-    void gateway.ask(request.clientId, controllerId, {
+  // AutoTopicCreationManager.inflightTopics: one creation of a topic at a time, however many Metadata requests name it.
+  if (!gateway.autoCreating.has(name)) {
+    gateway.autoCreating.add(name);
+    void gateway.forwardToController(request.clientId, {
       type: 'CreateTopics', name, numPartitions: gateway.config.numPartitions, replicationFactor: gateway.config.defaultReplicationFactor, configs: {},
-    });
+    }).finally(() => gateway.autoCreating.delete(name));
   }
   return errorCode('LEADER_NOT_AVAILABLE');
 }
