@@ -27,18 +27,30 @@ export interface IdempotentLoad {
  * acknowledged and never written. Resent, the same values are the duplicate they look like. (The
  * Java producer never gives a sequence to other records: it retries a batch until
  * delivery.timeout.ms, and after a batch that expired unresolved it bumps the epoch, KIP-360.)
+ *
+ * All values of one send() share a key, so each send() writes one partition: kafkajs 2.2.4 keeps
+ * one response per broker across a send()'s retries (sendMessages.js `responsePerBroker`), so a
+ * send() spanning two partitions whose failed one moved to the broker that had already answered
+ * the other resolves without ever resending it (its values never written, its sequences handed
+ * back). A send() counts only for the partitions its answer names.
  */
 export function idempotentLoad(producer: Producer, topic: string, batchSize = 10): IdempotentLoad {
   const acknowledged = new Set<number>();
   let next = 0;
   let stopped = false;
   let failures = 0;
+  let batches = 0;
   const done = (async () => {
     let values: number[] | undefined;
+    let key = '';
     while (!stopped) {
-      values ??= Array.from({ length: batchSize }, () => next++);
+      if (values === undefined) {
+        values = Array.from({ length: batchSize }, () => next++);
+        key = `k${batches++ % 5}`;
+      }
       try {
-        await producer.send({ topic, acks: -1, messages: values.map((v) => ({ key: `k${v % 5}`, value: String(v) })) });
+        const answered = await producer.send({ topic, acks: -1, messages: values.map((v) => ({ key, value: String(v) })) });
+        if (answered.length === 0) throw new Error('send() resolved without an answer for its partition');
         for (const v of values) acknowledged.add(v);
         values = undefined;
       } catch {
