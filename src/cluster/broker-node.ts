@@ -255,7 +255,6 @@ export class BrokerNode extends KafkaNode {
     }
   }
 
-  /** The log's new shape to its replica; with `rebuildProducers` the producer state the log now implies (UnifiedLog.rebuildProducerState after a truncation). */
   /** The batches a log holds before an operation that may drop some (only where the node keeps client bytes: the live cluster). */
   private heldBatches(log: PartitionLog): readonly RecordBatch[] {
     return this.payloads === undefined ? [] : log.batches();
@@ -268,6 +267,7 @@ export class BrokerNode extends KafkaNode {
     this.payloads.dropped(held.filter((b) => !kept.has(b.payload)));
   }
 
+  /** The log's new shape to its replica; with `rebuildProducers` the producer state the log now implies (UnifiedLog.rebuildProducerState after a truncation). */
   private reportLogState(actor: string, log: PartitionLog, rebuildProducers = true): void {
     const shape = { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, epochCache: log.epochCache };
     this.handOff(actor, { type: 'LogState', ...shape, ...(rebuildProducers ? { producers: producerStateOf(log.batches()) } : {}), from: this.id });
